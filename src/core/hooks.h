@@ -1,0 +1,42 @@
+// The scheduler's view of user hooks. The real implementation runs Lua (script/),
+// tests use a scripted fake; core code never sees Lua.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/project.h"
+
+namespace boss {
+
+struct HookResult {
+  enum class Status { ok, error, timed_out, cancelled };
+  Status status = Status::ok;
+  bool value = true;      // what the hook returned, as a truth value (meaningful for ping)
+  std::string error;      // one line: "services.lua:12: attempt to index nil" (status error)
+  std::string traceback;  // full Lua traceback, shown with -v
+};
+
+class Hooks {
+ public:
+  virtual ~Hooks() = default;
+
+  // Runs a service hook and blocks the calling thread (a worker, never the loop thread)
+  // until it finishes, `deadline` passes (timed_out) or `cancel` becomes true
+  // (cancelled). `container_id` is the service's current container, for self:exec and
+  // self:host_port. Calling a hook the service does not define returns ok/true at once.
+  virtual HookResult call(const std::string& service, Hook hook,
+                          const std::string& container_id,
+                          std::chrono::steady_clock::time_point deadline,
+                          const std::atomic<bool>& cancel) = 0;
+
+  // Group hooks: boss.on_start(names), boss.on_stop(names), boss.on_reload(name).
+  // Same blocking contract, without a deadline.
+  virtual HookResult on_start(const std::vector<std::string>& services) = 0;
+  virtual HookResult on_stop(const std::vector<std::string>& services) = 0;
+  virtual HookResult on_reload(const std::string& service) = 0;
+};
+
+}  // namespace boss

@@ -1,0 +1,36 @@
+#include "core/project.h"
+
+namespace boss {
+
+const char* hook_name(Hook hook) {
+  switch (hook) {
+    case Hook::pre_start: return "pre_start";
+    case Hook::ping: return "ping";
+    case Hook::post_start: return "post_start";
+  }
+  return "?";
+}
+
+bool ServiceSpec::has_hook(Hook hook) const {
+  switch (hook) {
+    case Hook::pre_start: return has_pre_start;
+    case Hook::ping: return has_ping;
+    case Hook::post_start: return has_post_start;
+  }
+  return false;
+}
+
+const ServiceSpec* Project::find(const std::string& service) const {
+  for (const auto& s : services)
+    if (s.name == service) return &s;
+  return nullptr;
+}
+
+std::vector<std::string> Project::names() const {
+  std::vector<std::string> out;
+  out.reserve(services.size());
+  for (const auto& s : services) out.push_back(s.name);
+  return out;
+}
+
+}  // namespace boss

@@ -1,0 +1,73 @@
+// The project as described by services.lua, after the Lua side has been read into plain
+// data. Nothing in here knows about Lua or Docker: core code works on these structs only.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace boss {
+
+enum class Hook { pre_start, ping, post_start };
+const char* hook_name(Hook hook);
+
+struct PortBinding {
+  int container_port = 0;
+  std::string protocol = "tcp";  // "tcp" or "udp"
+  int host_port = 0;             // 0 = any free port chosen by the engine
+  bool operator==(const PortBinding&) const = default;
+};
+
+struct VolumeMount {
+  std::string source;  // absolute host path, or a volume name when `named`
+  std::string target;  // path inside the container
+  std::string mode;    // "" (engine default), "ro", "rw", ...
+  bool named = false;
+  bool operator==(const VolumeMount&) const = default;
+};
+
+struct ServiceSpec {
+  std::string name;
+  std::string image;
+  std::vector<std::string> dependencies;
+  std::map<std::string, std::string> env;  // values are templates: "{key}" is filled at start
+  std::vector<PortBinding> ports;
+  std::vector<VolumeMount> volumes;
+  std::optional<std::vector<std::string>> cmd;         // templates too
+  std::optional<std::vector<std::string>> entrypoint;  // templates too
+  std::string user;
+  bool always_start_new = false;
+  std::string stop_signal;           // "" = engine/image default
+  std::string build_from_directory;  // absolute path, "" when the image is never built
+  std::string dockerfile = "Dockerfile";
+  double ping_interval = 0.1;        // seconds between two ping calls
+  std::string defined_at;            // "services.lua:12", for error messages
+  bool has_pre_start = false;
+  bool has_ping = false;
+  bool has_post_start = false;
+
+  bool has_hook(Hook hook) const;
+};
+
+struct Project {
+  std::string name;                // the slug used in resource names and labels
+  std::filesystem::path file;      // absolute path of services.lua
+  std::filesystem::path dir;       // its folder: relative paths are resolved against it
+  std::vector<ServiceSpec> services;  // in declaration order
+
+  const ServiceSpec* find(const std::string& service) const;
+  std::vector<std::string> names() const;
+  std::filesystem::path context_file() const { return dir / ".boss-context"; }
+  std::string network_name() const { return "boss-" + name; }
+  std::string container_name(const std::string& service) const { return name + "-" + service; }
+};
+
+// Labels every boss resource carries. Identity always comes from these, never from names.
+inline constexpr const char* kLabelProject = "boss.project";
+inline constexpr const char* kLabelService = "boss.service";
+inline constexpr const char* kLabelConfigHash = "boss.config-hash";
+inline constexpr const char* kLabelConfig = "boss.config";  // canonical JSON of the hashed config
+
+}  // namespace boss
