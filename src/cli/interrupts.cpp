@@ -1,0 +1,37 @@
+#include "cli/interrupts.h"
+
+#include <csignal>
+#include <pthread.h>
+#include <thread>
+#include <unistd.h>
+
+namespace boss {
+namespace {
+
+sigset_t interrupt_set() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+void block_signals() {
+  const sigset_t set = interrupt_set();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void watch_interrupts(std::atomic<bool>& cancel, std::function<void()> on_first) {
+  std::thread([&cancel, on_first = std::move(on_first)] {
+    const sigset_t set = interrupt_set();
+    int signal = 0;
+    if (sigwait(&set, &signal) != 0) return;
+    cancel = true;
+    if (on_first) on_first();
+    if (sigwait(&set, &signal) == 0) _exit(130);
+  }).detach();
+}
+
+}  // namespace boss

@@ -1,0 +1,230 @@
+#include "core/commands.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "core/errors.h"
+#include "core/graph.h"
+#include "core/starter.h"
+#include "core/validate.h"
+#include "core/walker.h"
+
+namespace boss {
+namespace {
+
+std::set<std::string> checked_names(const Project& project, const std::vector<std::string>& names,
+                                    const std::string& option) {
+  std::set<std::string> out;
+  for (const auto& name : names) {
+    if (!project.find(name)) {
+      const auto hint = did_you_mean(name, project.names());
+      throw DefinitionError(option + ": unknown service '" + name + "'" +
+                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    out.insert(name);
+  }
+  return out;
+}
+
+std::string service_label(const ContainerInfo& c) {
+  const auto it = c.labels.find(kLabelService);
+  return it == c.labels.end() ? "" : it->second;
+}
+
+void run_group_hook(Session& session, CommandResult& result, const char* what, const HookResult& hook) {
+  if (hook.status == HookResult::Status::ok) return;
+  if (!hook.traceback.empty()) session.reporter.verbose(hook.traceback);
+  result.error = std::string(what) + " hook failed: " + hook.error;
+  session.reporter.warning(result.error);
+}
+
+std::vector<std::string> up_services(const CommandResult& result) {
+  std::vector<std::string> up;
+  for (const auto& o : result.outcomes)
+    if (o.status == OutcomeStatus::up) up.push_back(o.service);
+  return up;
+}
+
+// Stops (and with `remove`, removes) every container of `services`, dependents first.
+CommandResult stop_services(Session& session, const std::vector<std::string>& services, const Observed& observed,
+                            bool remove, int timeout) {
+  const DependencyGraph graph(session.project);
+  std::mutex mutex;
+  std::map<std::string, ServiceOutcome> outcomes;
+  static const std::atomic<bool> never{false};
+  auto task = [&](const std::string& name) {
+    ServiceOutcome o;
+    o.service = name;
+    const auto it = observed.containers.find(name);
+    bool had_running = false;
+    try {
+      if (it == observed.containers.end() || it->second.empty()) {
+        o.status = OutcomeStatus::absent;
+        o.detail = "no container";
+      } else {
+        for (const auto& c : it->second) {
+          if (c.running() || c.state == "paused" || c.state == "restarting") {
+            had_running = true;
+            session.reporter.service_event(name, "stopping");
+            session.engine.stop_container(c.id, timeout);
+          }
+          if (remove) session.engine.remove_container(c.id);
+        }
+        o.status = remove ? OutcomeStatus::removed : OutcomeStatus::stopped;
+        o.detail = had_running ? (remove ? "stopped and removed" : "stopped") : (remove ? "removed" : "was not running");
+      }
+      session.reporter.service_event(name, o.detail);
+    } catch (const EngineError& e) {
+      o.status = OutcomeStatus::failed;
+      o.error = e.what();
+      session.reporter.service_event(name, std::string("failed: ") + e.what());
+    }
+    const bool ok = o.status != OutcomeStatus::failed;
+    std::lock_guard lock(mutex);
+    outcomes[name] = std::move(o);
+    return ok;
+  };
+  // Stop is not interruptible half-way: Ctrl-C during stop would leave a worse state.
+  walk_graph(services, [&](const std::string& n) { return graph.dependents(n); }, task, never,
+             WalkOptions{.skip_waiters_on_failure = false});
+  CommandResult result;
+  for (const auto& name : services) result.outcomes.push_back(outcomes[name]);
+  return result;
+}
+
+}  // namespace
+
+std::vector<std::string> select_for_start(const Project& project, const std::vector<std::string>& exclude) {
+  const auto excluded = checked_names(project, exclude, "--exclude");
+  const DependencyGraph graph(project);
+  std::vector<std::string> out;
+  for (const auto& name : graph.topological_order()) {
+    if (excluded.count(name)) continue;
+    for (const auto& dep : graph.dependencies(name))
+      if (excluded.count(dep))
+        throw DefinitionError("cannot exclude '" + dep + "': service '" + name + "' depends on it");
+    out.push_back(name);
+  }
+  return out;
+}
+
+std::vector<std::string> select_for_stop(const Project& project, const std::vector<std::string>& exclude) {
+  const auto excluded = checked_names(project, exclude, "--exclude");
+  const DependencyGraph graph(project);
+  std::vector<std::string> out;
+  auto order = graph.topological_order();
+  std::reverse(order.begin(), order.end());
+  for (const auto& name : order) {
+    if (excluded.count(name)) continue;
+    for (const auto& dependent : graph.dependents(name))
+      if (excluded.count(dependent))
+        throw DefinitionError("cannot stop '" + name + "': excluded service '" + dependent + "' depends on it");
+    out.push_back(name);
+  }
+  return out;
+}
+
+std::vector<Decision> dry_run_start(Session& session, const StartCommand& command) {
+  const auto services = select_for_start(session.project, command.exclude);
+  const auto observed = observe(session.engine, session.project);
+  return plan_start(session.project, services, observed, session.context.text_snapshot());
+}
+
+CommandResult run_start(Session& session, const StartCommand& command) {
+  const auto services = select_for_start(session.project, command.exclude);
+  const auto observed = observe(session.engine, session.project);
+  ensure_network(session, observed);
+  StartOptions options;
+  options.services = services;
+  options.ping_timeout = command.timeout;
+  auto result = start_services(session, options, observed);
+  session.context.save_if_dirty();
+  const auto up = up_services(result);
+  if (!up.empty() && !result.interrupted) run_group_hook(session, result, "on_start", session.hooks.on_start(up));
+  session.context.save_if_dirty();
+  return result;
+}
+
+CommandResult run_stop(Session& session, const StopCommand& command) {
+  const auto services = select_for_stop(session.project, command.exclude);
+  const auto observed = observe(session.engine, session.project);
+  auto result = stop_services(session, services, observed, command.remove, command.timeout);
+  std::vector<std::string> stopped;
+  for (const auto& o : result.outcomes)
+    if (o.status == OutcomeStatus::stopped || o.status == OutcomeStatus::removed) stopped.push_back(o.service);
+  if (command.remove && command.exclude.empty() && !result.any_failed()) {
+    // Leftovers of services no longer in the file belong to the project too.
+    for (const auto& c : observed.orphans) {
+      session.reporter.service_event(service_label(c).empty() ? c.name : service_label(c), "removing orphan container");
+      session.engine.remove_container(c.id);
+    }
+    for (const auto& n : observed.networks) session.engine.remove_network(n.id);
+    session.context.remove_file();
+  }
+  if (!stopped.empty()) run_group_hook(session, result, "on_stop", session.hooks.on_stop(stopped));
+  return result;
+}
+
+CommandResult run_reload(Session& session, const ReloadCommand& command) {
+  checked_names(session.project, {command.service}, "reload");
+  const DependencyGraph graph(session.project);
+  const auto affected = graph.with_dependents({command.service});
+  const auto needed = graph.with_dependencies(affected);
+  const ServiceSpec& spec = *session.project.find(command.service);
+
+  // Build first: a failed build must leave the running services untouched.
+  if (!spec.build_from_directory.empty()) {
+    session.reporter.service_event(spec.name, "building image " + spec.image + " from " + spec.build_from_directory);
+    try {
+      session.engine.build_image(spec.build_from_directory, spec.dockerfile, spec.image,
+                                 {{kLabelProject, session.project.name}},
+                                 [&](const std::string& line) { session.reporter.progress(spec.name, line); });
+    } catch (const EngineError& e) {
+      CommandResult result;
+      result.outcomes.push_back({spec.name, OutcomeStatus::failed, "", e.what(), "", 0});
+      session.reporter.service_event(spec.name, std::string("failed: ") + e.what());
+      return result;
+    }
+  }
+  auto observed = observe(session.engine, session.project);
+  std::vector<std::string> to_stop;
+  auto order = graph.topological_order();
+  for (auto it = order.rbegin(); it != order.rend(); ++it)
+    if (affected.count(*it)) to_stop.push_back(*it);
+  auto stopped = stop_services(session, to_stop, observed, command.remove, command.stop_timeout);
+  if (stopped.any_failed()) return stopped;
+
+  observed = observe(session.engine, session.project);
+  ensure_network(session, observed);
+  StartOptions options;
+  for (const auto& name : order)
+    if (needed.count(name)) options.services.push_back(name);
+  options.ping_timeout = command.timeout;
+  options.force_service = command.service;
+  auto result = start_services(session, options, observed);
+  session.context.save_if_dirty();
+  if (!result.any_failed() && !result.interrupted)
+    run_group_hook(session, result, "on_reload", session.hooks.on_reload(command.service));
+  session.context.save_if_dirty();
+  return result;
+}
+
+std::vector<StatusRow> run_status(Session& session) {
+  const auto observed = observe(session.engine, session.project);
+  std::vector<StatusRow> rows;
+  for (const auto& s : session.project.services) {
+    const auto it = observed.containers.find(s.name);
+    if (it == observed.containers.end() || it->second.empty()) {
+      rows.push_back({s.name, "absent", "", {}});
+      continue;
+    }
+    for (const auto& c : it->second) rows.push_back({s.name, c.state, c.id.substr(0, 12), c.ports});
+  }
+  for (const auto& c : observed.orphans)
+    rows.push_back({service_label(c), "orphan " + c.state, c.id.substr(0, 12), c.ports});
+  return rows;
+}
+
+}  // namespace boss

@@ -1,0 +1,106 @@
+#include "core/config.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <set>
+
+#include "core/template.h"
+
+namespace boss {
+
+nlohmann::json DesiredConfig::to_json() const {
+  nlohmann::json j;
+  j["image"] = image;
+  j["image_id"] = image_id;
+  j["env"] = env;  // std::map: keys come out sorted, so the dump is canonical
+  auto ports_json = nlohmann::json::array();
+  for (const auto& p : ports)
+    ports_json.push_back(std::to_string(p.container_port) + "/" + p.protocol + "=" + std::to_string(p.host_port));
+  j["ports"] = ports_json;
+  auto volumes_json = nlohmann::json::array();
+  for (const auto& v : volumes)
+    volumes_json.push_back((v.named ? "volume:" : "") + v.source + ":" + v.target + (v.mode.empty() ? "" : ":" + v.mode));
+  j["volumes"] = volumes_json;
+  j["cmd"] = cmd ? nlohmann::json(*cmd) : nlohmann::json(nullptr);
+  j["entrypoint"] = entrypoint ? nlohmann::json(*entrypoint) : nlohmann::json(nullptr);
+  j["user"] = user;
+  j["stop_signal"] = stop_signal;
+  return j;
+}
+
+std::string fnv1a_hex(const std::string& data) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string DesiredConfig::hash() const { return fnv1a_hex(canonical()); }
+
+DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_id,
+                             const std::map<std::string, std::string>& context) {
+  DesiredConfig c;
+  c.image = spec.image;
+  c.image_id = image_id;
+  auto fill = [&](const std::string& text, const std::string& field) {
+    try {
+      return fill_template(text, context);
+    } catch (const MissingContextKey& missing) {
+      throw UnfilledTemplate{missing.key, field};
+    }
+  };
+  for (const auto& [key, value] : spec.env) c.env[key] = fill(value, "env " + key);
+  auto fill_list = [&](const std::optional<std::vector<std::string>>& list, const std::string& field) {
+    std::optional<std::vector<std::string>> out;
+    if (!list) return out;
+    out.emplace();
+    for (const auto& part : *list) out->push_back(fill(part, field));
+    return out;
+  };
+  c.cmd = fill_list(spec.cmd, "cmd");
+  c.entrypoint = fill_list(spec.entrypoint, "entrypoint");
+  c.ports = spec.ports;
+  c.volumes = spec.volumes;
+  c.user = spec.user;
+  c.stop_signal = spec.stop_signal;
+  return c;
+}
+
+std::vector<std::string> describe_changes(const nlohmann::json& old_config, const DesiredConfig& desired) {
+  if (!old_config.is_object()) return {"configuration unknown"};
+  const nlohmann::json now = desired.to_json();
+  auto old_field = [&](const char* field) {
+    const auto it = old_config.find(field);
+    return it == old_config.end() ? nlohmann::json() : *it;
+  };
+  std::vector<std::string> changes;
+  if (old_field("image") != now["image"])
+    changes.push_back("image changed");
+  else if (old_field("image_id") != now["image_id"])
+    changes.push_back("image updated");
+  const auto old_env = old_field("env");
+  if (old_env != now["env"]) {
+    if (!old_env.is_object()) {
+      changes.push_back("env changed");
+    } else {
+      std::set<std::string> keys;
+      for (const auto& [k, v] : old_env.items()) keys.insert(k);
+      for (const auto& [k, v] : now["env"].items()) keys.insert(k);
+      for (const auto& k : keys) {
+        const bool in_old = old_env.contains(k), in_new = now["env"].contains(k);
+        if (in_old && !in_new) changes.push_back("env " + k + " removed");
+        else if (!in_old && in_new) changes.push_back("env " + k + " added");
+        else if (old_env[k] != now["env"][k]) changes.push_back("env " + k + " changed");
+      }
+    }
+  }
+  for (const char* field : {"ports", "volumes", "cmd", "entrypoint", "user", "stop_signal"})
+    if (old_field(field) != now[field]) changes.push_back(std::string(field) + " changed");
+  return changes;
+}
+
+}  // namespace boss

@@ -1,0 +1,52 @@
+// The configuration a service's container is created from, after "{key}" filling and
+// with the image resolved to its id. Its hash (label boss.config-hash) decides whether an
+// existing container still matches the definition; its canonical JSON (label boss.config)
+// lets boss explain what changed.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/project.h"
+
+namespace boss {
+
+struct DesiredConfig {
+  std::string image;     // the reference, e.g. "postgres:16"
+  std::string image_id;  // "sha256:..."; "" when the image is not present locally
+  std::map<std::string, std::string> env;
+  std::vector<PortBinding> ports;
+  std::vector<VolumeMount> volumes;
+  std::optional<std::vector<std::string>> cmd;
+  std::optional<std::vector<std::string>> entrypoint;
+  std::string user;
+  std::string stop_signal;
+
+  nlohmann::json to_json() const;
+  std::string canonical() const { return to_json().dump(); }
+  // 16 hex digits, stable across runs and machines.
+  std::string hash() const;
+};
+
+// Thrown when a template refers to a context key that has no value.
+struct UnfilledTemplate {
+  std::string key;
+  std::string field;  // "env USER_ID", "cmd", "entrypoint"
+};
+
+// Fills the templates of `spec` from `context` (key -> text). Throws UnfilledTemplate.
+DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_id,
+                             const std::map<std::string, std::string>& context);
+
+// What differs between the config a container was made from (its boss.config label,
+// parsed) and the desired one, as short phrases: "image changed", "env USER_ID changed",
+// "ports changed". Empty when they are equal.
+std::vector<std::string> describe_changes(const nlohmann::json& old_config, const DesiredConfig& desired);
+
+std::string fnv1a_hex(const std::string& data);
+
+}  // namespace boss

@@ -1,0 +1,54 @@
+// Deciding what to do with each service: observe (engine state in, no decisions), then a
+// pure decide() per service whose every action carries its reason. `--dry-run` prints
+// the plan; `start` re-decides each service right before it starts, because a
+// dependency's post_start may have changed the context its templates read.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/project.h"
+#include "engine/engine.h"
+
+namespace boss {
+
+// What the engine holds for a project, read in a few calls.
+struct Observed {
+  std::map<std::string, std::vector<ContainerInfo>> containers;  // by boss.service label
+  std::vector<ContainerInfo> orphans;  // project containers of services no longer defined
+  std::map<std::string, std::string> image_ids;  // image reference -> id, "" if missing
+  std::vector<NetworkInfo> networks;             // networks labelled with the project
+};
+
+Observed observe(Engine& engine, const Project& project);
+
+enum class ActionKind { keep, start, create, recreate, undecided };
+const char* action_name(ActionKind kind);
+
+struct Decision {
+  std::string service;
+  ActionKind kind = ActionKind::create;
+  std::string reason;                 // "no container", "env USER_ID changed", ...
+  std::string container_id;           // the container kept/started/replaced, if any
+  std::vector<std::string> remove;    // containers to remove first: replaced, stale, duplicates
+  bool new_container() const { return kind == ActionKind::create || kind == ActionKind::recreate; }
+};
+
+// `desired` is nullopt when the templates cannot be filled yet (the reason says which
+// key); `force_new` is always_start_new or a reload of this service.
+Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& existing,
+                const std::optional<DesiredConfig>& desired, const std::string& unfilled_reason,
+                bool force_new, const std::string& force_reason);
+
+// decide() for every service in `order`, with the context and images as observed now.
+std::vector<Decision> plan_start(const Project& project, const std::vector<std::string>& order,
+                                 const Observed& observed, const std::map<std::string, std::string>& context,
+                                 const std::string& force_service = "");
+
+// One line per action: "create    appdb   no container".
+std::string render_plan(const std::vector<Decision>& plan);
+
+}  // namespace boss

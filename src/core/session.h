@@ -1,0 +1,23 @@
+// Everything a command works with, bundled so functions take one argument instead of six.
+#pragma once
+
+#include <atomic>
+
+#include "core/context_store.h"
+#include "core/hooks.h"
+#include "core/project.h"
+#include "core/reporter.h"
+#include "engine/engine.h"
+
+namespace boss {
+
+struct Session {
+  const Project& project;
+  Engine& engine;
+  Hooks& hooks;
+  ContextStore& context;
+  Reporter& reporter;
+  const std::atomic<bool>& cancel;  // set on Ctrl-C: begin no new work
+};
+
+}  // namespace boss

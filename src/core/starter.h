@@ -1,0 +1,29 @@
+// Starting services: each service, as soon as its dependencies are up, goes through
+// image -> decide -> (pre_start, replace, create) or (start) -> ping -> post_start.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/outcome.h"
+#include "core/plan.h"
+#include "core/session.h"
+
+namespace boss {
+
+struct StartOptions {
+  std::vector<std::string> services;  // what to start; their dependencies must be included
+  double ping_timeout = 300;          // seconds, per service, from its container's start
+  std::string force_service;          // reload: this one always gets a new container
+  bool rebuild_force_service = false; // reload: build its image even if present
+};
+
+// Makes sure the project network exists and returns its name. Removes duplicates left by
+// a race of two boss runs.
+std::string ensure_network(Session& session, const Observed& observed);
+
+// Starts `options.services` in dependency order, concurrently where independent. Never
+// throws for a service failure: those are in the outcomes (in `services` order).
+CommandResult start_services(Session& session, const StartOptions& options, const Observed& observed);
+
+}  // namespace boss

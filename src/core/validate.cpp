@@ -1,0 +1,145 @@
+#include "core/validate.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "core/errors.h"
+#include "core/graph.h"
+#include "core/template.h"
+
+namespace boss {
+
+std::string slugify(const std::string& text) {
+  std::string out;
+  bool dash = false;
+  for (unsigned char c : text) {
+    if (std::isalnum(c)) {
+      if (dash && !out.empty()) out += '-';
+      dash = false;
+      out += static_cast<char>(std::tolower(c));
+    } else {
+      dash = true;
+    }
+  }
+  return out.empty() ? "boss" : out;
+}
+
+bool is_valid_hostname(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  if (name.front() == '-' || name.back() == '-') return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-'; });
+}
+
+bool is_valid_project_name(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  auto ok_start = [](unsigned char c) { return std::islower(c) || std::isdigit(c); };
+  if (!ok_start(name[0])) return false;
+  return std::all_of(name.begin(), name.end(), [&](unsigned char c) {
+    return ok_start(c) || c == '-' || c == '_';
+  });
+}
+
+bool is_valid_stop_signal(const std::string& signal) {
+  static const std::set<std::string> known = {"SIGINT",  "SIGTERM", "SIGKILL", "SIGQUIT",
+                                              "SIGHUP",  "SIGUSR1", "SIGUSR2"};
+  return known.count(signal) > 0;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& candidate : candidates) {
+    const auto d = edit_distance(word, candidate);
+    if (d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+namespace {
+
+std::string where(const ServiceSpec& s) {
+  return (s.defined_at.empty() ? "" : s.defined_at + ": ") + "service '" + s.name + "'";
+}
+
+void check_templates(const ServiceSpec& s) {
+  auto check = [&](const std::string& field, const std::string& text) {
+    try {
+      check_template(text);
+    } catch (const DefinitionError& e) {
+      throw DefinitionError(where(s) + ": field '" + field + "': " + e.what());
+    }
+  };
+  for (const auto& [key, value] : s.env) check("env." + key, value);
+  if (s.cmd)
+    for (const auto& part : *s.cmd) check("cmd", part);
+  if (s.entrypoint)
+    for (const auto& part : *s.entrypoint) check("entrypoint", part);
+}
+
+}  // namespace
+
+void validate_project(const Project& project) {
+  if (!is_valid_project_name(project.name))
+    throw DefinitionError("invalid project name '" + project.name +
+                          "': use lowercase letters, digits, '-' and '_', starting with a letter or digit");
+  if (project.services.empty())
+    throw DefinitionError(project.file.string() + ": no services defined (a service is a class with a name: boss.Service:extend { name = ..., image = ... })");
+  std::set<std::string> names;
+  for (const auto& s : project.services) {
+    if (s.name.empty()) throw DefinitionError(where(s) + ": field 'name' must not be empty");
+    if (!is_valid_hostname(s.name))
+      throw DefinitionError(where(s) + ": name is not a valid hostname (letters, digits and '-', at most 63, not starting or ending with '-')");
+    if (!names.insert(s.name).second) {
+      std::string first;
+      for (const auto& other : project.services)
+        if (other.name == s.name) { first = other.defined_at; break; }
+      throw DefinitionError(where(s) + ": duplicate service name" +
+                            (first.empty() ? "" : " (first defined at " + first + ")"));
+    }
+    if (s.image.empty()) throw DefinitionError(where(s) + ": field 'image' is missing");
+    if (!s.stop_signal.empty() && !is_valid_stop_signal(s.stop_signal))
+      throw DefinitionError(where(s) + ": unknown stop_signal '" + s.stop_signal +
+                            "' (use SIGINT, SIGTERM, SIGKILL, SIGQUIT, SIGHUP, SIGUSR1 or SIGUSR2)");
+    if (!(s.ping_interval > 0))
+      throw DefinitionError(where(s) + ": field 'ping_interval' must be a positive number of seconds");
+    check_templates(s);
+  }
+  for (const auto& s : project.services) {
+    for (const auto& dep : s.dependencies) {
+      if (names.count(dep)) continue;
+      const auto hint = did_you_mean(dep, project.names());
+      throw DefinitionError(where(s) + ": depends on unknown service '" + dep + "'" +
+                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    if (std::find(s.dependencies.begin(), s.dependencies.end(), s.name) != s.dependencies.end())
+      throw DefinitionError(where(s) + ": depends on itself");
+  }
+  const auto cycle = DependencyGraph(project).find_cycle();
+  if (!cycle.empty()) {
+    std::string path;
+    for (const auto& node : cycle) path += (path.empty() ? "" : " -> ") + node;
+    throw DefinitionError("dependency cycle: " + path);
+  }
+}
+
+}  // namespace boss

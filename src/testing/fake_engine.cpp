@@ -1,0 +1,232 @@
+#include "testing/fake_engine.h"
+
+#include "core/errors.h"
+
+namespace boss::testing {
+namespace {
+
+bool matches(const Labels& labels, const Labels& filter) {
+  for (const auto& [k, v] : filter) {
+    const auto it = labels.find(k);
+    if (it == labels.end() || it->second != v) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void FakeEngine::record(const std::string& call, bool mutation) {
+  m_calls.push_back(call);
+  if (mutation) m_mutations.push_back(call);
+}
+
+std::string FakeEngine::next_id(const char* prefix) { return prefix + std::to_string(++m_counter); }
+
+void FakeEngine::add_image(const std::string& ref, const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  m_images[ref] = id;
+}
+
+void FakeEngine::add_pullable(const std::string& ref, const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  m_pullable[ref] = id;
+}
+
+std::string FakeEngine::add_container(const ContainerSpec& spec, const std::string& state) {
+  std::lock_guard lock(m_mutex);
+  Container c;
+  c.spec = spec;
+  c.info.id = next_id("c");
+  c.info.name = spec.name;
+  c.info.state = state;
+  c.info.labels = spec.labels;
+  const auto image = m_images.find(spec.image);
+  c.info.image_id = image == m_images.end() ? "" : image->second;
+  m_containers[c.info.id] = c;
+  return c.info.id;
+}
+
+std::vector<std::string> FakeEngine::calls() const {
+  std::lock_guard lock(m_mutex);
+  return m_calls;
+}
+
+std::vector<std::string> FakeEngine::mutations() const {
+  std::lock_guard lock(m_mutex);
+  return m_mutations;
+}
+
+std::vector<FakeEngine::Container> FakeEngine::containers() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<Container> out;
+  for (const auto& [id, c] : m_containers) out.push_back(c);
+  return out;
+}
+
+std::optional<FakeEngine::Container> FakeEngine::container_named(const std::string& name) const {
+  std::lock_guard lock(m_mutex);
+  for (const auto& [id, c] : m_containers)
+    if (c.info.name == name) return c;
+  return std::nullopt;
+}
+
+std::size_t FakeEngine::network_count() const {
+  std::lock_guard lock(m_mutex);
+  return m_networks.size();
+}
+
+void FakeEngine::ping() {
+  if (unreachable) throw EngineError("cannot reach the docker engine at fake://engine: refused", 0);
+}
+
+std::vector<ContainerInfo> FakeEngine::list_containers(const Labels& filter) {
+  std::lock_guard lock(m_mutex);
+  record("list_containers", false);
+  std::vector<ContainerInfo> out;
+  for (const auto& [id, c] : m_containers)
+    if (matches(c.info.labels, filter)) out.push_back(c.info);
+  return out;
+}
+
+std::optional<ContainerState> FakeEngine::inspect_container(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  record("inspect " + id, false);
+  const auto it = m_containers.find(id);
+  if (it == m_containers.end()) return std::nullopt;
+  ContainerState s;
+  s.id = id;
+  s.status = it->second.info.state;
+  s.running = it->second.info.running();
+  s.exit_code = it->second.exit_code;
+  s.ports = it->second.info.ports;
+  return s;
+}
+
+std::string FakeEngine::create_container(const ContainerSpec& spec) {
+  std::lock_guard lock(m_mutex);
+  record("create " + spec.name, true);
+  if (fail_create.count(spec.image)) throw EngineError("create container " + spec.name + ": scripted failure", 500);
+  for (const auto& [id, c] : m_containers)
+    if (c.info.name == spec.name)
+      throw EngineError("create container " + spec.name + ": Conflict. The container name is already in use", 409);
+  const auto image = m_images.find(spec.image);
+  if (image == m_images.end()) throw EngineError("create container " + spec.name + ": No such image: " + spec.image, 404);
+  Container c;
+  c.spec = spec;
+  c.info.id = next_id("c");
+  c.info.name = spec.name;
+  c.info.state = "created";
+  c.info.labels = spec.labels;
+  c.info.image_id = image->second;
+  m_containers[c.info.id] = c;
+  return c.info.id;
+}
+
+void FakeEngine::start_container(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_containers.find(id);
+  record("start " + (it == m_containers.end() ? id : it->second.info.name), true);
+  if (it == m_containers.end()) throw EngineError("start container " + id + ": No such container", 404);
+  auto& c = it->second;
+  if (exit_on_start.count(c.spec.image)) {
+    c.info.state = "exited";
+    c.exit_code = 1;
+    return;
+  }
+  c.info.state = "running";
+  c.info.ports.clear();
+  int next_port = 32768;
+  for (const auto& p : c.spec.ports)
+    c.info.ports.push_back({p.container_port, p.protocol, "0.0.0.0", p.host_port ? p.host_port : next_port++});
+}
+
+void FakeEngine::stop_container(const std::string& id, int) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_containers.find(id);
+  record("stop " + (it == m_containers.end() ? id : it->second.info.name), true);
+  if (it == m_containers.end()) return;
+  if (it->second.info.running()) it->second.info.state = "exited";
+  it->second.info.ports.clear();
+}
+
+void FakeEngine::remove_container(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_containers.find(id);
+  record("remove " + (it == m_containers.end() ? id : it->second.info.name), true);
+  if (it != m_containers.end()) m_containers.erase(it);
+}
+
+std::string FakeEngine::logs_tail(const std::string& id, int) {
+  std::lock_guard lock(m_mutex);
+  record("logs " + id, false);
+  return "fake log line\n";
+}
+
+ExecResult FakeEngine::exec(const std::string& id, const std::vector<std::string>& argv) {
+  Container c;
+  {
+    std::lock_guard lock(m_mutex);
+    record("exec " + id, false);
+    const auto it = m_containers.find(id);
+    if (it == m_containers.end() || !it->second.info.running())
+      throw EngineError("exec in container " + id + ": container is not running", 409);
+    c = it->second;
+  }
+  return exec_handler ? exec_handler(c, argv) : ExecResult{0, ""};
+}
+
+std::optional<ImageInfo> FakeEngine::inspect_image(const std::string& ref) {
+  std::lock_guard lock(m_mutex);
+  record("inspect_image " + ref, false);
+  const auto it = m_images.find(ref);
+  if (it == m_images.end()) return std::nullopt;
+  return ImageInfo{it->second};
+}
+
+void FakeEngine::pull_image(const std::string& ref, const ProgressFn& progress) {
+  std::string id;
+  {
+    std::lock_guard lock(m_mutex);
+    record("pull " + ref, true);
+    const auto it = m_pullable.find(ref);
+    if (it == m_pullable.end()) throw EngineError("pull image " + ref + ": not found", 404);
+    id = it->second;
+  }
+  if (progress) progress("Pulling " + ref);
+  std::lock_guard lock(m_mutex);
+  m_images[ref] = id;
+}
+
+void FakeEngine::build_image(const std::string&, const std::string&, const std::string& tag, const Labels&,
+                             const ProgressFn& progress) {
+  std::lock_guard lock(m_mutex);
+  record("build " + tag, true);
+  if (fail_build.count(tag)) throw EngineError("build image " + tag + ": scripted build failure", 0);
+  m_images[tag] = next_id("sha256:built");
+}
+
+std::vector<NetworkInfo> FakeEngine::list_networks(const Labels& filter) {
+  std::lock_guard lock(m_mutex);
+  record("list_networks", false);
+  std::vector<NetworkInfo> out;
+  for (const auto& [id, n] : m_networks)
+    if (matches(n.labels, filter)) out.push_back(n);
+  return out;
+}
+
+std::string FakeEngine::create_network(const std::string& name, const Labels& labels) {
+  std::lock_guard lock(m_mutex);
+  record("create_network " + name, true);
+  NetworkInfo n{next_id("n"), name, labels};
+  m_networks[n.id] = n;
+  return n.id;
+}
+
+void FakeEngine::remove_network(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_networks.find(id);
+  record("remove_network " + (it == m_networks.end() ? id : it->second.name), true);
+  if (it != m_networks.end()) m_networks.erase(it);
+}
+
+}  // namespace boss::testing
