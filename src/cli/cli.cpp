@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -34,13 +35,17 @@ struct Options {
   std::string service;
 };
 
+// "32768->8080/tcp"; the IPv4 and IPv6 bindings of one port are shown once.
 std::string format_ports(const std::vector<PublishedPort>& ports) {
-  std::string out;
+  std::vector<std::string> shown;
   for (const auto& p : ports) {
-    if (!out.empty()) out += ", ";
-    out += (p.host_ip.empty() ? "" : p.host_ip + ":") + std::to_string(p.host_port) + "->" +
-           std::to_string(p.container_port) + "/" + p.protocol;
+    const bool any_address = p.host_ip.empty() || p.host_ip == "0.0.0.0" || p.host_ip == "::";
+    std::string text = (any_address ? "" : p.host_ip + ":") + std::to_string(p.host_port) + "->" +
+                       std::to_string(p.container_port) + "/" + p.protocol;
+    if (std::find(shown.begin(), shown.end(), text) == shown.end()) shown.push_back(std::move(text));
   }
+  std::string out;
+  for (const auto& s : shown) out += (out.empty() ? "" : ", ") + s;
   return out;
 }
 

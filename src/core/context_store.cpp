@@ -57,7 +57,11 @@ bool ContextStore::save_if_dirty() {
   if (!m_dirty || m_file.empty()) return false;
   nlohmann::json doc = nlohmann::json::object();
   for (const auto& [key, value] : m_values) {
-    std::visit([&](const auto& v) { doc[key] = v; }, value);
+    // Whole numbers are written as integers, so a stored id reads back as "42", not "42.0".
+    if (const auto* d = std::get_if<double>(&value); d && *d == std::floor(*d) && std::fabs(*d) < 1e15)
+      doc[key] = static_cast<long long>(*d);
+    else
+      std::visit([&](const auto& v) { doc[key] = v; }, value);
   }
   // Write beside the target then rename: a crash leaves either the old or the new file.
   const auto tmp = m_file.parent_path() / (m_file.filename().string() + ".tmp");

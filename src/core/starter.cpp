@@ -4,7 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <sstream>
+#include <cstdio>
 #include <thread>
 
 #include "core/errors.h"
@@ -21,10 +21,9 @@ double seconds_since(Clock::time_point t0) {
 }
 
 std::string format_seconds(double s) {
-  std::ostringstream out;
-  out.precision(s < 10 ? 2 : 3);
-  out << s << " s";
-  return out.str();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 10 ? "%.2f s" : "%.0f s", s);
+  return buf;
 }
 
 // A failure of one service: the reason is shown in the summary, logs when there are some.
@@ -133,7 +132,6 @@ class ServiceStart {
     switch (decision.kind) {
       case ActionKind::keep:
         remove_containers(decision.remove);
-        report(decision.reason);
         return "kept";
       case ActionKind::start:
         remove_containers(decision.remove);
@@ -322,7 +320,9 @@ CommandResult start_services(Session& session, const StartOptions& options, cons
       outcome.detail = start.run();
       outcome.status = OutcomeStatus::up;
       outcome.seconds = seconds_since(t0);
-      session.reporter.service_event(name, "up (" + outcome.detail + ", " + format_seconds(outcome.seconds) + ")");
+      session.reporter.service_event(name, outcome.detail == "kept" ? "up (running, unchanged)"
+                                                                   : "up (" + outcome.detail + " in " +
+                                                                         format_seconds(outcome.seconds) + ")");
     } catch (const ServiceFailure& f) {
       outcome.status = OutcomeStatus::failed;
       outcome.error = f.reason;
