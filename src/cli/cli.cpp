@@ -157,6 +157,7 @@ int run_cli(int argc, char** argv) {
   block_signals();
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the subcommand: `boss start -v`
   app.set_version_flag("--version", "boss " BOSS_VERSION);
   Options opt;
   app.add_option("-f,--file", opt.file, "Services file (default: services.lua)");

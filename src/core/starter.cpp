@@ -1,9 +1,11 @@
 #include "core/starter.h"
 
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <cstdio>
 #include <thread>
 
@@ -237,18 +239,20 @@ class ServiceStart {
       const auto result = m_session.hooks.call(m_spec.name, Hook::ping, m_container_id, deadline, m_session.cancel);
       save_context();
       if (result.status == HookResult::Status::cancelled) throw Interrupted{};
-      if (result.status == HookResult::Status::error) {
-        if (!result.traceback.empty()) m_session.reporter.verbose(result.traceback);
-        throw ServiceFailure{"ping failed: " + result.error, m_container_id};
-      }
       if (result.status == HookResult::Status::ok && result.value) return;
+      // Not ready (or the ping broke): a container that is gone is the real cause.
       std::optional<ContainerState> state;
       engine_step("inspect container", [&] { state = m_session.engine.inspect_container(m_container_id); });
       if (!state) throw ServiceFailure{"container " + m_container_id.substr(0, 12) + " disappeared", ""};
       if (!state->running) {
         std::string reason = "container exited with code " + std::to_string(state->exit_code);
         if (!state->error.empty()) reason += ": " + state->error;
+        if (result.status == HookResult::Status::error) reason += " (ping then failed: " + result.error + ")";
         throw ServiceFailure{reason + " before ping succeeded", m_container_id};
+      }
+      if (result.status == HookResult::Status::error) {
+        if (!result.traceback.empty()) m_session.reporter.verbose(result.traceback);
+        throw ServiceFailure{"ping failed: " + result.error, m_container_id};
       }
       if (result.status == HookResult::Status::timed_out || Clock::now() + interval > deadline)
         throw ServiceFailure{"ping timed out after " + format_seconds(m_options.ping_timeout), m_container_id};
@@ -270,7 +274,8 @@ class ServiceStart {
   std::string m_container_id;
 };
 
-std::string trim_logs(const std::string& logs) {
+std::string trim_logs(std::string logs) {
+  while (!logs.empty() && std::isspace(static_cast<unsigned char>(logs.back()))) logs.pop_back();
   // Cap in bytes as well as lines: a service that logs one huge line must not flood.
   constexpr std::size_t kMaxBytes = 4000;
   if (logs.size() <= kMaxBytes) return logs;
@@ -349,9 +354,29 @@ CommandResult start_services(Session& session, const StartOptions& options, cons
     return ok;
   };
 
+  // Images that are missing are pulled or built right away, in parallel with the
+  // dependencies coming up, instead of when their service's turn comes. A service whose
+  // image is still being fetched waits for it (ImageProvider holds a lock per image).
+  std::vector<std::thread> prefetch;
+  std::set<std::string> fetching;
+  for (const auto& name : options.services) {
+    const ServiceSpec& spec = *session.project.find(name);
+    const auto known = observed.image_ids.find(spec.image);
+    if (known != observed.image_ids.end() && !known->second.empty()) continue;
+    if (!fetching.insert(spec.image).second) continue;
+    prefetch.emplace_back([&images, &spec] {
+      try {
+        images.image_id(spec, false);
+      } catch (...) {
+        // Remembered by the provider; reported by the service's own task.
+      }
+    });
+  }
+
   const auto walk = walk_graph(
       options.services, [&](const std::string& n) { return graph.dependencies(n); }, task, session.cancel);
 
+  for (auto& t : prefetch) t.join();
   for (const auto& name : options.services) {
     ServiceOutcome o;
     if (outcomes.count(name)) {
