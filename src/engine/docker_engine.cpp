@@ -1,0 +1,264 @@
+#include "engine/docker_engine.h"
+
+#include <chrono>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/errors.h"
+#include "engine/build_context.h"
+#include "engine/docker_json.h"
+#include "engine/docker_request.h"
+#include "engine/image_ref.h"
+#include "engine/json_stream.h"
+#include "engine/progress_message.h"
+#include "engine/stream_demux.h"
+
+namespace boss {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::chrono::milliseconds kNoTimeout{0};
+
+HttpRequest get(std::string path) {
+  HttpRequest request;
+  request.path = std::move(path);
+  return request;
+}
+
+HttpRequest post(std::string path, const json& body = nullptr) {
+  HttpRequest request;
+  request.method = "POST";
+  request.path = std::move(path);
+  if (!body.is_null()) {
+    request.body = body.dump();
+    request.content_type = "application/json";
+  }
+  return request;
+}
+
+HttpRequest del(std::string path) {
+  HttpRequest request;
+  request.method = "DELETE";
+  request.path = std::move(path);
+  return request;
+}
+
+std::string with_filters(std::string path, const Labels& filter) {
+  const std::string filters = label_filters_query(filter);
+  if (filters.empty()) return path;
+  return path + (path.find('?') == std::string::npos ? "?" : "&") + "filters=" + filters;
+}
+
+bool is_success(int status) { return status >= 200 && status < 300; }
+
+}  // namespace
+
+DockerEngine::DockerEngine() : DockerEngine(endpoint_from_environment()) {}
+
+DockerEngine::DockerEngine(Endpoint endpoint) : m_transport(std::move(endpoint)) {}
+
+std::string DockerEngine::endpoint() const { return m_transport.endpoint().display(); }
+
+HttpResponse DockerEngine::send(const std::string& what, const HttpRequest& request) {
+  try {
+    return m_transport.request(request);
+  } catch (const TransportFailure& failure) {
+    throw EngineError(what + ": " + failure.what(), failure.status());
+  }
+}
+
+HttpResponse DockerEngine::send_expecting(const std::string& what, const HttpRequest& request,
+                                          std::initializer_list<int> accepted) {
+  HttpResponse response = send(what, request);
+  if (is_success(response.status)) return response;
+  for (const int status : accepted)
+    if (response.status == status) return response;
+  throw EngineError(what + ": " + engine_error_message(response.body, response.status),
+                    response.status);
+}
+
+void DockerEngine::send_streaming(const std::string& what, HttpRequest request,
+                                  const ProgressFn& progress) {
+  std::string error;
+  JsonObjectStream stream([&](const json& object) {
+    ProgressMessage message = read_progress_message(object);
+    // The first error is the cause; keep reading so the engine can finish the stream.
+    if (message.error && error.empty()) error = *message.error;
+    if (progress)
+      for (const std::string& line : message.lines) progress(line);
+  });
+  request.on_chunk = [&](std::string_view chunk) { stream.feed(chunk); };
+  request.timeout = kNoTimeout;
+  const HttpResponse response = send_expecting(what, request);
+  if (!error.empty()) throw EngineError(what + ": " + error, response.status);
+}
+
+void DockerEngine::ping() {
+  const std::string what = "ping the docker engine at " + endpoint();
+  HttpRequest request = get("/_ping");
+  request.timeout = 10s;
+  send_expecting(what, request);
+}
+
+std::vector<ContainerInfo> DockerEngine::list_containers(const Labels& filter) {
+  const std::string what = "list containers";
+  const HttpResponse response = send_expecting(what, get(with_filters("/containers/json?all=1", filter)));
+  return parse_container_list(parse_engine_json(response.body, what));
+}
+
+std::optional<ContainerState> DockerEngine::inspect_container(const std::string& id) {
+  const std::string what = "inspect container " + id;
+  const HttpResponse response =
+      send_expecting(what, get("/containers/" + url_encode(id) + "/json"), {404});
+  if (response.status == 404) return std::nullopt;
+  return parse_container_inspect(parse_engine_json(response.body, what));
+}
+
+std::string DockerEngine::create_container(const ContainerSpec& spec) {
+  const std::string what = "create container " + spec.name;
+  std::string path = "/containers/create";
+  if (!spec.name.empty()) path += "?name=" + url_encode(spec.name);
+  const HttpResponse response = send_expecting(what, post(path, container_create_body(spec)));
+  const json created = parse_engine_json(response.body, what);
+  const std::string id = json_string(created, "Id");
+  if (id.empty()) throw EngineError(what + ": the engine returned no container id", 0);
+  return id;
+}
+
+void DockerEngine::start_container(const std::string& id) {
+  // 304: already running, which is what the caller wants.
+  send_expecting("start container " + id, post("/containers/" + url_encode(id) + "/start"),
+                 {304});
+}
+
+void DockerEngine::stop_container(const std::string& id, int timeout_seconds) {
+  HttpRequest request = post("/containers/" + url_encode(id) + "/stop?t=" +
+                             std::to_string(timeout_seconds));
+  // The engine answers only after the kill that follows the grace period.
+  request.timeout = std::chrono::seconds(timeout_seconds + 30);
+  send_expecting("stop container " + id, request, {304, 404});
+}
+
+void DockerEngine::remove_container(const std::string& id) {
+  const std::string what = "remove container " + id;
+  const HttpResponse response =
+      send(what, del("/containers/" + url_encode(id) + "?force=1&v=1"));
+  if (is_success(response.status) || response.status == 404) return;
+  const std::string message = engine_error_message(response.body, response.status);
+  // Someone else is already removing it: the outcome is the one asked for.
+  if (response.status == 409 && message.find("already in progress") != std::string::npos) return;
+  throw EngineError(what + ": " + message, response.status);
+}
+
+std::string DockerEngine::logs_tail(const std::string& id, int lines) {
+  const HttpResponse response = send_expecting(
+      "logs of container " + id, get("/containers/" + url_encode(id) +
+                                      "/logs?stdout=1&stderr=1&tail=" + std::to_string(lines)));
+  return demultiplex_stream(response.body);
+}
+
+ExecResult DockerEngine::exec(const std::string& id, const std::vector<std::string>& argv) {
+  const std::string what = "exec in container " + id;
+  const json create_body = {{"AttachStdout", true}, {"AttachStderr", true}, {"Cmd", argv}};
+  const HttpResponse created =
+      send_expecting(what, post("/containers/" + url_encode(id) + "/exec", create_body));
+  const std::string exec_id = json_string(parse_engine_json(created.body, what), "Id");
+  if (exec_id.empty()) throw EngineError(what + ": the engine returned no exec id", 0);
+
+  // The attached start answers with the raw multiplexed stream until the command ends.
+  HttpRequest start = post("/exec/" + exec_id + "/start", json{{"Detach", false}, {"Tty", false}});
+  start.timeout = kNoTimeout;
+  const HttpResponse output = send_expecting(what, start);
+
+  ExecResult result;
+  result.output = demultiplex_stream(output.body);
+  result.exit_code = wait_for_exec_exit(what, exec_id);
+  return result;
+}
+
+int DockerEngine::wait_for_exec_exit(const std::string& what, const std::string& exec_id) {
+  // The stream can end a moment before the engine records the exit code.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  for (;;) {
+    const HttpResponse response = send_expecting(what, get("/exec/" + exec_id + "/json"));
+    const json inspect = parse_engine_json(response.body, what);
+    if (inspect.is_object()) {
+      const auto flag = inspect.find("Running");
+      const bool running = flag != inspect.end() && flag->is_boolean() && flag->get<bool>();
+      const auto code = inspect.find("ExitCode");
+      if (!running && code != inspect.end() && code->is_number_integer()) return code->get<int>();
+    }
+    if (std::chrono::steady_clock::now() > deadline)
+      throw EngineError(what + ": the engine did not report the command's exit code", 0);
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+std::optional<ImageInfo> DockerEngine::inspect_image(const std::string& ref) {
+  const std::string what = "inspect image " + ref;
+  const HttpResponse response =
+      send_expecting(what, get("/images/" + path_encode(ref) + "/json"), {404});
+  if (response.status == 404) return std::nullopt;
+  const json image = parse_engine_json(response.body, what);
+  return ImageInfo{json_string(image, "Id")};
+}
+
+void DockerEngine::pull_image(const std::string& ref, const ProgressFn& progress) {
+  const ImageRef parsed = parse_image_ref(ref);
+  send_streaming("pull image " + ref,
+                 post("/images/create?fromImage=" + url_encode(parsed.name) +
+                      "&tag=" + url_encode(parsed.api_tag())),
+                 progress);
+}
+
+void DockerEngine::build_image(const std::string& context_dir, const std::string& dockerfile,
+                               const std::string& tag, const Labels& labels,
+                               const ProgressFn& progress) {
+  const std::string what = "build image " + tag;
+  std::string context;
+  try {
+    context = make_build_context(context_dir, dockerfile);
+  } catch (const EngineError& error) {
+    throw EngineError(what + ": " + error.what(), 0);
+  }
+
+  std::string path = "/build?t=" + url_encode(tag) +
+                     "&dockerfile=" + url_encode(dockerfile.empty() ? "Dockerfile" : dockerfile) +
+                     "&rm=1&forcerm=1";
+  if (!labels.empty()) {
+    json label_object = json::object();
+    for (const auto& [key, value] : labels) label_object[key] = value;
+    path += "&labels=" + url_encode(label_object.dump());
+  }
+  HttpRequest request;
+  request.method = "POST";
+  request.path = std::move(path);
+  request.body = std::move(context);
+  request.content_type = "application/x-tar";
+  send_streaming(what, std::move(request), progress);
+}
+
+std::vector<NetworkInfo> DockerEngine::list_networks(const Labels& filter) {
+  const std::string what = "list networks";
+  const HttpResponse response = send_expecting(what, get(with_filters("/networks", filter)));
+  return parse_network_list(parse_engine_json(response.body, what));
+}
+
+std::string DockerEngine::create_network(const std::string& name, const Labels& labels) {
+  const std::string what = "create network " + name;
+  const HttpResponse response =
+      send_expecting(what, post("/networks/create", network_create_body(name, labels)));
+  const std::string id = json_string(parse_engine_json(response.body, what), "Id");
+  if (id.empty()) throw EngineError(what + ": the engine returned no network id", 0);
+  return id;
+}
+
+void DockerEngine::remove_network(const std::string& id) {
+  send_expecting("remove network " + id, del("/networks/" + url_encode(id)), {404});
+}
+
+}  // namespace boss

@@ -1,0 +1,54 @@
+// Engine over the Docker Engine API 1.41 (also podman's Docker-compatible API).
+#pragma once
+
+#include <string>
+
+#include "engine/engine.h"
+#include "engine/http_transport.h"
+
+namespace boss {
+
+class DockerEngine : public Engine {
+ public:
+  // The engine named by DOCKER_HOST; throws FatalError for an unsupported DOCKER_HOST.
+  DockerEngine();
+  explicit DockerEngine(Endpoint endpoint);
+
+  std::string endpoint() const override;
+  void ping() override;
+
+  std::vector<ContainerInfo> list_containers(const Labels& filter) override;
+  std::optional<ContainerState> inspect_container(const std::string& id) override;
+  std::string create_container(const ContainerSpec& spec) override;
+  void start_container(const std::string& id) override;
+  void stop_container(const std::string& id, int timeout_seconds) override;
+  void remove_container(const std::string& id) override;
+  std::string logs_tail(const std::string& id, int lines) override;
+  ExecResult exec(const std::string& id, const std::vector<std::string>& argv) override;
+
+  std::optional<ImageInfo> inspect_image(const std::string& ref) override;
+  void pull_image(const std::string& ref, const ProgressFn& progress) override;
+  void build_image(const std::string& context_dir, const std::string& dockerfile,
+                   const std::string& tag, const Labels& labels,
+                   const ProgressFn& progress) override;
+
+  std::vector<NetworkInfo> list_networks(const Labels& filter) override;
+  std::string create_network(const std::string& name, const Labels& labels) override;
+  void remove_network(const std::string& id) override;
+
+ private:
+  // Sends `request`; transport failures become EngineError("<what>: ...").
+  HttpResponse send(const std::string& what, const HttpRequest& request);
+  // Sends `request` and throws EngineError("<what>: <engine's message>", status) unless
+  // the status is 2xx or one of `accepted`.
+  HttpResponse send_expecting(const std::string& what, const HttpRequest& request,
+                              std::initializer_list<int> accepted = {});
+  // Sends a pull or build request whose response is a JSON progress stream; progress
+  // lines go to `progress`, an error object throws EngineError("<what>: <error>").
+  void send_streaming(const std::string& what, HttpRequest request, const ProgressFn& progress);
+  int wait_for_exec_exit(const std::string& what, const std::string& exec_id);
+
+  HttpTransport m_transport;
+};
+
+}  // namespace boss

@@ -1,0 +1,156 @@
+#include "engine/docker_json.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/errors.h"
+
+namespace boss {
+
+namespace {
+
+using nlohmann::json;
+
+std::string get_string(const json& object, const char* key) {
+  if (!object.is_object()) return {};
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int get_int(const json& object, const char* key) {
+  if (!object.is_object()) return 0;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
+const json& get_object(const json& object, const char* key) {
+  static const json kNull;
+  if (!object.is_object()) return kNull;
+  const auto it = object.find(key);
+  return it != object.end() ? *it : kNull;
+}
+
+Labels parse_labels(const json& labels) {
+  Labels out;
+  if (!labels.is_object()) return out;
+  for (const auto& [key, value] : labels.items())
+    if (value.is_string()) out[key] = value.get<std::string>();
+  return out;
+}
+
+int to_int(std::string_view text) {
+  int value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+std::string trim(std::string_view text) {
+  const auto begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string_view::npos) return {};
+  const auto end = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+}  // namespace
+
+std::string json_string(const json& object, const char* key) { return get_string(object, key); }
+
+nlohmann::json parse_engine_json(std::string_view body, const std::string& what) {
+  auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded())
+    throw EngineError(what + ": invalid JSON from the engine: " + trim(body.substr(0, 200)), 0);
+  return parsed;
+}
+
+std::string engine_error_message(std::string_view body, int status) {
+  const auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (const std::string message = trim(get_string(parsed, "message")); !message.empty())
+    return message;
+  if (std::string text = trim(body); !text.empty()) return text;
+  return "HTTP " + std::to_string(status);
+}
+
+ContainerInfo parse_container_summary(const json& summary) {
+  ContainerInfo info;
+  info.id = get_string(summary, "Id");
+  const json& names = get_object(summary, "Names");
+  if (names.is_array() && !names.empty() && names.front().is_string())
+    info.name = names.front().get<std::string>();
+  if (!info.name.empty() && info.name.front() == '/') info.name.erase(0, 1);
+  info.state = get_string(summary, "State");
+  info.image_id = get_string(summary, "ImageID");
+  info.labels = parse_labels(get_object(summary, "Labels"));
+  const json& ports = get_object(summary, "Ports");
+  if (ports.is_array()) {
+    for (const json& port : ports) {
+      const int host_port = get_int(port, "PublicPort");
+      if (host_port == 0) continue;  // exposed but not published
+      PublishedPort published;
+      published.container_port = get_int(port, "PrivatePort");
+      if (std::string type = get_string(port, "Type"); !type.empty()) published.protocol = type;
+      published.host_ip = get_string(port, "IP");
+      published.host_port = host_port;
+      info.ports.push_back(std::move(published));
+    }
+  }
+  return info;
+}
+
+std::vector<ContainerInfo> parse_container_list(const json& list) {
+  std::vector<ContainerInfo> out;
+  if (!list.is_array()) return out;
+  for (const json& summary : list) out.push_back(parse_container_summary(summary));
+  return out;
+}
+
+std::vector<PublishedPort> parse_port_map(const json& ports) {
+  std::vector<PublishedPort> out;
+  if (!ports.is_object()) return out;
+  for (const auto& [key, bindings] : ports.items()) {
+    if (!bindings.is_array()) continue;  // null: exposed but not published
+    const auto slash = key.find('/');
+    const int container_port = to_int(std::string_view(key).substr(0, slash));
+    const std::string protocol = slash == std::string::npos ? "tcp" : key.substr(slash + 1);
+    for (const json& binding : bindings) {
+      PublishedPort published;
+      published.container_port = container_port;
+      published.protocol = protocol;
+      published.host_ip = get_string(binding, "HostIp");
+      published.host_port = to_int(get_string(binding, "HostPort"));
+      if (published.host_port != 0) out.push_back(std::move(published));
+    }
+  }
+  // The engine's map order is by key string ("10/tcp" < "9/tcp"); sort numerically.
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.container_port < b.container_port;
+  });
+  return out;
+}
+
+ContainerState parse_container_inspect(const json& inspect) {
+  ContainerState state;
+  state.id = get_string(inspect, "Id");
+  const json& status = get_object(inspect, "State");
+  state.status = get_string(status, "Status");
+  const json& running = get_object(status, "Running");
+  state.running = running.is_boolean() && running.get<bool>();
+  state.exit_code = get_int(status, "ExitCode");
+  state.error = get_string(status, "Error");
+  state.ports = parse_port_map(get_object(get_object(inspect, "NetworkSettings"), "Ports"));
+  return state;
+}
+
+std::vector<NetworkInfo> parse_network_list(const json& list) {
+  std::vector<NetworkInfo> out;
+  if (!list.is_array()) return out;
+  for (const json& network : list) {
+    NetworkInfo info;
+    info.id = get_string(network, "Id");
+    info.name = get_string(network, "Name");
+    info.labels = parse_labels(get_object(network, "Labels"));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+}  // namespace boss

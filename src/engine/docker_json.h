@@ -1,0 +1,41 @@
+// Reading Docker Engine API 1.41 responses into engine.h's types. Pure functions, so
+// they can be tested without an engine. Missing or null fields read as empty/zero
+// (podman leaves some out); a body that is not JSON at all throws EngineError.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.h"
+
+namespace boss {
+
+// Parses `body`, or throws EngineError("<what>: invalid JSON from the engine ...").
+nlohmann::json parse_engine_json(std::string_view body, const std::string& what);
+
+// The string member `key` of `object`, or "" when `object` is not an object or the
+// member is missing or not a string.
+std::string json_string(const nlohmann::json& object, const char* key);
+
+// The engine's explanation of an error response: {"message": "..."} when present,
+// otherwise the trimmed body, otherwise "HTTP <status>".
+std::string engine_error_message(std::string_view body, int status);
+
+// One element of GET /containers/json.
+ContainerInfo parse_container_summary(const nlohmann::json& summary);
+std::vector<ContainerInfo> parse_container_list(const nlohmann::json& list);
+
+// GET /containers/{id}/json.
+ContainerState parse_container_inspect(const nlohmann::json& inspect);
+
+// NetworkSettings.Ports: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}], ...};
+// container ports without a host binding are left out.
+std::vector<PublishedPort> parse_port_map(const nlohmann::json& ports);
+
+// GET /networks.
+std::vector<NetworkInfo> parse_network_list(const nlohmann::json& list);
+
+}  // namespace boss

@@ -1,0 +1,168 @@
+#include "engine/docker_json.h"
+
+#include <doctest/doctest.h>
+
+#include "core/errors.h"
+#include "engine/docker_request.h"
+#include "engine/http_transport.h"
+
+using namespace boss;
+using nlohmann::json;
+
+TEST_SUITE("engine") {
+
+TEST_CASE("engine: container list JSON to ContainerInfo") {
+  const json list = json::parse(R"([{
+      "Id": "3f2a1b4c5d6e7f",
+      "Names": ["/todo-web"],
+      "Image": "todo:dev",
+      "ImageID": "sha256:abc",
+      "State": "running",
+      "Status": "Up 2 minutes",
+      "Labels": {"boss.project": "todo", "boss.service": "web"},
+      "Ports": [
+        {"IP": "0.0.0.0", "PrivatePort": 8080, "PublicPort": 49153, "Type": "tcp"},
+        {"PrivatePort": 9090, "Type": "tcp"},
+        {"IP": "::", "PrivatePort": 53, "PublicPort": 5353, "Type": "udp"}
+      ]
+    }, {
+      "Id": "9999", "Names": ["/todo-db"], "ImageID": "sha256:def", "State": "exited",
+      "Labels": null, "Ports": null
+    }])");
+  const auto containers = parse_container_list(list);
+  REQUIRE(containers.size() == 2);
+  const ContainerInfo& web = containers[0];
+  CHECK(web.id == "3f2a1b4c5d6e7f");
+  CHECK(web.name == "todo-web");
+  CHECK(web.state == "running");
+  CHECK(web.running());
+  CHECK(web.image_id == "sha256:abc");
+  CHECK(web.labels == Labels{{"boss.project", "todo"}, {"boss.service", "web"}});
+  REQUIRE(web.ports.size() == 2);
+  CHECK(web.ports[0] == PublishedPort{8080, "tcp", "0.0.0.0", 49153});
+  CHECK(web.ports[1] == PublishedPort{53, "udp", "::", 5353});
+
+  const ContainerInfo& db = containers[1];
+  CHECK(db.name == "todo-db");
+  CHECK_FALSE(db.running());
+  CHECK(db.labels.empty());
+  CHECK(db.ports.empty());
+}
+
+TEST_CASE("engine: container inspect JSON to ContainerState") {
+  const json inspect = json::parse(R"({
+      "Id": "3f2a",
+      "State": {"Status": "exited", "Running": false, "ExitCode": 137,
+                "Error": "OCI runtime create failed"},
+      "NetworkSettings": {"Ports": {
+        "9000/tcp": [{"HostIp": "0.0.0.0", "HostPort": "32768"},
+                     {"HostIp": "::", "HostPort": "32768"}],
+        "10000/tcp": [{"HostIp": "127.0.0.1", "HostPort": "10000"}],
+        "7000/tcp": null
+      }}
+    })");
+  const ContainerState state = parse_container_inspect(inspect);
+  CHECK(state.id == "3f2a");
+  CHECK(state.status == "exited");
+  CHECK_FALSE(state.running);
+  CHECK(state.exit_code == 137);
+  CHECK(state.error == "OCI runtime create failed");
+  REQUIRE(state.ports.size() == 3);
+  CHECK(state.ports[0] == PublishedPort{9000, "tcp", "0.0.0.0", 32768});
+  CHECK(state.ports[1] == PublishedPort{9000, "tcp", "::", 32768});
+  CHECK(state.ports[2] == PublishedPort{10000, "tcp", "127.0.0.1", 10000});
+}
+
+TEST_CASE("engine: sparse inspect JSON (as podman may send) reads as empty") {
+  const ContainerState state = parse_container_inspect(json::parse(R"({"Id": "x", "State": {}})"));
+  CHECK(state.id == "x");
+  CHECK(state.status.empty());
+  CHECK_FALSE(state.running);
+  CHECK(state.ports.empty());
+}
+
+TEST_CASE("engine: network list JSON") {
+  const auto networks = parse_network_list(json::parse(
+      R"([{"Name": "todo_default", "Id": "n1", "Labels": {"boss.project": "todo"}},
+          {"Name": "bridge", "Id": "n2", "Labels": {}}])"));
+  REQUIRE(networks.size() == 2);
+  CHECK(networks[0].name == "todo_default");
+  CHECK(networks[0].id == "n1");
+  CHECK(networks[0].labels.at("boss.project") == "todo");
+  CHECK(networks[1].labels.empty());
+}
+
+TEST_CASE("engine: the engine's error message") {
+  CHECK(engine_error_message(R"({"message":"Conflict. The container name \"/todo-web\" is already in use"})",
+                             409) == "Conflict. The container name \"/todo-web\" is already in use");
+  CHECK(engine_error_message("page not found\n", 404) == "page not found");
+  CHECK(engine_error_message("", 500) == "HTTP 500");
+  CHECK_THROWS_AS(parse_engine_json("<html>", "list containers"), EngineError);
+  CHECK(json_string(json::parse(R"({"Id": 5})"), "Id").empty());
+}
+
+TEST_CASE("engine: label filters query") {
+  CHECK(label_filters_query({}).empty());
+  CHECK(label_filters_query({{"boss.project", "todo"}, {"boss.test", "1"}}) ==
+        url_encode(R"({"label":["boss.project=todo","boss.test=1"]})"));
+}
+
+TEST_CASE("engine: container create body") {
+  ContainerSpec spec;
+  spec.name = "todo-web";
+  spec.image = "todo:dev";
+  spec.env = {{"A", "1"}, {"B", "x=y"}};
+  spec.cmd = std::vector<std::string>{"serve", "--port", "80"};
+  spec.user = "1000:1000";
+  spec.stop_signal = "SIGINT";
+  spec.ports = {{80, "tcp", 0}, {53, "udp", 5353}, {80, "tcp", 8080}};
+  spec.binds = {{"/srv/data", "/data", "ro"}, {"cache", "/cache", ""}};
+  spec.network = "todo_default";
+  spec.aliases = {"web"};
+  spec.hostname = "web";
+  spec.labels = {{"boss.project", "todo"}};
+
+  const json body = container_create_body(spec);
+  CHECK(body["Image"] == "todo:dev");
+  CHECK(body["Env"] == json::array({"A=1", "B=x=y"}));
+  CHECK(body["Cmd"] == json::array({"serve", "--port", "80"}));
+  CHECK_FALSE(body.contains("Entrypoint"));
+  CHECK(body["User"] == "1000:1000");
+  CHECK(body["StopSignal"] == "SIGINT");
+  CHECK(body["Hostname"] == "web");
+  CHECK(body["Labels"]["boss.project"] == "todo");
+  CHECK(body["ExposedPorts"].size() == 2);
+  CHECK(body["ExposedPorts"].contains("80/tcp"));
+  CHECK(body["ExposedPorts"].contains("53/udp"));
+  const json& host = body["HostConfig"];
+  CHECK(host["PortBindings"]["80/tcp"] ==
+        json::parse(R"([{"HostIp":"","HostPort":""},{"HostIp":"","HostPort":"8080"}])"));
+  CHECK(host["PortBindings"]["53/udp"][0]["HostPort"] == "5353");
+  CHECK(host["Binds"] == json::array({"/srv/data:/data:ro", "cache:/cache"}));
+  CHECK(host["NetworkMode"] == "todo_default");
+  CHECK(body["NetworkingConfig"]["EndpointsConfig"]["todo_default"]["Aliases"] ==
+        json::array({"web"}));
+}
+
+TEST_CASE("engine: a minimal create body leaves the image's defaults alone") {
+  ContainerSpec spec;
+  spec.image = "busybox";
+  spec.entrypoint = std::vector<std::string>{};
+  const json body = container_create_body(spec);
+  CHECK_FALSE(body.contains("Cmd"));
+  CHECK(body["Entrypoint"] == json::array());
+  CHECK_FALSE(body.contains("User"));
+  CHECK_FALSE(body.contains("ExposedPorts"));
+  CHECK_FALSE(body.contains("NetworkingConfig"));
+  CHECK_FALSE(body["HostConfig"].contains("NetworkMode"));
+}
+
+TEST_CASE("engine: network create body") {
+  const json body = network_create_body("todo_default", {{"boss.project", "todo"}});
+  CHECK(body["Name"] == "todo_default");
+  CHECK(body["Driver"] == "bridge");
+  CHECK(body["CheckDuplicate"] == true);
+  CHECK(body["Labels"]["boss.project"] == "todo");
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,70 @@
+#include "engine/docker_request.h"
+
+#include "engine/http_transport.h"
+
+namespace boss {
+
+using nlohmann::json;
+
+std::string label_filters_query(const Labels& labels) {
+  if (labels.empty()) return {};
+  json label_list = json::array();
+  for (const auto& [key, value] : labels) label_list.push_back(key + "=" + value);
+  return url_encode(json{{"label", label_list}}.dump());
+}
+
+json container_create_body(const ContainerSpec& spec) {
+  json body = json::object();
+  body["Image"] = spec.image;
+  json env = json::array();
+  for (const auto& [key, value] : spec.env) env.push_back(key + "=" + value);
+  body["Env"] = env;
+  if (spec.cmd) body["Cmd"] = *spec.cmd;
+  if (spec.entrypoint) body["Entrypoint"] = *spec.entrypoint;
+  if (!spec.user.empty()) body["User"] = spec.user;
+  if (!spec.stop_signal.empty()) body["StopSignal"] = spec.stop_signal;
+  if (!spec.hostname.empty()) body["Hostname"] = spec.hostname;
+  body["Labels"] = json::object();
+  for (const auto& [key, value] : spec.labels) body["Labels"][key] = value;
+
+  json host_config = json::object();
+  if (!spec.ports.empty()) {
+    json exposed = json::object();
+    json bindings = json::object();
+    for (const auto& port : spec.ports) {
+      const std::string key = std::to_string(port.container_port) + "/" +
+                              (port.protocol.empty() ? "tcp" : port.protocol);
+      exposed[key] = json::object();
+      if (!bindings.contains(key)) bindings[key] = json::array();
+      bindings[key].push_back(
+          {{"HostIp", ""},
+           {"HostPort", port.host_port == 0 ? std::string() : std::to_string(port.host_port)}});
+    }
+    body["ExposedPorts"] = exposed;
+    host_config["PortBindings"] = bindings;
+  }
+  if (!spec.binds.empty()) {
+    json binds = json::array();
+    for (const auto& mount : spec.binds)
+      binds.push_back(mount.source + ":" + mount.target +
+                      (mount.mode.empty() ? std::string() : ":" + mount.mode));
+    host_config["Binds"] = binds;
+  }
+  if (!spec.network.empty()) {
+    host_config["NetworkMode"] = spec.network;
+    json endpoint = json::object();
+    if (!spec.aliases.empty()) endpoint["Aliases"] = spec.aliases;
+    body["NetworkingConfig"] = {{"EndpointsConfig", {{spec.network, endpoint}}}};
+  }
+  body["HostConfig"] = host_config;
+  return body;
+}
+
+json network_create_body(const std::string& name, const Labels& labels) {
+  json body = {{"Name", name}, {"Driver", "bridge"}, {"CheckDuplicate", true}};
+  body["Labels"] = json::object();
+  for (const auto& [key, value] : labels) body["Labels"][key] = value;
+  return body;
+}
+
+}  // namespace boss

@@ -1,0 +1,23 @@
+// Building Docker Engine API 1.41 request bodies and query values from engine.h's
+// types. Pure functions, so they can be tested without an engine.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.h"
+
+namespace boss {
+
+// The `filters` query value {"label":["k=v",...]}, URL-encoded; "" for no labels.
+std::string label_filters_query(const Labels& labels);
+
+// The body of POST /containers/create. Empty fields of `spec` are left out so the
+// image's defaults apply; host port 0 is sent as "" so the engine picks one.
+nlohmann::json container_create_body(const ContainerSpec& spec);
+
+// The body of POST /networks/create: a labelled user-defined bridge.
+nlohmann::json network_create_body(const std::string& name, const Labels& labels);
+
+}  // namespace boss

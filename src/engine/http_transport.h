@@ -1,0 +1,82 @@
+// HTTP/1.1 to the container engine over libcurl: a unix socket or plain tcp.
+//
+// Contract:
+//  - request() may be called from any number of threads at once; each thread keeps its
+//    own curl handle (and so its own keep-alive connection);
+//  - every path is sent with the API version prefix (/v1.41);
+//  - an engine that cannot be reached throws EngineError("cannot reach the docker
+//    engine at <endpoint>: <reason>", 0); any other transport failure (timeout, broken
+//    connection) throws TransportFailure; HTTP error statuses are returned, not thrown.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/errors.h"
+
+namespace boss {
+
+inline constexpr const char* kDockerApiPrefix = "/v1.41";
+
+// Where the engine listens, parsed from DOCKER_HOST.
+struct Endpoint {
+  enum class Kind { Unix, Tcp };
+  Kind kind = Kind::Unix;
+  std::string socket_path;  // Kind::Unix
+  std::string host;         // Kind::Tcp
+  int port = 0;             // Kind::Tcp
+  // As the user would write it: "unix:///var/run/docker.sock", "tcp://host:2375".
+  std::string display() const;
+};
+
+// "" (unset) -> unix:///var/run/docker.sock. Throws FatalError for other schemes,
+// an empty socket path, or a tcp address without a valid port.
+Endpoint parse_docker_host(const std::string& value);
+// parse_docker_host(getenv("DOCKER_HOST") or "").
+Endpoint endpoint_from_environment();
+
+// A transport failure after the engine was reached (timeout, connection reset).
+// Callers prefix it with what they were doing.
+class TransportFailure : public EngineError {
+ public:
+  using EngineError::EngineError;
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string path;  // path and query, without the version prefix: "/containers/json?all=1"
+  std::string body;
+  std::string content_type;  // sent only when non-empty
+  // When set, a successful (< 300) response body is handed over in chunks as it arrives
+  // instead of being collected into HttpResponse::body. Error bodies are always collected.
+  // An exception thrown here aborts the transfer and propagates out of request().
+  std::function<void(std::string_view)> on_chunk;
+  // Whole-request limit; zero means none (pulls, builds, exec).
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+};
+
+class HttpTransport {
+ public:
+  explicit HttpTransport(Endpoint endpoint);
+  const Endpoint& endpoint() const { return m_endpoint; }
+  HttpResponse request(const HttpRequest& request) const;
+
+ private:
+  Endpoint m_endpoint;
+  std::string m_base_url;  // "http://localhost" for unix sockets, "http://host:port" for tcp
+};
+
+// Percent-encodes everything but RFC 3986 unreserved characters, for query values.
+std::string url_encode(std::string_view value);
+// As url_encode, but keeps '/', ':' and '@' so an image reference can be a path part
+// ("/images/host:5000/team/app:1.0/json"), as the engine's router expects.
+std::string path_encode(std::string_view value);
+
+}  // namespace boss

@@ -1,0 +1,151 @@
+#include "engine/tracing_engine.h"
+
+#include <chrono>
+#include <exception>
+#include <type_traits>
+
+namespace boss {
+
+namespace {
+
+// Ids are 64 hex digits; 12 are enough to recognise one in a trace.
+std::string short_id(const std::string& id) {
+  std::string text = id;
+  if (text.rfind("sha256:", 0) == 0) text.erase(0, 7);
+  return text.size() > 12 ? text.substr(0, 12) : text;
+}
+
+std::string join_labels(const Labels& labels) {
+  std::string out;
+  for (const auto& [key, value] : labels) out += (out.empty() ? "" : ",") + key + "=" + value;
+  return out;
+}
+
+std::string join_argv(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& arg : argv) out += (out.empty() ? "" : " ") + arg;
+  return out;
+}
+
+std::string count(size_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+const auto kOk = [] { return std::string("ok"); };
+
+}  // namespace
+
+TracingEngine::TracingEngine(Engine& inner, TraceFn trace)
+    : m_inner(inner), m_trace(std::move(trace)) {}
+
+template <typename Call, typename Describe>
+auto TracingEngine::traced(const std::string& call, const std::string& args, Call&& run,
+                           Describe&& describe) {
+  const auto start = std::chrono::steady_clock::now();
+  auto line = [&](const std::string& outcome) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    if (m_trace)
+      m_trace("engine: " + call + (args.empty() ? "" : " " + args) + " -> " + outcome + " (" +
+              std::to_string(ms) + " ms)");
+  };
+  try {
+    if constexpr (std::is_void_v<decltype(run())>) {
+      run();
+      line(describe());
+    } else {
+      auto result = run();
+      line(describe(result));
+      return result;
+    }
+  } catch (const std::exception& error) {
+    line(std::string("error: ") + error.what());
+    throw;
+  }
+}
+
+std::string TracingEngine::endpoint() const { return m_inner.endpoint(); }
+
+void TracingEngine::ping() {
+  traced("ping", m_inner.endpoint(), [&] { m_inner.ping(); }, kOk);
+}
+
+std::vector<ContainerInfo> TracingEngine::list_containers(const Labels& filter) {
+  return traced(
+      "list_containers", join_labels(filter), [&] { return m_inner.list_containers(filter); },
+      [](const auto& list) { return count(list.size(), "container"); });
+}
+
+std::optional<ContainerState> TracingEngine::inspect_container(const std::string& id) {
+  return traced(
+      "inspect_container", short_id(id), [&] { return m_inner.inspect_container(id); },
+      [](const auto& state) { return state ? state->status : std::string("not found"); });
+}
+
+std::string TracingEngine::create_container(const ContainerSpec& spec) {
+  return traced(
+      "create_container", spec.name, [&] { return m_inner.create_container(spec); },
+      [](const std::string& id) { return short_id(id); });
+}
+
+void TracingEngine::start_container(const std::string& id) {
+  traced("start_container", short_id(id), [&] { m_inner.start_container(id); }, kOk);
+}
+
+void TracingEngine::stop_container(const std::string& id, int timeout_seconds) {
+  traced("stop_container", short_id(id) + " t=" + std::to_string(timeout_seconds),
+         [&] { m_inner.stop_container(id, timeout_seconds); }, kOk);
+}
+
+void TracingEngine::remove_container(const std::string& id) {
+  traced("remove_container", short_id(id), [&] { m_inner.remove_container(id); }, kOk);
+}
+
+std::string TracingEngine::logs_tail(const std::string& id, int lines) {
+  return traced(
+      "logs_tail", short_id(id) + " " + std::to_string(lines),
+      [&] { return m_inner.logs_tail(id, lines); },
+      [](const std::string& text) { return std::to_string(text.size()) + " bytes"; });
+}
+
+ExecResult TracingEngine::exec(const std::string& id, const std::vector<std::string>& argv) {
+  return traced(
+      "exec", short_id(id) + " " + join_argv(argv), [&] { return m_inner.exec(id, argv); },
+      [](const ExecResult& result) { return "exit " + std::to_string(result.exit_code); });
+}
+
+std::optional<ImageInfo> TracingEngine::inspect_image(const std::string& ref) {
+  return traced(
+      "inspect_image", ref, [&] { return m_inner.inspect_image(ref); },
+      [](const auto& image) { return image ? short_id(image->id) : std::string("not found"); });
+}
+
+void TracingEngine::pull_image(const std::string& ref, const ProgressFn& progress) {
+  traced("pull_image", ref, [&] { m_inner.pull_image(ref, progress); }, kOk);
+}
+
+void TracingEngine::build_image(const std::string& context_dir, const std::string& dockerfile,
+                                const std::string& tag, const Labels& labels,
+                                const ProgressFn& progress) {
+  traced("build_image", tag + " from " + context_dir,
+         [&] { m_inner.build_image(context_dir, dockerfile, tag, labels, progress); }, kOk);
+}
+
+std::vector<NetworkInfo> TracingEngine::list_networks(const Labels& filter) {
+  return traced(
+      "list_networks", join_labels(filter), [&] { return m_inner.list_networks(filter); },
+      [](const auto& list) { return count(list.size(), "network"); });
+}
+
+std::string TracingEngine::create_network(const std::string& name, const Labels& labels) {
+  return traced(
+      "create_network", name, [&] { return m_inner.create_network(name, labels); },
+      [](const std::string& id) { return short_id(id); });
+}
+
+void TracingEngine::remove_network(const std::string& id) {
+  traced("remove_network", short_id(id), [&] { m_inner.remove_network(id); }, kOk);
+}
+
+}  // namespace boss
