@@ -33,6 +33,7 @@ struct Options {
   bool dry_run = false;
   bool remove = false;
   std::string service;
+  std::vector<std::string> targets;
 };
 
 // "32768->8080/tcp"; the IPv4 and IPv6 bindings of one port are shown once.
@@ -118,8 +119,8 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
   // Bad invocations (unknown --exclude, excluded dependencies) are exit 2 before the
   // engine is even asked.
   try {
-    if (*start) select_for_start(project, opt.exclude);
-    if (*stop) select_for_stop(project, opt.exclude);
+    if (*start) select_for_start(project, opt.exclude, opt.targets);
+    if (*stop) select_for_stop(project, opt.exclude, opt.targets);
     if (*reload && !project.find(opt.service)) {
       const auto hint = did_you_mean(opt.service, project.names());
       throw DefinitionError("reload: unknown service '" + opt.service + "'" +
@@ -136,13 +137,13 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
     return 0;
   }
   if (*start && opt.dry_run) {
-    std::printf("%s", render_plan(dry_run_start(session, {opt.exclude, opt.start_timeout})).c_str());
+    std::printf("%s", render_plan(dry_run_start(session, {opt.exclude, opt.start_timeout, opt.targets})).c_str());
     return 0;
   }
   return run_with_loop(loop, [&] {
     CommandResult result;
-    if (*start) result = run_start(session, {opt.exclude, opt.start_timeout});
-    if (*stop) result = run_stop(session, {opt.exclude, opt.remove, opt.stop_timeout});
+    if (*start) result = run_start(session, {opt.exclude, opt.start_timeout, opt.targets});
+    if (*stop) result = run_stop(session, {opt.exclude, opt.remove, opt.stop_timeout, opt.targets});
     if (*reload) result = run_reload(session, {opt.service, opt.remove, opt.start_timeout, 10});
     const std::string summary = render_summary(result);
     std::fputs(summary.c_str(), stdout);
@@ -165,13 +166,15 @@ int run_cli(int argc, char** argv) {
   app.add_flag("-v,--verbose", opt.verbose, "Show engine calls and Lua tracebacks");
   app.add_flag("-q,--quiet", opt.quiet, "Only errors and the summary");
 
-  auto* start = app.add_subcommand("start", "Start every service not excluded, dependencies first");
+  auto* start = app.add_subcommand("start", "Start services (default: all), dependencies first");
+  start->add_option("services", opt.targets, "Only these services and what they depend on");
   start->add_option("--exclude", opt.exclude, "Do not start this service (repeatable)");
   start->add_option("--timeout", opt.start_timeout, "Seconds a service may take to answer ping (default 300)")
       ->check(CLI::PositiveNumber);
   start->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
 
-  auto* stop = app.add_subcommand("stop", "Stop services, dependents first");
+  auto* stop = app.add_subcommand("stop", "Stop services (default: all), dependents first");
+  stop->add_option("services", opt.targets, "Only these services and what depends on them");
   stop->add_option("--exclude", opt.exclude, "Do not stop this service (repeatable)");
   stop->add_flag("--remove", opt.remove, "Also remove containers, the network and .boss-context");
   stop->add_option("--timeout", opt.stop_timeout, "Seconds to wait before killing (default 10)")

@@ -96,12 +96,14 @@ CommandResult stop_services(Session& session, const std::vector<std::string>& se
 
 }  // namespace
 
-std::vector<std::string> select_for_start(const Project& project, const std::vector<std::string>& exclude) {
+std::vector<std::string> select_for_start(const Project& project, const std::vector<std::string>& exclude,
+                                          const std::vector<std::string>& targets) {
   const auto excluded = checked_names(project, exclude, "--exclude");
   const DependencyGraph graph(project);
+  const auto wanted = graph.with_dependencies(checked_names(project, targets, "start"));
   std::vector<std::string> out;
   for (const auto& name : graph.topological_order()) {
-    if (excluded.count(name)) continue;
+    if (excluded.count(name) || (!targets.empty() && !wanted.count(name))) continue;
     for (const auto& dep : graph.dependencies(name))
       if (excluded.count(dep))
         throw DefinitionError("cannot exclude '" + dep + "': service '" + name + "' depends on it");
@@ -110,14 +112,16 @@ std::vector<std::string> select_for_start(const Project& project, const std::vec
   return out;
 }
 
-std::vector<std::string> select_for_stop(const Project& project, const std::vector<std::string>& exclude) {
+std::vector<std::string> select_for_stop(const Project& project, const std::vector<std::string>& exclude,
+                                         const std::vector<std::string>& targets) {
   const auto excluded = checked_names(project, exclude, "--exclude");
   const DependencyGraph graph(project);
+  const auto wanted = graph.with_dependents(checked_names(project, targets, "stop"));
   std::vector<std::string> out;
   auto order = graph.topological_order();
   std::reverse(order.begin(), order.end());
   for (const auto& name : order) {
-    if (excluded.count(name)) continue;
+    if (excluded.count(name) || (!targets.empty() && !wanted.count(name))) continue;
     for (const auto& dependent : graph.dependents(name))
       if (excluded.count(dependent))
         throw DefinitionError("cannot stop '" + name + "': excluded service '" + dependent + "' depends on it");
@@ -127,13 +131,13 @@ std::vector<std::string> select_for_stop(const Project& project, const std::vect
 }
 
 std::vector<Decision> dry_run_start(Session& session, const StartCommand& command) {
-  const auto services = select_for_start(session.project, command.exclude);
+  const auto services = select_for_start(session.project, command.exclude, command.targets);
   const auto observed = observe(session.engine, session.project);
   return plan_start(session.project, services, observed, session.context.text_snapshot());
 }
 
 CommandResult run_start(Session& session, const StartCommand& command) {
-  const auto services = select_for_start(session.project, command.exclude);
+  const auto services = select_for_start(session.project, command.exclude, command.targets);
   const auto observed = observe(session.engine, session.project);
   ensure_network(session, observed);
   StartOptions options;
@@ -148,13 +152,14 @@ CommandResult run_start(Session& session, const StartCommand& command) {
 }
 
 CommandResult run_stop(Session& session, const StopCommand& command) {
-  const auto services = select_for_stop(session.project, command.exclude);
+  const auto services = select_for_stop(session.project, command.exclude, command.targets);
   const auto observed = observe(session.engine, session.project);
   auto result = stop_services(session, services, observed, command.remove, command.timeout);
   std::vector<std::string> stopped;
   for (const auto& o : result.outcomes)
     if (o.status == OutcomeStatus::stopped || o.status == OutcomeStatus::removed) stopped.push_back(o.service);
-  if (command.remove && command.exclude.empty() && !result.any_failed()) {
+  // The network and context belong to the whole project: only a full stop removes them.
+  if (command.remove && command.exclude.empty() && command.targets.empty() && !result.any_failed()) {
     // Leftovers of services no longer in the file belong to the project too.
     for (const auto& c : observed.orphans) {
       session.reporter.service_event(service_label(c).empty() ? c.name : service_label(c), "removing orphan container");

@@ -11,16 +11,22 @@
 
 namespace boss {
 
-// The services `start` brings up, dependencies first. Throws DefinitionError for an
+// The services `start` brings up, dependencies first: `targets` and everything they need
+// (all services when `targets` is empty), less `exclude`. Throws DefinitionError for an
 // unknown name, or a started service depending on an excluded one (naming both).
-std::vector<std::string> select_for_start(const Project& project, const std::vector<std::string>& exclude);
-// The services `stop` stops. Throws DefinitionError for an unknown name, or for stopping a
-// service that an excluded (so still running) service depends on.
-std::vector<std::string> select_for_stop(const Project& project, const std::vector<std::string>& exclude);
+std::vector<std::string> select_for_start(const Project& project, const std::vector<std::string>& exclude,
+                                          const std::vector<std::string>& targets = {});
+// The services `stop` stops, dependents first: `targets` and everything that needs them
+// (all services when `targets` is empty), less `exclude`. Throws DefinitionError for an
+// unknown name, or for stopping a service that an excluded (so still running) service
+// depends on.
+std::vector<std::string> select_for_stop(const Project& project, const std::vector<std::string>& exclude,
+                                         const std::vector<std::string>& targets = {});
 
 struct StartCommand {
   std::vector<std::string> exclude;
   double timeout = 300;
+  std::vector<std::string> targets;  // empty: all services
 };
 // Observes, decides and executes; runs boss.on_start with the services that came up.
 CommandResult run_start(Session& session, const StartCommand& command);
@@ -31,6 +37,7 @@ struct StopCommand {
   std::vector<std::string> exclude;
   bool remove = false;
   int timeout = 10;
+  std::vector<std::string> targets;  // empty: all services
 };
 CommandResult run_stop(Session& session, const StopCommand& command);
 

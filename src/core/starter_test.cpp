@@ -313,3 +313,25 @@ TEST_CASE("reload: a failed build leaves the running services alone") {
   CHECK(f.engine.mutations().size() == before + 1);  // only the failed build
   CHECK(f.engine.container_named("demo-app")->info.running());
 }
+
+TEST_CASE("targets: start takes what they need, stop takes what needs them") {
+  Fixture f;
+  f.project.services = {svc("db"), svc("cache"), svc("api", {"db"}), svc("web", {"api", "cache"}), svc("solo")};
+  CHECK(select_for_start(f.project, {}, {"api"}) == std::vector<std::string>{"db", "api"});
+  CHECK(select_for_start(f.project, {}, {"web", "solo"}) == std::vector<std::string>{"db", "cache", "api", "web", "solo"});
+  CHECK(select_for_stop(f.project, {}, {"db"}) == std::vector<std::string>{"web", "api", "db"});
+  CHECK_THROWS_WITH(select_for_start(f.project, {}, {"wbe"}), "start: unknown service 'wbe' (did you mean 'web'?)");
+  CHECK_THROWS_WITH(select_for_start(f.project, {"db"}, {"api"}), "cannot exclude 'db': service 'api' depends on it");
+}
+
+TEST_CASE("stop of some services keeps the network and the others") {
+  Fixture f;
+  f.project.services = {svc("db"), svc("web", {"db"}), svc("solo")};
+  REQUIRE(f.start().exit_code() == 0);
+  auto s = f.session();
+  const auto r = run_stop(s, {{}, true, 1, {"db"}});
+  CHECK(r.outcomes.size() == 2);
+  CHECK(f.engine.network_count() == 1);
+  CHECK(f.engine.container_named("demo-solo")->info.running());
+  CHECK_FALSE(f.engine.container_named("demo-db"));
+}

@@ -33,6 +33,9 @@ TEST_CASE("validate: names") {
   CHECK_FALSE(is_valid_hostname(std::string(64, 'a')));
   CHECK(did_you_mean("imgae", {"image", "name", "env"}) == "image");
   CHECK(did_you_mean("zzzzzz", {"image", "name"}).empty());
+  CHECK(edit_distance("imgae", "image") == 1);
+  CHECK(edit_distance("wbe", "web") == 1);
+  CHECK(edit_distance("", "abc") == 3);
 }
 
 TEST_CASE("validate: a good project passes") {
