@@ -65,7 +65,9 @@ Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& exist
     d.kind = existing.empty() ? ActionKind::create : ActionKind::undecided;
     d.reason = existing.empty() ? "no container" : unfilled_reason;
     if (existing.empty()) return d;
+    // Executed as a replacement: the key only gets its value from a hook run now.
     d.container_id = existing.front().id;
+    remove_all();
     return d;
   }
   if (existing.empty()) {

@@ -128,8 +128,17 @@ class ServiceStart {
     check_cancel();
     const bool forced = m_options.force_service == m_spec.name;
     const std::string image_id = m_images.image_id(m_spec, forced && m_options.rebuild_force_service);
-    auto config = fill(image_id);
-    const auto decision = decide(m_spec, m_existing, config, "", forced || m_spec.always_start_new,
+    // A key may be missing until this service's own pre_start sets it: then the service
+    // needs a new container, and the templates are filled after pre_start.
+    std::optional<DesiredConfig> config;
+    std::string unfilled;
+    try {
+      config = fill(image_id);
+    } catch (const ServiceFailure& f) {
+      if (!m_spec.has_pre_start) throw;
+      unfilled = f.reason;
+    }
+    const auto decision = decide(m_spec, m_existing, config, unfilled, forced || m_spec.always_start_new,
                                  forced ? "reload" : "always_start_new");
     switch (decision.kind) {
       case ActionKind::keep:
@@ -154,7 +163,8 @@ class ServiceStart {
     check_cancel();
     report((decision.kind == ActionKind::recreate ? "recreating (" : "creating (") + decision.reason + ")");
     remove_containers(decision.remove);
-    const auto spec = container_spec(m_session.project, m_spec, config, m_network);
+    if (!config) throw ServiceFailure{unfilled, ""};
+    const auto spec = container_spec(m_session.project, m_spec, *config, m_network);
     engine_step("create container", [&] { m_container_id = m_session.engine.create_container(spec); });
     engine_step("start container", [&] { m_session.engine.start_container(m_container_id); });
     wait_until_ready();

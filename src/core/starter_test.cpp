@@ -335,3 +335,31 @@ TEST_CASE("stop of some services keeps the network and the others") {
   CHECK(f.engine.container_named("demo-solo")->info.running());
   CHECK_FALSE(f.engine.container_named("demo-db"));
 }
+
+TEST_CASE("start: a failed build fails the service and its dependents, and does not hang") {
+  Fixture f;
+  auto app = svc("app", {}, "app:dev");
+  app.build_from_directory = "/src/app";
+  f.engine.fail_build.insert("app:dev");
+  f.project.services = {app, svc("web", {"app"}), svc("db")};
+  const auto r = f.start();
+  CHECK(r.exit_code() == 1);
+  CHECK(f.outcome(r, "app").error == "build image app:dev: scripted build failure");
+  CHECK(f.outcome(r, "web").status == OutcomeStatus::skipped);
+  CHECK(f.outcome(r, "db").status == OutcomeStatus::up);
+  CHECK_FALSE(f.engine.container_named("demo-app"));
+}
+
+TEST_CASE("start: pre_start can set context that the service's own env reads") {
+  Fixture f;
+  auto s = svc("web");
+  s.has_pre_start = true;
+  s.env["TOKEN"] = "{token}";
+  f.hooks.on("web", Hook::pre_start, [&](const std::string&) {
+    f.context.set("token", std::string("abc"));
+    return HookResult{};
+  });
+  f.project.services = {s};
+  CHECK(f.start().exit_code() == 0);
+  CHECK(f.engine.container_named("demo-web")->spec.env.at("TOKEN") == "abc");
+}
