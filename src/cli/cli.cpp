@@ -98,6 +98,10 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
   const auto file = std::filesystem::absolute(opt.file).lexically_normal();
   ContextStore context(file.parent_path() / ".boss-context");
   EventLoop loop;
+  // The engines are declared before the Lua host so they outlive it: a hook abandoned at
+  // its deadline may still have a self:exec running on a helper thread.
+  DockerEngine docker;
+  TracingEngine traced(docker, [&](const std::string& line) { reporter.verbose(line); });
   LuaHost host(loop, context, reporter);
   Project project;
   try {
@@ -110,8 +114,6 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
   }
   reporter.set_names(project.names());
 
-  DockerEngine docker;
-  TracingEngine traced(docker, [&](const std::string& line) { reporter.verbose(line); });
   Engine& engine = opt.verbose ? static_cast<Engine&>(traced) : static_cast<Engine&>(docker);
   host.set_engine(&engine);
   Session session{project, engine, host.hooks(), context, reporter, cancel};
@@ -140,7 +142,7 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
     std::printf("%s", render_plan(dry_run_start(session, {opt.exclude, opt.start_timeout, opt.targets})).c_str());
     return 0;
   }
-  return run_with_loop(loop, [&] {
+  const int code = run_with_loop(loop, [&] {
     CommandResult result;
     if (*start) result = run_start(session, {opt.exclude, opt.start_timeout, opt.targets});
     if (*stop) result = run_stop(session, {opt.exclude, opt.remove, opt.stop_timeout, opt.targets});
@@ -150,6 +152,11 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
     std::fflush(stdout);
     return result.exit_code();
   });
+  // Everything is reported and saved. Exit now rather than unwind: a hook abandoned at
+  // its deadline or on Ctrl-C may still wait on a host command, and nothing is left that
+  // needs it.
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
 
 }  // namespace

@@ -1,0 +1,271 @@
+#include "script/lua_hooks.h"
+
+#include <lua.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+
+#include "core/event_loop.h"
+#include "script/lua_host.h"
+
+namespace boss {
+
+// One hook call, shared by the waiting caller and the loop thread.
+struct LuaHooks::Run {
+  // Set before posting, then read-only.
+  std::string service;    // "" for group hooks
+  std::string container;  // for self:exec / self:host_port
+  std::function<int(lua_State*)> push_body;  // pushes the coroutine's function and arguments
+
+  // Guarded by `mutex`.
+  std::mutex mutex;
+  std::condition_variable done;
+  bool finished = false;
+  bool abandoned = false;  // the caller gave up; drop the coroutine at the next chance
+  HookResult result;
+
+  // Loop thread only.
+  lua_State* thread = nullptr;
+  int ref = LUA_NOREF;
+
+  bool is_abandoned() {
+    std::lock_guard lock(mutex);
+    return abandoned;
+  }
+};
+
+namespace {
+
+std::string error_text(lua_State* L, int index) {
+  if (lua_type(L, index) == LUA_TSTRING || lua_type(L, index) == LUA_TNUMBER) {
+    size_t len = 0;
+    const char* s = lua_tolstring(L, index, &len);
+    return std::string(s, len);
+  }
+  return std::string("(error object is a ") + luaL_typename(L, index) + " value)";
+}
+
+constexpr auto kCancelPoll = std::chrono::milliseconds(50);
+
+}  // namespace
+
+LuaHooks::LuaHooks(LuaHost& host, EventLoop& loop) : m_host(host), m_loop(loop) {}
+
+LuaHooks::~LuaHooks() = default;
+
+void LuaHooks::set_definitions(const Project& project, GroupCounts groups) {
+  std::lock_guard lock(m_mutex);
+  m_defined.clear();
+  for (const auto& service : project.services)
+    for (Hook hook : {Hook::pre_start, Hook::ping, Hook::post_start})
+      if (service.has_hook(hook)) m_defined.emplace(service.name, hook);
+  m_groups = groups;
+}
+
+lua_State* LuaHooks::running_thread() const { return m_running ? m_running->thread : nullptr; }
+
+std::string LuaHooks::running_service() const { return m_running ? m_running->service : ""; }
+
+std::optional<std::string> LuaHooks::container_of(const std::string& service) const {
+  if (!m_running) return std::nullopt;
+  if (!service.empty() && service == m_running->service) return m_running->container;
+  auto it = m_containers.find(service);
+  if (it == m_containers.end()) return std::nullopt;
+  return it->second;
+}
+
+HookResult LuaHooks::call(const std::string& service, Hook hook, const std::string& container_id,
+                          std::chrono::steady_clock::time_point deadline,
+                          const std::atomic<bool>& cancel) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (!m_defined.count({service, hook})) return HookResult{};
+  }
+  auto run = std::make_shared<Run>();
+  run->service = service;
+  run->container = container_id;
+  const std::string name = hook_name(hook);
+  run->push_body = [this, service, name](lua_State* co) {
+    m_host.push_internal(co, "call_hook");
+    lua_pushlstring(co, service.data(), service.size());
+    lua_pushlstring(co, name.data(), name.size());
+    return 2;
+  };
+  return run_and_wait(run, deadline, cancel);
+}
+
+HookResult LuaHooks::on_start(const std::vector<std::string>& services) {
+  int count;
+  {
+    std::lock_guard lock(m_mutex);
+    count = m_groups.start;
+  }
+  return run_group("start", count, &services, nullptr);
+}
+
+HookResult LuaHooks::on_stop(const std::vector<std::string>& services) {
+  int count;
+  {
+    std::lock_guard lock(m_mutex);
+    count = m_groups.stop;
+  }
+  return run_group("stop", count, &services, nullptr);
+}
+
+HookResult LuaHooks::on_reload(const std::string& service) {
+  int count;
+  {
+    std::lock_guard lock(m_mutex);
+    count = m_groups.reload;
+  }
+  return run_group("reload", count, nullptr, &service);
+}
+
+HookResult LuaHooks::run_group(const char* kind, int count, const std::vector<std::string>* names,
+                               const std::string* name) {
+  if (count == 0) return HookResult{};
+  auto run = std::make_shared<Run>();
+  std::vector<std::string> list = names ? *names : std::vector<std::string>{};
+  std::string single = name ? *name : "";
+  const bool is_list = names != nullptr;
+  run->push_body = [this, kind, list, single, is_list](lua_State* co) {
+    m_host.push_internal(co, "call_group");
+    lua_pushstring(co, kind);
+    if (is_list) {
+      lua_createtable(co, static_cast<int>(list.size()), 0);
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        lua_pushlstring(co, list[i].data(), list[i].size());
+        lua_rawseti(co, -2, static_cast<int>(i + 1));
+      }
+    } else {
+      lua_pushlstring(co, single.data(), single.size());
+    }
+    return 2;
+  };
+  static const std::atomic<bool> never{false};
+  return run_and_wait(run, std::chrono::steady_clock::time_point::max(), never);
+}
+
+HookResult LuaHooks::run_and_wait(const RunPtr& run, std::chrono::steady_clock::time_point deadline,
+                                  const std::atomic<bool>& cancel) {
+  std::weak_ptr<int> alive = m_alive;
+  m_loop.post([this, alive, run] {
+    if (alive.lock()) start(run);
+  });
+  std::unique_lock lock(run->mutex);
+  for (;;) {
+    if (run->finished) return run->result;
+    HookResult gave_up;
+    gave_up.value = false;
+    if (cancel.load()) {
+      run->abandoned = true;
+      gave_up.status = HookResult::Status::cancelled;
+      return gave_up;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      run->abandoned = true;
+      gave_up.status = HookResult::Status::timed_out;
+      return gave_up;
+    }
+    run->done.wait_until(lock, deadline - now < kCancelPoll ? deadline : now + kCancelPoll);
+  }
+}
+
+void LuaHooks::start(const RunPtr& run) {
+  if (run->is_abandoned()) return;
+  lua_State* L = m_host.state();
+  run->thread = lua_newthread(L);
+  run->ref = luaL_ref(L, LUA_REGISTRYINDEX);  // keeps the coroutine alive, pops it
+  if (!run->service.empty()) m_containers[run->service] = run->container;
+  const int nargs = run->push_body(run->thread);
+  resume(run, nargs);
+}
+
+void LuaHooks::resume(const RunPtr& run, int nargs) {
+  lua_State* co = run->thread;
+  Run* outer = m_running;
+  m_running = run.get();
+  const int status = lua_resume(co, nargs);
+  m_running = outer;
+
+  if (status == LUA_YIELD) {
+    on_yield(run);
+    return;
+  }
+  HookResult result;
+  if (status == 0) {
+    result.value = lua_gettop(co) >= 1 && lua_toboolean(co, 1);
+  } else {
+    result.status = HookResult::Status::error;
+    result.value = false;
+    result.error = error_text(co, -1);
+    lua_State* L = m_host.state();
+    luaL_traceback(L, co, result.error.c_str(), 0);
+    result.traceback = lua_tostring(L, -1);
+    lua_pop(L, 1);
+  }
+  finish(run, std::move(result));
+}
+
+void LuaHooks::on_yield(const RunPtr& run) {
+  lua_State* co = run->thread;
+  if (lua_gettop(co) < 1 || lua_touserdata(co, 1) != LuaHost::yield_mark()) {
+    HookResult result;
+    result.status = HookResult::Status::error;
+    result.value = false;
+    result.error = "hook yielded outside a boss helper (coroutine.yield in a hook is not supported)";
+    finish(run, std::move(result));
+    return;
+  }
+  ParsedHelper parsed = read_helper_request(co, 2, m_host.engine());
+  lua_settop(co, 0);
+  if (!parsed.error.empty()) {
+    deliver(run, HelperResults{parsed.error, {}});
+    return;
+  }
+  std::weak_ptr<int> alive = m_alive;
+  if (parsed.request.op == "sleep") {
+    const auto when = std::chrono::steady_clock::now() +
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(parsed.request.sleep_seconds));
+    m_loop.post_at(when, [this, alive, run] {
+      if (alive.lock()) deliver(run, HelperResults{});
+    });
+    return;
+  }
+  m_threads.start([this, alive, run, work = std::move(parsed.request.work)] {
+    HelperResults results = work();
+    m_loop.post([this, alive, run, results = std::move(results)] {
+      if (alive.lock()) deliver(run, results);
+    });
+  });
+}
+
+void LuaHooks::deliver(const RunPtr& run, const HelperResults& results) {
+  if (run->is_abandoned()) {
+    release(run);
+    return;
+  }
+  const int n = push_helper_results(run->thread, results);
+  resume(run, n);
+}
+
+void LuaHooks::finish(const RunPtr& run, HookResult result) {
+  release(run);
+  {
+    std::lock_guard lock(run->mutex);
+    run->result = std::move(result);
+    run->finished = true;
+  }
+  run->done.notify_all();
+}
+
+void LuaHooks::release(const RunPtr& run) {
+  if (run->ref != LUA_NOREF) luaL_unref(m_host.state(), LUA_REGISTRYINDEX, run->ref);
+  run->ref = LUA_NOREF;
+  run->thread = nullptr;
+}
+
+}  // namespace boss

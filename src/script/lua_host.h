@@ -1,0 +1,74 @@
+// The one owner of the Lua state: loads the embedded Lua half of the API (lua/boss.lua),
+// runs services.lua and reads what it defined into a boss::Project. Together with
+// LuaHooks it is the whole Lua boundary: nothing outside script/ touches Lua.
+//
+// Threading: the Lua state belongs to the thread that runs the EventLoop. Construct the
+// host, call load() and destroy it on that thread (load() runs before the loop does).
+// Other threads reach Lua only through hooks(), whose calls are posted to the loop.
+// The loop, context store, reporter and engine must outlive the host.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/project.h"
+
+struct lua_State;
+
+namespace boss {
+
+class ContextStore;
+class Engine;
+class EventLoop;
+class Hooks;
+class LuaHooks;
+class Reporter;
+
+class LuaHost {
+ public:
+  // Throws FatalError if the state or the embedded module cannot be set up.
+  LuaHost(EventLoop& loop, ContextStore& context, Reporter& reporter);
+  ~LuaHost();
+  LuaHost(const LuaHost&) = delete;
+  LuaHost& operator=(const LuaHost&) = delete;
+
+  // Runs `file` (chunk name "@<file as given>", its folder first in package.path) and
+  // returns the services it registered, type-checked. The name is `project_override`
+  // if non-empty, else the one given to boss.project, else slugify(folder name).
+  // Throws DefinitionError (one line; the Lua traceback goes to Reporter::verbose).
+  // Call once per host.
+  Project load(const std::filesystem::path& file, const std::string& project_override = "");
+
+  // The engine behind self:exec and self:host_port; set before hooks run.
+  void set_engine(Engine* engine) { m_engine.store(engine); }
+  // The hooks of the loaded project; valid for the host's lifetime.
+  Hooks& hooks();
+
+  // --- for script/ internals (LuaHooks, the primitives) ---
+  lua_State* state() const { return m_L; }
+  Engine* engine() const { return m_engine.load(); }
+  // Pushes internal.<name> (a function of lua/boss.lua's host-only table) onto L,
+  // which must be m_L or one of its threads.
+  void push_internal(lua_State* L, const char* name) const;
+  static const void* yield_mark();
+
+ private:
+  static int open_module(lua_State* L);
+  static int error_handler(lua_State* L);
+  void register_primitives(lua_State* L);
+
+  EventLoop& m_loop;
+  ContextStore& m_context;
+  Reporter& m_reporter;
+  std::atomic<Engine*> m_engine{nullptr};
+  lua_State* m_L = nullptr;
+  int m_internal_ref = -1;  // LUA_NOREF
+  std::string m_last_traceback;
+  std::unique_ptr<LuaHooks> m_hooks;
+
+  friend struct LuaPrimitives;
+};
+
+}  // namespace boss

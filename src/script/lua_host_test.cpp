@@ -1,0 +1,290 @@
+#include "script/lua_host.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "core/context_store.h"
+#include "core/errors.h"
+#include "core/event_loop.h"
+#include "core/template.h"
+#include "script/script_test_support.h"
+
+using namespace boss;
+using boss::testing_script::RecordingReporter;
+using boss::testing_script::TempDir;
+
+namespace {
+
+// A host plus everything it needs, loading one services.lua written into a temp folder.
+struct Fixture {
+  TempDir dir{"My Todo App"};
+  EventLoop loop;
+  ContextStore context;
+  RecordingReporter reporter;
+  LuaHost host{loop, context, reporter};
+
+  Project load(const std::string& text, const std::string& override_name = "") {
+    return host.load(dir.write("services.lua", text), override_name);
+  }
+  // Loads `text` in a fresh host (a host loads one file) and returns the error message.
+  std::string error_of(const std::string& text) {
+    try {
+      LuaHost fresh(loop, context, reporter);
+      fresh.load(dir.write("services.lua", text), "");
+    } catch (const DefinitionError& e) {
+      return e.what();
+    }
+    return "(no error)";
+  }
+  std::string file() const { return (dir.dir() / "services.lua").string(); }
+};
+
+const char* kTwoServices = R"(local boss = require "boss"
+boss.project "todo"
+local Database = boss.Service:extend {
+  name  = "appdb", image = "postgres:16",
+  env   = { POSTGRES_PASSWORD = "dbpwd", POSTGRES_USER = "dbuser" },
+  ports = { [5432] = 5433 },
+}
+function Database:ping() return self:exec { "pg_isready", "-U", "dbuser" } == 0 end
+function Database:post_start()
+  local code, out = self:exec { "psql", "-tAc", "select 1" }
+  boss.context.user_id = out:match("%d+")
+end
+boss.Service:extend { name = "todo", image = "todo:dev", build_from_directory = "todo/",
+  env = { USER_ID = "{user_id}" }, dependencies = { "appdb" }, ports = { [8080] = 8080 }, stop_signal = "SIGINT" }
+)";
+
+}  // namespace
+
+TEST_CASE("lua host: the README example loads into a project") {
+  Fixture f;
+  Project p = f.load(kTwoServices);
+  CHECK(p.name == "todo");
+  CHECK(p.file == f.dir.dir() / "services.lua");
+  CHECK(p.dir == f.dir.dir());
+  REQUIRE(p.services.size() == 2);
+  const ServiceSpec& db = p.services[0];
+  CHECK(db.name == "appdb");
+  CHECK(db.image == "postgres:16");
+  CHECK(db.env == std::map<std::string, std::string>{{"POSTGRES_PASSWORD", "dbpwd"}, {"POSTGRES_USER", "dbuser"}});
+  CHECK(db.ports == std::vector<PortBinding>{{5432, "tcp", 5433}});
+  CHECK(db.has_ping);
+  CHECK(db.has_post_start);
+  CHECK_FALSE(db.has_pre_start);
+  CHECK(db.defined_at == f.file() + ":3");
+  CHECK(db.ping_interval == 0.1);
+  CHECK(db.dockerfile == "Dockerfile");
+  const ServiceSpec& todo = p.services[1];
+  CHECK(todo.name == "todo");
+  CHECK(todo.dependencies == std::vector<std::string>{"appdb"});
+  CHECK(todo.env.at("USER_ID") == "{user_id}");
+  CHECK(todo.stop_signal == "SIGINT");
+  CHECK(todo.build_from_directory == (f.dir.dir() / "todo").string());
+  CHECK(todo.defined_at == f.file() + ":13");
+  CHECK_FALSE(todo.has_ping);
+}
+
+TEST_CASE("lua host: project name defaults to the slugified folder and can be overridden") {
+  Fixture f;
+  CHECK(f.load("local boss = require 'boss'").name == "my-todo-app");
+  Fixture g;
+  CHECK(g.load("require('boss').project 'named'", "override").name == "override");
+}
+
+TEST_CASE("lua host: inheritance, bases without names and loops") {
+  Fixture f;
+  Project p = f.load(R"(local boss = require "boss"
+local Base = boss.Service:extend { image = "busybox", env = { A = "1", B = 2 }, _private = { 1, 2 } }
+function Base:ping() return true end
+function Base:helper() return 42 end
+for i = 1, 3 do
+  Base:extend { name = "worker" .. i, cmd = "sleep " .. i * 10 }
+end
+local Child = Base:extend { name = "child", image = "alpine", env = { C = true, D = 1.5 } }
+Child:extend { }  -- inherits the name: not a service of its own
+)");
+  REQUIRE(p.names() == std::vector<std::string>{"worker1", "worker2", "worker3", "child"});
+  CHECK(p.services[0].image == "busybox");
+  CHECK(p.services[0].env == std::map<std::string, std::string>{{"A", "1"}, {"B", "2"}});
+  CHECK(p.services[0].has_ping);
+  CHECK(p.services[2].cmd == std::vector<std::string>{"sleep", "30"});
+  CHECK(p.services[3].image == "alpine");
+  CHECK(p.services[3].env == std::map<std::string, std::string>{{"C", "true"}, {"D", "1.5"}});
+  CHECK(p.services[3].has_ping);  // inherited hook
+  CHECK_FALSE(p.services[3].cmd.has_value());
+}
+
+TEST_CASE("lua host: ports, volumes, cmd, entrypoint and scalar fields") {
+  Fixture f;
+  const char* home = std::getenv("HOME");
+  Project p = f.load(R"(local boss = require "boss"
+boss.Service:extend {
+  name = "web", image = "nginx",
+  ports = { [80] = 8080, ["53/udp"] = 0, ["443/tcp"] = 8443 },
+  volumes = { "./data:/data", "cache:/cache:ro", "/abs/path/:/abs", "sub/dir:/sub", "~/x:/home:rw" },
+  cmd = [[nginx -g 'daemon off;' "a b\"c"]],
+  entrypoint = { "/entry", "{key}" },
+  user = "1000:1000", always_start_new = true, dockerfile = "Dockerfile.dev", ping_interval = 0.5,
+}
+boss.Service:extend {
+  name = "tbl", image = "x",
+  volumes = { ["../shared"] = { bind = "/shared", mode = "ro" }, named = { bind = "/n" } },
+}
+)");
+  const ServiceSpec& web = p.services[0];
+  CHECK(web.ports == std::vector<PortBinding>{{53, "udp", 0}, {80, "tcp", 8080}, {443, "tcp", 8443}});
+  const std::string dir = f.dir.dir().string();
+  REQUIRE(web.volumes.size() == 5);
+  CHECK(web.volumes[0] == VolumeMount{dir + "/data", "/data", "", false});
+  CHECK(web.volumes[1] == VolumeMount{"cache", "/cache", "ro", true});
+  CHECK(web.volumes[2] == VolumeMount{"/abs/path", "/abs", "", false});
+  CHECK(web.volumes[3] == VolumeMount{dir + "/sub/dir", "/sub", "", false});
+  CHECK(web.volumes[4] == VolumeMount{std::string(home) + "/x", "/home", "rw", false});
+  CHECK(web.cmd == std::vector<std::string>{"nginx", "-g", "daemon off;", "a b\"c"});
+  CHECK(web.entrypoint == std::vector<std::string>{"/entry", "{key}"});
+  CHECK(web.user == "1000:1000");
+  CHECK(web.always_start_new);
+  CHECK(web.dockerfile == "Dockerfile.dev");
+  CHECK(web.ping_interval == 0.5);
+  const ServiceSpec& tbl = p.services[1];
+  REQUIRE(tbl.volumes.size() == 2);
+  CHECK(tbl.volumes[0] == VolumeMount{f.dir.dir().parent_path().string() + "/shared", "/shared", "ro", false});
+  CHECK(tbl.volumes[1] == VolumeMount{"named", "/n", "", true});
+}
+
+TEST_CASE("lua host: require finds modules beside services.lua") {
+  Fixture f;
+  f.dir.write("common.lua", "return { image = 'shared:1' }\n");
+  Project p = f.load("local boss = require 'boss'\nlocal common = require 'common'\n"
+                     "boss.Service:extend { name = 'a', image = common.image }\n");
+  CHECK(p.services[0].image == "shared:1");
+}
+
+TEST_CASE("lua host: field errors name file:line, service and field") {
+  Fixture f;
+  const std::string file = f.file();
+  const std::string head = "local boss = require 'boss'\n";
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', ports = '80' }") ==
+        file + ":2: service 'web': field 'ports' must be a table, got string");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', imgae = 'x' }") ==
+        file + ":2: service 'web': unknown field 'imgae' (did you mean 'image'?)");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 1 }") ==
+        file + ":2: service 'web': field 'image' must be a string, got number");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', env = { A = '{oops' } }") ==
+        file.substr(0, 0) + file + ":2: service 'web': field 'env' key 'A': " +
+            [] {
+              try {
+                check_template("{oops");
+              } catch (const DefinitionError& e) {
+                return std::string(e.what());
+              }
+              return std::string();
+            }());
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', cmd = { 'a', 'b}' } }")
+            .starts_with(file + ":2: service 'web': field 'cmd' item 2: "));
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', entrypoint = \"sh 'x\" }") ==
+        file + ":2: service 'web': field 'entrypoint' unterminated quote");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', ping = 'yes' }") ==
+        file + ":2: service 'web': field 'ping' must be a function, got string");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', ports = { [70000] = 1 } }") ==
+        file + ":2: service 'web': field 'ports' key '70000' must be a container port 1..65535, like 80 or '53/udp'");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', ports = { [80] = -1 } }") ==
+        file + ":2: service 'web': field 'ports' key '80': host port must be an integer 0..65535, got -1");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', dependencies = 'db' }") ==
+        file + ":2: service 'web': field 'dependencies' must be a table, got string");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', env = { A = {} } }") ==
+        file + ":2: service 'web': field 'env' key 'A' must be a string, number or boolean, got table");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', volumes = { 'nocolon' } }") ==
+        file + ":2: service 'web': field 'volumes' item 1 must look like 'host:container[:mode]', got 'nocolon'");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', always_start_new = 'yes' }") ==
+        file + ":2: service 'web': field 'always_start_new' must be a boolean, got string");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 5 }") ==
+        file + ":2: field 'name' must be a string, got number");
+}
+
+TEST_CASE("lua host: an inherited bad field is reported where it was set") {
+  Fixture f;
+  CHECK(f.error_of("local boss = require 'boss'\nlocal Base = boss.Service:extend { image = false }\n"
+                   "Base:extend { name = 'web' }\n") ==
+        f.file() + ":2: service 'web': field 'image' must be a string, got boolean");
+}
+
+TEST_CASE("lua host: Lua errors keep their file:line form") {
+  Fixture f;
+  CHECK(f.error_of("local x = = 1") == f.file() + ":1: unexpected symbol near '='");
+  Fixture g;
+  CHECK(g.error_of("\nerror('boom')") == g.file() + ":2: boom");
+  bool traceback_seen = false;
+  for (const auto& line : g.reporter.verbose_lines())
+    traceback_seen = traceback_seen || line.find("stack traceback:") != std::string::npos;
+  CHECK(traceback_seen);
+  Fixture h;  // a shebang line is skipped without moving line numbers
+  CHECK(h.error_of("#!/usr/bin/env boss\nlocal boss = require 'boss'\nerror('x')") == h.file() + ":3: x");
+}
+
+TEST_CASE("lua host: a missing file") {
+  EventLoop loop;
+  ContextStore context;
+  NullReporter reporter;
+  LuaHost host(loop, context, reporter);
+  CHECK_THROWS_WITH_AS(host.load("/nonexistent/services.lua", ""),
+                       "cannot read services file '/nonexistent/services.lua': No such file or directory",
+                       DefinitionError);
+}
+
+TEST_CASE("lua host: boss.context reads and writes the store") {
+  Fixture f;
+  f.context.set("preset", std::string("hello"));
+  f.context.set("n", 3.0);
+  f.load(R"(local boss = require "boss"
+assert(boss.context.preset == "hello")
+assert(boss.context.n == 3)
+assert(boss.context.missing == nil)
+boss.context.s = "text"
+boss.context.num = 42
+boss.context.flag = false
+boss.context.preset = nil
+)");
+  CHECK(f.context.get("s") == ContextValue{std::string("text")});
+  CHECK(f.context.get("num") == ContextValue{42.0});
+  CHECK(f.context.get("flag") == ContextValue{false});
+  CHECK_FALSE(f.context.get("preset").has_value());
+  Fixture g;
+  CHECK(g.error_of("local boss = require 'boss'\n\nboss.context.k = {}") ==
+        g.file() + ":3: boss.context.k: value must be a string, number or boolean, got table");
+}
+
+TEST_CASE("lua host: helpers work at load time, blocking") {
+  Fixture f;
+  Project p = f.load(R"(local boss = require "boss"
+local code, out = boss.run { "echo", "hi" }
+local code2, out2 = boss.run { "sh", "-c", "echo err >&2; exit 3" }
+local code3 = boss.run { "/definitely/not/here" }
+boss.sleep(0.01)
+boss.log("loaded", 1, true)
+boss.Service:extend { name = "x", image = "i", env = { OUT = out, CODE = code, OUT2 = out2, CODE2 = code2,
+  CODE3 = code3, HOME = boss.env("HOME"), NONE = tostring(boss.env("BOSS_SURELY_UNSET_VAR")),
+  OPEN = tostring(boss.tcp_open("127.0.0.1", 1, 0.5)) } }
+)");
+  const auto& env = p.services[0].env;
+  CHECK(env.at("OUT") == "hi\n");
+  CHECK(env.at("CODE") == "0");
+  CHECK(env.at("OUT2") == "err\n");
+  CHECK(env.at("CODE2") == "3");
+  CHECK(env.at("CODE3") == "127");
+  CHECK(env.at("HOME") == std::getenv("HOME"));
+  CHECK(env.at("NONE") == "nil");
+  CHECK(env.at("OPEN") == "false");
+  CHECK(f.reporter.logs() == std::vector<std::pair<std::string, std::string>>{{"", "loaded\t1\ttrue"}});
+}
+
+TEST_CASE("lua host: self:exec outside hooks and bad helper arguments") {
+  Fixture f;
+  CHECK(f.error_of("local boss = require 'boss'\nlocal S = boss.Service:extend { name = 'a', image = 'i' }\n"
+                   "S:exec { 'ls' }") == f.file() + ":3: self:exec is only available inside hooks");
+  Fixture g;
+  CHECK(g.error_of("local boss = require 'boss'\nboss.run 'ls'") ==
+        g.file() + ":2: boss.run: expected an argv table of strings, got string");
+}

@@ -1,0 +1,470 @@
+#include "script/service_reader.h"
+
+#include <lua.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "core/errors.h"
+#include "core/template.h"
+#include "core/validate.h"
+#include "script/stack_guard.h"
+
+namespace boss {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kDataFields = {
+    "name",       "image", "dependencies", "env",         "ports",
+    "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
+    "stop_signal", "build_from_directory", "dockerfile", "ping_interval"};
+const std::vector<std::string> kHookFields = {"pre_start", "ping", "post_start"};
+
+std::string type_of(lua_State* L, int index) { return lua_typename(L, lua_type(L, index)); }
+
+std::string string_at(lua_State* L, int index) {
+  size_t len = 0;
+  const char* s = lua_tolstring(L, index, &len);
+  return std::string(s, len);
+}
+
+// The key at `index` as text for a message, without converting it in place.
+std::string key_text(lua_State* L, int index) {
+  if (lua_type(L, index) == LUA_TSTRING) return string_at(L, index);
+  if (lua_type(L, index) == LUA_TNUMBER) return lua_number_text(lua_tonumber(L, index));
+  return "<" + type_of(L, index) + ">";
+}
+
+bool is_integer(double v) { return std::isfinite(v) && std::floor(v) == v; }
+
+std::string strip_trailing_slash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+class Reader {
+ public:
+  Reader(lua_State* L, int record, const fs::path& dir) : m_L(L), m_dir(dir) {
+    lua_getfield(L, record, "fields");
+    m_fields = lua_gettop(L);
+    lua_getfield(L, record, "origins");
+    m_origins = lua_gettop(L);
+    lua_getfield(L, record, "defined_at");
+    m_defined_at = lua_type(L, -1) == LUA_TSTRING ? string_at(L, -1) : "?";
+    lua_pop(L, 1);
+  }
+
+  ServiceSpec read() {
+    m_spec.defined_at = m_defined_at;
+    read_name();
+    std::vector<std::string> keys = collect_keys();
+    for (const auto& field : kDataFields) {
+      if (field == "name" || !has(field)) continue;
+      read_field(field);
+    }
+    for (const auto& hook : kHookFields) {
+      if (!has(hook)) continue;
+      push_field(hook);
+      if (lua_type(m_L, -1) != LUA_TFUNCTION) fail(hook, "must be a function, got " + type_of(m_L, -1));
+      lua_pop(m_L, 1);
+      if (hook == "pre_start") m_spec.has_pre_start = true;
+      if (hook == "ping") m_spec.has_ping = true;
+      if (hook == "post_start") m_spec.has_post_start = true;
+    }
+    std::vector<std::string> known = kDataFields;
+    known.insert(known.end(), kHookFields.begin(), kHookFields.end());
+    for (const auto& key : keys) {
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string message = "unknown field '" + key + "'";
+      std::string guess = did_you_mean(key, known);
+      if (!guess.empty()) message += " (did you mean '" + guess + "'?)";
+      throw DefinitionError(prefix(key) + message);
+    }
+    return m_spec;
+  }
+
+ private:
+  // Field names that are neither private ("_x") nor user methods, sorted.
+  std::vector<std::string> collect_keys() {
+    std::vector<std::string> keys;
+    lua_pushnil(m_L);
+    while (lua_next(m_L, m_fields) != 0) {
+      const bool is_function = lua_type(m_L, -1) == LUA_TFUNCTION;
+      lua_pop(m_L, 1);
+      if (lua_type(m_L, -1) != LUA_TSTRING) {
+        fail_plain("unknown field " + key_text(m_L, -1) + " (field names are strings)");
+      }
+      std::string key = string_at(m_L, -1);
+      if (!key.empty() && key[0] == '_') continue;
+      if (is_function && std::find(kDataFields.begin(), kDataFields.end(), key) == kDataFields.end())
+        continue;  // a user method, or a hook (checked by name)
+      keys.push_back(std::move(key));
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  }
+
+  bool has(const std::string& field) {
+    lua_getfield(m_L, m_fields, field.c_str());
+    const bool present = !lua_isnil(m_L, -1);
+    lua_pop(m_L, 1);
+    return present;
+  }
+
+  void push_field(const std::string& field) { lua_getfield(m_L, m_fields, field.c_str()); }
+
+  std::string origin(const std::string& field) {
+    lua_getfield(m_L, m_origins, field.c_str());
+    std::string at = lua_type(m_L, -1) == LUA_TSTRING ? string_at(m_L, -1) : m_defined_at;
+    lua_pop(m_L, 1);
+    return at;
+  }
+
+  std::string prefix(const std::string& field) {
+    std::string at = field.empty() ? m_defined_at : origin(field);
+    std::string out = at + ": ";
+    if (!m_spec.name.empty()) out += "service '" + m_spec.name + "': ";
+    return out;
+  }
+
+  [[noreturn]] void fail(const std::string& field, const std::string& text) {
+    throw DefinitionError(prefix(field) + "field '" + field + "' " + text);
+  }
+  [[noreturn]] void fail_plain(const std::string& text) { throw DefinitionError(prefix("") + text); }
+
+  void read_name() {
+    push_field("name");
+    if (lua_type(m_L, -1) != LUA_TSTRING) fail("name", "must be a string, got " + type_of(m_L, -1));
+    m_spec.name = string_at(m_L, -1);
+    lua_pop(m_L, 1);
+  }
+
+  std::string expect_string(const std::string& field) {
+    push_field(field);
+    if (lua_type(m_L, -1) != LUA_TSTRING) fail(field, "must be a string, got " + type_of(m_L, -1));
+    std::string value = string_at(m_L, -1);
+    lua_pop(m_L, 1);
+    return value;
+  }
+
+  void expect_table(const std::string& field) {
+    push_field(field);
+    if (lua_type(m_L, -1) != LUA_TTABLE) fail(field, "must be a table, got " + type_of(m_L, -1));
+  }
+
+  void read_field(const std::string& field) {
+    if (field == "image") {
+      m_spec.image = expect_string(field);
+    } else if (field == "user") {
+      m_spec.user = expect_string(field);
+    } else if (field == "stop_signal") {
+      m_spec.stop_signal = expect_string(field);
+    } else if (field == "dockerfile") {
+      m_spec.dockerfile = expect_string(field);
+    } else if (field == "build_from_directory") {
+      std::string dir = expect_string(field);
+      m_spec.build_from_directory = strip_trailing_slash(resolve_path(dir).string());
+    } else if (field == "always_start_new") {
+      push_field(field);
+      if (lua_type(m_L, -1) != LUA_TBOOLEAN) fail(field, "must be a boolean, got " + type_of(m_L, -1));
+      m_spec.always_start_new = lua_toboolean(m_L, -1);
+      lua_pop(m_L, 1);
+    } else if (field == "ping_interval") {
+      push_field(field);
+      if (lua_type(m_L, -1) != LUA_TNUMBER) fail(field, "must be a number, got " + type_of(m_L, -1));
+      m_spec.ping_interval = lua_tonumber(m_L, -1);
+      lua_pop(m_L, 1);
+      if (!(m_spec.ping_interval > 0)) fail(field, "must be a positive number of seconds");
+    } else if (field == "dependencies") {
+      m_spec.dependencies = read_string_array(field);
+    } else if (field == "env") {
+      read_env();
+    } else if (field == "ports") {
+      read_ports();
+    } else if (field == "volumes") {
+      read_volumes();
+    } else if (field == "cmd" || field == "entrypoint") {
+      read_command(field);
+    }
+  }
+
+  // The value on top must be a sequence of strings; pops it.
+  std::vector<std::string> read_string_array(const std::string& field) {
+    expect_table(field);
+    const int t = lua_gettop(m_L);
+    const int n = static_cast<int>(lua_objlen(m_L, t));
+    std::vector<std::string> out;
+    lua_pushnil(m_L);
+    int count = 0;
+    while (lua_next(m_L, t) != 0) {
+      ++count;
+      lua_pop(m_L, 1);
+      if (lua_type(m_L, -1) != LUA_TNUMBER || !is_integer(lua_tonumber(m_L, -1)) ||
+          lua_tonumber(m_L, -1) < 1 || lua_tonumber(m_L, -1) > n)
+        fail(field, "must be an array of strings, got a table with key " + key_text(m_L, -1));
+    }
+    for (int i = 1; i <= n; ++i) {
+      lua_rawgeti(m_L, t, i);
+      if (lua_type(m_L, -1) != LUA_TSTRING)
+        fail(field, "item " + std::to_string(i) + " must be a string, got " + type_of(m_L, -1));
+      out.push_back(string_at(m_L, -1));
+      lua_pop(m_L, 1);
+    }
+    if (count != n) fail(field, "must be an array of strings");
+    lua_pop(m_L, 1);
+    return out;
+  }
+
+  void read_env() {
+    expect_table("env");
+    const int t = lua_gettop(m_L);
+    lua_pushnil(m_L);
+    while (lua_next(m_L, t) != 0) {
+      if (lua_type(m_L, -2) != LUA_TSTRING)
+        fail("env", "keys must be strings, got " + type_of(m_L, -2) + " " + key_text(m_L, -2));
+      const std::string key = string_at(m_L, -2);
+      std::string value;
+      switch (lua_type(m_L, -1)) {
+        case LUA_TSTRING: value = string_at(m_L, -1); break;
+        case LUA_TNUMBER: value = lua_number_text(lua_tonumber(m_L, -1)); break;
+        case LUA_TBOOLEAN: value = lua_toboolean(m_L, -1) ? "true" : "false"; break;
+        default:
+          fail("env", "key '" + key + "' must be a string, number or boolean, got " + type_of(m_L, -1));
+      }
+      check_template_of("env", "key '" + key + "'", value);
+      m_spec.env[key] = std::move(value);
+      lua_pop(m_L, 1);
+    }
+    lua_pop(m_L, 1);
+  }
+
+  void check_template_of(const std::string& field, const std::string& what, const std::string& text) {
+    try {
+      check_template(text);
+    } catch (const DefinitionError& e) {
+      fail(field, what + ": " + e.what());
+    }
+  }
+
+  static bool parse_port_number(const std::string& text, int& out) {
+    if (text.empty() || text.size() > 5) return false;
+    for (char c : text)
+      if (c < '0' || c > '9') return false;
+    out = std::stoi(text);
+    return true;
+  }
+
+  void read_ports() {
+    expect_table("ports");
+    const int t = lua_gettop(m_L);
+    lua_pushnil(m_L);
+    while (lua_next(m_L, t) != 0) {
+      PortBinding binding;
+      const std::string key = key_text(m_L, -2);
+      bool ok = false;
+      if (lua_type(m_L, -2) == LUA_TNUMBER) {
+        const double v = lua_tonumber(m_L, -2);
+        ok = is_integer(v) && v >= 1 && v <= 65535;
+        if (ok) binding.container_port = static_cast<int>(v);
+      } else if (lua_type(m_L, -2) == LUA_TSTRING) {
+        std::string number = key;
+        const auto slash = key.find('/');
+        if (slash != std::string::npos) {
+          number = key.substr(0, slash);
+          binding.protocol = key.substr(slash + 1);
+        }
+        ok = (binding.protocol == "tcp" || binding.protocol == "udp") &&
+             parse_port_number(number, binding.container_port) && binding.container_port >= 1 &&
+             binding.container_port <= 65535;
+      }
+      if (!ok)
+        fail("ports", "key '" + key + "' must be a container port 1..65535, like 80 or '53/udp'");
+      if (lua_type(m_L, -1) != LUA_TNUMBER || !is_integer(lua_tonumber(m_L, -1)) ||
+          lua_tonumber(m_L, -1) < 0 || lua_tonumber(m_L, -1) > 65535)
+        fail("ports", "key '" + key + "': host port must be an integer 0..65535, got " +
+                          (lua_type(m_L, -1) == LUA_TNUMBER ? key_text(m_L, -1) : type_of(m_L, -1)));
+      binding.host_port = static_cast<int>(lua_tonumber(m_L, -1));
+      m_spec.ports.push_back(binding);
+      lua_pop(m_L, 1);
+    }
+    lua_pop(m_L, 1);
+    std::sort(m_spec.ports.begin(), m_spec.ports.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.container_port, a.protocol) < std::tie(b.container_port, b.protocol);
+    });
+  }
+
+  fs::path resolve_path(const std::string& path) {
+    if (!path.empty() && path[0] == '~' && (path.size() == 1 || path[1] == '/')) {
+      const char* home = std::getenv("HOME");
+      return (fs::path(home ? home : "/") / path.substr(path.size() > 1 ? 2 : 1)).lexically_normal();
+    }
+    return (m_dir / path).lexically_normal();  // an absolute `path` replaces m_dir
+  }
+
+  VolumeMount make_volume(const std::string& what, const std::string& host, const std::string& target,
+                          const std::string& mode) {
+    if (host.empty()) fail("volumes", what + ": host part is empty");
+    if (target.empty() || target[0] != '/')
+      fail("volumes", what + ": container path must be absolute, got '" + target + "'");
+    VolumeMount mount;
+    mount.target = target;
+    mount.mode = mode;
+    const bool is_path = host[0] == '/' || host[0] == '.' || host[0] == '~' ||
+                         host.find('/') != std::string::npos;
+    if (is_path) {
+      mount.source = strip_trailing_slash(resolve_path(host).string());
+    } else {
+      mount.source = host;
+      mount.named = true;
+    }
+    return mount;
+  }
+
+  void read_volumes() {
+    expect_table("volumes");
+    const int t = lua_gettop(m_L);
+    std::vector<std::pair<double, VolumeMount>> listed;        // "host:container[:mode]"
+    std::vector<std::pair<std::string, VolumeMount>> mapped;   // [host] = { bind, mode }
+    lua_pushnil(m_L);
+    while (lua_next(m_L, t) != 0) {
+      if (lua_type(m_L, -2) == LUA_TNUMBER) {
+        const std::string what = "item " + key_text(m_L, -2);
+        if (lua_type(m_L, -1) != LUA_TSTRING)
+          fail("volumes", what + " must be a string 'host:container[:mode]', got " + type_of(m_L, -1));
+        const std::string text = string_at(m_L, -1);
+        std::vector<std::string> parts;
+        std::size_t start = 0;
+        for (;;) {
+          const auto colon = text.find(':', start);
+          parts.push_back(text.substr(start, colon - start));
+          if (colon == std::string::npos) break;
+          start = colon + 1;
+        }
+        if (parts.size() < 2 || parts.size() > 3)
+          fail("volumes", what + " must look like 'host:container[:mode]', got '" + text + "'");
+        listed.emplace_back(lua_tonumber(m_L, -2),
+                            make_volume(what, parts[0], parts[1], parts.size() == 3 ? parts[2] : ""));
+      } else if (lua_type(m_L, -2) == LUA_TSTRING) {
+        const std::string host = string_at(m_L, -2);
+        const std::string what = "key '" + host + "'";
+        std::string bind, mode;
+        if (lua_type(m_L, -1) == LUA_TSTRING) {
+          bind = string_at(m_L, -1);
+        } else if (lua_type(m_L, -1) == LUA_TTABLE) {
+          lua_getfield(m_L, -1, "bind");
+          if (lua_type(m_L, -1) != LUA_TSTRING)
+            fail("volumes", what + ": 'bind' must be a string, got " + type_of(m_L, -1));
+          bind = string_at(m_L, -1);
+          lua_pop(m_L, 1);
+          lua_getfield(m_L, -1, "mode");
+          if (!lua_isnil(m_L, -1) && lua_type(m_L, -1) != LUA_TSTRING)
+            fail("volumes", what + ": 'mode' must be a string, got " + type_of(m_L, -1));
+          if (!lua_isnil(m_L, -1)) mode = string_at(m_L, -1);
+          lua_pop(m_L, 1);
+        } else {
+          fail("volumes", what + " must be a table { bind = '/path', mode = 'ro' }, got " +
+                              type_of(m_L, -1));
+        }
+        mapped.emplace_back(host, make_volume(what, host, bind, mode));
+      } else {
+        fail("volumes", "keys must be numbers or strings, got " + type_of(m_L, -2));
+      }
+      lua_pop(m_L, 1);
+    }
+    lua_pop(m_L, 1);
+    std::sort(listed.begin(), listed.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    std::sort(mapped.begin(), mapped.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    for (auto& [_, mount] : listed) m_spec.volumes.push_back(std::move(mount));
+    for (auto& [_, mount] : mapped) m_spec.volumes.push_back(std::move(mount));
+  }
+
+  void read_command(const std::string& field) {
+    push_field(field);
+    std::vector<std::string> argv;
+    if (lua_type(m_L, -1) == LUA_TSTRING) {
+      const std::string text = string_at(m_L, -1);
+      lua_pop(m_L, 1);
+      try {
+        argv = split_command_line(text);
+      } catch (const DefinitionError& e) {
+        fail(field, e.what());
+      }
+    } else if (lua_type(m_L, -1) == LUA_TTABLE) {
+      lua_pop(m_L, 1);
+      argv = read_string_array(field);
+    } else {
+      fail(field, "must be a string or an array of strings, got " + type_of(m_L, -1));
+    }
+    for (std::size_t i = 0; i < argv.size(); ++i)
+      check_template_of(field, "item " + std::to_string(i + 1), argv[i]);
+    (field == "cmd" ? m_spec.cmd : m_spec.entrypoint) = std::move(argv);
+  }
+
+  lua_State* m_L;
+  fs::path m_dir;
+  int m_fields = 0;
+  int m_origins = 0;
+  std::string m_defined_at;
+  ServiceSpec m_spec;
+};
+
+}  // namespace
+
+std::string lua_number_text(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.14g", value);  // LUAI_NUMFFORMAT of Lua 5.1
+  return buffer;
+}
+
+std::vector<std::string> split_command_line(const std::string& text) {
+  std::vector<std::string> out;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      if (in_word) out.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else if (c == '\'') {
+      const auto end = text.find('\'', i + 1);
+      if (end == std::string::npos) throw DefinitionError("unterminated quote");
+      word += text.substr(i + 1, end - i - 1);
+      in_word = true;
+      i = end;
+    } else if (c == '"') {
+      in_word = true;
+      std::size_t j = i + 1;
+      for (; j < text.size() && text[j] != '"'; ++j) {
+        if (text[j] == '\\' && j + 1 < text.size() && (text[j + 1] == '"' || text[j + 1] == '\\')) ++j;
+        word += text[j];
+      }
+      if (j >= text.size()) throw DefinitionError("unterminated quote");
+      i = j;
+    } else if (c == '\\' && i + 1 < text.size()) {
+      word += text[++i];
+      in_word = true;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) out.push_back(std::move(word));
+  return out;
+}
+
+ServiceSpec read_service(lua_State* L, int index, const std::filesystem::path& dir) {
+  StackGuard guard(L);
+  index = index < 0 ? lua_gettop(L) + index + 1 : index;
+  lua_checkstack(L, 20);
+  return Reader(L, index, dir).read();
+}
+
+}  // namespace boss
