@@ -7,7 +7,8 @@
 #                             the Debian mirror that apt uses)
 #
 # Images are only made when missing; set BOSS_REBUILD_IMAGES=1 to make them again.
-# Every image carries the label boss.test=1 so it can be found and removed.
+# Every image carries the label boss.test=1 so it can be found and removed. (No STOPSIGNAL:
+# Debian's docker 20.10 rejects it in `docker import -c`; services set stop_signal.)
 set -euo pipefail
 
 BUSYBOX_IMAGE=${BOSS_TEST_BUSYBOX_IMAGE:-boss-test/busybox:latest}
@@ -80,7 +81,7 @@ SCRIPT
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
   tar -C "$root" -c . | docker import \
     -c 'ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'ENV LANG=C.UTF-8' \
-    -c 'CMD ["/usr/local/bin/boss-postgres"]' -c 'STOPSIGNAL SIGINT' -c 'LABEL boss.test=1' \
+    -c 'CMD ["/usr/local/bin/boss-postgres"]' -c 'LABEL boss.test=1' \
     - "$POSTGRES_IMAGE" >/dev/null
   echo "made $POSTGRES_IMAGE"
 fi

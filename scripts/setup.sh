@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Sets up a Debian bookworm machine to build and test boss (run as root; idempotent):
+#   - installs the Debian packages boss needs to build, and docker, busybox-static and
+#     debootstrap for the test images (apt-get update only when something is missing);
+#   - configures and builds boss into build/ (CMAKE_BUILD_TYPE, default RelWithDebInfo);
+#   - starts dockerd in the background if `docker info` does not answer;
+#   - makes the local test image boss-test/busybox:latest, and with --postgres also
+#     boss-test/postgres:latest (tests/images/make-images.sh).
+#
+#   scripts/setup.sh [--postgres] [--no-build] [--no-images]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BOSS_BUILD_DIR:-$ROOT/build}
+BUILD_TYPE=${CMAKE_BUILD_TYPE:-RelWithDebInfo}
+want_postgres=0 want_build=1 want_images=1
+for arg in "$@"; do
+  case $arg in
+    --postgres) want_postgres=1 ;;
+    --no-build) want_build=0 ;;
+    --no-images) want_images=0 ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+SUDO=()
+if ((EUID != 0)); then
+  command -v sudo >/dev/null || die "run as root (or install sudo)"
+  SUDO=(sudo)
+fi
+
+# ---- packages ------------------------------------------------------------------------
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  luajit libluajit-5.1-dev libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev
+  doctest-dev libarchive-dev
+  # engine and test images
+  docker.io iptables ca-certificates busybox-static debootstrap debian-archive-keyring gpgv
+  # what the scripts and tests use
+  file procps jq coreutils util-linux
+  # benchmarks compare against docker-compose
+  docker-compose
+)
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+missing=()
+for p in "${PACKAGES[@]}"; do installed "$p" || missing+=("$p"); done
+if ((${#missing[@]})); then
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -q
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+else
+  say "packages: all installed"
+fi
+
+# ---- build ---------------------------------------------------------------------------
+if ((want_build)); then
+  say "building boss into $BUILD_DIR ($BUILD_TYPE)"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" >/dev/null
+  cmake --build "$BUILD_DIR"
+fi
+
+# ---- docker --------------------------------------------------------------------------
+docker_up() { docker info >/dev/null 2>&1; }
+if ! docker_up; then
+  if [[ -n ${DOCKER_HOST:-} ]]; then
+    die "docker does not answer at DOCKER_HOST=$DOCKER_HOST (unset it to use a local dockerd)"
+  fi
+  if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
+    say "starting docker (systemctl)"
+    "${SUDO[@]}" systemctl start docker || true
+  fi
+  if ! docker_up; then
+    say "starting dockerd in the background (log: /var/log/boss-dockerd.log)"
+    "${SUDO[@]}" bash -c 'setsid dockerd >/var/log/boss-dockerd.log 2>&1 </dev/null &'
+  fi
+  for ((i = 0; i < 60; i++)); do
+    docker_up && break
+    sleep 1
+  done
+  if ! docker_up; then
+    echo "setup: dockerd did not answer within 60 s; last lines of /var/log/boss-dockerd.log:" >&2
+    tail -20 /var/log/boss-dockerd.log >&2 2>/dev/null || true
+    die "docker is not running (docker info fails)"
+  fi
+fi
+say "docker: $(docker version --format 'server {{.Server.Version}}' 2>/dev/null || echo up)"
+
+# ---- test images ---------------------------------------------------------------------
+if ((want_images)); then
+  if ((want_postgres)); then
+    say "test images (busybox, postgres: a few minutes the first time)"
+    "$ROOT/tests/images/make-images.sh" --postgres
+  else
+    say "test images (busybox)"
+    "$ROOT/tests/images/make-images.sh"
+  fi
+fi
+say "done"

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Bad services files and bad invocations: exit 2, one clear line on stderr naming the
+# thing, and nothing created. An unreachable engine: exit 1 naming the endpoint.
+source "$(dirname "$0")/lib.sh" "$@"
+
+new_project bad
+HEAD='local boss = require "boss"
+local Base = boss.Service:extend { image = "@IMG@", stop_signal = "SIGKILL", cmd = { "sleep", "100000" } }'
+
+# bad CASE NEEDLE... : stdin is the body after HEAD; `boss start` must exit 2 with one
+# stderr line containing every NEEDLE, and create nothing.
+bad() {
+  local what=$1
+  shift
+  section "$what"
+  { printf '%s\n' "$HEAD"; cat; } | write_services
+  expect_exit 2 boss start
+  expect_one_line_stderr
+  local needle
+  for needle in "$@"; do expect_contains "$ERR" "$needle" "stderr"; done
+  expect_nothing_created
+}
+line_of() { grep -n -F "$1" "$DIR/services.lua" | head -1 | cut -d: -f1; }
+
+bad "Lua syntax error" "services.lua:4:" <<'EOF'
+Base:extend { name = "a" }
+Base:extend { name = "b" x = 1 }
+EOF
+
+bad "Lua runtime error" "services.lua:4:" "nil value" <<'EOF'
+local t = nil
+local y = t.field
+Base:extend { name = "a" }
+EOF
+
+bad "error() at top level" "services.lua:3:" "custom failure" <<'EOF'
+error("custom failure")
+EOF
+
+bad "missing image" "'a'" "image" <<'EOF'
+boss.Service:extend { name = "a", cmd = { "true" } }
+Base:extend { name = "b" }
+EOF
+
+bad "duplicate names" "duplicate" "'a'" <<'EOF'
+Base:extend { name = "a" }
+Base:extend { name = "a" }
+EOF
+
+bad "invalid hostname" "my_service" "hostname" <<'EOF'
+Base:extend { name = "my_service" }
+EOF
+
+bad "name of the wrong type" "name" "string" <<'EOF'
+Base:extend { name = 5 }
+EOF
+
+bad "unknown dependency" "'web'" "'dbb'" <<'EOF'
+Base:extend { name = "db" }
+Base:extend { name = "web", dependencies = { "dbb" } }
+EOF
+
+bad "dependency cycle" "cycle" "a -> b -> c -> a" <<'EOF'
+Base:extend { name = "a", dependencies = { "b" } }
+Base:extend { name = "b", dependencies = { "c" } }
+Base:extend { name = "c", dependencies = { "a" } }
+Base:extend { name = "d" }
+EOF
+# The cycle may be printed from any of its members; accept any rotation.
+if [[ $ERR != *"a -> b -> c -> a"* ]]; then
+  expect_match "$ERR" 'a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c' "stderr (cycle in some rotation)"
+fi
+
+bad "self dependency" "'a'" "itself" <<'EOF'
+Base:extend { name = "a", dependencies = { "a" } }
+EOF
+
+bad "wrong field type: env" "'a'" "env" "table" <<'EOF'
+Base:extend { name = "a", env = "X=1" }
+EOF
+
+bad "wrong field type: ports" "'a'" "ports" <<'EOF'
+Base:extend { name = "a", ports = { [8080] = "x" } }
+EOF
+
+bad "wrong field type: dependencies" "'a'" "dependencies" <<'EOF'
+Base:extend { name = "a", dependencies = "b" }
+EOF
+
+bad "wrong field type: ping" "'a'" "ping" "function" <<'EOF'
+Base:extend { name = "a", ping = true }
+EOF
+
+bad "wrong field type: always_start_new" "'a'" "always_start_new" "boolean" <<'EOF'
+Base:extend { name = "a", always_start_new = "yes" }
+EOF
+
+bad "unknown field with did-you-mean" "'a'" "unknown field 'dependecies'" "did you mean 'dependencies'" <<'EOF'
+Base:extend { name = "a", dependecies = { } }
+EOF
+
+bad "unknown field: image misspelt" "unknown field 'imgae'" "did you mean 'image'" <<'EOF'
+boss.Service:extend { name = "a", imgae = "@IMG@" }
+EOF
+
+bad "unknown stop signal" "'a'" "SIGFOO" <<'EOF'
+Base:extend { name = "a", stop_signal = "SIGFOO" }
+EOF
+
+bad "bad template in env" "'a'" "env" <<'EOF'
+Base:extend { name = "a", env = { X = "{unclosed" } }
+EOF
+
+bad "no services at all" "no services" <<'EOF'
+EOF
+
+# ---- invocations -----------------------------------------------------------------------
+{ printf '%s\n' "$HEAD"; cat <<'EOF'; } | write_services
+Base:extend { name = "db" }
+Base:extend { name = "web", dependencies = { "db" } }
+Base:extend { name = "app", build_from_directory = "app", image = "bosst-never/app:dev" }
+EOF
+
+section "--exclude an unknown service"
+expect_exit 2 boss start --exclude nope
+expect_one_line_stderr
+expect_contains "$ERR" "'nope'" "stderr"
+expect_nothing_created
+
+section "--exclude a misspelt service: did you mean"
+expect_exit 2 boss start --exclude wev
+expect_contains "$ERR" "did you mean 'web'" "stderr"
+expect_nothing_created
+
+section "--exclude a needed dependency"
+expect_exit 2 boss start --exclude db
+expect_one_line_stderr
+expect_contains "$ERR" "'db'" "stderr"
+expect_contains "$ERR" "'web'" "stderr"
+expect_nothing_created
+
+section "stop --exclude a dependent of a stopped service"
+expect_exit 2 boss stop --exclude web
+expect_one_line_stderr
+expect_contains "$ERR" "'db'" "stderr"
+expect_contains "$ERR" "'web'" "stderr"
+
+section "reload of an unknown service"
+expect_exit 2 boss reload nope
+expect_one_line_stderr
+expect_contains "$ERR" "'nope'" "stderr"
+expect_nothing_created
+
+section "missing services file"
+expect_exit 2 "$BOSS_BIN" -f "$DIR/nothere.lua" -p "$P" start
+expect_one_line_stderr
+expect_contains "$ERR" "nothere.lua" "stderr"
+expect_nothing_created
+
+section "missing services.lua in the current folder"
+mkdir -p "$DIR/empty"
+expect_exit 2 bash -c "cd '$DIR/empty' && '$BOSS_BIN' -p '$P' start"
+expect_one_line_stderr
+expect_contains "$ERR" "services.lua" "stderr"
+expect_nothing_created
+
+section "bad command line"
+expect_exit 2 boss start --no-such-option
+expect_nothing_created
+expect_exit 2 boss frobnicate
+expect_exit 2 boss start --timeout -5
+expect_exit 2 boss reload
+expect_exit 2 "$BOSS_BIN" -f "$DIR/services.lua" -p "Bad Name!" start
+expect_contains "$ERR" "Bad Name!" "stderr"
+
+section "unreachable engine: exit 1, one line naming the endpoint"
+expect_exit 1 env DOCKER_HOST=unix:///nonexistent.sock "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" start
+expect_one_line_stderr
+expect_contains "$ERR" "/nonexistent.sock" "stderr"
+expect_exit 1 env DOCKER_HOST=unix:///nonexistent.sock "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" status
+expect_contains "$ERR" "/nonexistent.sock" "stderr"
+expect_exit 1 env DOCKER_HOST=tcp://127.0.0.1:1 "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" stop
+expect_one_line_stderr
+expect_contains "$ERR" "127.0.0.1:1" "stderr"
+expect_nothing_created
+
+section "--version and --help"
+expect_exit 0 "$BOSS_BIN" --version
+expect_contains "$OUT" "boss" "--version"
+expect_exit 0 "$BOSS_BIN" --help
+expect_contains "$OUT" "start" "--help"
+
+finish

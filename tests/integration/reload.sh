@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# boss reload: rebuild from build_from_directory, restart the service and its dependents
+# in order with hooks and the context; a failed build leaves everything running.
+source "$(dirname "$0")/lib.sh" "$@"
+
+new_project reload
+IMAGE="$P/app:dev"
+EXTRA_IMAGES+=("$IMAGE")
+mkdir -p "$DIR/app"
+cat >"$DIR/app/Dockerfile" <<EOF
+FROM $BUSYBOX
+COPY index.html /www/index.html
+CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+EOF
+echo "version-1" >"$DIR/app/index.html"
+
+write_services <<EOF
+local boss = require "boss"
+local Base = boss.Service:extend { image = "@IMG@", stop_signal = "SIGKILL", cmd = { "sleep", "100000" } }
+Base:extend { name = "db", post_start = function(self) boss.log("hook post_start db") end }
+Base:extend {
+  name = "app", dependencies = { "db" },
+  image = "$IMAGE", build_from_directory = "app",
+  cmd = { "httpd", "-f", "-p", "8080", "-h", "/www" },
+  ping_interval = 0.1,
+  ping = function(self) return (self:exec { "wget", "-qO-", "http://127.0.0.1:8080/" }) == 0 end,
+  post_start = function(self)
+    local _, body = self:exec { "cat", "/www/index.html" }
+    boss.context.app_content = (body:gsub("%s+\$", ""))
+    boss.context.app_starts = (boss.context.app_starts or 0) + 1
+    boss.log("hook post_start app " .. boss.context.app_content)
+  end,
+}
+Base:extend {
+  name = "client", dependencies = { "app" },
+  env = { APP_CONTENT = "{app_content}" },
+  ping = function(self) return (self:exec { "wget", "-qO-", "http://app:8080/" }) == 0 end,
+  post_start = function(self) boss.log("hook post_start client " .. tostring(boss.context.app_content)) end,
+}
+Base:extend {
+  name = "client2", dependencies = { "client" },
+  post_start = function(self) boss.log("hook post_start client2") end,
+}
+Base:extend { name = "bystander", post_start = function(self) boss.log("hook post_start bystander") end }
+boss.on_reload(function(service) boss.log("group on_reload " .. service) end)
+EOF
+
+section "first start builds the image"
+expect_exit 0 boss start
+require_ok "start failed"
+expect_contains "$OUT" "building image $IMAGE" "start output"
+expect_true "image $IMAGE exists" docker image inspect "$IMAGE" >/dev/null
+expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-1" "content served by app"
+expect_eq "$(env_of client APP_CONTENT)" "version-1" "client's APP_CONTENT"
+declare -A before
+for s in db app client client2 bystander; do before[$s]=$(cid $s); done
+
+section "re-run start: the image is not rebuilt"
+expect_exit 0 boss start
+expect_not_contains "$OUT" "building image" "re-run output"
+expect_eq "$(cid app)" "${before[app]}" "app's container"
+
+section "reload after changing the file"
+echo "version-2" >"$DIR/app/index.html"
+client2_started=$(started_ns client2)
+expect_exit 0 boss reload app
+require_ok "reload failed"
+expect_contains "$OUT" "building image $IMAGE" "reload output"
+expect_ne "$(cid app)" "${before[app]}" "app's container after reload"
+expect_one_container app
+expect_state app running
+expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-2" "content served by the new app"
+expect_contains "$OUT" "hook post_start app version-2" "reload output (app's hooks ran)"
+expect_match "$(cat "$DIR/.boss-context")" '"app_content": "version-2"' ".boss-context"
+expect_match "$(cat "$DIR/.boss-context")" '"app_starts": 2' ".boss-context"
+# Dependents were stopped and started again after app, with the new context.
+for s in client client2; do expect_state $s running; done
+expect_eq "$(env_of client APP_CONTENT)" "version-2" "client's APP_CONTENT after reload (context)"
+expect_true "client started after app" test "$(started_ns client)" -gt "$(started_ns app)"
+expect_true "client2 started after client" test "$(started_ns client2)" -gt "$(started_ns client)"
+expect_true "client2 was restarted by the reload" test "$(started_ns client2)" -gt "$client2_started"
+# The dependency and the unrelated service were not touched.
+expect_eq "$(cid db)" "${before[db]}" "db's container"
+expect_eq "$(cid bystander)" "${before[bystander]}" "bystander's container"
+expect_not_contains "$OUT" "hook post_start db" "reload output"
+expect_not_contains "$OUT" "hook post_start bystander" "reload output"
+expect_contains "$OUT" "group on_reload app" "reload output"
+expect_exit 0 boss start
+expect_not_contains "$OUT" "hook post_start" "start after reload is a no-op"
+
+section "reload of a dependent only: its dependency is left alone"
+app_id=$(cid app)
+expect_exit 0 boss reload client
+expect_eq "$(cid app)" "$app_id" "app's container after reload client"
+expect_contains "$OUT" "hook post_start client version-2" "reload client output"
+
+section "a failed build leaves the running containers untouched"
+app_id=$(cid app) client_id=$(cid client)
+app_started=$(inspect app '{{.State.StartedAt}}')
+echo "version-3" >"$DIR/app/index.html"
+echo "RUN /bin/false-no-such-command" >>"$DIR/app/Dockerfile"
+expect_exit 1 boss reload app
+expect_match "$OUT" 'app +failed' "summary"
+expect_eq "$(cid app)" "$app_id" "app's container after a failed build"
+expect_eq "$(inspect app '{{.State.StartedAt}}')" "$app_started" "app not restarted"
+expect_state app running
+expect_eq "$(cid client)" "$client_id" "client's container after a failed build"
+expect_state client running
+expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-2" "old content still served"
+
+section "reload --remove of a stopped project"
+sed -i '$d' "$DIR/app/Dockerfile"
+expect_exit 0 boss stop
+client2_id=$(cid client2)
+expect_exit 0 boss reload app --remove
+expect_ne "$(cid client2)" "$client2_id" "client2's container after reload --remove"
+expect_contains "$OUT" "hook post_start client2" "reload --remove output"
+expect_state app running
+expect_state client running
+expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-3" "content after reload of a stopped project"
+
+finish
