@@ -116,7 +116,9 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
 
   Engine& engine = opt.verbose ? static_cast<Engine&>(traced) : static_cast<Engine&>(docker);
   host.set_engine(&engine);
-  Session session{project, engine, host.hooks(), context, reporter, cancel};
+  StartJournal journal(project.state_file());
+  journal.load();
+  Session session{project, engine, host.hooks(), context, reporter, cancel, journal};
 
   // Bad invocations (unknown --exclude, excluded dependencies) are exit 2 before the
   // engine is even asked.

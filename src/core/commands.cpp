@@ -133,7 +133,8 @@ std::vector<std::string> select_for_stop(const Project& project, const std::vect
 std::vector<Decision> dry_run_start(Session& session, const StartCommand& command) {
   const auto services = select_for_start(session.project, command.exclude, command.targets);
   const auto observed = observe(session.engine, session.project);
-  return plan_start(session.project, services, observed, session.context.text_snapshot());
+  return plan_start(session.project, services, observed, session.context.text_snapshot(),
+                    session.journal.snapshot());
 }
 
 CommandResult run_start(Session& session, const StartCommand& command) {
@@ -167,6 +168,7 @@ CommandResult run_stop(Session& session, const StopCommand& command) {
     }
     for (const auto& n : observed.networks) session.engine.remove_network(n.id);
     session.context.remove_file();
+    session.journal.remove_file();
   }
   if (!stopped.empty()) run_group_hook(session, result, "on_stop", session.hooks.on_stop(stopped));
   return result;

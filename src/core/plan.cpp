@@ -55,7 +55,7 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
 
 Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& existing,
                 const std::optional<DesiredConfig>& desired, const std::string& unfilled_reason,
-                bool force_new, const std::string& force_reason) {
+                bool force_new, const std::string& force_reason, const std::optional<PendingStart>& pending) {
   Decision d;
   d.service = spec.name;
   auto remove_all = [&] {
@@ -97,12 +97,23 @@ Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& exist
     if (label(c, kLabelConfigHash) != hash) continue;
     if (!best || (c.running() && !best->running())) best = &c;
   }
+  if (best && pending && pending->container_id == best->id && pending->needs == "post_start") {
+    // Created last time but never became ready: its hooks must all run again.
+    d.kind = ActionKind::recreate;
+    d.reason = "did not finish starting last time";
+    d.container_id = best->id;
+    remove_all();
+    return d;
+  }
   if (best) {
     for (const auto& c : existing)
       if (&c != best) d.remove.push_back(c.id);
     d.container_id = best->id;
-    d.kind = best->running() ? ActionKind::keep : ActionKind::start;
-    d.reason = best->running() ? "running, unchanged" : best->state + ", unchanged";
+    const bool unpinged = pending && pending->container_id == best->id;
+    d.kind = best->running() && !unpinged ? ActionKind::keep : ActionKind::start;
+    d.reason = unpinged && best->running() ? "running, not pinged since its restart"
+               : best->running()           ? "running, unchanged"
+                                           : best->state + ", unchanged";
     if (!d.remove.empty()) d.reason += "; removing " + std::to_string(d.remove.size()) + " stale container(s)";
     return d;
   }
@@ -127,6 +138,7 @@ Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& exist
 
 std::vector<Decision> plan_start(const Project& project, const std::vector<std::string>& order,
                                  const Observed& observed, const std::map<std::string, std::string>& context,
+                                 const std::map<std::string, PendingStart>& pending,
                                  const std::string& force_service) {
   static const std::vector<ContainerInfo> none;
   std::vector<Decision> plan;
@@ -145,7 +157,10 @@ std::vector<Decision> plan_start(const Project& project, const std::vector<std::
     }
     const bool reload = name == force_service;
     const bool force = reload || spec.always_start_new;
-    auto d = decide(spec, existing, desired, unfilled, force, reload ? "reload" : "always_start_new");
+    const auto pending_it = pending.find(name);
+    const auto pending_start =
+        pending_it == pending.end() ? std::nullopt : std::optional<PendingStart>(pending_it->second);
+    auto d = decide(spec, existing, desired, unfilled, force, reload ? "reload" : "always_start_new", pending_start);
     if (d.new_container() && image_id.empty())
       d.reason += spec.build_from_directory.empty() ? " (will pull " + spec.image + ")"
                                                     : " (will build " + spec.image + ")";

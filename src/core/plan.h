@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/project.h"
+#include "core/start_journal.h"
 #include "engine/engine.h"
 
 namespace boss {
@@ -38,14 +39,17 @@ struct Decision {
 };
 
 // `desired` is nullopt when the templates cannot be filled yet (the reason says which
-// key); `force_new` is always_start_new or a reload of this service.
+// key); `force_new` is always_start_new or a reload of this service; `pending` is an
+// earlier start of this service that did not finish (see StartJournal).
 Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& existing,
                 const std::optional<DesiredConfig>& desired, const std::string& unfilled_reason,
-                bool force_new, const std::string& force_reason);
+                bool force_new, const std::string& force_reason,
+                const std::optional<PendingStart>& pending = std::nullopt);
 
 // decide() for every service in `order`, with the context and images as observed now.
 std::vector<Decision> plan_start(const Project& project, const std::vector<std::string>& order,
                                  const Observed& observed, const std::map<std::string, std::string>& context,
+                                 const std::map<std::string, PendingStart>& pending = {},
                                  const std::string& force_service = "");
 
 // One line per action: "create    appdb   no container".

@@ -60,6 +60,7 @@ struct Project {
   const ServiceSpec* find(const std::string& service) const;
   std::vector<std::string> names() const;
   std::filesystem::path context_file() const { return dir / ".boss-context"; }
+  std::filesystem::path state_file() const { return dir / ".boss-state"; }
   std::string network_name() const { return "boss-" + name; }
   std::string container_name(const std::string& service) const { return name + "-" + service; }
 };

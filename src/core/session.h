@@ -7,6 +7,7 @@
 #include "core/hooks.h"
 #include "core/project.h"
 #include "core/reporter.h"
+#include "core/start_journal.h"
 #include "engine/engine.h"
 
 namespace boss {
@@ -18,6 +19,7 @@ struct Session {
   ContextStore& context;
   Reporter& reporter;
   const std::atomic<bool>& cancel;  // set on Ctrl-C: begin no new work
+  StartJournal& journal;            // starts that have not finished yet
 };
 
 }  // namespace boss

@@ -139,7 +139,7 @@ class ServiceStart {
       unfilled = f.reason;
     }
     const auto decision = decide(m_spec, m_existing, config, unfilled, forced || m_spec.always_start_new,
-                                 forced ? "reload" : "always_start_new");
+                                 forced ? "reload" : "always_start_new", m_session.journal.pending(m_spec.name));
     switch (decision.kind) {
       case ActionKind::keep:
         remove_containers(decision.remove);
@@ -148,8 +148,10 @@ class ServiceStart {
         remove_containers(decision.remove);
         report("starting (" + decision.reason + ")");
         m_container_id = decision.container_id;
+        m_session.journal.mark(m_spec.name, {m_container_id, "ping"});
         engine_step("start container", [&] { m_session.engine.start_container(m_container_id); });
         wait_until_ready();
+        m_session.journal.clear(m_spec.name);
         return "restarted";
       case ActionKind::create:
       case ActionKind::recreate:
@@ -166,9 +168,11 @@ class ServiceStart {
     if (!config) throw ServiceFailure{unfilled, ""};
     const auto spec = container_spec(m_session.project, m_spec, *config, m_network);
     engine_step("create container", [&] { m_container_id = m_session.engine.create_container(spec); });
+    m_session.journal.mark(m_spec.name, {m_container_id, "post_start"});
     engine_step("start container", [&] { m_session.engine.start_container(m_container_id); });
     wait_until_ready();
     if (m_spec.has_post_start) run_hook(Hook::post_start, Clock::time_point::max());
+    m_session.journal.clear(m_spec.name);
     return decision.kind == ActionKind::recreate ? "recreated" : "created";
   }
 

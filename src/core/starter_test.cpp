@@ -29,12 +29,13 @@ struct Fixture {
   ContextStore context;
   NullReporter reporter;
   std::atomic<bool> cancel{false};
+  StartJournal journal;
   Project project;
   Fixture() {
     project.name = "demo";
     engine.add_image("busybox", "sha256:bb");
   }
-  Session session() { return Session{project, engine, hooks, context, reporter, cancel}; }
+  Session session() { return Session{project, engine, hooks, context, reporter, cancel, journal}; }
   CommandResult start(std::vector<std::string> exclude = {}, double timeout = 5) {
     auto s = session();
     return run_start(s, {std::move(exclude), timeout});
@@ -362,4 +363,56 @@ TEST_CASE("start: pre_start can set context that the service's own env reads") {
   f.project.services = {s};
   CHECK(f.start().exit_code() == 0);
   CHECK(f.engine.container_named("demo-web")->spec.env.at("TOKEN") == "abc");
+}
+
+TEST_CASE("journal: a service that never became ready is started over, with all hooks, next time") {
+  Fixture f;
+  auto db = svc("db");
+  db.has_ping = db.has_post_start = true;
+  db.ping_interval = 0.01;
+  bool ready = false;
+  f.hooks.on("db", Hook::ping, [&](const std::string&) { return ping_value(ready); });
+  f.project.services = {db, svc("web", {"db"})};
+  const auto first = f.start({}, 0.1);
+  REQUIRE(f.outcome(first, "db").status == OutcomeStatus::failed);
+  const auto failed_id = f.engine.container_named("demo-db")->info.id;
+  CHECK(f.journal.pending("db") == PendingStart{failed_id, "post_start"});
+
+  ready = true;
+  const auto second = f.start();
+  CHECK(second.exit_code() == 0);
+  CHECK(f.outcome(second, "db").detail == "recreated");
+  CHECK(f.engine.container_named("demo-db")->info.id != failed_id);
+  const auto calls = f.hooks.calls();
+  CHECK(std::count(calls.begin(), calls.end(), "db.post_start") == 1);
+  CHECK_FALSE(f.journal.pending("db"));
+}
+
+TEST_CASE("journal: Ctrl-C during the ping of a restarted container means a ping next time") {
+  Fixture f;
+  auto db = svc("db");
+  db.has_ping = db.has_post_start = true;
+  f.project.services = {db};
+  REQUIRE(f.start().exit_code() == 0);
+  auto s = f.session();
+  run_stop(s, {});
+  f.hooks.on("db", Hook::ping, [&](const std::string&) {
+    f.cancel = true;
+    return ping_value(false);
+  });
+  REQUIRE(f.start().exit_code() == 130);
+  const auto id = f.engine.container_named("demo-db")->info.id;
+  CHECK(f.journal.pending("db") == PendingStart{id, "ping"});
+
+  f.cancel = false;
+  f.hooks.on("db", Hook::ping, [](const std::string&) { return ping_value(true); });
+  const auto plan = dry_run_start(s, {});
+  CHECK(render_plan(plan) == "start  db  running, not pinged since its restart\n");
+  const auto before = f.hooks.calls().size();
+  const auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  CHECK(f.engine.container_named("demo-db")->info.id == id);  // same container, pinged again
+  const auto calls = f.hooks.calls();
+  CHECK(std::vector<std::string>(calls.begin() + before, calls.end()) ==
+        std::vector<std::string>{"db.ping", "on_start(db)"});
 }
