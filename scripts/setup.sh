@@ -43,8 +43,8 @@ PACKAGES=(
   docker.io iptables ca-certificates busybox-static debootstrap debian-archive-keyring gpgv
   # what the scripts and tests use
   file procps jq coreutils util-linux
-  # benchmarks compare against docker-compose
-  docker-compose
+  # benchmarks (bench/run.py) compare against docker-compose and read peak memory with time
+  docker-compose python3 time
 )
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
