@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <malloc.h>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -134,7 +135,8 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
     std::fprintf(stderr, "boss: %s\n", e.what());
     return 2;
   }
-  engine.ping();
+  // No separate ping: the first real request reports an unreachable engine in the same
+  // words ("cannot reach the docker engine at ..."), one round trip sooner.
 
   if (*status) {
     print_status(run_status(session));
@@ -164,6 +166,9 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  // One worker thread per starting service would otherwise get up to 8 malloc arenas per
+  // core; boss's allocations are small and brief, so two arenas serve them.
+  mallopt(M_ARENA_MAX, 2);
   block_signals();
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
   app.require_subcommand(1);

@@ -250,6 +250,9 @@ class ServiceStart {
     report("waiting for ping");
     while (true) {
       check_cancel();
+      // Pings start every `interval`, whatever the ping and the state check between them
+      // cost, so readiness is noticed within one interval of happening.
+      const auto next_ping = Clock::now() + interval;
       const auto result = m_session.hooks.call(m_spec.name, Hook::ping, m_container_id, deadline, m_session.cancel);
       save_context();
       if (result.status == HookResult::Status::cancelled) throw Interrupted{};
@@ -268,13 +271,12 @@ class ServiceStart {
         if (!result.traceback.empty()) m_session.reporter.verbose(result.traceback);
         throw ServiceFailure{"ping failed: " + result.error, m_container_id};
       }
-      if (result.status == HookResult::Status::timed_out || Clock::now() + interval > deadline)
+      if (result.status == HookResult::Status::timed_out || next_ping > deadline)
         throw ServiceFailure{"ping timed out after " + format_seconds(m_options.ping_timeout), m_container_id};
       // Sleep in small slices so Ctrl-C is honoured promptly.
-      const auto wake = Clock::now() + interval;
-      while (Clock::now() < wake) {
+      while (Clock::now() < next_ping) {
         check_cancel();
-        std::this_thread::sleep_for(std::min<Clock::duration>(wake - Clock::now(), std::chrono::milliseconds(20)));
+        std::this_thread::sleep_for(std::min<Clock::duration>(next_ping - Clock::now(), std::chrono::milliseconds(20)));
       }
     }
   }

@@ -1,7 +1,6 @@
 #include "engine/build_context.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "engine/libarchive_api.h"
 #include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,10 +51,10 @@ bool rule_matches(const std::string& pattern, const std::string& path) {
 }
 
 struct ArchiveDeleter {
-  void operator()(archive* a) const { archive_write_free(a); }
+  void operator()(archive* a) const { libarchive().write_free(a); }
 };
 struct EntryDeleter {
-  void operator()(archive_entry* e) const { archive_entry_free(e); }
+  void operator()(archive_entry* e) const { libarchive().entry_free(e); }
 };
 
 la_ssize_t append_to_string(archive*, void* user, const void* buffer, size_t length) {
@@ -66,12 +65,12 @@ la_ssize_t append_to_string(archive*, void* user, const void* buffer, size_t len
 class TarWriter {
  public:
   explicit TarWriter(const fs::path& context_dir) : m_context_dir(context_dir) {
-    m_archive.reset(archive_write_new());
+    m_archive.reset(libarchive().write_new());
     if (!m_archive) fail("cannot create an archive");
-    check(archive_write_set_format_pax_restricted(m_archive.get()));
+    check(libarchive().write_set_format_pax_restricted(m_archive.get()));
     // No padding to 10 KiB blocks: the engine does not need it.
-    check(archive_write_set_bytes_in_last_block(m_archive.get(), 1));
-    check(archive_write_open(m_archive.get(), &m_output, nullptr, &append_to_string, nullptr));
+    check(libarchive().write_set_bytes_in_last_block(m_archive.get(), 1));
+    check(libarchive().write_open(m_archive.get(), &m_output, nullptr, &append_to_string, nullptr));
   }
 
   // Adds the file, directory or symlink at `relative` (other kinds are skipped).
@@ -81,28 +80,28 @@ class TarWriter {
     if (::lstat(full.c_str(), &info) != 0) fail("cannot read '" + full.string() + "'");
     if (!S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode) && !S_ISLNK(info.st_mode)) return;
 
-    std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
-    archive_entry_copy_stat(entry.get(), &info);
-    archive_entry_set_pathname(entry.get(), relative.c_str());
+    std::unique_ptr<archive_entry, EntryDeleter> entry(libarchive().entry_new());
+    libarchive().entry_copy_stat(entry.get(), &info);
+    libarchive().entry_set_pathname(entry.get(), relative.c_str());
     // Ownership on the build host means nothing inside the image; keep the tar stable.
-    archive_entry_set_uid(entry.get(), 0);
-    archive_entry_set_gid(entry.get(), 0);
-    archive_entry_set_nlink(entry.get(), 1);
+    libarchive().entry_set_uid(entry.get(), 0);
+    libarchive().entry_set_gid(entry.get(), 0);
+    libarchive().entry_set_nlink(entry.get(), 1);
     if (S_ISLNK(info.st_mode)) {
       std::error_code error;
       const fs::path target = fs::read_symlink(full, error);
       if (error) fail("cannot read symlink '" + full.string() + "': " + error.message());
-      archive_entry_set_symlink(entry.get(), target.c_str());
-      archive_entry_set_size(entry.get(), 0);
+      libarchive().entry_set_symlink(entry.get(), target.c_str());
+      libarchive().entry_set_size(entry.get(), 0);
     } else if (S_ISDIR(info.st_mode)) {
-      archive_entry_set_size(entry.get(), 0);
+      libarchive().entry_set_size(entry.get(), 0);
     }
-    check(archive_write_header(m_archive.get(), entry.get()));
+    check(libarchive().write_header(m_archive.get(), entry.get()));
     if (S_ISREG(info.st_mode)) copy_data(full);
   }
 
   std::string finish() {
-    check(archive_write_close(m_archive.get()));
+    check(libarchive().write_close(m_archive.get()));
     return std::move(m_output);
   }
 
@@ -114,15 +113,15 @@ class TarWriter {
     while (in) {
       in.read(buffer, sizeof buffer);
       const auto count = in.gcount();
-      if (count > 0 && archive_write_data(m_archive.get(), buffer, count) < 0)
-        fail(archive_error_string(m_archive.get()));
+      if (count > 0 && libarchive().write_data(m_archive.get(), buffer, count) < 0)
+        fail(libarchive().error_string(m_archive.get()));
     }
     if (in.bad()) fail("cannot read '" + full.string() + "'");
   }
 
   void check(int status) {
     if (status < ARCHIVE_WARN) {
-      const char* reason = archive_error_string(m_archive.get());
+      const char* reason = libarchive().error_string(m_archive.get());
       fail(reason ? reason : "libarchive failure");
     }
   }

@@ -1,6 +1,6 @@
 #include "engine/http_transport.h"
 
-#include <curl/curl.h>
+#include "engine/libcurl_api.h"
 
 #include <cstdlib>
 #include <exception>
@@ -13,22 +13,15 @@ namespace {
 
 constexpr const char* kDefaultDockerHost = "unix:///var/run/docker.sock";
 
-// curl_global_init is not thread-safe on every build; run it exactly once.
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 // One easy handle per thread: curl_easy_reset keeps its connection cache, so
 // consecutive requests from a thread reuse the same keep-alive connection.
 struct ThreadHandle {
   CURL* handle = nullptr;
   ThreadHandle() {
-    init_curl_once();
-    handle = curl_easy_init();
+    handle = libcurl().easy_init();
   }
   ~ThreadHandle() {
-    if (handle) curl_easy_cleanup(handle);
+    if (handle) libcurl().easy_cleanup(handle);
   }
   ThreadHandle(const ThreadHandle&) = delete;
   ThreadHandle& operator=(const ThreadHandle&) = delete;
@@ -51,7 +44,7 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t bytes = size * count;
   long status = 0;
-  curl_easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
+  libcurl().easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
   if (transfer->request->on_chunk && status < 300) {
     try {
       transfer->request->on_chunk(std::string_view(data, bytes));
@@ -114,7 +107,6 @@ Endpoint endpoint_from_environment() {
 }
 
 HttpTransport::HttpTransport(Endpoint endpoint) : m_endpoint(std::move(endpoint)) {
-  init_curl_once();
   if (m_endpoint.kind == Endpoint::Kind::Unix) {
     m_base_url = "http://localhost";
   } else {
@@ -127,7 +119,7 @@ HttpTransport::HttpTransport(Endpoint endpoint) : m_endpoint(std::move(endpoint)
 
 HttpResponse HttpTransport::request(const HttpRequest& request) const {
   CURL* handle = thread_handle();
-  curl_easy_reset(handle);
+  libcurl().easy_reset(handle);
 
   Transfer transfer;
   transfer.handle = handle;
@@ -135,45 +127,48 @@ HttpResponse HttpTransport::request(const HttpRequest& request) const {
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   const std::string url = m_base_url + kDockerApiPrefix + request.path;
-  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
+  libcurl().easy_setopt(handle, CURLOPT_URL, url.c_str());
   if (m_endpoint.kind == Endpoint::Kind::Unix)
-    curl_easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, m_endpoint.socket_path.c_str());
-  curl_easy_setopt(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-  curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  if (request.method == "HEAD") curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // required for multi-threaded use
-  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_write);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+    libcurl().easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, m_endpoint.socket_path.c_str());
+  libcurl().easy_setopt(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  libcurl().easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "HEAD") libcurl().easy_setopt(handle, CURLOPT_NOBODY, 1L);
+  libcurl().easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // required for multi-threaded use
+  libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+  libcurl().easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+  libcurl().easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  libcurl().easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_write);
+  libcurl().easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+  // Plain API answers are a few KB; the 16 KB default buffer, once per worker thread,
+  // was most of boss's heap at 100 services. Streams (pull, build, exec, logs) keep it.
+  if (!request.on_chunk) libcurl().easy_setopt(handle, CURLOPT_BUFFERSIZE, 4096L);
 
   // "Expect:" stops curl from waiting for 100-continue before large bodies (build tars).
-  curl_slist* headers = curl_slist_append(nullptr, "Expect:");
+  curl_slist* headers = libcurl().slist_append(nullptr, "Expect:");
   if (!request.content_type.empty())
-    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
-  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+    headers = libcurl().slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+  libcurl().easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
   if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+    libcurl().easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+    libcurl().easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
   }
 
-  const CURLcode code = curl_easy_perform(handle);
+  const CURLcode code = libcurl().easy_perform(handle);
   long status = 0;
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
+  libcurl().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+  libcurl().slist_free_all(headers);
   // The handle outlives this call; do not leave it pointing at our stack.
-  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
+  libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
 
   if (transfer.failure) std::rethrow_exception(transfer.failure);
   if (code != CURLE_OK) {
-    std::string reason = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+    std::string reason = error_buffer[0] ? error_buffer : libcurl().easy_strerror(code);
     if (is_unreachable(code) && m_endpoint.kind == Endpoint::Kind::Unix) {
       // curl's text names "localhost port 80", which means nothing for a socket.
       long os_errno = 0;
-      curl_easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
-      reason = curl_easy_strerror(code);
+      libcurl().easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
+      reason = libcurl().easy_strerror(code);
       if (os_errno != 0)
         reason += " (" + std::generic_category().message(static_cast<int>(os_errno)) + ")";
     }

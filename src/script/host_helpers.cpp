@@ -1,6 +1,6 @@
 #include "script/host_helpers.h"
 
-#include <curl/curl.h>
+#include "engine/libcurl_api.h"
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -72,28 +72,26 @@ bool tcp_open(const std::string& host, int port, double timeout_seconds) {
 }
 
 HttpGetResult http_get(const std::string& url, double timeout_seconds) {
-  static std::once_flag init;
-  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   HttpGetResult response;
-  CURL* curl = curl_easy_init();
+  CURL* curl = libcurl().easy_init();
   if (!curl) return response;
   auto append = +[](char* data, size_t size, size_t count, void* out) -> size_t {
     static_cast<std::string*>(out)->append(data, size * count);
     return size * count;
   };
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // called from worker threads
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms(timeout_seconds)));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-  if (curl_easy_perform(curl) == CURLE_OK) {
+  libcurl().easy_setopt(curl, CURLOPT_URL, url.c_str());
+  libcurl().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // called from worker threads
+  libcurl().easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms(timeout_seconds)));
+  libcurl().easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
+  libcurl().easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  if (libcurl().easy_perform(curl) == CURLE_OK) {
     long code = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+    libcurl().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
     response.status = static_cast<int>(code);
   } else {
     response.body.clear();
   }
-  curl_easy_cleanup(curl);
+  libcurl().easy_cleanup(curl);
   return response;
 }
 

@@ -1,0 +1,30 @@
+#include "engine/libcurl_api.h"
+
+#include "engine/shared_library.h"
+
+namespace boss {
+
+const LibCurl& libcurl() {
+  // A function-local static: initialised once, thread-safely; a failure is retried (and
+  // reported again) by the next caller.
+  static const LibCurl api = [] {
+    static const SharedLibrary library({"libcurl.so.4", "libcurl-gnutls.so.4"});
+    LibCurl c{};
+    library.bind(c.global_init, "curl_global_init");
+    library.bind(c.easy_init, "curl_easy_init");
+    library.bind(c.easy_setopt, "curl_easy_setopt");
+    library.bind(c.easy_perform, "curl_easy_perform");
+    library.bind(c.easy_getinfo, "curl_easy_getinfo");
+    library.bind(c.easy_reset, "curl_easy_reset");
+    library.bind(c.easy_cleanup, "curl_easy_cleanup");
+    library.bind(c.easy_strerror, "curl_easy_strerror");
+    library.bind(c.slist_append, "curl_slist_append");
+    library.bind(c.slist_free_all, "curl_slist_free_all");
+    // curl_global_init is not thread-safe on every build: done here, exactly once.
+    c.global_init(CURL_GLOBAL_DEFAULT);
+    return c;
+  }();
+  return api;
+}
+
+}  // namespace boss

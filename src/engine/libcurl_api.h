@@ -1,0 +1,26 @@
+// The libcurl functions boss uses, loaded on first use (see shared_library.h). Call sites
+// read `libcurl().easy_setopt(...)` where they would read `curl_easy_setopt(...)`.
+#pragma once
+
+#include <curl/curl.h>
+
+namespace boss {
+
+struct LibCurl {
+  decltype(&::curl_global_init) global_init;
+  decltype(&::curl_easy_init) easy_init;
+  decltype(&::curl_easy_setopt) easy_setopt;
+  decltype(&::curl_easy_perform) easy_perform;
+  decltype(&::curl_easy_getinfo) easy_getinfo;
+  decltype(&::curl_easy_reset) easy_reset;
+  decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_easy_strerror) easy_strerror;
+  decltype(&::curl_slist_append) slist_append;
+  decltype(&::curl_slist_free_all) slist_free_all;
+};
+
+// Loads libcurl and runs curl_global_init, once, thread-safely. Throws FatalError if
+// libcurl cannot be loaded.
+const LibCurl& libcurl();
+
+}  // namespace boss
