@@ -38,7 +38,7 @@ struct Fixture {
   Session session() { return Session{project, engine, hooks, context, reporter, cancel, journal}; }
   CommandResult start(std::vector<std::string> exclude = {}, double timeout = 5) {
     auto s = session();
-    return run_start(s, {std::move(exclude), timeout});
+    return run_start(s, {std::move(exclude), timeout, {}});
   }
   const ServiceOutcome& outcome(const CommandResult& r, const std::string& name) {
     return *std::find_if(r.outcomes.begin(), r.outcomes.end(), [&](const auto& o) { return o.service == name; });
@@ -265,7 +265,7 @@ TEST_CASE("stop: dependents first; --remove removes containers, network and cont
   REQUIRE(f.start().exit_code() == 0);
   auto s = f.session();
   const auto before = f.engine.mutations().size();
-  const auto r = run_stop(s, {{}, true, 1});
+  const auto r = run_stop(s, {{}, true, 1, {}});
   CHECK(r.exit_code() == 0);
   const auto m = f.engine.mutations();
   const std::vector<std::string> after(m.begin() + before, m.end());
