@@ -140,7 +140,6 @@ std::vector<Decision> dry_run_start(Session& session, const StartCommand& comman
 CommandResult run_start(Session& session, const StartCommand& command) {
   const auto services = select_for_start(session.project, command.exclude, command.targets);
   const auto observed = observe(session.engine, session.project);
-  ensure_network(session, observed);
   StartOptions options;
   options.services = services;
   options.ping_timeout = command.timeout;
@@ -204,7 +203,6 @@ CommandResult run_reload(Session& session, const ReloadCommand& command) {
   if (stopped.any_failed()) return stopped;
 
   observed = observe(session.engine, session.project);
-  ensure_network(session, observed);
   StartOptions options;
   for (const auto& name : order)
     if (needed.count(name)) options.services.push_back(name);

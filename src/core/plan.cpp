@@ -45,6 +45,15 @@ std::string label(const ContainerInfo& c, const char* key) {
   return it == c.labels.end() ? "" : it->second;
 }
 
+}  // namespace
+
+bool only_stopped(const std::vector<ContainerInfo>& containers) {
+  return !containers.empty() &&
+         std::none_of(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); });
+}
+
+namespace {
+
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
@@ -141,6 +150,9 @@ std::vector<Decision> plan_start(const Project& project, const std::vector<std::
                                  const std::map<std::string, PendingStart>& pending,
                                  const std::string& force_service) {
   static const std::vector<ContainerInfo> none;
+  // Containers made for a network that is gone (docker network prune) cannot start again.
+  const bool network_gone = std::none_of(observed.networks.begin(), observed.networks.end(),
+                                         [&](const NetworkInfo& n) { return n.name == project.network_name(); });
   std::vector<Decision> plan;
   for (const auto& name : order) {
     const ServiceSpec& spec = *project.find(name);
@@ -156,11 +168,13 @@ std::vector<Decision> plan_start(const Project& project, const std::vector<std::
       unfilled = "context key '" + u.key + "' (" + u.field + ") not set yet";
     }
     const bool reload = name == force_service;
-    const bool force = reload || spec.always_start_new;
+    const bool force = reload || spec.always_start_new || (network_gone && only_stopped(existing));
     const auto pending_it = pending.find(name);
     const auto pending_start =
         pending_it == pending.end() ? std::nullopt : std::optional<PendingStart>(pending_it->second);
-    auto d = decide(spec, existing, desired, unfilled, force, reload ? "reload" : "always_start_new", pending_start);
+    auto d = decide(spec, existing, desired, unfilled, force,
+                    reload ? "reload" : spec.always_start_new ? "always_start_new" : "project network was gone",
+                    pending_start);
     if (d.new_container() && image_id.empty())
       d.reason += spec.build_from_directory.empty() ? " (will pull " + spec.image + ")"
                                                     : " (will build " + spec.image + ")";

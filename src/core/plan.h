@@ -46,6 +46,9 @@ Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& exist
                 bool force_new, const std::string& force_reason,
                 const std::optional<PendingStart>& pending = std::nullopt);
 
+// True if there are containers and none of them runs.
+bool only_stopped(const std::vector<ContainerInfo>& containers);
+
 // decide() for every service in `order`, with the context and images as observed now.
 std::vector<Decision> plan_start(const Project& project, const std::vector<std::string>& order,
                                  const Observed& observed, const std::map<std::string, std::string>& context,

@@ -119,9 +119,10 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
 class ServiceStart {
  public:
   ServiceStart(Session& session, ImageProvider& images, const ServiceSpec& spec,
-               const std::vector<ContainerInfo>& existing, const StartOptions& options, const std::string& network)
+               const std::vector<ContainerInfo>& existing, const StartOptions& options, const std::string& network,
+               bool network_new)
       : m_session(session), m_images(images), m_spec(spec), m_existing(existing), m_options(options),
-        m_network(network) {}
+        m_network(network), m_network_new(network_new) {}
 
   // Returns the detail for the summary: "created", "recreated", "restarted", "kept".
   std::string run() {
@@ -138,8 +139,13 @@ class ServiceStart {
       if (!m_spec.has_pre_start) throw;
       unfilled = f.reason;
     }
-    const auto decision = decide(m_spec, m_existing, config, unfilled, forced || m_spec.always_start_new,
-                                 forced ? "reload" : "always_start_new", m_session.journal.pending(m_spec.name));
+    // A container made for a network that is gone cannot start again: replace it.
+    const bool replace = forced || m_spec.always_start_new || (m_network_new && only_stopped(m_existing));
+    const auto decision = decide(m_spec, m_existing, config, unfilled, replace,
+                                 forced                  ? "reload"
+                                 : m_spec.always_start_new ? "always_start_new"
+                                                           : "project network was gone",
+                                 m_session.journal.pending(m_spec.name));
     switch (decision.kind) {
       case ActionKind::keep:
         remove_containers(decision.remove);
@@ -287,6 +293,7 @@ class ServiceStart {
   const std::vector<ContainerInfo>& m_existing;
   const StartOptions& m_options;
   const std::string& m_network;
+  const bool m_network_new;
   std::string m_container_id;
 };
 
@@ -298,9 +305,9 @@ std::string trim_logs(std::string logs) {
   return "..." + logs.substr(logs.size() - kMaxBytes);
 }
 
-}  // namespace
-
-std::string ensure_network(Session& session, const Observed& observed) {
+// Returns true if the network had to be created: stopped containers still name the old
+// one (e.g. after `docker network prune`) and cannot simply be restarted.
+bool ensure_network(Session& session, const Observed& observed) {
   const std::string name = session.project.network_name();
   bool found = false;
   for (const auto& n : observed.networks) {
@@ -318,14 +325,17 @@ std::string ensure_network(Session& session, const Observed& observed) {
     session.engine.create_network(name, {{kLabelProject, session.project.name}});
     session.reporter.verbose("created network " + name);
   }
-  return name;
+  return !found;
 }
+
+}  // namespace
 
 CommandResult start_services(Session& session, const StartOptions& options, const Observed& observed) {
   CommandResult result;
   const DependencyGraph graph(session.project);
   ImageProvider images(session, observed);
   const std::string network = session.project.network_name();
+  const bool network_new = ensure_network(session, observed);
   std::mutex outcomes_mutex;
   std::map<std::string, ServiceOutcome> outcomes;
   static const std::vector<ContainerInfo> none;
@@ -333,7 +343,8 @@ CommandResult start_services(Session& session, const StartOptions& options, cons
   auto task = [&](const std::string& name) {
     const ServiceSpec& spec = *session.project.find(name);
     const auto it = observed.containers.find(name);
-    ServiceStart start(session, images, spec, it == observed.containers.end() ? none : it->second, options, network);
+    ServiceStart start(session, images, spec, it == observed.containers.end() ? none : it->second, options, network,
+                       network_new);
     ServiceOutcome outcome;
     outcome.service = name;
     const auto t0 = Clock::now();

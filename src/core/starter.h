@@ -18,12 +18,10 @@ struct StartOptions {
   bool rebuild_force_service = false; // reload: build its image even if present
 };
 
-// Makes sure the project network exists and returns its name. Removes duplicates left by
-// a race of two boss runs.
-std::string ensure_network(Session& session, const Observed& observed);
-
-// Starts `options.services` in dependency order, concurrently where independent. Never
-// throws for a service failure: those are in the outcomes (in `services` order).
+// Makes sure the project network exists (removing duplicates left by a race of two boss
+// runs), then starts `options.services` in dependency order, concurrently where
+// independent. Never throws for a service failure: those are in the outcomes (in
+// `services` order).
 CommandResult start_services(Session& session, const StartOptions& options, const Observed& observed);
 
 }  // namespace boss

@@ -416,3 +416,21 @@ TEST_CASE("journal: Ctrl-C during the ping of a restarted container means a ping
   CHECK(std::vector<std::string>(calls.begin() + before, calls.end()) ==
         std::vector<std::string>{"db.ping", "on_start(db)"});
 }
+
+TEST_CASE("start: after the network was pruned, stopped containers are replaced, not restarted") {
+  Fixture f;
+  f.project.services = {svc("db"), svc("web", {"db"})};
+  REQUIRE(f.start().exit_code() == 0);
+  auto s = f.session();
+  run_stop(s, {});
+  for (const auto& n : f.engine.list_networks({})) f.engine.remove_network(n.id);  // docker network prune
+  const auto old_id = f.engine.container_named("demo-db")->info.id;
+  CHECK(render_plan(dry_run_start(s, {})) ==
+        "recreate  db   project network was gone\n"
+        "recreate  web  project network was gone\n");
+  const auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "db").detail == "recreated");
+  CHECK(f.engine.container_named("demo-db")->info.id != old_id);
+  CHECK(f.engine.network_count() == 1);
+}
