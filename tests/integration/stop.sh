@@ -92,4 +92,15 @@ expect_no_container api
 expect_state db running
 expect_true "network kept while db runs" docker network inspect "boss-$P" >/dev/null
 
+section "after stop and docker network prune, start replaces the stopped containers"
+expect_exit 0 boss stop
+expect_exit 0 docker network rm "boss-$P"
+old_db=$(cid db)
+expect_exit 0 boss start --dry-run
+expect_match "$OUT" 'recreate +db +project network was gone' "the plan says why"
+expect_exit 0 boss start
+expect_match "$OUT" 'db +up \(recreated' "db recreated"
+expect_ne "$(cid db)" "$old_db" "db has a new container"
+expect_state web running
+
 finish
