@@ -2,6 +2,8 @@
 
 #include <lua.hpp>
 
+#include "script/lua_error_text.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -36,15 +38,6 @@ struct LuaHooks::Run {
 };
 
 namespace {
-
-std::string error_text(lua_State* L, int index) {
-  if (lua_type(L, index) == LUA_TSTRING || lua_type(L, index) == LUA_TNUMBER) {
-    size_t len = 0;
-    const char* s = lua_tolstring(L, index, &len);
-    return std::string(s, len);
-  }
-  return std::string("(error object is a ") + luaL_typename(L, index) + " value)";
-}
 
 constexpr auto kCancelPoll = std::chrono::milliseconds(50);
 
@@ -200,7 +193,7 @@ void LuaHooks::resume(const RunPtr& run, int nargs) {
   } else {
     result.status = HookResult::Status::error;
     result.value = false;
-    result.error = error_text(co, -1);
+    result.error = lua_error_text(co, -1);
     lua_State* L = m_host.state();
     luaL_traceback(L, co, result.error.c_str(), 0);
     result.traceback = lua_tostring(L, -1);

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <lua.hpp>
 
+#include "script/lua_error_text.h"
+
 #include "boss_lua.h"
 #include "core/context_store.h"
 #include "core/errors.h"
@@ -48,15 +50,6 @@ std::string read_services_file(const std::filesystem::path& file) {
   // newline stays so that line numbers do not move.
   if (!text.empty() && text[0] == '#') text.erase(0, std::min(text.find('\n'), text.size()));
   return text;
-}
-
-std::string error_text(lua_State* L, int index) {
-  if (lua_type(L, index) == LUA_TSTRING || lua_type(L, index) == LUA_TNUMBER) {
-    size_t len = 0;
-    const char* s = lua_tolstring(L, index, &len);
-    return std::string(s, len);
-  }
-  return std::string("(error object is a ") + luaL_typename(L, index) + " value)";
 }
 
 LuaHost* host_of(lua_State* L) { return static_cast<LuaHost*>(lua_touserdata(L, lua_upvalueindex(1))); }
@@ -157,7 +150,7 @@ LuaHost::LuaHost(EventLoop& loop, ContextStore& context, Reporter& reporter)
   lua_getglobal(m_L, "require");
   lua_pushstring(m_L, "boss");
   if (lua_pcall(m_L, 1, 0, 0) != 0) {
-    const std::string message = error_text(m_L, -1);
+    const std::string message = lua_error_text(m_L, -1);
     lua_close(m_L);
     m_L = nullptr;
     throw FatalError("cannot load the embedded boss module: " + message);
@@ -212,7 +205,7 @@ int LuaHost::open_module(lua_State* L) {
 // the message itself untouched ("services.lua:3: boom").
 int LuaHost::error_handler(lua_State* L) {
   LuaHost* host = host_of(L);
-  const std::string message = error_text(L, 1);
+  const std::string message = lua_error_text(L, 1);
   luaL_traceback(L, L, message.c_str(), 1);
   host->m_last_traceback = lua_tostring(L, -1);
   lua_pop(L, 1);
@@ -242,14 +235,14 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
   const std::string chunkname = "@" + file.string();
   m_last_traceback.clear();
   if (luaL_loadbuffer(m_L, source.data(), source.size(), chunkname.c_str()) != 0)
-    throw DefinitionError(error_text(m_L, -1));
+    throw DefinitionError(lua_error_text(m_L, -1));
   if (lua_pcall(m_L, 0, 0, handler) != 0) {
     if (!m_last_traceback.empty()) m_reporter.verbose(m_last_traceback);
-    throw DefinitionError(error_text(m_L, -1));
+    throw DefinitionError(lua_error_text(m_L, -1));
   }
 
   push_internal(m_L, "services");
-  if (lua_pcall(m_L, 0, 1, handler) != 0) throw DefinitionError(error_text(m_L, -1));
+  if (lua_pcall(m_L, 0, 1, handler) != 0) throw DefinitionError(lua_error_text(m_L, -1));
   const int list = lua_gettop(m_L);
   const int count = static_cast<int>(lua_objlen(m_L, list));
   for (int i = 1; i <= count; ++i) {
