@@ -166,6 +166,13 @@ HookResult LuaHooks::run_and_wait(const RunPtr& run, std::chrono::steady_clock::
   }
 }
 
+thread_local LuaHooks::Run* LuaHooks::s_resumed = nullptr;
+
+void LuaHooks::abandon_check(lua_State* L, lua_Debug*) {
+  if (s_resumed && s_resumed->is_abandoned())
+    luaL_error(L, "stopped: boss gave up on this hook (deadline passed or interrupted)");
+}
+
 void LuaHooks::start(const RunPtr& run) {
   if (run->is_abandoned()) return;
   lua_State* L = m_host.state();
@@ -180,7 +187,10 @@ void LuaHooks::resume(const RunPtr& run, int nargs) {
   lua_State* co = run->thread;
   Run* outer = m_running;
   m_running = run.get();
+  s_resumed = run.get();
+  lua_sethook(m_host.state(), &LuaHooks::abandon_check, LUA_MASKCOUNT, 10000);
   const int status = lua_resume(co, nargs);
+  s_resumed = outer;
   m_running = outer;
 
   if (status == LUA_YIELD) {

@@ -22,6 +22,7 @@
 #include "script/thread_set.h"
 
 struct lua_State;
+struct lua_Debug;
 
 namespace boss {
 
@@ -73,6 +74,10 @@ class LuaHooks final : public Hooks {
   void deliver(const RunPtr& run, const HelperResults& results);
   void finish(const RunPtr& run, HookResult result);
   void release(const RunPtr& run);
+  // Installed on the state: stops a hook whose caller gave up (deadline, Ctrl-C) even
+  // when it never calls a helper, e.g. `while true do end`.
+  static void abandon_check(lua_State* L, lua_Debug* ar);
+  static thread_local Run* s_resumed;  // the run being resumed on this (the loop) thread
 
   LuaHost& m_host;
   EventLoop& m_loop;

@@ -272,3 +272,19 @@ TEST_CASE("lua hooks: a group hook error is reported") {
   CHECK(r.status == HookResult::Status::error);
   CHECK(r.error == f.file() + ":2: nope");
 }
+
+TEST_CASE("lua hooks: a hook spinning in pure Lua is stopped once its caller gives up") {
+  Fixture f(R"(local boss = require "boss"
+local S = boss.Service:extend { name = "spin", image = "x" }
+function S:ping() while true do end end
+local T = boss.Service:extend { name = "fine", image = "x" }
+function T:ping() return true end
+)");
+  const auto start = Clock::now();
+  HookResult r = f.call("spin", Hook::ping, 0.2);
+  CHECK(r.status == HookResult::Status::timed_out);
+  CHECK(seconds_since(start) < 5);  // the loop thread came back: the spin was stopped
+  HookResult fine = f.call("fine", Hook::ping, 2);
+  CHECK(fine.status == HookResult::Status::ok);
+  CHECK(fine.value);
+}

@@ -138,6 +138,10 @@ LuaHost::LuaHost(EventLoop& loop, ContextStore& context, Reporter& reporter)
   m_L = luaL_newstate();
   if (!m_L) throw FatalError("cannot create a Lua state (out of memory)");
   luaL_openlibs(m_L);
+  // Interpreter only: LuaJIT runs no count hooks inside compiled traces, and the count
+  // hook is what stops a runaway hook (LuaHooks::abandon_check). Hooks are small; the
+  // interpreter is fast enough for them.
+  luaJIT_setmode(m_L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
   StackGuard guard(m_L);
   // package.preload.boss = open_module, then require it once so that its host-only half
   // exists even if services.lua never requires it.
