@@ -130,6 +130,9 @@ boss.context = setmetatable({}, {
     if kind ~= "nil" and kind ~= "string" and kind ~= "number" and kind ~= "boolean" then
       error("boss.context." .. key .. ": value must be a string, number or boolean, got " .. kind, 2)
     end
+    if kind == "number" and (value ~= value or value == math.huge or value == -math.huge) then
+      error("boss.context." .. key .. ": value must be a finite number, got " .. tostring(value), 2)
+    end
     C.context_set(key, value)
   end,
   __metatable = false,

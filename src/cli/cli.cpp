@@ -106,7 +106,9 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
   LuaHost host(loop, context, reporter);
   Project project;
   try {
-    context.load();
+    // Only start and reload use the context; a damaged file must never keep `stop` or
+    // `status` (or `stop --remove`, which deletes it) from working.
+    if (*start || *reload) context.load();
     project = host.load(opt.file, opt.project);
     validate_project(project);
   } catch (const DefinitionError& e) {

@@ -1,6 +1,7 @@
 #include "core/commands.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -144,10 +145,10 @@ CommandResult run_start(Session& session, const StartCommand& command) {
   options.services = services;
   options.ping_timeout = command.timeout;
   auto result = start_services(session, options, observed);
-  session.context.save_if_dirty();
+  save_context_or_warn(session);
   const auto up = up_services(result);
   if (!up.empty() && !result.interrupted) run_group_hook(session, result, "on_start", session.hooks.on_start(up));
-  session.context.save_if_dirty();
+  save_context_or_warn(session);
   return result;
 }
 
@@ -161,11 +162,20 @@ CommandResult run_stop(Session& session, const StopCommand& command) {
   // The network and context belong to the whole project: only a full stop removes them.
   if (command.remove && command.exclude.empty() && command.targets.empty() && !result.any_failed()) {
     // Leftovers of services no longer in the file belong to the project too.
+    // What is left over is reported, never a reason to lose the summary and on_stop.
+    auto try_remove = [&](const std::string& what, const std::function<void()>& remove) {
+      try {
+        remove();
+      } catch (const EngineError& e) {
+        session.reporter.warning("could not remove " + what + ": " + e.what());
+      }
+    };
     for (const auto& c : observed.orphans) {
       session.reporter.service_event(service_label(c).empty() ? c.name : service_label(c), "removing orphan container");
-      session.engine.remove_container(c.id);
+      try_remove("orphan container " + c.name, [&] { session.engine.remove_container(c.id); });
     }
-    for (const auto& n : observed.networks) session.engine.remove_network(n.id);
+    for (const auto& n : observed.networks)
+      try_remove("network " + n.name, [&] { session.engine.remove_network(n.id); });
     session.context.remove_file();
     session.journal.remove_file();
   }
@@ -209,10 +219,10 @@ CommandResult run_reload(Session& session, const ReloadCommand& command) {
   options.ping_timeout = command.timeout;
   options.force_service = command.service;
   auto result = start_services(session, options, observed);
-  session.context.save_if_dirty();
+  save_context_or_warn(session);
   if (!result.any_failed() && !result.interrupted)
     run_group_hook(session, result, "on_reload", session.hooks.on_reload(command.service));
-  session.context.save_if_dirty();
+  save_context_or_warn(session);
   return result;
 }
 

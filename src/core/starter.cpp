@@ -28,6 +28,20 @@ std::string format_seconds(double s) {
   return buf;
 }
 
+}  // namespace
+
+void save_context_or_warn(Session& session) {
+  try {
+    session.context.save_if_dirty();
+  } catch (const FatalError& e) {
+    // Once per run: the same unwritable file would otherwise be reported after every ping.
+    static std::atomic<bool> warned{false};
+    if (!warned.exchange(true)) session.reporter.warning(std::string(e.what()) + " (the context lives on in memory for this run)");
+  }
+}
+
+namespace {
+
 // A failure of one service: the reason is shown in the summary, logs when there are some.
 struct ServiceFailure {
   std::string reason;
@@ -171,6 +185,7 @@ class ServiceStart {
     check_cancel();
     report((decision.kind == ActionKind::recreate ? "recreating (" : "creating (") + decision.reason + ")");
     remove_containers(decision.remove);
+    check_cancel();  // stopping the old container may have taken a while
     if (!config) throw ServiceFailure{unfilled, ""};
     const auto spec = container_spec(m_session.project, m_spec, *config, m_network);
     engine_step("create container", [&] { m_container_id = m_session.engine.create_container(spec); });
@@ -237,18 +252,24 @@ class ServiceStart {
     }
   }
 
-  void save_context() {
-    try {
-      m_session.context.save_if_dirty();
-    } catch (const FatalError& e) {
-      m_session.reporter.warning(e.what());
-    }
-  }
+  void save_context() { save_context_or_warn(m_session); }
 
   // Polls ping every ping_interval until it is true; between polls, checks that the
   // container is still running so a crashed service fails at once, not at the timeout.
   void wait_until_ready() {
-    if (!m_spec.has_ping) return;
+    if (!m_spec.has_ping) {
+      // Without a ping, "up" means started and not already failed: a container that
+      // exited non-zero at once fails here, before its dependents start. One that ran to
+      // completion with 0 (a job) counts as done.
+      std::optional<ContainerState> state;
+      engine_step("inspect container", [&] { state = m_session.engine.inspect_container(m_container_id); });
+      if (state && !state->running && state->exit_code != 0) {
+        std::string reason = "container exited with code " + std::to_string(state->exit_code);
+        if (!state->error.empty()) reason += ": " + state->error;
+        throw ServiceFailure{reason, m_container_id};
+      }
+      return;
+    }
     const auto t0 = Clock::now();
     const auto deadline =
         t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.ping_timeout));

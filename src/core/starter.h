@@ -18,6 +18,10 @@ struct StartOptions {
   bool rebuild_force_service = false; // reload: build its image even if present
 };
 
+// Saves the context if it changed; a write failure is a warning (once per run), never a
+// reason to lose the run's summary.
+void save_context_or_warn(Session& session);
+
 // Makes sure the project network exists (removing duplicates left by a race of two boss
 // runs), then starts `options.services` in dependency order, concurrently where
 // independent. Never throws for a service failure: those are in the outcomes (in

@@ -434,3 +434,13 @@ TEST_CASE("start: after the network was pruned, stopped containers are replaced,
   CHECK(f.engine.container_named("demo-db")->info.id != old_id);
   CHECK(f.engine.network_count() == 1);
 }
+
+TEST_CASE("start: without a ping, a container that exits non-zero at once fails; a finished job is fine") {
+  Fixture f;
+  f.engine.add_image("crashy", "sha256:c");
+  f.engine.exit_on_start.insert("crashy");
+  f.project.services = {svc("app", {}, "crashy"), svc("web", {"app"})};
+  const auto r = f.start();
+  CHECK(f.outcome(r, "app").error == "container exited with code 1");
+  CHECK(f.outcome(r, "web").status == OutcomeStatus::skipped);
+}

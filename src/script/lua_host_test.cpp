@@ -254,6 +254,9 @@ boss.context.preset = nil
   Fixture g;
   CHECK(g.error_of("local boss = require 'boss'\n\nboss.context.k = {}") ==
         g.file() + ":3: boss.context.k: value must be a string, number or boolean, got table");
+  Fixture h;
+  CHECK(h.error_of("local boss = require 'boss'\nboss.context.k = 0/0") ==
+        h.file() + ":2: boss.context.k: value must be a finite number, got nan");
 }
 
 TEST_CASE("lua host: helpers work at load time, blocking") {
