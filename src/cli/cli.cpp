@@ -4,12 +4,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <malloc.h>
 #include <thread>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/interrupts.h"
+#include "cli/project_lock.h"
 #include "core/commands.h"
 #include "core/context_store.h"
 #include "core/errors.h"
@@ -119,8 +121,7 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
 
   Engine& engine = opt.verbose ? static_cast<Engine&>(traced) : static_cast<Engine&>(docker);
   host.set_engine(&engine);
-  StartJournal journal(project.state_file());
-  journal.load();
+  StartJournal journal(project.state_file(), project.name);
   Session session{project, engine, host.hooks(), context, reporter, cancel, journal};
 
   // Bad invocations (unknown --exclude, excluded dependencies) are exit 2 before the
@@ -141,10 +142,27 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
   // words ("cannot reach the docker engine at ..."), one round trip sooner.
 
   if (*status) {
+    journal.load();
     print_status(run_status(session));
     return 0;
   }
+  // Commands that change things wait for any other run on this project to finish.
+  std::optional<ProjectLock> lock;
+  if ((*start && !opt.dry_run) || *stop || *reload)
+    lock.emplace(project.name, [&] {
+      reporter.warning("another boss run on project '" + project.name + "' is in progress; waiting for it");
+    });
+  // The run we waited for may have changed the context and the journal: read them again.
+  try {
+    if (*start || *reload) context.load();
+    journal.load();
+  } catch (const DefinitionError& e) {
+    std::fprintf(stderr, "boss: %s\n", e.what());
+    return 2;
+  }
+
   if (*start && opt.dry_run) {
+    journal.load();
     std::printf("%s", render_plan(dry_run_start(session, {opt.exclude, opt.start_timeout, opt.targets})).c_str());
     return 0;
   }

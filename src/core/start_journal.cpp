@@ -9,15 +9,22 @@ namespace boss {
 void StartJournal::load() {
   std::lock_guard lock(m_mutex);
   m_pending.clear();
+  m_others = "{}";
   if (m_file.empty()) return;
   std::ifstream in(m_file);
   if (!in) return;
   try {
-    const auto doc = nlohmann::json::parse(in);
-    for (const auto& [service, entry] : doc.at("pending").items())
-      m_pending[service] = {entry.at("container").get<std::string>(), entry.at("needs").get<std::string>()};
+    auto doc = nlohmann::json::parse(in);
+    if (!doc.is_object()) return;
+    if (doc.contains(m_project)) {
+      for (const auto& [service, entry] : doc.at(m_project).at("pending").items())
+        m_pending[service] = {entry.at("container").get<std::string>(), entry.at("needs").get<std::string>()};
+      doc.erase(m_project);
+    }
+    m_others = doc.dump();
   } catch (const nlohmann::json::exception&) {
     m_pending.clear();  // a damaged journal only costs a re-ping or a recreate; never fatal
+    m_others = "{}";
   }
 }
 
@@ -47,20 +54,22 @@ void StartJournal::clear(const std::string& service) {
 void StartJournal::remove_file() {
   std::lock_guard lock(m_mutex);
   m_pending.clear();
-  std::error_code ec;
-  if (!m_file.empty()) std::filesystem::remove(m_file, ec);
+  save_locked();  // drops this project's section; the file goes when no other is left
 }
 
 void StartJournal::save_locked() {
   if (m_file.empty()) return;
   std::error_code ec;
-  if (m_pending.empty()) {
+  nlohmann::json doc = nlohmann::json::parse(m_others.empty() ? "{}" : m_others);
+  if (!m_pending.empty()) {
+    auto& section = doc[m_project]["pending"];
+    section = nlohmann::json::object();
+    for (const auto& [service, p] : m_pending) section[service] = {{"container", p.container_id}, {"needs", p.needs}};
+  }
+  if (doc.empty()) {
     std::filesystem::remove(m_file, ec);
     return;
   }
-  nlohmann::json doc;
-  doc["pending"] = nlohmann::json::object();
-  for (const auto& [service, p] : m_pending) doc["pending"][service] = {{"container", p.container_id}, {"needs", p.needs}};
   const auto tmp = m_file.parent_path() / (m_file.filename().string() + ".tmp");
   {
     std::ofstream out(tmp, std::ios::trunc);

@@ -1,7 +1,8 @@
 // Which containers began a start that did not finish (ping not yet true, or post_start
 // not yet run), so the next `boss start` finishes the job instead of keeping a service
-// that never became ready. Kept in `.boss-state` beside services.lua, written atomically;
-// an absent file means nothing is pending (so deleting it is always safe).
+// that never became ready. Kept in `.boss-state` beside services.lua, written atomically,
+// one section per project (`-p` can run several projects from one file); an absent file
+// means nothing is pending (so deleting it is always safe).
 //
 // Thread-safe: service workers mark and clear concurrently.
 #pragma once
@@ -25,7 +26,8 @@ struct PendingStart {
 class StartJournal {
  public:
   StartJournal() = default;  // in memory only (tests)
-  explicit StartJournal(std::filesystem::path file) : m_file(std::move(file)) {}
+  StartJournal(std::filesystem::path file, std::string project)
+      : m_file(std::move(file)), m_project(std::move(project)) {}
 
   // Reads the file; a missing or unreadable file means nothing is pending.
   void load();
@@ -40,6 +42,8 @@ class StartJournal {
   void save_locked();
 
   std::filesystem::path m_file;
+  std::string m_project;
+  std::string m_others;  // other projects' sections (JSON), written back untouched
   mutable std::mutex m_mutex;
   std::map<std::string, PendingStart> m_pending;
 };
