@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <map>
 #include <set>
 
 #include "core/errors.h"
@@ -83,6 +85,40 @@ std::string where(const ServiceSpec& s) {
   return (s.defined_at.empty() ? "" : s.defined_at + ": ") + "service '" + s.name + "'";
 }
 
+bool valid_volume_mode(const std::string& mode) {
+  static const std::set<std::string> options = {"ro", "rw", "z", "Z", "shared", "slave", "private", "rshared",
+                                                "rslave", "rprivate", "nocopy", "consistent", "cached", "delegated"};
+  std::size_t start = 0;
+  while (start <= mode.size()) {
+    const auto comma = mode.find(',', start);
+    const auto option = mode.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!options.count(option)) return false;
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return true;
+}
+
+// What the engine would reject at create time, reported now, before anything is touched.
+void check_container_fields(const ServiceSpec& s) {
+  for (const auto& [key, value] : s.env)
+    if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos)
+      throw DefinitionError(where(s) + ": field 'env': invalid variable name '" + key + "' (no '=', not empty)");
+  std::set<std::string> targets;
+  for (const auto& v : s.volumes) {
+    if (!v.mode.empty() && !valid_volume_mode(v.mode))
+      throw DefinitionError(where(s) + ": field 'volumes': invalid mode '" + v.mode + "' for " + v.target +
+                            " (use ro or rw, optionally with z, Z or a propagation mode)");
+    if (!targets.insert(v.target).second)
+      throw DefinitionError(where(s) + ": field 'volumes': two mounts at " + v.target);
+  }
+  const bool bad_image = s.image.find_first_of(" \t\n") != std::string::npos ||
+                         s.image.front() == ':' || s.image.front() == '/' || s.image.back() == ':';
+  if (bad_image) throw DefinitionError(where(s) + ": field 'image': invalid image reference '" + s.image + "'");
+  if (!s.build_from_directory.empty() && !std::filesystem::is_directory(s.build_from_directory))
+    throw DefinitionError(where(s) + ": field 'build_from_directory': no such folder '" + s.build_from_directory + "'");
+}
+
 void check_templates(const ServiceSpec& s) {
   auto check = [&](const std::string& field, const std::string& text) {
     try {
@@ -125,6 +161,19 @@ void validate_project(const Project& project) {
     if (!(s.ping_interval > 0))
       throw DefinitionError(where(s) + ": field 'ping_interval' must be a positive number of seconds");
     check_templates(s);
+    check_container_fields(s);
+  }
+  // A fixed host port can be published once per protocol, across the whole project.
+  std::map<std::string, std::string> host_ports;
+  for (const auto& s : project.services) {
+    for (const auto& p : s.ports) {
+      if (p.host_port == 0) continue;
+      const auto key = std::to_string(p.host_port) + "/" + p.protocol;
+      const auto [it, inserted] = host_ports.emplace(key, s.name);
+      if (!inserted)
+        throw DefinitionError(where(s) + ": field 'ports': host port " + key + " is already published by " +
+                              (it->second == s.name ? "this service" : "service '" + it->second + "'"));
+    }
   }
   for (const auto& s : project.services) {
     for (const auto& dep : s.dependencies) {

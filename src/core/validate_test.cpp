@@ -68,6 +68,36 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
   CHECK_THROWS_WITH_AS(validate_project(project({bad_env})), doctest::Contains("field 'env.A': unterminated"),
                        DefinitionError);
   CHECK_THROWS_WITH_AS(validate_project(project({})), doctest::Contains("no services defined"), DefinitionError);
+  auto bad_env_key = svc("x");
+  bad_env_key.env["A=B"] = "1";
+  CHECK_THROWS_WITH_AS(validate_project(project({bad_env_key})), doctest::Contains("invalid variable name 'A=B'"),
+                       DefinitionError);
+  auto bad_mode = svc("x");
+  bad_mode.volumes.push_back({"/a", "/a", "rx", false});
+  CHECK_THROWS_WITH_AS(validate_project(project({bad_mode})), doctest::Contains("invalid mode 'rx' for /a"),
+                       DefinitionError);
+  auto good_mode = svc("x");
+  good_mode.volumes.push_back({"/a", "/a", "ro,z", false});
+  CHECK_NOTHROW(validate_project(project({good_mode})));
+  auto twice = svc("x");
+  twice.volumes = {{"/a", "/d", "", false}, {"/b", "/d", "", false}};
+  CHECK_THROWS_WITH_AS(validate_project(project({twice})), doctest::Contains("two mounts at /d"), DefinitionError);
+  auto bad_image = svc("x");
+  bad_image.image = "Bad Image!!";
+  CHECK_THROWS_WITH_AS(validate_project(project({bad_image})), doctest::Contains("invalid image reference"),
+                       DefinitionError);
+  auto no_dir = svc("x");
+  no_dir.build_from_directory = "/nonexistent/boss-build";
+  CHECK_THROWS_WITH_AS(validate_project(project({no_dir})),
+                       doctest::Contains("field 'build_from_directory': no such folder"), DefinitionError);
+  auto a = svc("a"), b = svc("b");
+  a.ports = {{80, "tcp", 8080}};
+  b.ports = {{81, "tcp", 8080}, {53, "udp", 8080}};
+  CHECK_THROWS_WITH_AS(validate_project(project({a, b})),
+                       "services.lua:1: service 'b': field 'ports': host port 8080/tcp is already published by service 'a'",
+                       DefinitionError);
+  b.ports = {{53, "udp", 8080}, {54, "tcp", 0}, {55, "tcp", 0}};
+  CHECK_NOTHROW(validate_project(project({a, b})));
   auto p = project({svc("x")});
   p.name = "Bad Name";
   CHECK_THROWS_WITH_AS(validate_project(p), doctest::Contains("invalid project name"), DefinitionError);
