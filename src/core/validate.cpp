@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
 #include <map>
 #include <set>
 
@@ -115,8 +114,8 @@ void check_container_fields(const ServiceSpec& s) {
   const bool bad_image = s.image.find_first_of(" \t\n") != std::string::npos ||
                          s.image.front() == ':' || s.image.front() == '/' || s.image.back() == ':';
   if (bad_image) throw DefinitionError(where(s) + ": field 'image': invalid image reference '" + s.image + "'");
-  if (!s.build_from_directory.empty() && !std::filesystem::is_directory(s.build_from_directory))
-    throw DefinitionError(where(s) + ": field 'build_from_directory': no such folder '" + s.build_from_directory + "'");
+  // build_from_directory is not checked here: a missing folder must not keep `stop` or
+  // `status` from working; a build names the missing path when it is needed.
 }
 
 void check_templates(const ServiceSpec& s) {

@@ -88,8 +88,7 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
                        DefinitionError);
   auto no_dir = svc("x");
   no_dir.build_from_directory = "/nonexistent/boss-build";
-  CHECK_THROWS_WITH_AS(validate_project(project({no_dir})),
-                       doctest::Contains("field 'build_from_directory': no such folder"), DefinitionError);
+  CHECK_NOTHROW(validate_project(project({no_dir})));  // checked when a build needs it
   auto a = svc("a"), b = svc("b");
   a.ports = {{80, "tcp", 8080}};
   b.ports = {{81, "tcp", 8080}, {53, "udp", 8080}};
