@@ -114,7 +114,7 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
     project = host.load(opt.file, opt.project);
     validate_project(project);
   } catch (const DefinitionError& e) {
-    std::fprintf(stderr, "boss: %s\n", e.what());
+    std::fprintf(stderr, "boss: %s\n", first_line(e.what()).c_str());
     return 2;
   }
   reporter.set_names(project.names());
@@ -135,7 +135,7 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
                             (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
   } catch (const DefinitionError& e) {
-    std::fprintf(stderr, "boss: %s\n", e.what());
+    std::fprintf(stderr, "boss: %s\n", first_line(e.what()).c_str());
     return 2;
   }
   // No separate ping: the first real request reports an unreachable engine in the same
@@ -157,7 +157,7 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
     if (*start || *reload) context.load();
     journal.load();
   } catch (const DefinitionError& e) {
-    std::fprintf(stderr, "boss: %s\n", e.what());
+    std::fprintf(stderr, "boss: %s\n", first_line(e.what()).c_str());
     return 2;
   }
 
@@ -237,10 +237,10 @@ int run_cli(int argc, char** argv) {
   try {
     return execute(app, opt, start, stop, reload, status);
   } catch (const DefinitionError& e) {
-    std::fprintf(stderr, "boss: %s\n", e.what());
+    std::fprintf(stderr, "boss: %s\n", first_line(e.what()).c_str());
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "boss: %s\n", e.what());
+    std::fprintf(stderr, "boss: %s\n", first_line(e.what()).c_str());
     return 1;
   }
 }

@@ -37,7 +37,7 @@ std::string service_label(const ContainerInfo& c) {
 void run_group_hook(Session& session, CommandResult& result, const char* what, const HookResult& hook) {
   if (hook.status == HookResult::Status::ok) return;
   if (!hook.traceback.empty()) session.reporter.verbose(hook.traceback);
-  result.error = std::string(what) + " hook failed: " + hook.error;
+  result.error = std::string(what) + " hook failed: " + first_line(hook.error);
   session.reporter.warning(result.error);
 }
 

@@ -7,6 +7,15 @@
 
 namespace boss {
 
+// The first line of `text`, with " (more with -v)" when lines were dropped: users see one
+// line per error; the whole text goes to the verbose output.
+inline std::string first_line(const std::string& text) {
+  auto end = text.find('\n');
+  if (end != std::string::npos && end + 1 == text.size()) return text.substr(0, end);
+  if (end == std::string::npos) return text;
+  return text.substr(0, end) + " (more with -v)";
+}
+
 // Bad services.lua or bad command line: nothing has been touched yet. Exit code 2.
 class DefinitionError : public std::runtime_error {
  public:

@@ -247,8 +247,8 @@ class ServiceStart {
                                  format_seconds(m_options.ping_timeout),
                              m_container_id};
       case HookResult::Status::error:
-        if (!result.traceback.empty()) m_session.reporter.verbose(result.traceback);
-        throw ServiceFailure{std::string(hook_name(hook)) + " failed: " + result.error, m_container_id};
+        m_session.reporter.verbose(result.traceback.empty() ? result.error : result.traceback);
+        throw ServiceFailure{std::string(hook_name(hook)) + " failed: " + first_line(result.error), m_container_id};
     }
   }
 
@@ -291,12 +291,12 @@ class ServiceStart {
       if (!state->running) {
         std::string reason = "container exited with code " + std::to_string(state->exit_code);
         if (!state->error.empty()) reason += ": " + state->error;
-        if (result.status == HookResult::Status::error) reason += " (ping then failed: " + result.error + ")";
+        if (result.status == HookResult::Status::error) reason += " (ping then failed: " + first_line(result.error) + ")";
         throw ServiceFailure{reason + " before ping succeeded", m_container_id};
       }
       if (result.status == HookResult::Status::error) {
-        if (!result.traceback.empty()) m_session.reporter.verbose(result.traceback);
-        throw ServiceFailure{"ping failed: " + result.error, m_container_id};
+        m_session.reporter.verbose(result.traceback.empty() ? result.error : result.traceback);
+        throw ServiceFailure{"ping failed: " + first_line(result.error), m_container_id};
       }
       if (result.status == HookResult::Status::timed_out || next_ping > deadline)
         throw ServiceFailure{"ping timed out after " + format_seconds(m_options.ping_timeout), m_container_id};

@@ -1,5 +1,6 @@
 // The text of a Lua error value, whatever the hook raised: strings and numbers as they
-// are, anything else (error({...}), error(nil)) named by its type, never a crash.
+// are, tables through their __tostring, anything else (error({}), error(nil)) named by
+// its type, never a crash.
 #pragma once
 
 #include <lua.hpp>
@@ -13,6 +14,11 @@ inline std::string lua_error_text(lua_State* L, int index) {
     size_t len = 0;
     const char* s = lua_tolstring(L, index, &len);
     return std::string(s, len);
+  }
+  if (luaL_callmeta(L, index, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+    std::string text = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return text;
   }
   return std::string("(error object is a ") + luaL_typename(L, index) + " value)";
 }
