@@ -185,6 +185,27 @@ int execute(CLI::App& app, Options& opt, CLI::App* start, CLI::App* stop, CLI::A
 
 }  // namespace
 
+// Readable range checks (CLI11's own print the whole range of a double).
+const CLI::Validator positive_seconds(
+    [](std::string& text) {
+      try {
+        if (std::stod(text) > 0) return std::string();
+      } catch (const std::exception&) {
+      }
+      return "must be a positive number of seconds, got '" + text + "'";
+    },
+    "SECONDS");
+const CLI::Validator whole_seconds(
+    [](std::string& text) {
+      try {
+        std::size_t used = 0;
+        if (std::stoi(text, &used) >= 0 && used == text.size()) return std::string();
+      } catch (const std::exception&) {
+      }
+      return "must be a whole number of seconds (0 or more), got '" + text + "'";
+    },
+    "SECONDS");
+
 int run_cli(int argc, char** argv) {
   // One worker thread per starting service would otherwise get up to 8 malloc arenas per
   // core; boss's allocations are small and brief, so two arenas serve them.
@@ -204,7 +225,7 @@ int run_cli(int argc, char** argv) {
   start->add_option("services", opt.targets, "Only these services and what they depend on");
   start->add_option("--exclude", opt.exclude, "Do not start this service (repeatable)");
   start->add_option("--timeout", opt.start_timeout, "Seconds a service may take to answer ping (default 300)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_seconds);
   start->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
 
   auto* stop = app.add_subcommand("stop", "Stop services (default: all), dependents first");
@@ -212,13 +233,13 @@ int run_cli(int argc, char** argv) {
   stop->add_option("--exclude", opt.exclude, "Do not stop this service (repeatable)");
   stop->add_flag("--remove", opt.remove, "Also remove containers, the network and .boss-context");
   stop->add_option("--timeout", opt.stop_timeout, "Seconds to wait before killing (default 10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_seconds);
 
   auto* reload = app.add_subcommand("reload", "Rebuild a service and restart it with its dependents");
   reload->add_option("service", opt.service, "The service to reload")->required();
   reload->add_flag("--remove", opt.remove, "Remove the stopped dependents' containers too");
   reload->add_option("--timeout", opt.start_timeout, "Seconds a service may take to answer ping (default 300)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_seconds);
 
   auto* status = app.add_subcommand("status", "Show each service's container, state and ports");
 
@@ -226,8 +247,13 @@ int run_cli(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // One line, like every other error; --help shows the usage.
+    std::fprintf(stderr, "boss: %s (see boss --help)\n", e.what());
     return 2;
   }
   if (opt.verbose && opt.quiet) {

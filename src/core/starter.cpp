@@ -389,7 +389,7 @@ CommandResult start_services(Session& session, const StartOptions& options, cons
       session.reporter.service_event(name, "failed: " + f.reason);
     } catch (const Interrupted&) {
       outcome.status = OutcomeStatus::interrupted;
-      outcome.detail = "interrupted";
+      outcome.detail = "stopped waiting (Ctrl-C); its container stays";
       session.reporter.service_event(name, "interrupted");
     } catch (const std::exception& e) {
       outcome.status = OutcomeStatus::failed;

@@ -69,7 +69,7 @@ std::string render_summary(const CommandResult& result) {
   if (!result.error.empty()) out << "  error: " << result.error << "\n";
   std::string total;
   for (const auto& [status, n] : counts) total += (total.empty() ? "" : ", ") + std::to_string(n) + " " + status;
-  out << total << (result.interrupted ? " (interrupted)" : "") << "\n";
+  out << total << (result.interrupted && !counts.count("interrupted") ? " (interrupted)" : "") << "\n";
   return out.str();
 }
 
