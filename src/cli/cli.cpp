@@ -247,10 +247,6 @@ int run_cli(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, like every other error; --help shows the usage.
     std::fprintf(stderr, "boss: %s (see boss --help)\n", e.what());
