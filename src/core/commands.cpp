@@ -192,11 +192,8 @@ CommandResult run_reload(Session& session, const ReloadCommand& command) {
 
   // Build first: a failed build must leave the running services untouched.
   if (!spec.build_from_directory.empty()) {
-    session.reporter.service_event(spec.name, "building image " + spec.image + " from " + spec.build_from_directory);
     try {
-      session.engine.build_image(spec.build_from_directory, spec.dockerfile, spec.image,
-                                 {{kLabelProject, session.project.name}},
-                                 [&](const std::string& line) { session.reporter.progress(spec.name, line); });
+      build_service_image(session, spec);
     } catch (const EngineError& e) {
       CommandResult result;
       result.outcomes.push_back({spec.name, OutcomeStatus::failed, "", e.what(), "", 0});

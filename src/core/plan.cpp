@@ -52,6 +52,14 @@ bool only_stopped(const std::vector<ContainerInfo>& containers) {
          std::none_of(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); });
 }
 
+std::string forced_replacement(const ServiceSpec& spec, bool reload, bool network_gone,
+                               const std::vector<ContainerInfo>& existing) {
+  if (reload) return "reload";
+  if (spec.always_start_new) return "always_start_new";
+  if (network_gone && only_stopped(existing)) return "project network was gone";
+  return "";
+}
+
 namespace {
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
@@ -167,14 +175,11 @@ std::vector<Decision> plan_start(const Project& project, const std::vector<std::
     } catch (const UnfilledTemplate& u) {
       unfilled = "context key '" + u.key + "' (" + u.field + ") not set yet";
     }
-    const bool reload = name == force_service;
-    const bool force = reload || spec.always_start_new || (network_gone && only_stopped(existing));
+    const auto forced = forced_replacement(spec, name == force_service, network_gone, existing);
     const auto pending_it = pending.find(name);
     const auto pending_start =
         pending_it == pending.end() ? std::nullopt : std::optional<PendingStart>(pending_it->second);
-    auto d = decide(spec, existing, desired, unfilled, force,
-                    reload ? "reload" : spec.always_start_new ? "always_start_new" : "project network was gone",
-                    pending_start);
+    auto d = decide(spec, existing, desired, unfilled, !forced.empty(), forced, pending_start);
     if (d.new_container() && image_id.empty())
       d.reason += spec.build_from_directory.empty() ? " (will pull " + spec.image + ")"
                                                     : " (will build " + spec.image + ")";

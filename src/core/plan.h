@@ -49,6 +49,12 @@ Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& exist
 // True if there are containers and none of them runs.
 bool only_stopped(const std::vector<ContainerInfo>& containers);
 
+// Why the service must get a new container whatever its definition says, or "" if it
+// need not: a reload of it, always_start_new, or stopped containers made for a project
+// network that is gone (docker network prune).
+std::string forced_replacement(const ServiceSpec& spec, bool reload, bool network_gone,
+                               const std::vector<ContainerInfo>& existing);
+
 // decide() for every service in `order`, with the context and images as observed now.
 std::vector<Decision> plan_start(const Project& project, const std::vector<std::string>& order,
                                  const Observed& observed, const std::map<std::string, std::string>& context,

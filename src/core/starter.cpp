@@ -28,7 +28,20 @@ std::string format_seconds(double s) {
   return buf;
 }
 
+std::string exited_reason(const ContainerState& state) {
+  std::string reason = "container exited with code " + std::to_string(state.exit_code);
+  if (!state.error.empty()) reason += ": " + state.error;
+  return reason;
+}
+
 }  // namespace
+
+void build_service_image(Session& session, const ServiceSpec& spec) {
+  session.reporter.service_event(spec.name, "building image " + spec.image + " from " + spec.build_from_directory);
+  session.engine.build_image(spec.build_from_directory, spec.dockerfile, spec.image,
+                             {{kLabelProject, session.project.name}},
+                             [&](const std::string& line) { session.reporter.progress(spec.name, line); });
+}
 
 void save_context_or_warn(Session& session) {
   try {
@@ -57,23 +70,20 @@ class ImageProvider {
       if (!id.empty()) entry(ref).id = id;
   }
 
-  std::string image_id(const ServiceSpec& spec, bool force_build) {
+  std::string image_id(const ServiceSpec& spec) {
     Entry& e = entry(spec.image);
     std::lock_guard lock(e.mutex);
-    if (!e.id.empty() && !force_build) return e.id;
+    if (!e.id.empty()) return e.id;
     if (!e.error.empty()) throw ServiceFailure{e.error, ""};
     try {
       if (e.id.empty()) {
         if (auto image = m_session.engine.inspect_image(spec.image)) e.id = image->id;
       }
-      if (force_build || e.id.empty()) {
-        auto progress = [&](const std::string& line) { m_session.reporter.progress(spec.name, line); };
+      if (e.id.empty()) {
         if (!spec.build_from_directory.empty()) {
-          m_session.reporter.service_event(spec.name, "building image " + spec.image + " from " +
-                                                          spec.build_from_directory);
-          m_session.engine.build_image(spec.build_from_directory, spec.dockerfile, spec.image,
-                                       {{kLabelProject, m_session.project.name}}, progress);
+          build_service_image(m_session, spec);
         } else {
+          auto progress = [&](const std::string& line) { m_session.reporter.progress(spec.name, line); };
           m_session.reporter.service_event(spec.name, "pulling image " + spec.image);
           m_session.engine.pull_image(spec.image, progress);
         }
@@ -142,7 +152,7 @@ class ServiceStart {
   std::string run() {
     check_cancel();
     const bool forced = m_options.force_service == m_spec.name;
-    const std::string image_id = m_images.image_id(m_spec, forced && m_options.rebuild_force_service);
+    const std::string image_id = m_images.image_id(m_spec);
     // A key may be missing until this service's own pre_start sets it: then the service
     // needs a new container, and the templates are filled after pre_start.
     std::optional<DesiredConfig> config;
@@ -153,12 +163,8 @@ class ServiceStart {
       if (!m_spec.has_pre_start) throw;
       unfilled = f.reason;
     }
-    // A container made for a network that is gone cannot start again: replace it.
-    const bool replace = forced || m_spec.always_start_new || (m_network_new && only_stopped(m_existing));
-    const auto decision = decide(m_spec, m_existing, config, unfilled, replace,
-                                 forced                  ? "reload"
-                                 : m_spec.always_start_new ? "always_start_new"
-                                                           : "project network was gone",
+    const auto replacement = forced_replacement(m_spec, forced, m_network_new, m_existing);
+    const auto decision = decide(m_spec, m_existing, config, unfilled, !replacement.empty(), replacement,
                                  m_session.journal.pending(m_spec.name));
     switch (decision.kind) {
       case ActionKind::keep:
@@ -264,9 +270,7 @@ class ServiceStart {
       std::optional<ContainerState> state;
       engine_step("inspect container", [&] { state = m_session.engine.inspect_container(m_container_id); });
       if (state && !state->running && state->exit_code != 0) {
-        std::string reason = "container exited with code " + std::to_string(state->exit_code);
-        if (!state->error.empty()) reason += ": " + state->error;
-        throw ServiceFailure{reason, m_container_id};
+        throw ServiceFailure{exited_reason(*state), m_container_id};
       }
       return;
     }
@@ -289,8 +293,7 @@ class ServiceStart {
       engine_step("inspect container", [&] { state = m_session.engine.inspect_container(m_container_id); });
       if (!state) throw ServiceFailure{"container " + m_container_id.substr(0, 12) + " disappeared", ""};
       if (!state->running) {
-        std::string reason = "container exited with code " + std::to_string(state->exit_code);
-        if (!state->error.empty()) reason += ": " + state->error;
+        std::string reason = exited_reason(*state);
         if (result.status == HookResult::Status::error) reason += " (ping then failed: " + first_line(result.error) + ")";
         throw ServiceFailure{reason + " before ping succeeded", m_container_id};
       }
@@ -414,7 +417,7 @@ CommandResult start_services(Session& session, const StartOptions& options, cons
     if (!fetching.insert(spec.image).second) continue;
     prefetch.emplace_back([&images, &spec] {
       try {
-        images.image_id(spec, false);
+        images.image_id(spec);
       } catch (...) {
         // Remembered by the provider; reported by the service's own task.
       }

@@ -15,8 +15,11 @@ struct StartOptions {
   std::vector<std::string> services;  // what to start; their dependencies must be included
   double ping_timeout = 300;          // seconds, per service, from its container's start
   std::string force_service;          // reload: this one always gets a new container
-  bool rebuild_force_service = false; // reload: build its image even if present
 };
+
+// Builds `spec`'s image from its build_from_directory, tagged as its image, reporting
+// progress. Throws EngineError with the build's message.
+void build_service_image(Session& session, const ServiceSpec& spec);
 
 // Saves the context if it changed; a write failure is a warning (once per run), never a
 // reason to lose the run's summary.
