@@ -11,7 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/interrupts.h"
-#include "cli/project_lock.h"
+#include "platform/project_lock.h"
 #include "core/commands.h"
 #include "core/context_store.h"
 #include "core/errors.h"

@@ -12,7 +12,7 @@
 #include "core/config.h"
 #include "core/project.h"
 #include "core/start_journal.h"
-#include "engine/engine.h"
+#include "core/engine.h"
 
 namespace boss {
 

@@ -8,7 +8,7 @@
 #include "core/project.h"
 #include "core/reporter.h"
 #include "core/start_journal.h"
-#include "engine/engine.h"
+#include "core/engine.h"
 
 namespace boss {
 

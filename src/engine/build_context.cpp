@@ -1,6 +1,6 @@
 #include "engine/build_context.h"
 
-#include "engine/libarchive_api.h"
+#include "platform/libarchive_api.h"
 #include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>

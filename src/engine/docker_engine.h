@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "engine/engine.h"
+#include "core/engine.h"
 #include "engine/http_transport.h"
 
 namespace boss {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/engine.h"
+#include "core/engine.h"
 
 namespace boss {
 

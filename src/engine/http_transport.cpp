@@ -1,6 +1,6 @@
 #include "engine/http_transport.h"
 
-#include "engine/libcurl_api.h"
+#include "platform/libcurl_api.h"
 
 #include <cstdlib>
 #include <exception>

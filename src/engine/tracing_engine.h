@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "engine/engine.h"
+#include "core/engine.h"
 
 namespace boss {
 

@@ -6,8 +6,8 @@
 #include <exception>
 #include <thread>
 
-#include "engine/engine.h"
-#include "script/host_helpers.h"
+#include "core/engine.h"
+#include "platform/host_helpers.h"
 
 namespace boss {
 namespace {

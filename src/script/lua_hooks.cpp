@@ -9,7 +9,7 @@
 #include <functional>
 
 #include "core/event_loop.h"
-#include "script/lua_host.h"
+#include "script/lua_state.h"
 
 namespace boss {
 
@@ -43,7 +43,7 @@ constexpr auto kCancelPoll = std::chrono::milliseconds(50);
 
 }  // namespace
 
-LuaHooks::LuaHooks(LuaHost& host, EventLoop& loop) : m_host(host), m_loop(loop) {}
+LuaHooks::LuaHooks(LuaState& lua, EventLoop& loop) : m_lua(lua), m_loop(loop) {}
 
 LuaHooks::~LuaHooks() = default;
 
@@ -80,7 +80,7 @@ HookResult LuaHooks::call(const std::string& service, Hook hook, const std::stri
   run->container = container_id;
   const std::string name = hook_name(hook);
   run->push_body = [this, service, name](lua_State* co) {
-    m_host.push_internal(co, "call_hook");
+    m_lua.push_internal(co, "call_hook");
     lua_pushlstring(co, service.data(), service.size());
     lua_pushlstring(co, name.data(), name.size());
     return 2;
@@ -123,7 +123,7 @@ HookResult LuaHooks::run_group(const char* kind, int count, const std::vector<st
   std::string single = name ? *name : "";
   const bool is_list = names != nullptr;
   run->push_body = [this, kind, list, single, is_list](lua_State* co) {
-    m_host.push_internal(co, "call_group");
+    m_lua.push_internal(co, "call_group");
     lua_pushstring(co, kind);
     if (is_list) {
       lua_createtable(co, static_cast<int>(list.size()), 0);
@@ -175,7 +175,7 @@ void LuaHooks::abandon_check(lua_State* L, lua_Debug*) {
 
 void LuaHooks::start(const RunPtr& run) {
   if (run->is_abandoned()) return;
-  lua_State* L = m_host.state();
+  lua_State* L = m_lua.get();
   run->thread = lua_newthread(L);
   run->ref = luaL_ref(L, LUA_REGISTRYINDEX);  // keeps the coroutine alive, pops it
   if (!run->service.empty()) m_containers[run->service] = run->container;
@@ -188,7 +188,7 @@ void LuaHooks::resume(const RunPtr& run, int nargs) {
   Run* outer = m_running;
   m_running = run.get();
   s_resumed = run.get();
-  lua_sethook(m_host.state(), &LuaHooks::abandon_check, LUA_MASKCOUNT, 10000);
+  lua_sethook(m_lua.get(), &LuaHooks::abandon_check, LUA_MASKCOUNT, 10000);
   const int status = lua_resume(co, nargs);
   s_resumed = outer;
   m_running = outer;
@@ -204,7 +204,7 @@ void LuaHooks::resume(const RunPtr& run, int nargs) {
     result.status = HookResult::Status::error;
     result.value = false;
     result.error = lua_error_text(co, -1);
-    lua_State* L = m_host.state();
+    lua_State* L = m_lua.get();
     luaL_traceback(L, co, result.error.c_str(), 0);
     result.traceback = lua_tostring(L, -1);
     lua_pop(L, 1);
@@ -214,7 +214,7 @@ void LuaHooks::resume(const RunPtr& run, int nargs) {
 
 void LuaHooks::on_yield(const RunPtr& run) {
   lua_State* co = run->thread;
-  if (lua_gettop(co) < 1 || lua_touserdata(co, 1) != LuaHost::yield_mark()) {
+  if (lua_gettop(co) < 1 || lua_touserdata(co, 1) != LuaState::yield_mark()) {
     HookResult result;
     result.status = HookResult::Status::error;
     result.value = false;
@@ -222,7 +222,7 @@ void LuaHooks::on_yield(const RunPtr& run) {
     finish(run, std::move(result));
     return;
   }
-  ParsedHelper parsed = read_helper_request(co, 2, m_host.engine());
+  ParsedHelper parsed = read_helper_request(co, 2, m_lua.engine());
   lua_settop(co, 0);
   if (!parsed.error.empty()) {
     deliver(run, HelperResults{parsed.error, {}});
@@ -266,7 +266,7 @@ void LuaHooks::finish(const RunPtr& run, HookResult result) {
 }
 
 void LuaHooks::release(const RunPtr& run) {
-  if (run->ref != LUA_NOREF) luaL_unref(m_host.state(), LUA_REGISTRYINDEX, run->ref);
+  if (run->ref != LUA_NOREF) luaL_unref(m_lua.get(), LUA_REGISTRYINDEX, run->ref);
   run->ref = LUA_NOREF;
   run->thread = nullptr;
 }

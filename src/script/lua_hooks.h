@@ -27,7 +27,7 @@ struct lua_Debug;
 namespace boss {
 
 class EventLoop;
-class LuaHost;
+class LuaState;
 
 class LuaHooks final : public Hooks {
  public:
@@ -38,7 +38,7 @@ class LuaHooks final : public Hooks {
     int reload = 0;
   };
 
-  LuaHooks(LuaHost& host, EventLoop& loop);
+  LuaHooks(LuaState& lua, EventLoop& loop);
   // Waits for running helper threads. Call on the loop thread, with the loop idle.
   ~LuaHooks() override;
 
@@ -49,7 +49,7 @@ class LuaHooks final : public Hooks {
   HookResult on_stop(const std::vector<std::string>& services) override;
   HookResult on_reload(const std::string& service) override;
 
-  // --- for LuaHost (loop thread) ---
+  // --- for LuaHost and the primitives (loop thread) ---
   // Which hooks exist, so that calls to missing ones return at once without the loop.
   void set_definitions(const Project& project, GroupCounts groups);
   // The coroutine being resumed right now, or null (e.g. while services.lua loads).
@@ -79,7 +79,7 @@ class LuaHooks final : public Hooks {
   static void abandon_check(lua_State* L, lua_Debug* ar);
   static thread_local Run* s_resumed;  // the run being resumed on this (the loop) thread
 
-  LuaHost& m_host;
+  LuaState& m_lua;
   EventLoop& m_loop;
   mutable std::mutex m_mutex;  // guards m_defined and m_groups
   std::set<std::pair<std::string, Hook>> m_defined;

@@ -9,7 +9,7 @@
 #include "core/context_store.h"
 #include "core/errors.h"
 #include "core/event_loop.h"
-#include "engine/engine.h"
+#include "core/engine.h"
 #include "script/lua_host.h"
 #include "script/script_test_support.h"
 

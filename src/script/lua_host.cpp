@@ -66,7 +66,7 @@ struct LuaPrimitives {
 
   static int call(lua_State* L) {
     LuaHost* host = host_of(L);
-    ParsedHelper parsed = read_helper_request(L, 1, host->engine());
+    ParsedHelper parsed = read_helper_request(L, 1, host->m_lua.engine());
     HelperResults results;
     if (!parsed.error.empty())
       results.error = parsed.error;
@@ -133,15 +133,8 @@ struct LuaPrimitives {
 };
 
 LuaHost::LuaHost(EventLoop& loop, ContextStore& context, Reporter& reporter)
-    : m_loop(loop), m_context(context), m_reporter(reporter) {
-  m_hooks = std::make_unique<LuaHooks>(*this, m_loop);
-  m_L = luaL_newstate();
-  if (!m_L) throw FatalError("cannot create a Lua state (out of memory)");
-  luaL_openlibs(m_L);
-  // Interpreter only: LuaJIT runs no count hooks inside compiled traces, and the count
-  // hook is what stops a runaway hook (LuaHooks::abandon_check). Hooks are small; the
-  // interpreter is fast enough for them.
-  luaJIT_setmode(m_L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
+    : m_loop(loop), m_context(context), m_reporter(reporter), m_L(m_lua.get()) {
+  m_hooks = std::make_unique<LuaHooks>(m_lua, m_loop);
   StackGuard guard(m_L);
   // package.preload.boss = open_module, then require it once so that its host-only half
   // exists even if services.lua never requires it.
@@ -155,29 +148,15 @@ LuaHost::LuaHost(EventLoop& loop, ContextStore& context, Reporter& reporter)
   lua_pushstring(m_L, "boss");
   if (lua_pcall(m_L, 1, 0, 0) != 0) {
     const std::string message = lua_error_text(m_L, -1);
-    lua_close(m_L);
-    m_L = nullptr;
     throw FatalError("cannot load the embedded boss module: " + message);
   }
 }
 
 LuaHost::~LuaHost() {
   m_hooks.reset();  // joins helper threads before the state goes away
-  if (m_L) lua_close(m_L);
 }
 
 Hooks& LuaHost::hooks() { return *m_hooks; }
-
-const void* LuaHost::yield_mark() {
-  static const char mark = 0;
-  return &mark;
-}
-
-void LuaHost::push_internal(lua_State* L, const char* name) const {
-  lua_rawgeti(L, LUA_REGISTRYINDEX, m_internal_ref);
-  lua_getfield(L, -1, name);
-  lua_remove(L, -2);
-}
 
 void LuaHost::register_primitives(lua_State* L) {
   static const luaL_Reg functions[] = {
@@ -188,7 +167,7 @@ void LuaHost::register_primitives(lua_State* L) {
   lua_newtable(L);
   lua_pushlightuserdata(L, this);
   luaL_setfuncs(L, functions, 1);
-  lua_pushlightuserdata(L, const_cast<void*>(yield_mark()));
+  lua_pushlightuserdata(L, const_cast<void*>(LuaState::yield_mark()));
   lua_setfield(L, -2, "yield_mark");
 }
 
@@ -200,8 +179,7 @@ int LuaHost::open_module(lua_State* L) {
     return lua_error(L);
   host->register_primitives(L);
   lua_call(L, 1, 2);
-  if (host->m_internal_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, host->m_internal_ref);
-  host->m_internal_ref = luaL_ref(L, LUA_REGISTRYINDEX);  // pops internal
+  host->m_lua.set_internal_from_top(L);  // pops internal
   return 1;
 }
 
@@ -245,7 +223,7 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
     throw DefinitionError(lua_error_text(m_L, -1));
   }
 
-  push_internal(m_L, "services");
+  m_lua.push_internal(m_L, "services");
   if (lua_pcall(m_L, 0, 1, handler) != 0) throw DefinitionError(lua_error_text(m_L, -1));
   const int list = lua_gettop(m_L);
   const int count = static_cast<int>(lua_objlen(m_L, list));
@@ -258,7 +236,7 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
   if (!project_override.empty()) {
     project.name = project_override;
   } else {
-    push_internal(m_L, "project_name");
+    m_lua.push_internal(m_L, "project_name");
     lua_call(m_L, 0, 1);  // cannot fail: returns a local
     if (lua_type(m_L, -1) == LUA_TSTRING)
       project.name = lua_tostring(m_L, -1);
@@ -270,7 +248,7 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
   LuaHooks::GroupCounts groups;
   for (auto [kind, slot] : {std::pair{"start", &groups.start}, std::pair{"stop", &groups.stop},
                             std::pair{"reload", &groups.reload}}) {
-    push_internal(m_L, "group_count");
+    m_lua.push_internal(m_L, "group_count");
     lua_pushstring(m_L, kind);
     lua_call(m_L, 1, 1);
     *slot = static_cast<int>(lua_tonumber(m_L, -1));

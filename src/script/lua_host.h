@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/project.h"
+#include "script/lua_state.h"
 
 struct lua_State;
 
@@ -42,17 +43,9 @@ class LuaHost {
   Project load(const std::filesystem::path& file, const std::string& project_override = "");
 
   // The engine behind self:exec and self:host_port; set before hooks run.
-  void set_engine(Engine* engine) { m_engine.store(engine); }
+  void set_engine(Engine* engine) { m_lua.set_engine(engine); }
   // The hooks of the loaded project; valid for the host's lifetime.
   Hooks& hooks();
-
-  // --- for script/ internals (LuaHooks, the primitives) ---
-  lua_State* state() const { return m_L; }
-  Engine* engine() const { return m_engine.load(); }
-  // Pushes internal.<name> (a function of lua/boss.lua's host-only table) onto L,
-  // which must be m_L or one of its threads.
-  void push_internal(lua_State* L, const char* name) const;
-  static const void* yield_mark();
 
  private:
   static int open_module(lua_State* L);
@@ -62,9 +55,8 @@ class LuaHost {
   EventLoop& m_loop;
   ContextStore& m_context;
   Reporter& m_reporter;
-  std::atomic<Engine*> m_engine{nullptr};
-  lua_State* m_L = nullptr;
-  int m_internal_ref = -1;  // LUA_NOREF
+  LuaState m_lua;
+  lua_State* m_L;  // m_lua.get()
   std::string m_last_traceback;
   std::unique_ptr<LuaHooks> m_hooks;
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "core/engine.h"
 
 namespace boss::testing {
 

@@ -1,4 +1,4 @@
-#include "engine/shared_library.h"
+#include "platform/shared_library.h"
 
 #include <dlfcn.h>
 

@@ -1,4 +1,4 @@
-#include "script/host_helpers.h"
+#include "platform/host_helpers.h"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
-#include "engine/libcurl_api.h"
+#include "platform/libcurl_api.h"
 
-#include "engine/shared_library.h"
+#include "platform/shared_library.h"
 
 namespace boss {
 

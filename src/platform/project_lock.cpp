@@ -1,4 +1,4 @@
-#include "cli/project_lock.h"
+#include "platform/project_lock.h"
 
 #include <cerrno>
 #include <cstdlib>

@@ -1,6 +1,6 @@
-#include "script/host_helpers.h"
+#include "platform/host_helpers.h"
 
-#include "engine/libcurl_api.h"
+#include "platform/libcurl_api.h"
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
