@@ -44,7 +44,7 @@ void run_group_hook(Session& session, CommandResult& result, const char* what, c
 std::vector<std::string> up_services(const CommandResult& result) {
   std::vector<std::string> up;
   for (const auto& o : result.outcomes)
-    if (o.status == OutcomeStatus::up) up.push_back(o.service);
+    if (o.status == Phase::up) up.push_back(o.service);
   return up;
 }
 
@@ -62,8 +62,8 @@ CommandResult stop_services(Session& session, const std::vector<std::string>& se
     bool had_running = false;
     try {
       if (it == observed.containers.end() || it->second.empty()) {
-        o.status = OutcomeStatus::absent;
-        o.detail = "no container";
+        o.status = Phase::stopped;
+        o.reason = "no container";
       } else {
         for (const auto& c : it->second) {
           if (c.running() || c.state == "paused" || c.state == "restarting") {
@@ -73,16 +73,16 @@ CommandResult stop_services(Session& session, const std::vector<std::string>& se
           }
           if (remove) session.engine.remove_container(c.id);
         }
-        o.status = remove ? OutcomeStatus::removed : OutcomeStatus::stopped;
-        o.detail = had_running ? (remove ? "stopped and removed" : "stopped") : (remove ? "removed" : "was not running");
+        o.status = remove ? Phase::removed : Phase::stopped;
+        o.reason = had_running ? (remove ? "stopped and removed" : "stopped") : (remove ? "removed" : "was not running");
       }
-      session.reporter.service_event(name, o.detail);
+      session.reporter.service_event(name, o.reason);
     } catch (const EngineError& e) {
-      o.status = OutcomeStatus::failed;
-      o.error = e.what();
+      o.status = Phase::failed;
+      o.reason = e.what();
       session.reporter.service_event(name, std::string("failed: ") + e.what());
     }
-    const bool ok = o.status != OutcomeStatus::failed;
+    const bool ok = o.status != Phase::failed;
     std::lock_guard lock(mutex);
     outcomes[name] = std::move(o);
     return ok;
@@ -158,7 +158,7 @@ CommandResult run_stop(Session& session, const StopCommand& command) {
   auto result = stop_services(session, services, observed, command.remove, command.timeout);
   std::vector<std::string> stopped;
   for (const auto& o : result.outcomes)
-    if (o.status == OutcomeStatus::stopped || o.status == OutcomeStatus::removed) stopped.push_back(o.service);
+    if (o.status == Phase::stopped || o.status == Phase::removed) stopped.push_back(o.service);
   // The network and context belong to the whole project: only a full stop removes them.
   if (command.remove && command.exclude.empty() && command.targets.empty() && !result.any_failed()) {
     // Leftovers of services no longer in the file belong to the project too.
@@ -196,7 +196,11 @@ CommandResult run_reload(Session& session, const ReloadCommand& command) {
       build_service_image(session, spec);
     } catch (const EngineError& e) {
       CommandResult result;
-      result.outcomes.push_back({spec.name, OutcomeStatus::failed, "", e.what(), "", 0});
+      ServiceOutcome failed;
+      failed.service = spec.name;
+      failed.status = Phase::failed;
+      failed.reason = e.what();
+      result.outcomes.push_back(failed);
       session.reporter.service_event(spec.name, std::string("failed: ") + e.what());
       return result;
     }

@@ -4,9 +4,12 @@
 //  - every method may be called from any thread, concurrently;
 //  - failures throw boss::EngineError whose message names what was being done
 //    ("create container todo-web: 409 Conflict: ...");
-//  - "not found" is not an error where the return type is optional.
+//  - "not found" is not an error where the return type is optional;
+//  - calls that can take long (pull, build, exec, logs, events) take a Cancel; once it
+//    is requested they throw boss::Interrupted (logs and events: return) within ~200 ms.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -14,6 +17,8 @@
 #include <vector>
 
 namespace boss {
+
+class Cancel;
 
 using Labels = std::map<std::string, std::string>;
 
@@ -30,6 +35,7 @@ struct ContainerInfo {
   std::string id;
   std::string name;      // without the leading '/'
   std::string state;     // "created", "running", "exited", "paused", "restarting", "dead", ...
+  std::string image;     // the reference it was created from, as listed
   std::string image_id;  // "sha256:..."
   Labels labels;
   std::vector<PublishedPort> ports;  // only filled for running containers
@@ -39,10 +45,18 @@ struct ContainerInfo {
 // Detailed state of one container (inspect).
 struct ContainerState {
   std::string id;
+  std::string name;    // without the leading '/'
   std::string status;  // as ContainerInfo::state
   bool running = false;
   int exit_code = 0;
   std::string error;   // engine-side error text, e.g. an OCI runtime failure
+  std::string image;   // the reference it was created from (Config.Image)
+  std::string started_at;   // RFC 3339 as the engine writes it; "" if never started
+  std::string finished_at;  // RFC 3339; "" while it never stopped
+  std::string health;       // "", "starting", "healthy", "unhealthy"
+  std::string health_log;   // output of the last health check, when there is one
+  bool oom_killed = false;
+  Labels labels;
   std::vector<PublishedPort> ports;
 };
 
@@ -89,8 +103,63 @@ struct ExecResult {
   std::string output;  // stdout and stderr interleaved
 };
 
-// Progress lines of a pull or build ("Pulling fs layer", "Step 2/5 : RUN ...").
-using ProgressFn = std::function<void(const std::string& line)>;
+// One step of a pull or a build, as data (renderers draw bars from it).
+struct ImageProgress {
+  enum class Kind { pull, build };
+  Kind kind = Kind::pull;
+  // pull: the layer this is about ("" for whole-image messages such as
+  // "Digest: sha256:..."), its status ("Pulling fs layer", "Downloading", "Pull
+  // complete", ...) and, while bytes move, how many of how many (total 0 = unknown).
+  std::string layer;
+  std::string status;
+  std::int64_t current = 0;
+  std::int64_t total = 0;
+  // build: one line of output without its newline ("Step 2/5 : RUN make"), and the
+  // step it belongs to when the builder numbered it (0 = unknown).
+  std::string text;
+  int step = 0;
+  int steps = 0;
+};
+using ProgressFn = std::function<void(const ImageProgress& progress)>;
+
+struct BuildRequest {
+  std::string context_dir;  // a folder; tarred honouring its .dockerignore
+  std::string dockerfile;   // relative to context_dir; "" = "Dockerfile"
+  std::string tag;          // the built image is tagged so
+  Labels labels;            // set on the image
+};
+
+// What stop_container did.
+struct StopResult {
+  // The container ignored its stop signal for the whole grace period and was killed.
+  bool killed = false;
+};
+
+struct LogRequest {
+  bool follow = false;     // keep streaming until the container stops
+  int tail = -1;           // the last N lines first; -1 = all of them
+  std::string since;       // only lines at or after this UNIX time ("1700000000.5"); "" = all
+};
+
+// One line a container wrote. Lines come whole: partial writes are joined, and the
+// final newline is dropped; a last line without one is delivered when the log ends.
+struct LogLine {
+  enum class Stream { out, err };
+  Stream stream = Stream::out;
+  std::string timestamp;  // RFC 3339 with nanoseconds, as the engine stamped it
+  std::string text;
+};
+using LogLineFn = std::function<void(const LogLine& line)>;
+
+// One event of the engine's event stream.
+struct EngineEvent {
+  std::string type;    // "container", "network", "image", ...
+  std::string action;  // "create", "start", "die", "destroy", "health_status: healthy", ...
+  std::string id;      // the object's id
+  Labels attributes;   // the object's labels plus "name", "image", "exitCode", ...
+  std::int64_t time_nano = 0;  // the engine's clock
+};
+using EngineEventFn = std::function<void(const EngineEvent& event)>;
 
 class Engine {
  public:
@@ -107,29 +176,47 @@ class Engine {
   // Returns the new container's id.
   virtual std::string create_container(const ContainerSpec& spec) = 0;
   virtual void start_container(const std::string& id) = 0;
-  // Stops with the container's stop signal, then SIGKILL after `timeout_seconds`.
-  // Stopping a container that is not running is not an error.
-  virtual void stop_container(const std::string& id, int timeout_seconds) = 0;
+  // Stops with the container's stop signal, then SIGKILL after `timeout_seconds`
+  // (fractions round up to whole seconds, the engine's unit). Stopping a container that
+  // is not running (or is gone) is not an error.
+  virtual StopResult stop_container(const std::string& id, double timeout_seconds) = 0;
   // Removes (forcefully, with anonymous volumes). Removing a missing one is not an error.
   virtual void remove_container(const std::string& id) = 0;
   // The last `lines` lines of the container's stdout and stderr.
   virtual std::string logs_tail(const std::string& id, int lines) = 0;
-  // Runs argv inside a running container and waits for it to finish.
-  virtual ExecResult exec(const std::string& id, const std::vector<std::string>& argv) = 0;
+  // Streams the container's log lines, in order, to `on_line` (called on the calling
+  // thread), as they arrive: never the whole log in memory. Returns when the log ends
+  // (at once without `follow`; with it, when the container stops) or when `cancel` is
+  // requested. A container that is gone throws EngineError with status 404.
+  virtual void follow_logs(const std::string& id, const LogRequest& request, const LogLineFn& on_line,
+                           const Cancel& cancel) = 0;
+  // Runs argv inside a running container and waits for it to finish. Cancelled: throws
+  // Interrupted (the command may go on inside the container).
+  virtual ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) = 0;
 
   virtual std::optional<ImageInfo> inspect_image(const std::string& ref) = 0;
-  virtual void pull_image(const std::string& ref, const ProgressFn& progress) = 0;
-  // Builds `context_dir` (tarred) with `dockerfile` (relative to it), tags the result
-  // as `tag`; intermediate containers are removed. Throws EngineError with the build's
-  // error message on failure.
-  virtual void build_image(const std::string& context_dir, const std::string& dockerfile,
-                           const std::string& tag, const Labels& labels,
-                           const ProgressFn& progress) = 0;
+  // Pull and build report progress as they go; cancelled, they throw Interrupted and
+  // the engine drops the request (a pull may go on in the engine's background, a build
+  // stops).
+  virtual void pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) = 0;
+  // Tags the result as request.tag; intermediate containers are removed. Throws
+  // EngineError with the build's own error message on failure.
+  virtual void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) = 0;
+  // Removes an image by id or reference (not forced: an image a container uses stays,
+  // and that is an EngineError with status 409). A missing image is not an error.
+  virtual void remove_image(const std::string& image) = 0;
 
   virtual std::vector<NetworkInfo> list_networks(const Labels& filter) = 0;
   // Returns the new network's id (a user-defined bridge).
   virtual std::string create_network(const std::string& name, const Labels& labels) = 0;
   virtual void remove_network(const std::string& id) = 0;
+
+  // Streams the engine's events about containers carrying every label of `filter`, from
+  // now on, to `on_event` (on the calling thread), until `cancel` is requested (then it
+  // returns) or the stream breaks (EngineError). `on_subscribed` is called once, as soon
+  // as the engine has accepted the subscription: nothing that happens after it is missed.
+  virtual void watch_events(const Labels& filter, const EngineEventFn& on_event,
+                            const std::function<void()>& on_subscribed, const Cancel& cancel) = 0;
 };
 
 }  // namespace boss

@@ -34,6 +34,13 @@ class EngineError : public std::runtime_error {
   int m_status;
 };
 
+// Work stopped because its Cancel was requested (Ctrl-C, a deadline): not a failure of
+// the work itself, so callers report it as interrupted, never as failed.
+class Interrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Any other failure that aborts a whole command (exit code 1).
 class FatalError : public std::runtime_error {
  public:

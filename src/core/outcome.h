@@ -1,27 +1,38 @@
-// What happened to each service in a command, for the summary and the exit code.
+// What happened to each service in an operation: the summary, and the exit code.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
-namespace boss {
+#include "core/action.h"
+#include "core/engine.h"
+#include "core/phase.h"
 
-enum class OutcomeStatus { up, failed, skipped, interrupted, stopped, removed, absent };
-const char* outcome_name(OutcomeStatus status);
+namespace boss {
 
 struct ServiceOutcome {
   std::string service;
-  OutcomeStatus status = OutcomeStatus::up;
-  std::string detail;  // "created", "kept", "restarted", "dependency 'db' failed", ...
-  std::string error;   // one line, for failed
-  std::string logs;    // tail of the container's logs, for failed
+  int instance = 0;              // 1-based replica; 0 for a single-container service
+  Phase status = Phase::up;      // a final phase: up, kept, stopped, removed, failed, skipped, interrupted
+  ActionKind action = ActionKind::none;  // what was (or was to be) done
+  std::string reason;            // why the action; for failed the error, for skipped the cause
+  std::string cause;             // skipped: the dependency whose failure skipped it
+  std::string logs;              // failed: the tail of its container's output
+  std::string container_id;
+  std::vector<PublishedPort> ports;  // up and kept: where it can be reached
+  std::optional<int> exit_code;  // when its container exited
+  bool began = false;            // interrupted: work on it had begun (else never touched)
+  bool killed = false;           // stopped: it ignored its stop signal and was killed
   double seconds = 0;
 };
 
 struct CommandResult {
+  std::string command;  // "start", "stop", "reload", ...
+  std::string project;
   std::vector<ServiceOutcome> outcomes;
   bool interrupted = false;
-  std::string error;  // a failure of the command itself (e.g. a group hook), one line
+  std::string error;  // a failure of the operation itself (e.g. a group hook), one line
   bool any_failed() const;
   // 0 all good, 1 something failed, 130 interrupted.
   int exit_code() const;

@@ -27,16 +27,6 @@ Observed observe(Engine& engine, const Project& project) {
   return observed;
 }
 
-const char* action_name(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::keep: return "keep";
-    case ActionKind::start: return "start";
-    case ActionKind::create: return "create";
-    case ActionKind::recreate: return "recreate";
-    case ActionKind::undecided: return "decide at start";
-  }
-  return "?";
-}
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/action.h"
 #include "core/config.h"
 #include "core/project.h"
 #include "core/start_journal.h"
@@ -26,16 +27,32 @@ struct Observed {
 
 Observed observe(Engine& engine, const Project& project);
 
-enum class ActionKind { keep, start, create, recreate, undecided };
-const char* action_name(ActionKind kind);
 
+// What an operation does to one service, and why.
 struct Decision {
   std::string service;
+  int instance = 0;                   // 1-based replica; 0 for a single-container service
   ActionKind kind = ActionKind::create;
   std::string reason;                 // "no container", "env USER_ID changed", ...
   std::string container_id;           // the container kept/started/replaced, if any
-  std::vector<std::string> remove;    // containers to remove first: replaced, stale, duplicates
+  std::vector<std::string> remove;    // start: removed first (replaced, stale, duplicates); stop: removed
+  std::vector<std::string> stop;      // stop: running containers to stop
+  // start: its image must be fetched first.
+  enum class Image { present, pull, build };
+  Image image = Image::present;
   bool new_container() const { return kind == ActionKind::create || kind == ActionKind::recreate; }
+};
+
+// A whole operation, decided before anything is touched: `--dry-run` shows it, the
+// executor carries it out.
+struct Plan {
+  std::string command;              // "start", "stop", "reload"
+  std::string project;
+  std::vector<Decision> services;   // in the order they are begun
+  bool create_network = false;      // start: the project network does not exist yet
+  std::vector<std::string> remove_networks;  // stop --remove of the whole project: by name
+  std::vector<std::string> remove_orphans;   // containers (names) of services no longer defined
+  bool remove_state = false;        // stop --remove of the whole project: context and journal go
 };
 
 // `desired` is nullopt when the templates cannot be filled yet (the reason says which

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "core/cancel.h"
 #include "core/errors.h"
 #include "core/graph.h"
 #include "core/walker.h"
@@ -38,9 +39,8 @@ std::string exited_reason(const ContainerState& state) {
 
 void build_service_image(Session& session, const ServiceSpec& spec) {
   session.reporter.service_event(spec.name, "building image " + spec.image + " from " + spec.build_from_directory);
-  session.engine.build_image(spec.build_from_directory, spec.dockerfile, spec.image,
-                             {{kLabelProject, session.project.name}},
-                             [&](const std::string& line) { session.reporter.progress(spec.name, line); });
+  session.engine.build_image({spec.build_from_directory, spec.dockerfile, spec.image, {{kLabelProject, session.project.name}}},
+                             [&](const ImageProgress& p) { session.reporter.progress(spec.name, p.text); }, Cancel::never());
 }
 
 void save_context_or_warn(Session& session) {
@@ -83,9 +83,9 @@ class ImageProvider {
         if (!spec.build_from_directory.empty()) {
           build_service_image(m_session, spec);
         } else {
-          auto progress = [&](const std::string& line) { m_session.reporter.progress(spec.name, line); };
+          auto progress = [&](const ImageProgress& p) { m_session.reporter.progress(spec.name, p.layer.empty() ? p.status : p.layer + ": " + p.status); };
           m_session.reporter.service_event(spec.name, "pulling image " + spec.image);
-          m_session.engine.pull_image(spec.image, progress);
+          m_session.engine.pull_image(spec.image, progress, Cancel::never());
         }
         const auto image = m_session.engine.inspect_image(spec.image);
         if (!image) throw EngineError("image " + spec.image + " is still missing after " +
@@ -373,15 +373,15 @@ CommandResult start_services(Session& session, const StartOptions& options, cons
     outcome.service = name;
     const auto t0 = Clock::now();
     try {
-      outcome.detail = start.run();
-      outcome.status = OutcomeStatus::up;
+      outcome.reason = start.run();
+      outcome.status = Phase::up;
       outcome.seconds = seconds_since(t0);
-      session.reporter.service_event(name, outcome.detail == "kept" ? "up (running, unchanged)"
-                                                                   : "up (" + outcome.detail + " in " +
+      session.reporter.service_event(name, outcome.reason == "kept" ? "up (running, unchanged)"
+                                                                   : "up (" + outcome.reason + " in " +
                                                                          format_seconds(outcome.seconds) + ")");
     } catch (const ServiceFailure& f) {
-      outcome.status = OutcomeStatus::failed;
-      outcome.error = f.reason;
+      outcome.status = Phase::failed;
+      outcome.reason = f.reason;
       outcome.seconds = seconds_since(t0);
       if (!f.container_id.empty()) {
         try {
@@ -391,15 +391,15 @@ CommandResult start_services(Session& session, const StartOptions& options, cons
       }
       session.reporter.service_event(name, "failed: " + f.reason);
     } catch (const Interrupted&) {
-      outcome.status = OutcomeStatus::interrupted;
-      outcome.detail = "stopped waiting (Ctrl-C); its container stays";
+      outcome.status = Phase::interrupted;
+      outcome.reason = "stopped waiting (Ctrl-C); its container stays";
       session.reporter.service_event(name, "interrupted");
     } catch (const std::exception& e) {
-      outcome.status = OutcomeStatus::failed;
-      outcome.error = e.what();
+      outcome.status = Phase::failed;
+      outcome.reason = e.what();
       session.reporter.service_event(name, std::string("failed: ") + e.what());
     }
-    const bool ok = outcome.status == OutcomeStatus::up;
+    const bool ok = outcome.status == Phase::up;
     std::lock_guard lock(outcomes_mutex);
     outcomes[name] = std::move(outcome);
     return ok;
@@ -436,17 +436,17 @@ CommandResult start_services(Session& session, const StartOptions& options, cons
       o.service = name;
       const auto status = walk.status.at(name);
       const bool cause_interrupted =
-          status == NodeStatus::skipped && outcomes.at(walk.skipped_because.at(name)).status == OutcomeStatus::interrupted;
+          status == NodeStatus::skipped && outcomes.at(walk.skipped_because.at(name)).status == Phase::interrupted;
       if (status == NodeStatus::skipped && !cause_interrupted) {
-        o.status = OutcomeStatus::skipped;
-        o.detail = "not started: dependency '" + walk.skipped_because.at(name) + "' failed";
-        session.reporter.service_event(name, o.detail);
+        o.status = Phase::skipped;
+        o.reason = "not started: dependency '" + walk.skipped_because.at(name) + "' failed";
+        session.reporter.service_event(name, o.reason);
       } else {
-        o.status = OutcomeStatus::interrupted;
-        o.detail = "not started: interrupted";
+        o.status = Phase::interrupted;
+        o.reason = "not started: interrupted";
       }
     }
-    if (o.status == OutcomeStatus::interrupted) result.interrupted = true;
+    if (o.status == Phase::interrupted) result.interrupted = true;
     result.outcomes.push_back(std::move(o));
   }
   if (session.cancel) result.interrupted = true;

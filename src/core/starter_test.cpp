@@ -72,7 +72,7 @@ TEST_CASE("start: dependencies come up, hooks in order, then dependents") {
   CHECK(f.index_of(m, "start demo-db") < f.index_of(m, "create demo-web"));
   CHECK(f.engine.container_named("demo-web")->spec.env.at("USER_ID") == "7");
   CHECK(f.engine.network_count() == 1);
-  CHECK(f.outcome(r, "db").detail == "created");
+  CHECK(f.outcome(r, "db").reason == "created");
 }
 
 TEST_CASE("start: a second start keeps everything and runs no service hooks") {
@@ -87,7 +87,7 @@ TEST_CASE("start: a second start keeps everything and runs no service hooks") {
   CHECK(r.exit_code() == 0);
   CHECK(f.engine.mutations().size() == before);  // nothing created, started or removed
   CHECK(f.hooks.calls().size() == hooks_before + 1);  // only on_start
-  CHECK(f.outcome(r, "db").detail == "kept");
+  CHECK(f.outcome(r, "db").reason == "kept");
 }
 
 TEST_CASE("start: a stopped unchanged container is restarted and pinged, without pre/post_start") {
@@ -100,7 +100,7 @@ TEST_CASE("start: a stopped unchanged container is restarted and pinged, without
   run_stop(s, {});
   const auto calls_before = f.hooks.calls().size();
   const auto r = f.start();
-  CHECK(f.outcome(r, "db").detail == "restarted");
+  CHECK(f.outcome(r, "db").reason == "restarted");
   const auto calls = f.hooks.calls();
   CHECK(std::vector<std::string>(calls.begin() + calls_before, calls.end()) ==
         std::vector<std::string>{"db.ping", "on_start(db)"});
@@ -116,7 +116,7 @@ TEST_CASE("start: a changed env recreates with all hooks; the old container is r
   const auto old_id = f.engine.container_named("demo-db")->info.id;
   f.project.services[0].env["A"] = "2";
   const auto r = f.start();
-  CHECK(f.outcome(r, "db").detail == "recreated");
+  CHECK(f.outcome(r, "db").reason == "recreated");
   CHECK(f.engine.containers().size() == 1);
   CHECK(f.engine.container_named("demo-db")->info.id != old_id);
   CHECK(f.engine.container_named("demo-db")->spec.env.at("A") == "2");
@@ -131,12 +131,12 @@ TEST_CASE("start: a failure fails its transitive dependents only; other branches
   f.project.services = {svc("db", {}, "broken"), svc("api", {"db"}), svc("web", {"api"}), svc("cache")};
   const auto r = f.start();
   CHECK(r.exit_code() == 1);
-  CHECK(f.outcome(r, "db").status == OutcomeStatus::failed);
-  CHECK(f.outcome(r, "db").error.find("scripted failure") != std::string::npos);
-  CHECK(f.outcome(r, "api").status == OutcomeStatus::skipped);
-  CHECK(f.outcome(r, "web").status == OutcomeStatus::skipped);
-  CHECK(f.outcome(r, "web").detail == "not started: dependency 'db' failed");
-  CHECK(f.outcome(r, "cache").status == OutcomeStatus::up);
+  CHECK(f.outcome(r, "db").status == Phase::failed);
+  CHECK(f.outcome(r, "db").reason.find("scripted failure") != std::string::npos);
+  CHECK(f.outcome(r, "api").status == Phase::skipped);
+  CHECK(f.outcome(r, "web").status == Phase::skipped);
+  CHECK(f.outcome(r, "web").reason == "not started: dependency 'db' failed");
+  CHECK(f.outcome(r, "cache").status == Phase::up);
   CHECK_FALSE(f.engine.container_named("demo-api"));
 }
 
@@ -149,10 +149,10 @@ TEST_CASE("start: diamond with a failing side does not crash and fails the top o
   });
   f.project.services = {svc("base"), left, svc("right", {"base"}), svc("top", {"left", "right"})};
   const auto r = f.start();
-  CHECK(f.outcome(r, "left").error == "ping failed: services.lua:9: boom");
+  CHECK(f.outcome(r, "left").reason == "ping failed: services.lua:9: boom");
   CHECK_FALSE(f.outcome(r, "left").logs.empty());
-  CHECK(f.outcome(r, "right").status == OutcomeStatus::up);
-  CHECK(f.outcome(r, "top").status == OutcomeStatus::skipped);
+  CHECK(f.outcome(r, "right").status == Phase::up);
+  CHECK(f.outcome(r, "top").status == Phase::skipped);
   CHECK(r.outcomes.size() == 4);
 }
 
@@ -165,7 +165,7 @@ TEST_CASE("start: a container that exits while being pinged fails at once with i
   f.hooks.on("app", Hook::ping, [](const std::string&) { return ping_value(false); });
   f.project.services = {s};
   const auto r = f.start({}, 30);
-  CHECK(f.outcome(r, "app").error == "container exited with code 1 before ping succeeded");
+  CHECK(f.outcome(r, "app").reason == "container exited with code 1 before ping succeeded");
   CHECK(f.outcome(r, "app").seconds < 5);
 }
 
@@ -177,7 +177,7 @@ TEST_CASE("start: ping timeout") {
   f.hooks.on("slow", Hook::ping, [](const std::string&) { return ping_value(false); });
   f.project.services = {s};
   const auto r = f.start({}, 0.2);
-  CHECK(f.outcome(r, "slow").error.find("ping timed out after") == 0);
+  CHECK(f.outcome(r, "slow").reason.find("ping timed out after") == 0);
 }
 
 TEST_CASE("start: a missing context key fails the service naming the key") {
@@ -186,7 +186,7 @@ TEST_CASE("start: a missing context key fails the service naming the key") {
   s.env["USER_ID"] = "{user_id}";
   f.project.services = {s};
   const auto r = f.start();
-  CHECK(f.outcome(r, "web").error == "context key 'user_id' is not set (used in env USER_ID)");
+  CHECK(f.outcome(r, "web").reason == "context key 'user_id' is not set (used in env USER_ID)");
   CHECK(f.engine.containers().empty());
 }
 
@@ -197,9 +197,9 @@ TEST_CASE("start: images are pulled once per run even when shared; a failed pull
   const auto r = f.start();
   const auto m = f.engine.mutations();
   CHECK(std::count(m.begin(), m.end(), "pull shared:1") == 1);
-  CHECK(f.outcome(r, "a").status == OutcomeStatus::up);
-  CHECK(f.outcome(r, "b").status == OutcomeStatus::up);
-  CHECK(f.outcome(r, "c").error == "pull image nowhere:1: not found");
+  CHECK(f.outcome(r, "a").status == Phase::up);
+  CHECK(f.outcome(r, "b").status == Phase::up);
+  CHECK(f.outcome(r, "c").reason == "pull image nowhere:1: not found");
 }
 
 TEST_CASE("start: services with build_from_directory are built when their image is missing") {
@@ -243,8 +243,8 @@ TEST_CASE("start: cancel begins no new work and reports interrupted") {
   const auto r = f.start();
   CHECK(r.interrupted);
   CHECK(r.exit_code() == 130);
-  CHECK(f.outcome(r, "db").status == OutcomeStatus::interrupted);
-  CHECK(f.outcome(r, "web").status == OutcomeStatus::interrupted);
+  CHECK(f.outcome(r, "db").status == Phase::interrupted);
+  CHECK(f.outcome(r, "web").status == Phase::interrupted);
   CHECK_FALSE(f.engine.container_named("demo-web"));
   CHECK(f.engine.container_named("demo-db")->info.running());  // started containers stay
 }
@@ -345,9 +345,9 @@ TEST_CASE("start: a failed build fails the service and its dependents, and does 
   f.project.services = {app, svc("web", {"app"}), svc("db")};
   const auto r = f.start();
   CHECK(r.exit_code() == 1);
-  CHECK(f.outcome(r, "app").error == "build image app:dev: scripted build failure");
-  CHECK(f.outcome(r, "web").status == OutcomeStatus::skipped);
-  CHECK(f.outcome(r, "db").status == OutcomeStatus::up);
+  CHECK(f.outcome(r, "app").reason == "build image app:dev: scripted build failure");
+  CHECK(f.outcome(r, "web").status == Phase::skipped);
+  CHECK(f.outcome(r, "db").status == Phase::up);
   CHECK_FALSE(f.engine.container_named("demo-app"));
 }
 
@@ -374,14 +374,14 @@ TEST_CASE("journal: a service that never became ready is started over, with all 
   f.hooks.on("db", Hook::ping, [&](const std::string&) { return ping_value(ready); });
   f.project.services = {db, svc("web", {"db"})};
   const auto first = f.start({}, 0.1);
-  REQUIRE(f.outcome(first, "db").status == OutcomeStatus::failed);
+  REQUIRE(f.outcome(first, "db").status == Phase::failed);
   const auto failed_id = f.engine.container_named("demo-db")->info.id;
   CHECK(f.journal.pending("db") == PendingStart{failed_id, "post_start"});
 
   ready = true;
   const auto second = f.start();
   CHECK(second.exit_code() == 0);
-  CHECK(f.outcome(second, "db").detail == "recreated");
+  CHECK(f.outcome(second, "db").reason == "recreated");
   CHECK(f.engine.container_named("demo-db")->info.id != failed_id);
   const auto calls = f.hooks.calls();
   CHECK(std::count(calls.begin(), calls.end(), "db.post_start") == 1);
@@ -430,7 +430,7 @@ TEST_CASE("start: after the network was pruned, stopped containers are replaced,
         "recreate  web  project network was gone\n");
   const auto r = f.start();
   CHECK(r.exit_code() == 0);
-  CHECK(f.outcome(r, "db").detail == "recreated");
+  CHECK(f.outcome(r, "db").reason == "recreated");
   CHECK(f.engine.container_named("demo-db")->info.id != old_id);
   CHECK(f.engine.network_count() == 1);
 }
@@ -441,6 +441,6 @@ TEST_CASE("start: without a ping, a container that exits non-zero at once fails;
   f.engine.exit_on_start.insert("crashy");
   f.project.services = {svc("app", {}, "crashy"), svc("web", {"app"})};
   const auto r = f.start();
-  CHECK(f.outcome(r, "app").error == "container exited with code 1");
-  CHECK(f.outcome(r, "web").status == OutcomeStatus::skipped);
+  CHECK(f.outcome(r, "app").reason == "container exited with code 1");
+  CHECK(f.outcome(r, "web").status == Phase::skipped);
 }

@@ -1,6 +1,8 @@
 #include "engine/docker_engine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -81,7 +83,7 @@ HttpResponse DockerEngine::send_expecting(const std::string& what, const HttpReq
                     response.status);
 }
 
-void DockerEngine::send_streaming(const std::string& what, HttpRequest request,
+void DockerEngine::send_streaming(const std::string& what, HttpRequest request, ImageProgress::Kind kind,
                                   const ProgressFn& progress) {
   std::string error;
   JsonObjectStream stream([&](const json& object) {
@@ -89,7 +91,12 @@ void DockerEngine::send_streaming(const std::string& what, HttpRequest request,
     // The first error is the cause; keep reading so the engine can finish the stream.
     if (message.error && error.empty()) error = *message.error;
     if (progress)
-      for (const std::string& line : message.lines) progress(line);
+      for (const std::string& line : message.lines) {
+        ImageProgress step;
+        step.kind = kind;
+        (kind == ImageProgress::Kind::build ? step.text : step.status) = line;
+        progress(step);
+      }
   });
   request.on_chunk = [&](std::string_view chunk) { stream.feed(chunk); };
   request.timeout = kNoTimeout;
@@ -135,12 +142,13 @@ void DockerEngine::start_container(const std::string& id) {
                  {304});
 }
 
-void DockerEngine::stop_container(const std::string& id, int timeout_seconds) {
-  HttpRequest request = post("/containers/" + url_encode(id) + "/stop?t=" +
-                             std::to_string(timeout_seconds));
+StopResult DockerEngine::stop_container(const std::string& id, double timeout_seconds) {
+  const int seconds = static_cast<int>(std::ceil(std::max(0.0, timeout_seconds)));
+  HttpRequest request = post("/containers/" + url_encode(id) + "/stop?t=" + std::to_string(seconds));
   // The engine answers only after the kill that follows the grace period.
-  request.timeout = std::chrono::seconds(timeout_seconds + 30);
+  request.timeout = std::chrono::seconds(seconds + 30);
   send_expecting("stop container " + id, request, {304, 404});
+  return {};
 }
 
 void DockerEngine::remove_container(const std::string& id) {
@@ -161,7 +169,7 @@ std::string DockerEngine::logs_tail(const std::string& id, int lines) {
   return demultiplex_stream(response.body);
 }
 
-ExecResult DockerEngine::exec(const std::string& id, const std::vector<std::string>& argv) {
+ExecResult DockerEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel&) {
   const std::string what = "exec in container " + id;
   const json create_body = {{"AttachStdout", true}, {"AttachStderr", true}, {"Cmd", argv}};
   const HttpResponse created =
@@ -207,17 +215,19 @@ std::optional<ImageInfo> DockerEngine::inspect_image(const std::string& ref) {
   return ImageInfo{json_string(image, "Id")};
 }
 
-void DockerEngine::pull_image(const std::string& ref, const ProgressFn& progress) {
+void DockerEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel&) {
   const ImageRef parsed = parse_image_ref(ref);
   send_streaming("pull image " + ref,
                  post("/images/create?fromImage=" + url_encode(parsed.name) +
                       "&tag=" + url_encode(parsed.api_tag())),
-                 progress);
+                 ImageProgress::Kind::pull, progress);
 }
 
-void DockerEngine::build_image(const std::string& context_dir, const std::string& dockerfile,
-                               const std::string& tag, const Labels& labels,
-                               const ProgressFn& progress) {
+void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& progress, const Cancel&) {
+  const std::string& context_dir = build.context_dir;
+  const std::string& dockerfile = build.dockerfile;
+  const std::string& tag = build.tag;
+  const Labels& labels = build.labels;
   const std::string what = "build image " + tag;
   std::string context;
   try {
@@ -239,7 +249,19 @@ void DockerEngine::build_image(const std::string& context_dir, const std::string
   request.path = std::move(path);
   request.body = std::move(context);
   request.content_type = "application/x-tar";
-  send_streaming(what, std::move(request), progress);
+  send_streaming(what, std::move(request), ImageProgress::Kind::build, progress);
+}
+
+void DockerEngine::remove_image(const std::string& image) {
+  send_expecting("remove image " + image, del("/images/" + path_encode(image)), {404});
+}
+
+void DockerEngine::follow_logs(const std::string& id, const LogRequest&, const LogLineFn&, const Cancel&) {
+  throw EngineError("logs of container " + id + ": streaming logs are not supported yet", 0);
+}
+
+void DockerEngine::watch_events(const Labels&, const EngineEventFn&, const std::function<void()>&, const Cancel&) {
+  throw EngineError("engine events: not supported yet", 0);
 }
 
 std::vector<NetworkInfo> DockerEngine::list_networks(const Labels& filter) {

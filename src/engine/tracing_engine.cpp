@@ -1,6 +1,7 @@
 #include "engine/tracing_engine.h"
 
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <type_traits>
 
@@ -32,6 +33,12 @@ std::string count(size_t n, const char* noun) {
 }
 
 const auto kOk = [] { return std::string("ok"); };
+
+std::string format_number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
 
 }  // namespace
 
@@ -93,9 +100,11 @@ void TracingEngine::start_container(const std::string& id) {
   traced("start_container", short_id(id), [&] { m_inner.start_container(id); }, kOk);
 }
 
-void TracingEngine::stop_container(const std::string& id, int timeout_seconds) {
-  traced("stop_container", short_id(id) + " t=" + std::to_string(timeout_seconds),
-         [&] { m_inner.stop_container(id, timeout_seconds); }, kOk);
+StopResult TracingEngine::stop_container(const std::string& id, double timeout_seconds) {
+  return traced(
+      "stop_container", short_id(id) + " t=" + format_number(timeout_seconds),
+      [&] { return m_inner.stop_container(id, timeout_seconds); },
+      [](const StopResult& result) { return std::string(result.killed ? "killed after the timeout" : "ok"); });
 }
 
 void TracingEngine::remove_container(const std::string& id) {
@@ -109,9 +118,26 @@ std::string TracingEngine::logs_tail(const std::string& id, int lines) {
       [](const std::string& text) { return std::to_string(text.size()) + " bytes"; });
 }
 
-ExecResult TracingEngine::exec(const std::string& id, const std::vector<std::string>& argv) {
+void TracingEngine::follow_logs(const std::string& id, const LogRequest& request, const LogLineFn& on_line,
+                                const Cancel& cancel) {
+  std::size_t lines = 0;
+  traced(
+      "follow_logs", short_id(id) + (request.follow ? " follow" : ""),
+      [&] {
+        m_inner.follow_logs(
+            id, request,
+            [&](const LogLine& line) {
+              ++lines;
+              on_line(line);
+            },
+            cancel);
+      },
+      [&] { return count(lines, "line"); });
+}
+
+ExecResult TracingEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) {
   return traced(
-      "exec", short_id(id) + " " + join_argv(argv), [&] { return m_inner.exec(id, argv); },
+      "exec", short_id(id) + " " + join_argv(argv), [&] { return m_inner.exec(id, argv, cancel); },
       [](const ExecResult& result) { return "exit " + std::to_string(result.exit_code); });
 }
 
@@ -121,15 +147,17 @@ std::optional<ImageInfo> TracingEngine::inspect_image(const std::string& ref) {
       [](const auto& image) { return image ? short_id(image->id) : std::string("not found"); });
 }
 
-void TracingEngine::pull_image(const std::string& ref, const ProgressFn& progress) {
-  traced("pull_image", ref, [&] { m_inner.pull_image(ref, progress); }, kOk);
+void TracingEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) {
+  traced("pull_image", ref, [&] { m_inner.pull_image(ref, progress, cancel); }, kOk);
 }
 
-void TracingEngine::build_image(const std::string& context_dir, const std::string& dockerfile,
-                                const std::string& tag, const Labels& labels,
-                                const ProgressFn& progress) {
-  traced("build_image", tag + " from " + context_dir,
-         [&] { m_inner.build_image(context_dir, dockerfile, tag, labels, progress); }, kOk);
+void TracingEngine::build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) {
+  traced("build_image", request.tag + " from " + request.context_dir,
+         [&] { m_inner.build_image(request, progress, cancel); }, kOk);
+}
+
+void TracingEngine::remove_image(const std::string& image) {
+  traced("remove_image", short_id(image), [&] { m_inner.remove_image(image); }, kOk);
 }
 
 std::vector<NetworkInfo> TracingEngine::list_networks(const Labels& filter) {
@@ -146,6 +174,23 @@ std::string TracingEngine::create_network(const std::string& name, const Labels&
 
 void TracingEngine::remove_network(const std::string& id) {
   traced("remove_network", short_id(id), [&] { m_inner.remove_network(id); }, kOk);
+}
+
+void TracingEngine::watch_events(const Labels& filter, const EngineEventFn& on_event,
+                                 const std::function<void()>& on_subscribed, const Cancel& cancel) {
+  std::size_t events = 0;
+  traced(
+      "watch_events", join_labels(filter),
+      [&] {
+        m_inner.watch_events(
+            filter,
+            [&](const EngineEvent& event) {
+              ++events;
+              on_event(event);
+            },
+            on_subscribed, cancel);
+      },
+      [&] { return count(events, "event"); });
 }
 
 }  // namespace boss

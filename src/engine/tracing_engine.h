@@ -25,20 +25,23 @@ class TracingEngine : public Engine {
   std::optional<ContainerState> inspect_container(const std::string& id) override;
   std::string create_container(const ContainerSpec& spec) override;
   void start_container(const std::string& id) override;
-  void stop_container(const std::string& id, int timeout_seconds) override;
+  StopResult stop_container(const std::string& id, double timeout_seconds) override;
   void remove_container(const std::string& id) override;
   std::string logs_tail(const std::string& id, int lines) override;
-  ExecResult exec(const std::string& id, const std::vector<std::string>& argv) override;
+  void follow_logs(const std::string& id, const LogRequest& request, const LogLineFn& on_line,
+                   const Cancel& cancel) override;
+  ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) override;
 
   std::optional<ImageInfo> inspect_image(const std::string& ref) override;
-  void pull_image(const std::string& ref, const ProgressFn& progress) override;
-  void build_image(const std::string& context_dir, const std::string& dockerfile,
-                   const std::string& tag, const Labels& labels,
-                   const ProgressFn& progress) override;
+  void pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) override;
+  void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) override;
+  void remove_image(const std::string& image) override;
 
   std::vector<NetworkInfo> list_networks(const Labels& filter) override;
   std::string create_network(const std::string& name, const Labels& labels) override;
   void remove_network(const std::string& id) override;
+  void watch_events(const Labels& filter, const EngineEventFn& on_event, const std::function<void()>& on_subscribed,
+                    const Cancel& cancel) override;
 
  private:
   // Runs `call`, traces "engine: <call> <args> -> <describe(result)> (<ms> ms)" or the

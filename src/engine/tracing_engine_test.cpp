@@ -4,19 +4,21 @@
 
 #include <regex>
 
+#include "core/cancel.h"
 #include "core/errors.h"
+#include "testing/stub_engine.h"
 
 using namespace boss;
 
 namespace {
 
-// Answers every call with fixed data; create_container fails for the name "taken".
-class CannedEngine : public Engine {
+// Answers the calls the tests make with fixed data; create_container fails for the
+// name "taken".
+class CannedEngine : public boss::testing::StubEngine {
  public:
   std::vector<std::string> calls;
 
   std::string endpoint() const override { return "unix:///canned.sock"; }
-  void ping() override { calls.push_back("ping"); }
   std::vector<ContainerInfo> list_containers(const Labels&) override {
     calls.push_back("list_containers");
     return {ContainerInfo{}, ContainerInfo{}};
@@ -30,38 +32,17 @@ class CannedEngine : public Engine {
     if (spec.name == "taken") throw EngineError("create container taken: Conflict", 409);
     return "3f2a1b4c5d6e7f8091a2b3c4d5e6f708";
   }
-  void start_container(const std::string&) override { calls.push_back("start_container"); }
-  void stop_container(const std::string&, int) override { calls.push_back("stop_container"); }
-  void remove_container(const std::string&) override { calls.push_back("remove_container"); }
-  std::string logs_tail(const std::string&, int) override {
-    calls.push_back("logs_tail");
-    return "abc";
-  }
-  ExecResult exec(const std::string&, const std::vector<std::string>&) override {
+  ExecResult exec(const std::string&, const std::vector<std::string>&, const Cancel&) override {
     calls.push_back("exec");
     return {3, "out"};
   }
-  std::optional<ImageInfo> inspect_image(const std::string&) override {
-    calls.push_back("inspect_image");
-    return ImageInfo{"sha256:0123456789abcdef0123"};
-  }
-  void pull_image(const std::string&, const ProgressFn& progress) override {
+  void pull_image(const std::string&, const ProgressFn& progress, const Cancel&) override {
     calls.push_back("pull_image");
-    progress("layer: Pull complete");
+    ImageProgress step;
+    step.layer = "layer";
+    step.status = "Pull complete";
+    progress(step);
   }
-  void build_image(const std::string&, const std::string&, const std::string&, const Labels&,
-                   const ProgressFn&) override {
-    calls.push_back("build_image");
-  }
-  std::vector<NetworkInfo> list_networks(const Labels&) override {
-    calls.push_back("list_networks");
-    return {NetworkInfo{}};
-  }
-  std::string create_network(const std::string&, const Labels&) override {
-    calls.push_back("create_network");
-    return "net1";
-  }
-  void remove_network(const std::string&) override { calls.push_back("remove_network"); }
 };
 
 }  // namespace
@@ -76,11 +57,13 @@ TEST_CASE("engine: tracing forwards calls and results") {
   ContainerSpec spec;
   spec.name = "todo-web";
   CHECK(engine.create_container(spec) == "3f2a1b4c5d6e7f8091a2b3c4d5e6f708");
-  CHECK(engine.exec("3f2a1b4c5d6e7f80", {"echo", "hi"}).exit_code == 3);
+  CHECK(engine.exec("3f2a1b4c5d6e7f80", {"echo", "hi"}, Cancel::never()).exit_code == 3);
   CHECK(engine.list_containers({{"boss.project", "todo"}}).size() == 2);
   CHECK_FALSE(engine.inspect_container("x"));
   std::vector<std::string> progress;
-  engine.pull_image("busybox", [&](const std::string& line) { progress.push_back(line); });
+  engine.pull_image(
+      "busybox", [&](const ImageProgress& step) { progress.push_back(step.layer + ": " + step.status); },
+      Cancel::never());
   CHECK(progress == std::vector<std::string>{"layer: Pull complete"});
   CHECK(engine.endpoint() == "unix:///canned.sock");
 

@@ -6,6 +6,7 @@
 #include <exception>
 #include <thread>
 
+#include "core/cancel.h"
 #include "core/engine.h"
 #include "platform/host_helpers.h"
 
@@ -76,7 +77,7 @@ ParsedHelper read_helper_request(lua_State* L, int first, Engine* engine) {
       parsed.error = "self:exec: no container engine";
     } else {
       r.work = guarded([engine, id, argv] {
-        ExecResult result = engine->exec(id, argv);
+        ExecResult result = engine->exec(id, argv, Cancel::never());
         return HelperResults{"", {double(result.exit_code), result.output}};
       });
     }

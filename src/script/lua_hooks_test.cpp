@@ -12,6 +12,7 @@
 #include "core/engine.h"
 #include "script/lua_host.h"
 #include "script/script_test_support.h"
+#include "testing/stub_engine.h"
 
 using namespace boss;
 using boss::testing_script::RecordingReporter;
@@ -21,11 +22,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 // Just what self:exec and self:host_port need; everything else throws.
-class ExecOnlyEngine : public Engine {
+class ExecOnlyEngine : public boss::testing::StubEngine {
  public:
   std::string endpoint() const override { return "fake://"; }
-  void ping() override {}
-  std::vector<ContainerInfo> list_containers(const Labels&) override { throw EngineError("unused"); }
   std::optional<ContainerState> inspect_container(const std::string& id) override {
     if (id != "cid-1") return std::nullopt;
     ContainerState state;
@@ -34,26 +33,12 @@ class ExecOnlyEngine : public Engine {
     state.ports = {{80, "tcp", "0.0.0.0", 32768}, {53, "udp", "0.0.0.0", 32769}};
     return state;
   }
-  std::string create_container(const ContainerSpec&) override { throw EngineError("unused"); }
-  void start_container(const std::string&) override { throw EngineError("unused"); }
-  void stop_container(const std::string&, int) override { throw EngineError("unused"); }
-  void remove_container(const std::string&) override { throw EngineError("unused"); }
-  std::string logs_tail(const std::string&, int) override { throw EngineError("unused"); }
-  ExecResult exec(const std::string& id, const std::vector<std::string>& argv) override {
+  ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel&) override {
     if (argv[0] == "fail") throw EngineError("exec in " + id + ": 409 conflict");
     std::string joined;
     for (const auto& a : argv) joined += (joined.empty() ? "" : " ") + a;
     return ExecResult{argv[0] == "false" ? 1 : 0, id + ": " + joined};
   }
-  std::optional<ImageInfo> inspect_image(const std::string&) override { throw EngineError("unused"); }
-  void pull_image(const std::string&, const ProgressFn&) override { throw EngineError("unused"); }
-  void build_image(const std::string&, const std::string&, const std::string&, const Labels&,
-                   const ProgressFn&) override {
-    throw EngineError("unused");
-  }
-  std::vector<NetworkInfo> list_networks(const Labels&) override { throw EngineError("unused"); }
-  std::string create_network(const std::string&, const Labels&) override { throw EngineError("unused"); }
-  void remove_network(const std::string&) override { throw EngineError("unused"); }
 };
 
 struct Fixture {

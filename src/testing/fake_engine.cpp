@@ -1,5 +1,8 @@
 #include "testing/fake_engine.h"
 
+#include <chrono>
+
+#include "core/cancel.h"
 #include "core/errors.h"
 
 namespace boss::testing {
@@ -21,6 +24,45 @@ void FakeEngine::record(const std::string& call, bool mutation) {
 }
 
 std::string FakeEngine::next_id(const char* prefix) { return prefix + std::to_string(++m_counter); }
+
+void FakeEngine::publish(const Container& c, const std::string& action) {
+  EngineEvent event;
+  event.type = "container";
+  event.action = action;
+  event.id = c.info.id;
+  event.attributes = c.info.labels;
+  event.attributes["name"] = c.info.name;
+  if (action == "die") event.attributes["exitCode"] = std::to_string(c.exit_code);
+  event.time_nano = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  for (auto& s : m_subscribers)
+    if (matches(c.info.labels, s.filter)) s.queue.push_back(event);
+  m_changed.notify_all();
+}
+
+void FakeEngine::exit_container(const std::string& id, int code) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_containers.find(id);
+  if (it == m_containers.end() || !it->second.info.running()) return;
+  it->second.info.state = "exited";
+  it->second.info.ports.clear();
+  it->second.exit_code = code;
+  publish(it->second, "die");
+}
+
+void FakeEngine::write_log(const std::string& id, LogLine line) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_containers.find(id);
+  if (it == m_containers.end()) return;
+  it->second.logs.push_back(std::move(line));
+  m_changed.notify_all();
+}
+
+void FakeEngine::wait_for_subscribers(std::size_t n) const {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, [&] { return m_subscribers.size() >= n; });
+}
 
 void FakeEngine::add_image(const std::string& ref, const std::string& id) {
   std::lock_guard lock(m_mutex);
@@ -99,6 +141,9 @@ std::optional<ContainerState> FakeEngine::inspect_container(const std::string& i
   s.running = it->second.info.running();
   s.exit_code = it->second.exit_code;
   s.ports = it->second.info.ports;
+  s.name = it->second.info.name;
+  s.image = it->second.spec.image;
+  s.labels = it->second.info.labels;
   return s;
 }
 
@@ -118,7 +163,9 @@ std::string FakeEngine::create_container(const ContainerSpec& spec) {
   c.info.state = "created";
   c.info.labels = spec.labels;
   c.info.image_id = image->second;
+  c.info.image = spec.image;
   m_containers[c.info.id] = c;
+  publish(c, "create");
   return c.info.id;
 }
 
@@ -128,9 +175,11 @@ void FakeEngine::start_container(const std::string& id) {
   record("start " + (it == m_containers.end() ? id : it->second.info.name), true);
   if (it == m_containers.end()) throw EngineError("start container " + id + ": No such container", 404);
   auto& c = it->second;
+  publish(c, "start");
   if (exit_on_start.count(c.spec.image)) {
     c.info.state = "exited";
     c.exit_code = 1;
+    publish(c, "die");
     return;
   }
   c.info.state = "running";
@@ -140,29 +189,67 @@ void FakeEngine::start_container(const std::string& id) {
     c.info.ports.push_back({p.container_port, p.protocol, "0.0.0.0", p.host_port ? p.host_port : next_port++});
 }
 
-void FakeEngine::stop_container(const std::string& id, int) {
+StopResult FakeEngine::stop_container(const std::string& id, double) {
   std::lock_guard lock(m_mutex);
   auto it = m_containers.find(id);
   record("stop " + (it == m_containers.end() ? id : it->second.info.name), true);
-  if (it == m_containers.end()) return;
-  if (it->second.info.running()) it->second.info.state = "exited";
+  if (it == m_containers.end() || !it->second.info.running()) return {};
+  const bool killed = ignore_stop_signal.count(it->second.spec.image) > 0;
+  it->second.info.state = "exited";
   it->second.info.ports.clear();
+  it->second.exit_code = killed ? 137 : 0;
+  publish(it->second, "die");
+  publish(it->second, "stop");
+  return {killed};
 }
 
 void FakeEngine::remove_container(const std::string& id) {
   std::lock_guard lock(m_mutex);
   auto it = m_containers.find(id);
   record("remove " + (it == m_containers.end() ? id : it->second.info.name), true);
-  if (it != m_containers.end()) m_containers.erase(it);
+  if (it == m_containers.end()) return;
+  publish(it->second, "destroy");
+  m_containers.erase(it);
 }
 
-std::string FakeEngine::logs_tail(const std::string& id, int) {
+std::string FakeEngine::logs_tail(const std::string& id, int lines) {
   std::lock_guard lock(m_mutex);
   record("logs " + id, false);
-  return "fake log line\n";
+  const auto it = m_containers.find(id);
+  if (it == m_containers.end() || it->second.logs.empty()) return "fake log line\n";
+  const auto& logs = it->second.logs;
+  std::string out;
+  const std::size_t first = lines >= 0 && logs.size() > std::size_t(lines) ? logs.size() - lines : 0;
+  for (std::size_t i = first; i < logs.size(); ++i) out += logs[i].text + "\n";
+  return out;
 }
 
-ExecResult FakeEngine::exec(const std::string& id, const std::vector<std::string>& argv) {
+void FakeEngine::follow_logs(const std::string& id, const LogRequest& request, const LogLineFn& on_line,
+                             const Cancel& cancel) {
+  std::unique_lock lock(m_mutex);
+  record("follow_logs " + id, false);
+  auto it = m_containers.find(id);
+  if (it == m_containers.end()) throw EngineError("logs of container " + id + ": No such container", 404);
+  std::size_t next = 0;
+  if (request.tail >= 0 && it->second.logs.size() > std::size_t(request.tail)) next = it->second.logs.size() - request.tail;
+  for (;;) {
+    it = m_containers.find(id);
+    if (it == m_containers.end()) return;
+    while (next < it->second.logs.size()) {
+      const LogLine line = it->second.logs[next++];
+      if (!request.since.empty() && line.timestamp < request.since) continue;
+      lock.unlock();
+      on_line(line);
+      lock.lock();
+      it = m_containers.find(id);
+      if (it == m_containers.end()) return;
+    }
+    if (!request.follow || !it->second.info.running() || cancel.requested()) return;
+    m_changed.wait_for(lock, Cancel::kPollSlice);
+  }
+}
+
+ExecResult FakeEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel&) {
   Container c;
   {
     std::lock_guard lock(m_mutex);
@@ -183,7 +270,7 @@ std::optional<ImageInfo> FakeEngine::inspect_image(const std::string& ref) {
   return ImageInfo{it->second};
 }
 
-void FakeEngine::pull_image(const std::string& ref, const ProgressFn& progress) {
+void FakeEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel&) {
   std::string id;
   {
     std::lock_guard lock(m_mutex);
@@ -192,17 +279,52 @@ void FakeEngine::pull_image(const std::string& ref, const ProgressFn& progress) 
     if (it == m_pullable.end()) throw EngineError("pull image " + ref + ": not found", 404);
     id = it->second;
   }
-  if (progress) progress("Pulling " + ref);
+  if (progress) {
+    ImageProgress step;
+    step.layer = "layer1";
+    step.status = "Downloading";
+    step.current = 50;
+    step.total = 100;
+    progress(step);
+    step.status = "Pull complete";
+    step.current = step.total = 0;
+    progress(step);
+  }
   std::lock_guard lock(m_mutex);
   m_images[ref] = id;
 }
 
-void FakeEngine::build_image(const std::string&, const std::string&, const std::string& tag, const Labels&,
-                             const ProgressFn& progress) {
+void FakeEngine::build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel&) {
+  const std::string& tag = request.tag;
+  {
+    std::lock_guard lock(m_mutex);
+    record("build " + tag, true);
+    if (fail_build.count(tag)) throw EngineError("build image " + tag + ": scripted build failure", 0);
+  }
+  if (progress) {
+    ImageProgress step;
+    step.kind = ImageProgress::Kind::build;
+    step.text = "Step 1/1 : FROM busybox";
+    step.step = 1;
+    step.steps = 1;
+    progress(step);
+  }
   std::lock_guard lock(m_mutex);
-  record("build " + tag, true);
-  if (fail_build.count(tag)) throw EngineError("build image " + tag + ": scripted build failure", 0);
   m_images[tag] = next_id("sha256:built");
+}
+
+void FakeEngine::remove_image(const std::string& image) {
+  std::lock_guard lock(m_mutex);
+  record("remove_image " + image, true);
+  for (const auto& [id, c] : m_containers)
+    if (c.info.image_id == image || c.spec.image == image)
+      throw EngineError("remove image " + image + ": image is being used by a container", 409);
+  for (auto it = m_images.begin(); it != m_images.end();) {
+    if (it->first == image || it->second == image)
+      it = m_images.erase(it);
+    else
+      ++it;
+  }
 }
 
 std::vector<NetworkInfo> FakeEngine::list_networks(const Labels& filter) {
@@ -227,6 +349,29 @@ void FakeEngine::remove_network(const std::string& id) {
   auto it = m_networks.find(id);
   record("remove_network " + (it == m_networks.end() ? id : it->second.name), true);
   if (it != m_networks.end()) m_networks.erase(it);
+}
+
+void FakeEngine::watch_events(const Labels& filter, const EngineEventFn& on_event,
+                              const std::function<void()>& on_subscribed, const Cancel& cancel) {
+  std::unique_lock lock(m_mutex);
+  record("watch_events", false);
+  if (unreachable) throw EngineError("cannot reach the docker engine at fake://engine: refused", 0);
+  auto self = m_subscribers.insert(m_subscribers.end(), Subscriber{filter, {}});
+  m_changed.notify_all();
+  lock.unlock();
+  if (on_subscribed) on_subscribed();
+  lock.lock();
+  while (!cancel.requested()) {
+    while (!self->queue.empty()) {
+      const EngineEvent event = std::move(self->queue.front());
+      self->queue.pop_front();
+      lock.unlock();
+      on_event(event);
+      lock.lock();
+    }
+    m_changed.wait_for(lock, Cancel::kPollSlice);
+  }
+  m_subscribers.erase(self);
 }
 
 }  // namespace boss::testing

@@ -1,8 +1,12 @@
 // An in-memory Engine for unit tests: containers, images and networks live in maps, every
-// call is recorded ("create todo-web"), and failures can be scripted. Thread-safe.
+// call is recorded ("create todo-web"), failures can be scripted, and container changes
+// are published to watch_events subscribers as the real engine does. Thread-safe.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <mutex>
 #include <set>
@@ -19,6 +23,7 @@ class FakeEngine : public Engine {
     ContainerInfo info;
     ContainerSpec spec;
     int exit_code = 0;
+    std::vector<LogLine> logs;  // what follow_logs and logs_tail return
   };
 
   // --- scripting ---
@@ -27,11 +32,18 @@ class FakeEngine : public Engine {
   void add_pullable(const std::string& ref, const std::string& id);
   std::set<std::string> fail_create;   // images whose create fails
   std::set<std::string> exit_on_start; // images whose containers exit (code 1) right after start
+  std::set<std::string> ignore_stop_signal;  // images whose containers are killed by stop
   std::set<std::string> fail_build;    // tags whose build fails
   bool unreachable = false;
   std::function<ExecResult(const Container&, const std::vector<std::string>&)> exec_handler;
   // Adds a container directly, as if left by an earlier run.
   std::string add_container(const ContainerSpec& spec, const std::string& state);
+  // The container's process exits now with `code` (a "die" event).
+  void exit_container(const std::string& id, int code);
+  // The container writes a line (a running follow_logs sees it).
+  void write_log(const std::string& id, LogLine line);
+  // Blocks until `n` watch_events subscriptions are active (tests synchronise on it).
+  void wait_for_subscribers(std::size_t n) const;
 
   // --- inspection ---
   std::vector<std::string> calls() const;
@@ -48,23 +60,35 @@ class FakeEngine : public Engine {
   std::optional<ContainerState> inspect_container(const std::string& id) override;
   std::string create_container(const ContainerSpec& spec) override;
   void start_container(const std::string& id) override;
-  void stop_container(const std::string& id, int timeout_seconds) override;
+  StopResult stop_container(const std::string& id, double timeout_seconds) override;
   void remove_container(const std::string& id) override;
   std::string logs_tail(const std::string& id, int lines) override;
-  ExecResult exec(const std::string& id, const std::vector<std::string>& argv) override;
+  void follow_logs(const std::string& id, const LogRequest& request, const LogLineFn& on_line,
+                   const Cancel& cancel) override;
+  ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) override;
   std::optional<ImageInfo> inspect_image(const std::string& ref) override;
-  void pull_image(const std::string& ref, const ProgressFn& progress) override;
-  void build_image(const std::string& context_dir, const std::string& dockerfile, const std::string& tag,
-                   const Labels& labels, const ProgressFn& progress) override;
+  void pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) override;
+  void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) override;
+  void remove_image(const std::string& image) override;
   std::vector<NetworkInfo> list_networks(const Labels& filter) override;
   std::string create_network(const std::string& name, const Labels& labels) override;
   void remove_network(const std::string& id) override;
+  void watch_events(const Labels& filter, const EngineEventFn& on_event, const std::function<void()>& on_subscribed,
+                    const Cancel& cancel) override;
 
  private:
+  struct Subscriber {
+    Labels filter;
+    std::deque<EngineEvent> queue;
+  };
   void record(const std::string& call, bool mutation);
   std::string next_id(const char* prefix);
+  // With m_mutex held: tells every subscriber whose filter matches.
+  void publish(const Container& c, const std::string& action);
 
   mutable std::mutex m_mutex;
+  mutable std::condition_variable m_changed;  // events published, logs written, subscribers
+  std::list<Subscriber> m_subscribers;
   std::map<std::string, Container> m_containers;  // by id
   std::map<std::string, std::string> m_images;     // ref -> id
   std::map<std::string, std::string> m_pullable;

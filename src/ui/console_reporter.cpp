@@ -50,14 +50,14 @@ std::string render_summary(const CommandResult& result) {
   std::map<std::string, int> counts;
   out << "summary:\n";
   for (const auto& o : result.outcomes) {
-    const std::string status = outcome_name(o.status);
+    const std::string status = phase_name(o.status);
     ++counts[status];
     out << "  " << o.service << std::string(width - o.service.size() + 2, ' ') << status
         << std::string(status.size() < 12 ? 12 - status.size() : 1, ' ');
-    if (!o.error.empty())
-      out << o.error;
+    if (!o.reason.empty())
+      out << o.reason;
     else
-      out << o.detail;
+      out << o.reason;
     out << "\n";
     if (!o.logs.empty()) {
       std::istringstream logs(o.logs);

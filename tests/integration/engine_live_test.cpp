@@ -14,6 +14,7 @@
 #include <random>
 #include <thread>
 
+#include "core/cancel.h"
 #include "core/errors.h"
 #include "engine/docker_engine.h"
 #include "engine/http_transport.h"
@@ -166,21 +167,21 @@ TEST_CASE("engine live: container lifecycle on a labelled network") {
   CHECK(state->ports[0].protocol == "tcp");
   CHECK(state->ports[0].host_port == listed[0].ports[0].host_port);
 
-  const ExecResult hi = engine.exec(id, {"echo", "hi"});
+  const ExecResult hi = engine.exec(id, {"echo", "hi"}, Cancel::never());
   CHECK(hi.exit_code == 0);
   CHECK(hi.output == "hi\n");
-  const ExecResult three = engine.exec(id, {"sh", "-c", "exit 3"});
+  const ExecResult three = engine.exec(id, {"sh", "-c", "exit 3"}, Cancel::never());
   CHECK(three.exit_code == 3);
-  const ExecResult env = engine.exec(spec.name, {"sh", "-c", "echo \"$GREETING\"; hostname"});
+  const ExecResult env = engine.exec(spec.name, {"sh", "-c", "echo \"$GREETING\"; hostname"}, Cancel::never());
   CHECK(env.exit_code == 0);
   CHECK(env.output == "hi there\nwebhost\n");
   // stderr is in the output too (its order relative to stdout is up to the engine).
-  const ExecResult err = engine.exec(id, {"sh", "-c", "echo to-stderr >&2; exit 4"});
+  const ExecResult err = engine.exec(id, {"sh", "-c", "echo to-stderr >&2; exit 4"}, Cancel::never());
   CHECK(err.exit_code == 4);
   CHECK(err.output == "to-stderr\n");
-  const ExecResult bind = engine.exec(id, {"cat", "/data/hello.txt"});
+  const ExecResult bind = engine.exec(id, {"cat", "/data/hello.txt"}, Cancel::never());
   CHECK(bind.output == "from the host\n");
-  CHECK(engine.exec(id, {"sh", "-c", "echo x > /data/new"}).exit_code != 0);  // read-only
+  CHECK(engine.exec(id, {"sh", "-c", "echo x > /data/new"}, Cancel::never()).exit_code != 0);  // read-only
 
   // Parallel calls from many threads (one curl handle each).
   {
@@ -190,7 +191,7 @@ TEST_CASE("engine live: container lifecycle on a labelled network") {
       threads.emplace_back([&] {
         try {
           for (int j = 0; j < 5; ++j) {
-            if (engine.inspect_container(id) && engine.exec(id, {"true"}).exit_code == 0) ++ok;
+            if (engine.inspect_container(id) && engine.exec(id, {"true"}, Cancel::never()).exit_code == 0) ++ok;
           }
         } catch (...) {
         }
@@ -225,14 +226,14 @@ TEST_CASE("engine live: container lifecycle on a labelled network") {
   CHECK(stopped->ports.empty());
   engine.stop_container(id, 1);  // not running: fine
 
-  const std::string exec_stopped = error_of([&] { engine.exec(spec.name, {"true"}); });
+  const std::string exec_stopped = error_of([&] { engine.exec(spec.name, {"true"}, Cancel::never()); });
   CHECK(exec_stopped.rfind("exec in container " + spec.name + ": ", 0) == 0);
 
   engine.remove_container(id);
   CHECK_FALSE(engine.inspect_container(id));
   engine.remove_container(id);  // already gone: fine
   engine.stop_container(id, 1);  // gone: fine
-  const std::string exec_missing = error_of([&] { engine.exec(kPrefix + "missing", {"true"}); });
+  const std::string exec_missing = error_of([&] { engine.exec(kPrefix + "missing", {"true"}, Cancel::never()); });
   CHECK(exec_missing.rfind("exec in container " + kPrefix + "missing: ", 0) == 0);
   CHECK(contains(exec_missing, "No such container"));
 
@@ -252,7 +253,7 @@ TEST_CASE("engine live: images") {
   // A registry that refuses connections fails fast and needs no network.
   int status = -1;
   const std::string pull = error_of(
-      [&] { engine.pull_image("127.0.0.1:1/" + kPrefix + "nothing:1", [](const std::string&) {}); },
+      [&] { engine.pull_image("127.0.0.1:1/" + kPrefix + "nothing:1", [](const ImageProgress&) {}, Cancel::never()); },
       &status);
   CHECK(pull.rfind("pull image 127.0.0.1:1/" + kPrefix + "nothing:1: ", 0) == 0);
   CHECK(status != 0);
@@ -273,9 +274,8 @@ TEST_CASE("engine live: build an image") {
   context.write("Dockerfile.fail", "FROM " + kImage + "\nRUN echo failing-step && exit 7\n");
 
   std::vector<std::string> lines;
-  engine.build_image(context.path.string(), "Dockerfile", kBuiltTag,
-                     {{"boss.test", "1"}, {"boss.engine-test", "build"}},
-                     [&](const std::string& line) { lines.push_back(line); });
+  engine.build_image({context.path.string(), "Dockerfile", kBuiltTag, {{"boss.test", "1"}, {"boss.engine-test", "build"}}},
+                     [&](const ImageProgress& step) { lines.push_back(step.text); }, Cancel::never());
   const auto built = engine.inspect_image(kBuiltTag);
   REQUIRE(built);
   CHECK(built->id.rfind("sha256:", 0) == 0);
@@ -295,13 +295,13 @@ TEST_CASE("engine live: build an image") {
   spec.labels = kTestLabels;
   const std::string id = engine.create_container(spec);
   engine.start_container(id);
-  CHECK(engine.exec(id, {"cat", "/ctx/hello.txt"}).output == "built by boss\n");
+  CHECK(engine.exec(id, {"cat", "/ctx/hello.txt"}, Cancel::never()).output == "built by boss\n");
   engine.remove_container(id);
 
   std::vector<std::string> failing_lines;
   const std::string failure = error_of([&] {
-    engine.build_image(context.path.string(), "Dockerfile.fail", kBrokenTag, kTestLabels,
-                       [&](const std::string& line) { failing_lines.push_back(line); });
+    engine.build_image({context.path.string(), "Dockerfile.fail", kBrokenTag, kTestLabels},
+                       [&](const ImageProgress& step) { failing_lines.push_back(step.text); }, Cancel::never());
   });
   CHECK(failure.rfind("build image " + kBrokenTag + ": ", 0) == 0);
   CHECK(contains(failure, "7"));
@@ -311,12 +311,12 @@ TEST_CASE("engine live: build an image") {
   CHECK_FALSE(engine.inspect_image(kBrokenTag));
 
   const std::string missing_file = error_of([&] {
-    engine.build_image(context.path.string(), "Dockerfile.nope", kBrokenTag, kTestLabels, nullptr);
+    engine.build_image({context.path.string(), "Dockerfile.nope", kBrokenTag, kTestLabels}, nullptr, Cancel::never());
   });
   CHECK(contains(missing_file, (context.path / "Dockerfile.nope").string()));
   const std::string missing_dir = error_of([&] {
-    engine.build_image((context.path / "nope").string(), "Dockerfile", kBrokenTag, kTestLabels,
-                       nullptr);
+    engine.build_image({(context.path / "nope").string(), "Dockerfile", kBrokenTag, kTestLabels}, nullptr,
+                       Cancel::never());
   });
   CHECK(contains(missing_dir, (context.path / "nope").string()));
 }
