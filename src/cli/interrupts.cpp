@@ -23,12 +23,12 @@ void block_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-void watch_interrupts(std::atomic<bool>& cancel, std::function<void()> on_first) {
+void watch_interrupts(Cancel& cancel, std::function<void()> on_first) {
   std::thread([&cancel, on_first = std::move(on_first)] {
     const sigset_t set = interrupt_set();
     int signal = 0;
     if (sigwait(&set, &signal) != 0) return;
-    cancel = true;
+    cancel.request();
     if (on_first) on_first();
     if (sigwait(&set, &signal) == 0) _exit(130);
   }).detach();

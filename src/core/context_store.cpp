@@ -24,10 +24,32 @@ std::string context_value_text(const ContextValue& value) {
   return out.str();
 }
 
+void ContextStore::set_file(std::filesystem::path file) {
+  std::lock_guard lock(m_mutex);
+  m_file = std::move(file);
+  m_values.clear();
+  m_set_by.clear();
+  m_dirty = false;
+}
+
+namespace {
+
+ContextValue read_value(const nlohmann::json& value, const std::string& key, const std::filesystem::path& file) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>();
+  if (value.is_number()) return value.get<double>();
+  throw DefinitionError("context file '" + file.string() + "': value of '" + key +
+                        "' must be a string, number or boolean (fix or delete the file)");
+}
+
+}  // namespace
+
 void ContextStore::load() {
   std::lock_guard lock(m_mutex);
   m_values.clear();
+  m_set_by.clear();
   m_dirty = false;
+  if (m_file.empty()) return;
   std::ifstream in(m_file);
   if (!in) return;  // no file yet: an empty context
   nlohmann::json doc;
@@ -39,39 +61,43 @@ void ContextStore::load() {
   }
   if (!doc.is_object())
     throw DefinitionError("context file '" + m_file.string() + "' must hold a JSON object (fix or delete it)");
-  for (const auto& [key, value] : doc.items()) {
-    if (value.is_string())
-      m_values[key] = value.get<std::string>();
-    else if (value.is_boolean())
-      m_values[key] = value.get<bool>();
-    else if (value.is_number())
-      m_values[key] = value.get<double>();
-    else
-      throw DefinitionError("context file '" + m_file.string() + "': value of '" + key +
-                            "' must be a string, number or boolean");
-  }
+  const bool structured = doc.contains("values") && doc["values"].is_object();
+  for (const auto& [key, value] : (structured ? doc["values"] : doc).items())
+    m_values[key] = read_value(value, key, m_file);
+  // Kept even for keys whose value is gone (erased, or edited out of the file): the
+  // service that set it is what a later "not set" message names.
+  if (structured && doc.contains("set_by") && doc["set_by"].is_object())
+    for (const auto& [key, service] : doc["set_by"].items())
+      if (service.is_string()) m_set_by[key] = service.get<std::string>();
 }
 
 bool ContextStore::save_if_dirty() {
   std::lock_guard lock(m_mutex);
   if (!m_dirty || m_file.empty()) return false;
-  nlohmann::json doc = nlohmann::json::object();
+  nlohmann::json values = nlohmann::json::object();
   for (const auto& [key, value] : m_values) {
     // Whole numbers are written as integers, so a stored id reads back as "42", not "42.0".
     if (const auto* d = std::get_if<double>(&value); d && *d == std::floor(*d) && std::fabs(*d) < 1e15)
-      doc[key] = static_cast<long long>(*d);
+      values[key] = static_cast<long long>(*d);
     else
-      std::visit([&](const auto& v) { doc[key] = v; }, value);
+      std::visit([&](const auto& v) { values[key] = v; }, value);
   }
+  const nlohmann::json doc = {{"version", 1}, {"values", values}, {"set_by", m_set_by}};
+  std::error_code ec;
+  std::filesystem::create_directories(m_file.parent_path(), ec);
   // Write beside the target then rename: a crash leaves either the old or the new file.
   const auto tmp = m_file.parent_path() / (m_file.filename().string() + ".tmp");
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << doc.dump(2) << '\n';
     out.flush();
-    if (!out) throw FatalError("cannot write context file '" + tmp.string() + "'");
+    if (!out) {
+      out.close();
+      std::filesystem::remove(tmp, ec);
+      throw FatalError("cannot write context file '" + m_file.string() + "'" +
+                       (ec ? "" : " (is the disk full?)"));
+    }
   }
-  std::error_code ec;
   std::filesystem::rename(tmp, m_file, ec);
   if (ec) {
     std::filesystem::remove(tmp, ec);
@@ -84,7 +110,9 @@ bool ContextStore::save_if_dirty() {
 void ContextStore::remove_file() {
   std::lock_guard lock(m_mutex);
   std::error_code ec;
-  std::filesystem::remove(m_file, ec);
+  if (!m_file.empty()) std::filesystem::remove(m_file, ec);
+  m_values.clear();
+  m_set_by.clear();
   m_dirty = false;
 }
 
@@ -95,8 +123,12 @@ std::optional<ContextValue> ContextStore::get(const std::string& key) const {
   return it->second;
 }
 
-void ContextStore::set(const std::string& key, ContextValue value) {
+void ContextStore::set(const std::string& key, ContextValue value, const std::string& producer) {
   std::lock_guard lock(m_mutex);
+  if (!producer.empty() && m_set_by[key] != producer) {
+    m_set_by[key] = producer;
+    m_dirty = true;
+  }
   auto it = m_values.find(key);
   if (it != m_values.end() && it->second == value) return;
   m_values[key] = std::move(value);
@@ -106,6 +138,13 @@ void ContextStore::set(const std::string& key, ContextValue value) {
 void ContextStore::erase(const std::string& key) {
   std::lock_guard lock(m_mutex);
   if (m_values.erase(key) > 0) m_dirty = true;
+}
+
+std::optional<std::string> ContextStore::set_by(const std::string& key) const {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_set_by.find(key);
+  if (it == m_set_by.end() || it->second.empty()) return std::nullopt;
+  return it->second;
 }
 
 std::map<std::string, ContextValue> ContextStore::snapshot() const {

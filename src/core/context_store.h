@@ -1,8 +1,14 @@
 // boss.context: the project-wide key/value map that hooks fill and templates read.
 //
 // Values are strings, numbers or booleans only (anything else is rejected at the
-// assignment, so a bad value never reaches the file). The store is shared by the Lua
-// side (loop thread) and the service workers, so every method is thread-safe.
+// assignment, so a bad value never reaches the file). The store also remembers which
+// service's hook set each key, so a key that is missing later can be traced to the
+// service that would set it. The file is per project (.boss/<project>/context.json):
+//   {"version": 1, "values": {"user_id": 7}, "set_by": {"user_id": "db"}}
+// A plain object of values (written by hand, or by boss before 0.2) is read too.
+//
+// The store is shared by the Lua side (loop thread) and the service workers, so every
+// method is thread-safe.
 #pragma once
 
 #include <filesystem>
@@ -22,21 +28,27 @@ std::string context_value_text(const ContextValue& value);
 
 class ContextStore {
  public:
-  ContextStore() = default;
+  ContextStore() = default;  // in memory only until a file is set
   explicit ContextStore(std::filesystem::path file) : m_file(std::move(file)) {}
 
+  // Which file load/save use; forgets what is in memory.
+  void set_file(std::filesystem::path file);
   // Reads the JSON file if it exists. Throws DefinitionError naming the file on a
   // malformed file (it is never overwritten silently).
   void load();
-  // Writes the JSON file atomically (temporary file + rename) if anything changed since
-  // the last load/save. Returns true if it wrote.
+  // Writes the JSON file atomically (temporary file + rename; its folder is made) if
+  // anything changed since the last load/save. Returns true if it wrote. Throws
+  // FatalError naming the file; the previous file is then left intact.
   bool save_if_dirty();
-  // Removes the file (stop --remove).
+  // Removes the file (stop --remove) and forgets what is in memory.
   void remove_file();
 
   std::optional<ContextValue> get(const std::string& key) const;
-  void set(const std::string& key, ContextValue value);
+  // `producer`: the service whose hook sets it ("" outside a service hook).
+  void set(const std::string& key, ContextValue value, const std::string& producer = "");
   void erase(const std::string& key);
+  // The service whose hook last set `key`, if known.
+  std::optional<std::string> set_by(const std::string& key) const;
   std::map<std::string, ContextValue> snapshot() const;
   // The filled-in text of every value, for templates.
   std::map<std::string, std::string> text_snapshot() const;
@@ -46,6 +58,7 @@ class ContextStore {
   std::filesystem::path m_file;
   mutable std::mutex m_mutex;
   std::map<std::string, ContextValue> m_values;
+  std::map<std::string, std::string> m_set_by;
   bool m_dirty = false;
 };
 

@@ -2,11 +2,11 @@
 // tests use a scripted fake; core code never sees Lua.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <string>
 #include <vector>
 
+#include "core/cancel.h"
 #include "core/project.h"
 
 namespace boss {
@@ -24,13 +24,12 @@ class Hooks {
   virtual ~Hooks() = default;
 
   // Runs a service hook and blocks the calling thread (a worker, never the loop thread)
-  // until it finishes, `deadline` passes (timed_out) or `cancel` becomes true
-  // (cancelled). `container_id` is the service's current container, for self:exec and
+  // until it finishes, `deadline` passes (timed_out) or `cancel` is requested
+  // (cancelled); a hook given up on is stopped, and so are the host commands it runs. `container_id` is the service's current container, for self:exec and
   // self:host_port. Calling a hook the service does not define returns ok/true at once.
   virtual HookResult call(const std::string& service, Hook hook,
                           const std::string& container_id,
-                          std::chrono::steady_clock::time_point deadline,
-                          const std::atomic<bool>& cancel) = 0;
+                          std::chrono::steady_clock::time_point deadline, const Cancel& cancel) = 0;
 
   // Group hooks: boss.on_start(names), boss.on_stop(names), boss.on_reload(name).
   // Same blocking contract, without a deadline.

@@ -1,14 +1,24 @@
 #include "core/plan.h"
 
 #include <algorithm>
-#include <set>
 
 #include "core/template.h"
 
 namespace boss {
 
-Observed observe(Engine& engine, const Project& project) {
+const std::vector<ContainerInfo>& Observed::of(const std::string& service) const {
+  static const std::vector<ContainerInfo> none;
+  const auto it = containers.find(service);
+  return it == containers.end() ? none : it->second;
+}
+
+bool Observed::network_present() const {
+  return std::any_of(networks.begin(), networks.end(), [&](const NetworkInfo& n) { return n.name == network_name; });
+}
+
+Observed observe(Engine& engine, const Project& project, bool images) {
   Observed observed;
+  observed.network_name = project.network_name();
   const Labels project_label{{kLabelProject, project.name}};
   for (auto& c : engine.list_containers(project_label)) {
     const auto it = c.labels.find(kLabelService);
@@ -18,15 +28,16 @@ Observed observe(Engine& engine, const Project& project) {
     else
       observed.orphans.push_back(std::move(c));
   }
-  for (const auto& s : project.services) {
-    if (observed.image_ids.count(s.image)) continue;
-    const auto image = engine.inspect_image(s.image);
-    observed.image_ids[s.image] = image ? image->id : "";
+  if (images) {
+    for (const auto& s : project.services) {
+      if (observed.image_ids.count(s.image)) continue;
+      const auto image = engine.inspect_image(s.image);
+      observed.image_ids[s.image] = image ? image->id : "";
+    }
   }
   observed.networks = engine.list_networks(project_label);
   return observed;
 }
-
 
 namespace {
 
@@ -35,83 +46,70 @@ std::string label(const ContainerInfo& c, const char* key) {
   return it == c.labels.end() ? "" : it->second;
 }
 
-}  // namespace
-
-bool only_stopped(const std::vector<ContainerInfo>& containers) {
-  return !containers.empty() &&
-         std::none_of(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); });
-}
-
-std::string forced_replacement(const ServiceSpec& spec, bool reload, bool network_gone,
-                               const std::vector<ContainerInfo>& existing) {
-  if (reload) return "reload";
-  if (spec.always_start_new) return "always_start_new";
-  if (network_gone && only_stopped(existing)) return "project network was gone";
-  return "";
-}
-
-namespace {
-
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
   return out;
 }
 
+bool only_stopped(const std::vector<ContainerInfo>& containers) {
+  return !containers.empty() &&
+         std::none_of(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); });
+}
+
 }  // namespace
 
-Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& existing,
-                const std::optional<DesiredConfig>& desired, const std::string& unfilled_reason,
-                bool force_new, const std::string& force_reason, const std::optional<PendingStart>& pending) {
+std::string forced_replacement(const ServiceSpec& spec, bool reload, bool network_present,
+                               const std::vector<ContainerInfo>& existing) {
+  if (reload) return "reload";
+  if (spec.always_start_new) return "always_start_new";
+  if (!network_present && only_stopped(existing)) return "project network was gone";
+  return "";
+}
+
+std::string describe_unfilled(const UnfilledTemplate& unfilled, const std::optional<std::string>& set_by) {
+  std::string text = "context key '" + unfilled.key + "' is not set (used in " + unfilled.field + ")";
+  if (set_by)
+    text += "; it is set by " + *set_by + "'s hooks, which run only when " + *set_by +
+            " gets a new container: run `boss reload " + *set_by + "`";
+  else
+    text += "; no hook of this project has set it yet (is the service that sets it excluded, or did it fail?)";
+  return text;
+}
+
+Decision decide(const DecideInput& in) {
   Decision d;
-  d.service = spec.name;
-  auto remove_all = [&] {
+  d.service = in.spec.name;
+  const auto& existing = in.existing;
+  auto replace_all = [&](ActionKind kind, const std::string& reason, const ContainerInfo& current) {
+    d.kind = kind;
+    d.reason = reason;
+    d.container_id = current.id;
     for (const auto& c : existing) d.remove.push_back(c.id);
-  };
-  if (!desired) {
-    d.kind = existing.empty() ? ActionKind::create : ActionKind::undecided;
-    d.reason = existing.empty() ? "no container" : unfilled_reason;
-    if (existing.empty()) return d;
-    // Executed as a replacement: the key only gets its value from a hook run now.
-    d.container_id = existing.front().id;
-    remove_all();
     return d;
-  }
+  };
   if (existing.empty()) {
     d.kind = ActionKind::create;
-    d.reason = force_new ? force_reason : "no container";
+    d.reason = in.forced_reason.empty() ? "no container" : in.forced_reason;
     return d;
   }
-  if (force_new) {
-    d.kind = ActionKind::recreate;
-    d.reason = force_reason;
-    d.container_id = existing.front().id;
-    remove_all();
-    return d;
-  }
-  if (desired->image_id.empty()) {
-    d.kind = ActionKind::recreate;
-    d.reason = "image " + spec.image + " not present locally";
-    d.container_id = existing.front().id;
-    remove_all();
-    return d;
-  }
+  // Executed as a replacement: the key only gets its value from a hook that runs now.
+  if (!in.desired) return replace_all(ActionKind::undecided, in.unfilled_reason, existing.front());
+  if (!in.forced_reason.empty()) return replace_all(ActionKind::recreate, in.forced_reason, existing.front());
+  if (in.desired->image_id.empty())
+    return replace_all(ActionKind::recreate, "image " + in.spec.image + " not present locally", existing.front());
   // The best candidate to reuse: a matching running container, then a matching stopped
   // one. Every other container of the service is stale or a duplicate and goes.
-  const std::string hash = desired->hash();
+  const std::string hash = in.desired->hash();
   const ContainerInfo* best = nullptr;
   for (const auto& c : existing) {
     if (label(c, kLabelConfigHash) != hash) continue;
     if (!best || (c.running() && !best->running())) best = &c;
   }
-  if (best && pending && pending->container_id == best->id && pending->needs == "post_start") {
+  const auto& pending = in.pending;
+  if (best && pending && pending->container_id == best->id && pending->needs == "post_start")
     // Created last time but never became ready: its hooks must all run again.
-    d.kind = ActionKind::recreate;
-    d.reason = "did not finish starting last time";
-    d.container_id = best->id;
-    remove_all();
-    return d;
-  }
+    return replace_all(ActionKind::recreate, "did not finish starting last time", *best);
   if (best) {
     for (const auto& c : existing)
       if (&c != best) d.remove.push_back(c.id);
@@ -127,70 +125,134 @@ Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& exist
   // Nothing matches: explain the difference against the most relevant container.
   const ContainerInfo* current = &existing.front();
   for (const auto& c : existing)
-    if (c.running()) { current = &c; break; }
+    if (c.running()) {
+      current = &c;
+      break;
+    }
   nlohmann::json old_config;
   try {
     old_config = nlohmann::json::parse(label(*current, kLabelConfig));
   } catch (const nlohmann::json::exception&) {
     old_config = nullptr;
   }
-  auto changes = describe_changes(old_config, *desired);
+  auto changes = describe_changes(old_config, *in.desired);
   if (changes.empty()) changes.push_back("configuration changed");
-  d.kind = ActionKind::recreate;
-  d.reason = join(changes, ", ");
-  d.container_id = current->id;
-  remove_all();
-  return d;
+  return replace_all(ActionKind::recreate, join(changes, ", "), *current);
 }
 
-std::vector<Decision> plan_start(const Project& project, const std::vector<std::string>& order,
-                                 const Observed& observed, const std::map<std::string, std::string>& context,
-                                 const std::map<std::string, PendingStart>& pending,
-                                 const std::string& force_service) {
-  static const std::vector<ContainerInfo> none;
-  // Containers made for a network that is gone (docker network prune) cannot start again.
-  const bool network_gone = std::none_of(observed.networks.begin(), observed.networks.end(),
-                                         [&](const NetworkInfo& n) { return n.name == project.network_name(); });
-  std::vector<Decision> plan;
-  for (const auto& name : order) {
-    const ServiceSpec& spec = *project.find(name);
-    const auto containers_it = observed.containers.find(name);
-    const auto& existing = containers_it == observed.containers.end() ? none : containers_it->second;
-    const auto image_it = observed.image_ids.find(spec.image);
-    const std::string image_id = image_it == observed.image_ids.end() ? "" : image_it->second;
-    std::optional<DesiredConfig> desired;
-    std::string unfilled;
+Plan plan_start(const StartPlanInput& in) {
+  Plan plan;
+  plan.command = "start";
+  plan.project = in.project.name;
+  plan.create_network = !in.observed.network_present();
+  for (const auto& name : in.services) {
+    const ServiceSpec& spec = *in.project.find(name);
+    const auto& existing = in.observed.of(name);
+    const auto image_it = in.observed.image_ids.find(spec.image);
+    const bool rebuild = in.rebuild.count(name) > 0;
+    const std::string image_id = image_it == in.observed.image_ids.end() || rebuild ? "" : image_it->second;
+    DecideInput input{spec, existing, std::nullopt, "", "", std::nullopt};
     try {
-      desired = desired_config(spec, image_id, context);
+      input.desired = desired_config(spec, image_id, in.context);
     } catch (const UnfilledTemplate& u) {
-      unfilled = "context key '" + u.key + "' (" + u.field + ") not set yet";
+      input.unfilled_reason = describe_unfilled(u, in.set_by ? in.set_by(u.key) : std::nullopt);
     }
-    const auto forced = forced_replacement(spec, name == force_service, network_gone, existing);
-    const auto pending_it = pending.find(name);
-    const auto pending_start =
-        pending_it == pending.end() ? std::nullopt : std::optional<PendingStart>(pending_it->second);
-    auto d = decide(spec, existing, desired, unfilled, !forced.empty(), forced, pending_start);
-    if (d.new_container() && image_id.empty())
-      d.reason += spec.build_from_directory.empty() ? " (will pull " + spec.image + ")"
-                                                    : " (will build " + spec.image + ")";
-    plan.push_back(std::move(d));
+    input.forced_reason =
+        forced_replacement(spec, in.forced.count(name) > 0, in.observed.network_present(), existing);
+    const auto pending = in.pending.find(name);
+    if (pending != in.pending.end()) input.pending = pending->second;
+    Decision d = decide(input);
+    if (image_id.empty()) {
+      d.image = spec.build_from_directory.empty() ? Decision::Image::pull : Decision::Image::build;
+      // Fetched first; the decision is made again once the image is there.
+      if (rebuild && d.kind == ActionKind::recreate && d.reason.rfind("image ", 0) == 0) d.reason = "image rebuilt";
+    }
+    plan.services.push_back(std::move(d));
   }
   return plan;
 }
 
-std::string render_plan(const std::vector<Decision>& plan) {
-  std::size_t kind_width = 0, name_width = 0;
-  for (const auto& d : plan) {
-    kind_width = std::max(kind_width, std::string(action_name(d.kind)).size());
-    name_width = std::max(name_width, d.service.size());
+Plan plan_stop(const Project& project, const std::vector<std::string>& services, const Observed& observed,
+               bool remove, bool whole_project) {
+  Plan plan;
+  plan.command = "stop";
+  plan.project = project.name;
+  for (const auto& name : services) {
+    Decision d;
+    d.service = name;
+    for (const auto& c : observed.of(name)) {
+      if (c.running() || c.state == "paused" || c.state == "restarting") d.stop.push_back(c.id);
+      if (remove) d.remove.push_back(c.id);
+    }
+    if (remove && !d.remove.empty()) {
+      d.kind = ActionKind::remove;
+      d.reason = d.stop.empty() ? "not running" : "running";
+    } else if (!d.stop.empty()) {
+      d.kind = ActionKind::stop;
+      d.reason = "running";
+    } else {
+      d.kind = ActionKind::none;
+      d.reason = observed.of(name).empty() ? "no container" : "not running";
+    }
+    plan.services.push_back(std::move(d));
   }
-  std::string out;
-  for (const auto& d : plan) {
-    std::string kind = action_name(d.kind);
-    out += kind + std::string(kind_width - kind.size() + 2, ' ') + d.service +
-           std::string(name_width - d.service.size() + 2, ' ') + d.reason + "\n";
+  if (remove && whole_project) {
+    for (const auto& c : observed.orphans) plan.remove_orphans.push_back(c.name);
+    for (const auto& n : observed.networks) plan.remove_networks.push_back(n.name);
+    plan.remove_state = true;
   }
-  return out;
+  return plan;
+}
+
+const char* step_name(StepKind kind) {
+  switch (kind) {
+    case StepKind::pre_start: return "pre_start";
+    case StepKind::remove_old: return "remove_old";
+    case StepKind::create: return "create";
+    case StepKind::start: return "start";
+    case StepKind::wait_ready: return "wait_ready";
+    case StepKind::post_start: return "post_start";
+    case StepKind::stop: return "stop";
+    case StepKind::remove: return "remove";
+  }
+  return "?";
+}
+
+std::vector<Step> steps_for(const Decision& d, const ServiceSpec& spec) {
+  std::vector<Step> steps;
+  auto remove_old = [&] {
+    for (const auto& id : d.remove) steps.push_back({StepKind::remove_old, id});
+  };
+  switch (d.kind) {
+    case ActionKind::none:
+      break;
+    case ActionKind::keep:
+      remove_old();
+      break;
+    case ActionKind::start:
+      remove_old();
+      steps.push_back({StepKind::start, d.container_id});
+      steps.push_back({StepKind::wait_ready, d.container_id});
+      break;
+    case ActionKind::create:
+    case ActionKind::recreate:
+    case ActionKind::undecided:
+      // pre_start first: it may set context its own service reads, and a failed one
+      // leaves the old container running.
+      if (spec.has_pre_start) steps.push_back({StepKind::pre_start, ""});
+      remove_old();
+      steps.push_back({StepKind::create, ""});
+      steps.push_back({StepKind::start, ""});
+      steps.push_back({StepKind::wait_ready, ""});
+      if (spec.has_post_start) steps.push_back({StepKind::post_start, ""});
+      break;
+    case ActionKind::stop:
+    case ActionKind::remove:
+      for (const auto& id : d.stop) steps.push_back({StepKind::stop, id});
+      for (const auto& id : d.remove) steps.push_back({StepKind::remove, id});
+      break;
+  }
+  return steps;
 }
 
 }  // namespace boss

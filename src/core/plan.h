@@ -1,32 +1,28 @@
-// Deciding what to do with each service: observe (engine state in, no decisions), then a
-// pure decide() per service whose every action carries its reason. `--dry-run` prints
-// the plan; `start` re-decides each service right before it starts, because a
-// dependency's post_start may have changed the context its templates read.
+// Deciding what an operation does to each service, before anything is touched, in the
+// style of compose's observe -> reconcile: observe() reads the engine (a few calls, no
+// decisions); decide() is pure and gives every action its reason; plan_start() and
+// plan_stop() decide for a whole selection; steps_for() turns one decision into the
+// steps the executor carries out, in order. `--dry-run` shows the Plan.
+//
+// One rule per fact: whether the project network is there (Observed), why a template
+// cannot be filled (describe_unfilled), why a service must get a new container whatever
+// its definition says (forced_replacement).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/action.h"
 #include "core/config.h"
+#include "core/engine.h"
 #include "core/project.h"
 #include "core/start_journal.h"
-#include "core/engine.h"
 
 namespace boss {
-
-// What the engine holds for a project, read in a few calls.
-struct Observed {
-  std::map<std::string, std::vector<ContainerInfo>> containers;  // by boss.service label
-  std::vector<ContainerInfo> orphans;  // project containers of services no longer defined
-  std::map<std::string, std::string> image_ids;  // image reference -> id, "" if missing
-  std::vector<NetworkInfo> networks;             // networks labelled with the project
-};
-
-Observed observe(Engine& engine, const Project& project);
-
 
 // What an operation does to one service, and why.
 struct Decision {
@@ -55,30 +51,79 @@ struct Plan {
   bool remove_state = false;        // stop --remove of the whole project: context and journal go
 };
 
-// `desired` is nullopt when the templates cannot be filled yet (the reason says which
-// key); `force_new` is always_start_new or a reload of this service; `pending` is an
-// earlier start of this service that did not finish (see StartJournal).
-Decision decide(const ServiceSpec& spec, const std::vector<ContainerInfo>& existing,
-                const std::optional<DesiredConfig>& desired, const std::string& unfilled_reason,
-                bool force_new, const std::string& force_reason,
-                const std::optional<PendingStart>& pending = std::nullopt);
+// What the engine holds for a project, read in a few calls.
+struct Observed {
+  std::map<std::string, std::vector<ContainerInfo>> containers;  // by boss.service label
+  std::vector<ContainerInfo> orphans;  // project containers of services no longer defined
+  std::map<std::string, std::string> image_ids;  // image reference -> id, "" if missing
+  std::vector<NetworkInfo> networks;             // networks labelled with the project
+  std::string network_name;                      // the one the project's containers join
 
-// True if there are containers and none of them runs.
-bool only_stopped(const std::vector<ContainerInfo>& containers);
+  const std::vector<ContainerInfo>& of(const std::string& service) const;
+  // The project network exists (containers made for a pruned one cannot start again).
+  bool network_present() const;
+};
 
-// Why the service must get a new container whatever its definition says, or "" if it
-// need not: a reload of it, always_start_new, or stopped containers made for a project
-// network that is gone (docker network prune).
-std::string forced_replacement(const ServiceSpec& spec, bool reload, bool network_gone,
+// Lists the project's containers and networks; with `images`, also inspects the image
+// of every service (start needs them, stop does not).
+Observed observe(Engine& engine, const Project& project, bool images = true);
+
+// What a decision is made from.
+struct DecideInput {
+  const ServiceSpec& spec;
+  const std::vector<ContainerInfo>& existing;
+  std::optional<DesiredConfig> desired;  // nullopt: a {key} cannot be filled yet
+  std::string unfilled_reason;           // then: why (describe_unfilled)
+  std::string forced_reason;             // non-empty: a new container whatever the definition says
+  std::optional<PendingStart> pending;   // an earlier start of it that did not finish
+};
+// keep, start, create, recreate or undecided, with the reason and the containers that go.
+Decision decide(const DecideInput& input);
+
+// Why a new container is needed whatever the definition says, or "": a reload of it,
+// always_start_new, or only stopped containers made for a project network that is gone.
+std::string forced_replacement(const ServiceSpec& spec, bool reload, bool network_present,
                                const std::vector<ContainerInfo>& existing);
 
-// decide() for every service in `order`, with the context and images as observed now.
-std::vector<Decision> plan_start(const Project& project, const std::vector<std::string>& order,
-                                 const Observed& observed, const std::map<std::string, std::string>& context,
-                                 const std::map<std::string, PendingStart>& pending = {},
-                                 const std::string& force_service = "");
+// "context key 'user_id' is not set (used in env USER_ID); db's hooks set it, and they
+// run only when db gets a new container: `boss reload db`". `set_by`: the service whose
+// hook last set the key, when known.
+std::string describe_unfilled(const UnfilledTemplate& unfilled, const std::optional<std::string>& set_by);
 
-// One line per action: "create    appdb   no container".
-std::string render_plan(const std::vector<Decision>& plan);
+struct StartPlanInput {
+  const Project& project;
+  const std::vector<std::string>& services;  // dependencies first
+  const Observed& observed;
+  const std::map<std::string, std::string>& context;  // text values, for templates
+  std::function<std::optional<std::string>(const std::string& key)> set_by;  // may be empty
+  std::map<std::string, PendingStart> pending;
+  std::set<std::string> forced;   // reload: these always get a new container
+  std::set<std::string> rebuild;  // start --build: these images are built anew
+};
+Plan plan_start(const StartPlanInput& input);
+
+// Stop (or with `remove`, remove) every container of `services` (dependents first).
+// `whole_project`: the project network, orphans and the saved state go too (remove only).
+Plan plan_stop(const Project& project, const std::vector<std::string>& services, const Observed& observed,
+               bool remove, bool whole_project);
+
+// What the executor does for one decision, in order.
+enum class StepKind {
+  pre_start,     // the pre_start hook
+  remove_old,    // stop and remove `container_id`, replaced or stale
+  create,        // a new container from the filled definition
+  start,         // start the new container, or `container_id` (start action)
+  wait_ready,    // ping (or settle) until ready
+  post_start,    // the post_start hook
+  stop,          // stop `container_id`
+  remove,        // remove `container_id`
+};
+struct Step {
+  StepKind kind;
+  std::string container_id;
+  bool operator==(const Step&) const = default;
+};
+const char* step_name(StepKind kind);
+std::vector<Step> steps_for(const Decision& decision, const ServiceSpec& spec);
 
 }  // namespace boss

@@ -24,11 +24,16 @@ ContainerInfo container(const std::string& id, const std::string& state, const D
   return c;
 }
 
+Decision decide_for(const ServiceSpec& spec, const std::vector<ContainerInfo>& existing,
+                    std::optional<DesiredConfig> desired, const std::string& forced = "") {
+  return decide({spec, existing, std::move(desired), "", forced, std::nullopt});
+}
+
 }  // namespace
 
 TEST_CASE("plan: no container means create") {
   const auto s = svc("web");
-  const auto d = decide(s, {}, desired_config(s, "sha256:1", {}), "", false, "");
+  const auto d = decide_for(s, {}, desired_config(s, "sha256:1", {}));
   CHECK(d.kind == ActionKind::create);
   CHECK(d.reason == "no container");
 }
@@ -36,11 +41,11 @@ TEST_CASE("plan: no container means create") {
 TEST_CASE("plan: running and unchanged is kept; stopped and unchanged is started") {
   const auto s = svc("web", {{"A", "1"}});
   const auto config = desired_config(s, "sha256:1", {});
-  auto d = decide(s, {container("c1", "running", config)}, config, "", false, "");
+  auto d = decide_for(s, {container("c1", "running", config)}, config);
   CHECK(d.kind == ActionKind::keep);
   CHECK(d.reason == "running, unchanged");
   CHECK(d.remove.empty());
-  d = decide(s, {container("c1", "exited", config)}, config, "", false, "");
+  d = decide_for(s, {container("c1", "exited", config)}, config);
   CHECK(d.kind == ActionKind::start);
   CHECK(d.reason == "exited, unchanged");
   CHECK(d.container_id == "c1");
@@ -52,7 +57,7 @@ TEST_CASE("plan: a change is explained field by field") {
   auto new_spec = svc("web", {{"USER_ID", "{user_id}"}, {"NEW", "y"}});
   new_spec.ports.push_back({80, "tcp", 8080});
   const auto config = desired_config(new_spec, "sha256:2", {{"user_id", "2"}});
-  const auto d = decide(new_spec, {container("c1", "running", old_config)}, config, "", false, "");
+  const auto d = decide_for(new_spec, {container("c1", "running", old_config)}, config);
   CHECK(d.kind == ActionKind::recreate);
   CHECK(d.reason == "image updated, env GONE removed, env NEW added, env USER_ID changed, ports changed");
   CHECK(d.remove == std::vector<std::string>{"c1"});
@@ -62,8 +67,8 @@ TEST_CASE("plan: every hashed field is detected") {
   const auto base = svc("web");
   const auto old_config = desired_config(base, "sha256:1", {});
   auto check_change = [&](ServiceSpec changed, const std::string& expected) {
-    const auto d = decide(changed, {container("c1", "running", old_config)},
-                          desired_config(changed, "sha256:1", {}), "", false, "");
+    const auto d = decide_for(changed, {container("c1", "running", old_config)},
+                          desired_config(changed, "sha256:1", {}));
     CHECK(d.kind == ActionKind::recreate);
     CHECK(d.reason == expected);
   };
@@ -79,10 +84,10 @@ TEST_CASE("plan: duplicates and stale containers are removed, the matching one r
   const auto s = svc("web");
   const auto config = desired_config(s, "sha256:1", {});
   auto stale = svc("web", {{"A", "old"}});
-  const auto d = decide(s,
+  const auto d = decide_for(s,
                         {container("old", "exited", desired_config(stale, "sha256:1", {})),
                          container("stopped", "exited", config), container("live", "running", config)},
-                        config, "", false, "");
+                        config);
   CHECK(d.kind == ActionKind::keep);
   CHECK(d.container_id == "live");
   CHECK(d.remove == std::vector<std::string>{"old", "stopped"});
@@ -91,10 +96,10 @@ TEST_CASE("plan: duplicates and stale containers are removed, the matching one r
 TEST_CASE("plan: always_start_new and reload force a new container") {
   const auto s = svc("web");
   const auto config = desired_config(s, "sha256:1", {});
-  const auto d = decide(s, {container("c1", "running", config)}, config, "", true, "always_start_new");
+  const auto d = decide_for(s, {container("c1", "running", config)}, config, "always_start_new");
   CHECK(d.kind == ActionKind::recreate);
   CHECK(d.reason == "always_start_new");
-  CHECK(decide(s, {}, config, "", true, "reload").kind == ActionKind::create);
+  CHECK(decide_for(s, {}, config, "reload").kind == ActionKind::create);
 }
 
 TEST_CASE("plan: a container without boss.config is replaced with a clear reason") {
@@ -102,12 +107,12 @@ TEST_CASE("plan: a container without boss.config is replaced with a clear reason
   ContainerInfo foreign;
   foreign.id = "c9";
   foreign.state = "running";
-  const auto d = decide(s, {foreign}, desired_config(s, "sha256:1", {}), "", false, "");
+  const auto d = decide_for(s, {foreign}, desired_config(s, "sha256:1", {}));
   CHECK(d.kind == ActionKind::recreate);
   CHECK(d.reason == "configuration unknown");
 }
 
-TEST_CASE("plan: whole plan against a fake engine renders as text") {
+TEST_CASE("plan: a whole start plan against a fake engine, touching nothing") {
   testing::FakeEngine engine;
   engine.add_image("busybox", "sha256:1");
   Project p;
@@ -129,10 +134,92 @@ TEST_CASE("plan: whole plan against a fake engine renders as text") {
   engine.add_container(web, "exited");
   const auto observed = observe(engine, p);
   CHECK(observed.containers.at("db").size() == 1);
-  const auto plan = plan_start(p, {"db", "web", "new"}, observed, {});
-  CHECK(render_plan(plan) ==
-        "keep             db   running, unchanged\n"
-        "decide at start  web  context key 'user_id' (env USER_ID) not set yet\n"
-        "create           new  no container (will pull missing:1)\n");
+  CHECK_FALSE(observed.network_present());
+  const std::vector<std::string> order{"db", "web", "new"};
+  const std::map<std::string, std::string> context;
+  const auto plan = plan_start({p, order, observed, context, [](const std::string& key) {
+                                  return key == "user_id" ? std::optional<std::string>("db") : std::nullopt;
+                                }, {}, {}, {}});
+  CHECK(plan.create_network);
+  REQUIRE(plan.services.size() == 3);
+  CHECK(plan.services[0].kind == ActionKind::keep);
+  CHECK(plan.services[0].reason == "running, unchanged");
+  CHECK(plan.services[1].kind == ActionKind::undecided);
+  CHECK(plan.services[1].reason ==
+        "context key 'user_id' is not set (used in env USER_ID); it is set by db's hooks, which run only when db "
+        "gets a new container: run `boss reload db`");
+  CHECK(plan.services[2].kind == ActionKind::create);
+  CHECK(plan.services[2].image == Decision::Image::pull);
   CHECK(engine.mutations().empty());
+}
+
+TEST_CASE("plan: a stop plan stops what runs and, with remove, removes every container") {
+  testing::FakeEngine engine;
+  engine.add_image("busybox", "sha256:1");
+  Project p;
+  p.name = "demo";
+  p.services = {svc("db"), svc("web"), svc("gone")};
+  ContainerSpec c;
+  c.image = "busybox";
+  c.name = "demo-db";
+  c.labels = {{kLabelProject, "demo"}, {kLabelService, "db"}};
+  const auto db = engine.add_container(c, "running");
+  c.name = "demo-web";
+  c.labels[kLabelService] = "web";
+  const auto web = engine.add_container(c, "exited");
+  c.name = "demo-old";
+  c.labels[kLabelService] = "old";
+  engine.add_container(c, "exited");
+  engine.create_network("boss-demo", {{kLabelProject, "demo"}});
+  const auto observed = observe(engine, p, false);
+  auto plan = plan_stop(p, {"web", "db", "gone"}, observed, false, true);
+  CHECK(plan.services[0].kind == ActionKind::none);
+  CHECK(plan.services[0].reason == "not running");
+  CHECK(plan.services[1].kind == ActionKind::stop);
+  CHECK(plan.services[1].stop == std::vector<std::string>{db});
+  CHECK(plan.services[2].reason == "no container");
+  CHECK(plan.remove_networks.empty());
+  plan = plan_stop(p, {"web", "db", "gone"}, observed, true, true);
+  CHECK(plan.services[0].kind == ActionKind::remove);
+  CHECK(plan.services[0].remove == std::vector<std::string>{web});
+  CHECK(plan.remove_orphans == std::vector<std::string>{"demo-old"});
+  CHECK(plan.remove_networks == std::vector<std::string>{"boss-demo"});
+  CHECK(plan.remove_state);
+  CHECK(plan_stop(p, {"db"}, observed, true, false).remove_networks.empty());
+}
+
+TEST_CASE("plan: each decision becomes its steps, in order") {
+  auto s = svc("web");
+  Decision d;
+  d.kind = ActionKind::keep;
+  d.remove = {"stale"};
+  CHECK(steps_for(d, s) == std::vector<Step>{{StepKind::remove_old, "stale"}});
+  d = Decision{};
+  d.kind = ActionKind::start;
+  d.container_id = "c1";
+  CHECK(steps_for(d, s) == std::vector<Step>{{StepKind::start, "c1"}, {StepKind::wait_ready, "c1"}});
+  s.has_pre_start = s.has_post_start = true;
+  d = Decision{};
+  d.kind = ActionKind::recreate;
+  d.remove = {"old"};
+  CHECK(steps_for(d, s) == std::vector<Step>{{StepKind::pre_start, ""},
+                                             {StepKind::remove_old, "old"},
+                                             {StepKind::create, ""},
+                                             {StepKind::start, ""},
+                                             {StepKind::wait_ready, ""},
+                                             {StepKind::post_start, ""}});
+  d = Decision{};
+  d.kind = ActionKind::remove;
+  d.stop = {"a"};
+  d.remove = {"a", "b"};
+  CHECK(steps_for(d, s) ==
+        std::vector<Step>{{StepKind::stop, "a"}, {StepKind::remove, "a"}, {StepKind::remove, "b"}});
+}
+
+TEST_CASE("plan: a lost network forces stopped containers to be replaced, not running ones") {
+  const auto s = svc("web");
+  const auto config = desired_config(s, "sha256:1", {});
+  CHECK(forced_replacement(s, false, false, {container("c1", "exited", config)}) == "project network was gone");
+  CHECK(forced_replacement(s, false, false, {container("c1", "running", config)}).empty());
+  CHECK(forced_replacement(s, true, true, {}) == "reload");
 }

@@ -59,8 +59,11 @@ struct Project {
 
   const ServiceSpec* find(const std::string& service) const;
   std::vector<std::string> names() const;
-  std::filesystem::path context_file() const { return dir / ".boss-context"; }
-  std::filesystem::path state_file() const { return dir / ".boss-state"; }
+  // What boss keeps between runs, per project (so `-p` projects of one file never share
+  // it): .boss/<project>/ beside services.lua.
+  std::filesystem::path state_dir() const { return dir / ".boss" / name; }
+  std::filesystem::path context_file() const { return state_dir() / "context.json"; }
+  std::filesystem::path journal_file() const { return state_dir() / "journal.json"; }
   std::string network_name() const { return "boss-" + name; }
   std::string container_name(const std::string& service) const { return name + "-" + service; }
 };
@@ -70,5 +73,8 @@ inline constexpr const char* kLabelProject = "boss.project";
 inline constexpr const char* kLabelService = "boss.service";
 inline constexpr const char* kLabelConfigHash = "boss.config-hash";
 inline constexpr const char* kLabelConfig = "boss.config";  // canonical JSON of the hashed config
+// The service's dependencies, comma-separated: lets `stop` order containers even when
+// services.lua is missing or broken.
+inline constexpr const char* kLabelDependencies = "boss.dependencies";
 
 }  // namespace boss

@@ -6,25 +6,24 @@
 
 namespace boss {
 
+void StartJournal::set_file(std::filesystem::path file) {
+  std::lock_guard lock(m_mutex);
+  m_file = std::move(file);
+  m_pending.clear();
+}
+
 void StartJournal::load() {
   std::lock_guard lock(m_mutex);
   m_pending.clear();
-  m_others = "{}";
   if (m_file.empty()) return;
   std::ifstream in(m_file);
   if (!in) return;
   try {
-    auto doc = nlohmann::json::parse(in);
-    if (!doc.is_object()) return;
-    if (doc.contains(m_project)) {
-      for (const auto& [service, entry] : doc.at(m_project).at("pending").items())
-        m_pending[service] = {entry.at("container").get<std::string>(), entry.at("needs").get<std::string>()};
-      doc.erase(m_project);
-    }
-    m_others = doc.dump();
+    const auto doc = nlohmann::json::parse(in);
+    for (const auto& [service, entry] : doc.at("pending").items())
+      m_pending[service] = {entry.at("container").get<std::string>(), entry.at("needs").get<std::string>()};
   } catch (const nlohmann::json::exception&) {
     m_pending.clear();  // a damaged journal only costs a re-ping or a recreate; never fatal
-    m_others = "{}";
   }
 }
 
@@ -54,27 +53,28 @@ void StartJournal::clear(const std::string& service) {
 void StartJournal::remove_file() {
   std::lock_guard lock(m_mutex);
   m_pending.clear();
-  save_locked();  // drops this project's section; the file goes when no other is left
+  save_locked();
 }
 
 void StartJournal::save_locked() {
   if (m_file.empty()) return;
   std::error_code ec;
-  nlohmann::json doc = nlohmann::json::parse(m_others.empty() ? "{}" : m_others);
-  if (!m_pending.empty()) {
-    auto& section = doc[m_project]["pending"];
-    section = nlohmann::json::object();
-    for (const auto& [service, p] : m_pending) section[service] = {{"container", p.container_id}, {"needs", p.needs}};
-  }
-  if (doc.empty()) {
+  if (m_pending.empty()) {
     std::filesystem::remove(m_file, ec);
     return;
   }
+  nlohmann::json pending = nlohmann::json::object();
+  for (const auto& [service, p] : m_pending) pending[service] = {{"container", p.container_id}, {"needs", p.needs}};
+  std::filesystem::create_directories(m_file.parent_path(), ec);
   const auto tmp = m_file.parent_path() / (m_file.filename().string() + ".tmp");
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << doc.dump(2) << '\n';
-    if (!out) return;  // best effort: losing the journal only loses a re-ping
+    out << nlohmann::json{{"version", 1}, {"pending", pending}}.dump(2) << '\n';
+    if (!out) {
+      out.close();
+      std::filesystem::remove(tmp, ec);
+      return;  // best effort: losing the journal only loses a re-ping
+    }
   }
   std::filesystem::rename(tmp, m_file, ec);
 }

@@ -1,8 +1,8 @@
 // Which containers began a start that did not finish (ping not yet true, or post_start
 // not yet run), so the next `boss start` finishes the job instead of keeping a service
-// that never became ready. Kept in `.boss-state` beside services.lua, written atomically,
-// one section per project (`-p` can run several projects from one file); an absent file
-// means nothing is pending (so deleting it is always safe).
+// that never became ready. Kept in .boss/<project>/journal.json beside services.lua,
+// written atomically; an absent file means nothing is pending (so deleting it is always
+// safe):  {"version": 1, "pending": {"db": {"container": "3f2a...", "needs": "ping"}}}
 //
 // Thread-safe: service workers mark and clear concurrently.
 #pragma once
@@ -26,8 +26,10 @@ struct PendingStart {
 class StartJournal {
  public:
   StartJournal() = default;  // in memory only (tests)
-  StartJournal(std::filesystem::path file, std::string project)
-      : m_file(std::move(file)), m_project(std::move(project)) {}
+  explicit StartJournal(std::filesystem::path file) : m_file(std::move(file)) {}
+
+  // Which file load and the writes use; forgets what is in memory.
+  void set_file(std::filesystem::path file);
 
   // Reads the file; a missing or unreadable file means nothing is pending.
   void load();
@@ -42,8 +44,6 @@ class StartJournal {
   void save_locked();
 
   std::filesystem::path m_file;
-  std::string m_project;
-  std::string m_others;  // other projects' sections (JSON), written back untouched
   mutable std::mutex m_mutex;
   std::map<std::string, PendingStart> m_pending;
 };

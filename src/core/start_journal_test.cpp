@@ -11,13 +11,13 @@ TEST_CASE("start journal: marks survive a reload of the file; an empty journal l
   const auto dir = std::filesystem::temp_directory_path() / ("boss-journal-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto file = dir / ".boss-state";
-  StartJournal journal(file, "demo");
+  StartJournal journal(file);
   journal.load();
   CHECK(journal.snapshot().empty());
   journal.mark("db", {"c1", "post_start"});
   journal.mark("web", {"c2", "ping"});
   CHECK(std::filesystem::exists(file));
-  StartJournal again(file, "demo");
+  StartJournal again(file);
   again.load();
   CHECK(again.pending("db") == PendingStart{"c1", "post_start"});
   CHECK(again.pending("web") == PendingStart{"c2", "ping"});
@@ -30,18 +30,13 @@ TEST_CASE("start journal: marks survive a reload of the file; an empty journal l
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("start journal: projects sharing a file keep their own sections") {
+TEST_CASE("start journal: the folder is made on the first mark") {
   const auto dir = std::filesystem::temp_directory_path() / ("boss-journal2-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto file = dir / ".boss-state";
-  StartJournal a(file, "a"), b(file, "b");
-  a.load();
-  b.load();
-  a.mark("db", {"c1", "post_start"});
-  b.load();  // b reads after a wrote
-  b.mark("db", {"c9", "ping"});
-  b.clear("db");  // b finishing must not drop a's record
-  StartJournal again(file, "a");
+  const auto file = dir / ".boss" / "a" / "journal.json";
+  StartJournal journal(file);
+  journal.load();
+  journal.mark("db", {"c1", "post_start"});
+  StartJournal again(file);
   again.load();
   CHECK(again.pending("db") == PendingStart{"c1", "post_start"});
   again.remove_file();

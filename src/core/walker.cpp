@@ -11,7 +11,7 @@ namespace boss {
 
 WalkResult walk_graph(const std::vector<std::string>& nodes,
                       const std::function<std::vector<std::string>(const std::string&)>& waits_for,
-                      const std::function<bool(const std::string&)>& task, const std::atomic<bool>& cancel,
+                      const std::function<bool(const std::string&)>& task, const Cancel& cancel,
                       const WalkOptions& options) {
   const std::set<std::string> in_walk(nodes.begin(), nodes.end());
   std::map<std::string, std::vector<std::string>> prerequisites, waiters;
@@ -50,7 +50,7 @@ WalkResult walk_graph(const std::vector<std::string>& nodes,
   };
 
   while (true) {
-    while (!ready.empty() && !cancel && (options.max_parallel == 0 || running < options.max_parallel)) {
+    while (!ready.empty() && !cancel.requested() && (options.max_parallel == 0 || running < options.max_parallel)) {
       auto node = ready.front();
       ready.pop_front();
       if (result.status.count(node)) continue;  // skipped meanwhile

@@ -3,11 +3,12 @@
 // it waits for has finished; the walk itself holds no domain logic.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "core/cancel.h"
 
 namespace boss {
 
@@ -29,11 +30,11 @@ struct WalkResult {
 
 // `nodes`: what to walk. `waits_for(node)`: nodes that must finish first (those not in
 // `nodes` are ignored). `task(node)`: returns true on success; runs on a worker thread.
-// Once `cancel` is true, no new task starts; nodes never started end `cancelled`.
+// Once `cancel` is requested, no new task starts; nodes never started end `cancelled`.
 // Called from one thread; returns when nothing is running any more.
 WalkResult walk_graph(const std::vector<std::string>& nodes,
                       const std::function<std::vector<std::string>(const std::string&)>& waits_for,
-                      const std::function<bool(const std::string&)>& task, const std::atomic<bool>& cancel,
+                      const std::function<bool(const std::string&)>& task, const Cancel& cancel,
                       const WalkOptions& options = {});
 
 }  // namespace boss

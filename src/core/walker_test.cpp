@@ -13,7 +13,7 @@ TEST_CASE("walker: every node runs after what it waits for; failures skip waiter
       {"a", {}}, {"b", {"a"}}, {"c", {"b"}}, {"d", {}}, {"e", {"d"}}};
   std::mutex m;
   std::vector<std::string> order;
-  std::atomic<bool> cancel{false};
+  Cancel cancel;
   const auto result = walk_graph(
       {"a", "b", "c", "d", "e"}, [&](const std::string& n) { return deps.at(n); },
       [&](const std::string& n) {
@@ -33,7 +33,7 @@ TEST_CASE("walker: every node runs after what it waits for; failures skip waiter
 }
 
 TEST_CASE("walker: without skipping, waiters run even after a failure (stop)") {
-  std::atomic<bool> cancel{false};
+  Cancel cancel;
   const auto result = walk_graph(
       {"web", "db"}, [](const std::string& n) { return n == "db" ? std::vector<std::string>{"web"} : std::vector<std::string>{}; },
       [](const std::string& n) { return n != "web"; }, cancel, WalkOptions{.skip_waiters_on_failure = false});
@@ -43,7 +43,7 @@ TEST_CASE("walker: without skipping, waiters run even after a failure (stop)") {
 
 TEST_CASE("walker: max_parallel bounds concurrency") {
   std::atomic<int> now{0}, peak{0};
-  std::atomic<bool> cancel{false};
+  Cancel cancel;
   std::vector<std::string> nodes;
   for (int i = 0; i < 8; ++i) nodes.push_back("n" + std::to_string(i));
   walk_graph(

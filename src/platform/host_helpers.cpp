@@ -1,6 +1,8 @@
 #include "platform/host_helpers.h"
 
 #include "platform/libcurl_api.h"
+
+#include "core/cancel.h"
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -15,6 +17,7 @@
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 extern char** environ;
 
@@ -71,7 +74,7 @@ bool tcp_open(const std::string& host, int port, double timeout_seconds) {
   return ok;
 }
 
-HttpGetResult http_get(const std::string& url, double timeout_seconds) {
+HttpGetResult http_get(const std::string& url, double timeout_seconds, const Cancel& cancel) {
   HttpGetResult response;
   CURL* curl = libcurl().easy_init();
   if (!curl) return response;
@@ -84,6 +87,14 @@ HttpGetResult http_get(const std::string& url, double timeout_seconds) {
   libcurl().easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms(timeout_seconds)));
   libcurl().easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
   libcurl().easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  // Asked often enough while data moves, and about once a second otherwise: a given-up
+  // check ends within a second, or at its own timeout.
+  auto progress = +[](void* data, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
+    return static_cast<const Cancel*>(data)->requested() ? 1 : 0;
+  };
+  libcurl().easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
+  libcurl().easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<Cancel*>(&cancel));
+  libcurl().easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   if (libcurl().easy_perform(curl) == CURLE_OK) {
     long code = 0;
     libcurl().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
@@ -95,7 +106,7 @@ HttpGetResult http_get(const std::string& url, double timeout_seconds) {
   return response;
 }
 
-HostCommandResult run_command(const std::vector<std::string>& argv) {
+HostCommandResult run_command(const std::vector<std::string>& argv, const Cancel& cancel) {
   HostCommandResult result;
   if (argv.empty()) {
     result.exit_code = 127;
@@ -122,7 +133,8 @@ HostCommandResult run_command(const std::vector<std::string>& argv) {
   for (int sig : {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD}) sigaddset(&defaults, sig);
   posix_spawnattr_setsigmask(&attr, &empty);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attr, 0);  // its own group, so it can be stopped with its children
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -139,7 +151,24 @@ HostCommandResult run_command(const std::vector<std::string>& argv) {
     return result;
   }
   char buffer[4096];
+  // Read until the output closes, looking at `cancel` between reads; once it is
+  // requested, stop the group and keep reading (what it prints as it goes is kept).
+  auto killed_at = std::chrono::steady_clock::time_point::max();
+  bool term_sent = false;
   for (;;) {
+    if (!term_sent && cancel.requested()) {
+      kill(-pid, SIGTERM);
+      term_sent = true;
+      killed_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    }
+    if (term_sent && std::chrono::steady_clock::now() >= killed_at) {
+      kill(-pid, SIGKILL);
+      killed_at = std::chrono::steady_clock::time_point::max();
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(Cancel::kPollSlice.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) continue;
     ssize_t n = read(fds[0], buffer, sizeof buffer);
     if (n > 0) {
       result.output.append(buffer, static_cast<size_t>(n));
@@ -150,9 +179,17 @@ HostCommandResult run_command(const std::vector<std::string>& argv) {
     }
   }
   close(fds[0]);
+  // A child that closed its output but goes on running is waited for the same way: a
+  // given-up hook stops it.
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  for (;;) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) break;
+    if (cancel.requested()) kill(-pid, SIGKILL);
+    cancel.sleep_for(Cancel::kPollSlice);
+    if (cancel.requested()) std::this_thread::sleep_for(Cancel::kPollSlice);
   }
+  if (cancel.requested()) kill(-pid, SIGKILL);  // what the group left running
   if (WIFEXITED(status))
     result.exit_code = WEXITSTATUS(status);
   else if (WIFSIGNALED(status))

@@ -7,6 +7,10 @@
 #include <vector>
 
 namespace boss {
+class Cancel;
+}
+
+namespace boss {
 
 // True if a TCP connection to host:port succeeds within `timeout_seconds`.
 bool tcp_open(const std::string& host, int port, double timeout_seconds);
@@ -15,16 +19,19 @@ struct HttpGetResult {
   int status = 0;  // 0 when no HTTP response was received (no connection, timeout, bad URL)
   std::string body;
 };
-// A plain GET (redirects not followed) that gives up after `timeout_seconds`.
-HttpGetResult http_get(const std::string& url, double timeout_seconds);
+// A plain GET (redirects not followed) that gives up after `timeout_seconds`, or when
+// `cancel` is requested.
+HttpGetResult http_get(const std::string& url, double timeout_seconds, const Cancel& cancel);
 
 struct HostCommandResult {
   int exit_code = 0;   // 128 + signal number when killed; 127 when it could not be started
   std::string output;  // stdout and stderr interleaved
 };
-// Runs argv[0] (looked up in PATH) with argv, without a shell, stdin from /dev/null.
-// The child gets a default signal mask and default dispositions for the usual signals,
-// whatever the calling thread has blocked.
-HostCommandResult run_command(const std::vector<std::string>& argv);
+// Runs argv[0] (looked up in PATH) with argv, without a shell, stdin from /dev/null,
+// in a process group of its own. The child gets a default signal mask and default
+// dispositions for the usual signals, whatever the calling thread has blocked. Once
+// `cancel` is requested the whole group gets SIGTERM, and SIGKILL a second later: a
+// hook boss gave up on leaves no process behind.
+HostCommandResult run_command(const std::vector<std::string>& argv, const Cancel& cancel);
 
 }  // namespace boss

@@ -1,5 +1,7 @@
 #include "platform/host_helpers.h"
 
+#include "core/cancel.h"
+
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
@@ -8,15 +10,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "script/service_reader.h"
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
 
 using namespace boss;
 
 TEST_CASE("host helpers: run_command captures output and exit code") {
-  HostCommandResult r = run_command({"sh", "-c", "echo out; echo err >&2; exit 4"});
+  HostCommandResult r = run_command({"sh", "-c", "echo out; echo err >&2; exit 4"}, Cancel::never());
   CHECK(r.exit_code == 4);
   CHECK(r.output == "out\nerr\n");
-  CHECK(run_command({"/no/such/program"}).exit_code == 127);
+  CHECK(run_command({"/no/such/program"}, Cancel::never()).exit_code == 127);
 }
 
 TEST_CASE("host helpers: the child gets a default signal mask") {
@@ -24,7 +29,7 @@ TEST_CASE("host helpers: the child gets a default signal mask") {
   sigemptyset(&block);
   sigaddset(&block, SIGINT);
   pthread_sigmask(SIG_BLOCK, &block, &old);
-  HostCommandResult r = run_command({"sh", "-c", "grep SigBlk /proc/self/status"});
+  HostCommandResult r = run_command({"sh", "-c", "grep SigBlk /proc/self/status"}, Cancel::never());
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   CHECK(r.output.find("0000000000000000") != std::string::npos);
 }
@@ -47,16 +52,28 @@ TEST_CASE("host helpers: tcp_open sees a listening socket and a closed port") {
 }
 
 TEST_CASE("host helpers: http_get without a server gives status 0") {
-  HttpGetResult r = http_get("http://127.0.0.1:1/", 1);
+  HttpGetResult r = http_get("http://127.0.0.1:1/", 1, Cancel::never());
   CHECK(r.status == 0);
   CHECK(r.body.empty());
 }
 
-TEST_CASE("service reader: split_command_line and number text") {
-  CHECK(split_command_line("  a  b\t'c d' \"e \\\"f\\\"\" g\\ h ''") ==
-        std::vector<std::string>{"a", "b", "c d", "e \"f\"", "g h", ""});
-  CHECK(split_command_line("").empty());
-  CHECK(lua_number_text(5432) == "5432");
-  CHECK(lua_number_text(1.5) == "1.5");
-  CHECK(lua_number_text(-3) == "-3");
+TEST_CASE("host helpers: a cancelled command is stopped with its whole process group") {
+  Cancel cancel;
+  const auto marker = std::filesystem::temp_directory_path() / ("boss-orphan-" + std::to_string(::getpid()));
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cancel.request();
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  // The grandchild would touch the marker after 0.5 s if it outlived the cancel.
+  HostCommandResult r = run_command(
+      {"sh", "-c", "(sleep 0.5; touch " + marker.string() + ") & echo started; sleep 30"}, cancel);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  canceller.join();
+  CHECK(r.output == "started\n");
+  CHECK(r.exit_code == 128 + SIGTERM);
+  CHECK(took < std::chrono::seconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  CHECK_FALSE(std::filesystem::exists(marker));
+  std::filesystem::remove(marker);
 }

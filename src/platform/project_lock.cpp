@@ -7,25 +7,41 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include "core/errors.h"
 
 namespace boss {
+namespace {
 
-ProjectLock::ProjectLock(const std::string& project, const std::function<void()>& on_wait) {
+class HeldFile : public ProjectLocker::Held {
+ public:
+  explicit HeldFile(int fd) : m_fd(fd) {}
+  ~HeldFile() override { ::close(m_fd); }
+
+ private:
+  int m_fd;
+};
+
+}  // namespace
+
+std::unique_ptr<ProjectLocker::Held> FileProjectLocker::lock(const std::string& project,
+                                                             const std::function<void()>& on_wait,
+                                                             const Cancel& cancel) {
   const char* runtime = std::getenv("XDG_RUNTIME_DIR");
   const std::string dir = runtime && *runtime ? runtime : "/tmp";
   const std::string path = dir + "/boss-" + std::to_string(::getuid()) + "-" + project + ".lock";
-  m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (m_fd < 0) throw FatalError("cannot open lock file '" + path + "': " + std::strerror(errno));
-  if (::flock(m_fd, LOCK_EX | LOCK_NB) == 0) return;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw FatalError("cannot open lock file '" + path + "': " + std::strerror(errno));
+  auto held = std::make_unique<HeldFile>(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return held;
   if (on_wait) on_wait();
-  while (::flock(m_fd, LOCK_EX) != 0) {
-    if (errno != EINTR) throw FatalError("cannot lock '" + path + "': " + std::strerror(errno));
+  // Polled rather than blocking, so that Ctrl-C while waiting is honoured.
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) throw FatalError("cannot lock '" + path + "': " + std::strerror(errno));
+    if (cancel.sleep_for(std::chrono::milliseconds(50))) throw Interrupted("interrupted while waiting for the project lock");
   }
-}
-
-ProjectLock::~ProjectLock() {
-  if (m_fd >= 0) ::close(m_fd);
+  return held;
 }
 
 }  // namespace boss

@@ -43,10 +43,10 @@ bool read_argv(lua_State* L, int index, std::vector<std::string>& out) {
 
 // Wraps a blocking call so that an exception becomes the helper's error.
 template <typename Fn>
-std::function<HelperResults()> guarded(Fn fn) {
-  return [fn = std::move(fn)]() -> HelperResults {
+std::function<HelperResults(const Cancel&)> guarded(Fn fn) {
+  return [fn = std::move(fn)](const Cancel& cancel) -> HelperResults {
     try {
-      return fn();
+      return fn(cancel);
     } catch (const std::exception& e) {
       return HelperResults{e.what(), {}};
     } catch (...) {
@@ -76,8 +76,8 @@ ParsedHelper read_helper_request(lua_State* L, int first, Engine* engine) {
     } else if (!engine) {
       parsed.error = "self:exec: no container engine";
     } else {
-      r.work = guarded([engine, id, argv] {
-        ExecResult result = engine->exec(id, argv, Cancel::never());
+      r.work = guarded([engine, id, argv](const Cancel& cancel) {
+        ExecResult result = engine->exec(id, argv, cancel);
         return HelperResults{"", {double(result.exit_code), result.output}};
       });
     }
@@ -89,7 +89,7 @@ ParsedHelper read_helper_request(lua_State* L, int first, Engine* engine) {
     } else if (!engine) {
       parsed.error = "self:host_port: no container engine";
     } else {
-      r.work = guarded([engine, id, port, protocol] {
+      r.work = guarded([engine, id, port, protocol](const Cancel&) {
         HelperResults out{"", {std::monostate{}}};
         if (auto state = engine->inspect_container(id)) {
           for (const auto& p : state->ports) {
@@ -108,7 +108,7 @@ ParsedHelper read_helper_request(lua_State* L, int first, Engine* engine) {
     if (!read_string(L, a, host) || !read_number(L, a + 1, port) || !read_number(L, a + 2, timeout)) {
       parsed.error = "boss.tcp_open: expected host, port[, timeout]";
     } else {
-      r.work = guarded([host, port, timeout] {
+      r.work = guarded([host, port, timeout](const Cancel&) {
         return HelperResults{"", {tcp_open(host, static_cast<int>(port), timeout)}};
       });
     }
@@ -118,8 +118,8 @@ ParsedHelper read_helper_request(lua_State* L, int first, Engine* engine) {
     if (!read_string(L, a, url) || !read_number(L, a + 1, timeout)) {
       parsed.error = "boss.http_get: expected url[, timeout]";
     } else {
-      r.work = guarded([url, timeout] {
-        HttpGetResult response = http_get(url, timeout);
+      r.work = guarded([url, timeout](const Cancel& cancel) {
+        HttpGetResult response = http_get(url, timeout, cancel);
         return HelperResults{"", {double(response.status), response.body}};
       });
     }
@@ -128,8 +128,8 @@ ParsedHelper read_helper_request(lua_State* L, int first, Engine* engine) {
     if (!read_argv(L, a, argv)) {
       parsed.error = "boss.run: expected an argv table of strings";
     } else {
-      r.work = guarded([argv] {
-        HostCommandResult result = run_command(argv);
+      r.work = guarded([argv](const Cancel& cancel) {
+        HostCommandResult result = run_command(argv, cancel);
         return HelperResults{"", {double(result.exit_code), result.output}};
       });
     }
@@ -144,7 +144,7 @@ HelperResults run_helper_now(const HelperRequest& request) {
     std::this_thread::sleep_for(std::chrono::duration<double>(request.sleep_seconds));
     return {};
   }
-  return request.work();
+  return request.work(Cancel::never());
 }
 
 int push_helper_results(lua_State* L, const HelperResults& results) {

@@ -15,6 +15,7 @@ struct lua_State;
 
 namespace boss {
 
+class Cancel;
 class Engine;
 
 using HelperValue = std::variant<std::monostate, bool, double, std::string>;
@@ -27,8 +28,10 @@ struct HelperResults {
 struct HelperRequest {
   std::string op;
   double sleep_seconds = 0;  // op == "sleep": no work, just a delay
-  // Every other op: the blocking part. Runs on any thread, never throws, touches no Lua.
-  std::function<HelperResults()> work;
+  // Every other op: the blocking part. Runs on any thread, never throws, touches no Lua;
+  // once the Cancel is requested (the hook was given up on) it stops what it started
+  // (a host command is killed, an exec stops waiting) and returns soon.
+  std::function<HelperResults(const Cancel&)> work;
 };
 
 // Reads `op, args...` from stack slots first..top of L. Never raises a Lua error (the

@@ -20,21 +20,21 @@ struct LuaHooks::Run {
   std::string container;  // for self:exec / self:host_port
   std::function<int(lua_State*)> push_body;  // pushes the coroutine's function and arguments
 
+  // Requested when the caller gave up (deadline, Ctrl-C): the coroutine is dropped at
+  // the next chance, and the helper it waits on (a host command, an exec) is stopped.
+  Cancel abandoned;
+
   // Guarded by `mutex`.
   std::mutex mutex;
   std::condition_variable done;
   bool finished = false;
-  bool abandoned = false;  // the caller gave up; drop the coroutine at the next chance
   HookResult result;
 
   // Loop thread only.
   lua_State* thread = nullptr;
   int ref = LUA_NOREF;
 
-  bool is_abandoned() {
-    std::lock_guard lock(mutex);
-    return abandoned;
-  }
+  bool is_abandoned() const { return abandoned.requested(); }
 };
 
 namespace {
@@ -70,7 +70,7 @@ std::optional<std::string> LuaHooks::container_of(const std::string& service) co
 
 HookResult LuaHooks::call(const std::string& service, Hook hook, const std::string& container_id,
                           std::chrono::steady_clock::time_point deadline,
-                          const std::atomic<bool>& cancel) {
+                          const Cancel& cancel) {
   {
     std::lock_guard lock(m_mutex);
     if (!m_defined.count({service, hook})) return HookResult{};
@@ -136,12 +136,11 @@ HookResult LuaHooks::run_group(const char* kind, int count, const std::vector<st
     }
     return 2;
   };
-  static const std::atomic<bool> never{false};
-  return run_and_wait(run, std::chrono::steady_clock::time_point::max(), never);
+  return run_and_wait(run, std::chrono::steady_clock::time_point::max(), Cancel::never());
 }
 
 HookResult LuaHooks::run_and_wait(const RunPtr& run, std::chrono::steady_clock::time_point deadline,
-                                  const std::atomic<bool>& cancel) {
+                                  const Cancel& cancel) {
   std::weak_ptr<int> alive = m_alive;
   m_loop.post([this, alive, run] {
     if (alive.lock()) start(run);
@@ -151,14 +150,14 @@ HookResult LuaHooks::run_and_wait(const RunPtr& run, std::chrono::steady_clock::
     if (run->finished) return run->result;
     HookResult gave_up;
     gave_up.value = false;
-    if (cancel.load()) {
-      run->abandoned = true;
+    if (cancel.requested()) {
+      run->abandoned.request();
       gave_up.status = HookResult::Status::cancelled;
       return gave_up;
     }
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) {
-      run->abandoned = true;
+      run->abandoned.request();
       gave_up.status = HookResult::Status::timed_out;
       return gave_up;
     }
@@ -239,7 +238,7 @@ void LuaHooks::on_yield(const RunPtr& run) {
     return;
   }
   m_threads.start([this, alive, run, work = std::move(parsed.request.work)] {
-    HelperResults results = work();
+    HelperResults results = work(run->abandoned);
     m_loop.post([this, alive, run, results = std::move(results)] {
       if (alive.lock()) deliver(run, results);
     });

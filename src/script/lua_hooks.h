@@ -44,7 +44,7 @@ class LuaHooks final : public Hooks {
 
   HookResult call(const std::string& service, Hook hook, const std::string& container_id,
                   std::chrono::steady_clock::time_point deadline,
-                  const std::atomic<bool>& cancel) override;
+                  const Cancel& cancel) override;
   HookResult on_start(const std::vector<std::string>& services) override;
   HookResult on_stop(const std::vector<std::string>& services) override;
   HookResult on_reload(const std::string& service) override;
@@ -64,7 +64,7 @@ class LuaHooks final : public Hooks {
   using RunPtr = std::shared_ptr<Run>;
 
   HookResult run_and_wait(const RunPtr& run, std::chrono::steady_clock::time_point deadline,
-                          const std::atomic<bool>& cancel);
+                          const Cancel& cancel);
   HookResult run_group(const char* kind, int count, const std::vector<std::string>* names,
                        const std::string* name);
   // Loop thread only, below.

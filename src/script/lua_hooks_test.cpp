@@ -15,7 +15,7 @@
 #include "testing/stub_engine.h"
 
 using namespace boss;
-using boss::testing_script::RecordingReporter;
+using boss::testing_script::RecordingOutput;
 using boss::testing_script::TempDir;
 using Clock = std::chrono::steady_clock;
 
@@ -45,7 +45,7 @@ struct Fixture {
   TempDir dir;
   EventLoop loop;
   ContextStore context;
-  RecordingReporter reporter;
+  RecordingOutput reporter;
   ExecOnlyEngine engine;
   LuaHost host{loop, context, reporter};
   Project project;
@@ -77,12 +77,11 @@ struct Fixture {
     loop.run_until([&] { return Clock::now() >= until; });
   }
   HookResult call(const std::string& service, Hook hook, double timeout = 10,
-                  const std::atomic<bool>* cancel = nullptr) {
-    static const std::atomic<bool> never{false};
+                  const Cancel* cancel = nullptr) {
     HookResult result;
     const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                              std::chrono::duration<double>(timeout));
-    run_workers({[&] { result = host.hooks().call(service, hook, "cid-1", deadline, cancel ? *cancel : never); }});
+    run_workers({[&] { result = host.hooks().call(service, hook, "cid-1", deadline, cancel ? *cancel : Cancel::never()); }});
     return result;
   }
 };
@@ -112,8 +111,7 @@ function T:ping() end
 
 TEST_CASE("lua hooks: a hook the service does not define succeeds at once, without the loop") {
   Fixture f("local boss = require 'boss'\nboss.Service:extend { name = 'a', image = 'x' }\n");
-  std::atomic<bool> never{false};
-  HookResult r = f.host.hooks().call("a", Hook::pre_start, "cid-1", Clock::now() + std::chrono::seconds(1), never);
+  HookResult r = f.host.hooks().call("a", Hook::pre_start, "cid-1", Clock::now() + std::chrono::seconds(1), Cancel::never());
   CHECK(r.status == HookResult::Status::ok);
   CHECK(r.value);
   CHECK(f.host.hooks().on_start({"a"}).status == HookResult::Status::ok);
@@ -140,12 +138,11 @@ for _, n in ipairs { "a", "b" } do
   function S:ping() boss.sleep(0.3); return true end
 end
 )");
-  std::atomic<bool> never{false};
   HookResult ra, rb;
   const auto deadline = Clock::now() + std::chrono::seconds(10);
   const auto start = Clock::now();
-  f.run_workers({[&] { ra = f.host.hooks().call("a", Hook::ping, "c", deadline, never); },
-                 [&] { rb = f.host.hooks().call("b", Hook::ping, "c", deadline, never); }});
+  f.run_workers({[&] { ra = f.host.hooks().call("a", Hook::ping, "c", deadline, Cancel::never()); },
+                 [&] { rb = f.host.hooks().call("b", Hook::ping, "c", deadline, Cancel::never()); }});
   const double took = seconds_since(start);
   CHECK(ra.value);
   CHECK(rb.value);
@@ -178,10 +175,10 @@ TEST_CASE("lua hooks: cancel is noticed while a helper waits on another thread")
 local S = boss.Service:extend { name = "slow", image = "x" }
 function S:pre_start() boss.run { "sleep", "0.4" } end
 )");
-  std::atomic<bool> cancel{false};
+  Cancel cancel;
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    cancel = true;
+    cancel.request();
   });
   const auto start = Clock::now();
   HookResult r = f.call("slow", Hook::pre_start, 10, &cancel);

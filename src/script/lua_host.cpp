@@ -13,7 +13,7 @@
 #include "boss_lua.h"
 #include "core/context_store.h"
 #include "core/errors.h"
-#include "core/reporter.h"
+#include "core/events.h"
 #include "core/validate.h"
 #include "script/helper_request.h"
 #include "script/lua_hooks.h"
@@ -107,15 +107,17 @@ struct LuaPrimitives {
       return luaL_error(L, "boss.context.%s: value must be a string, number or boolean, got %s",
                         key.c_str(), luaL_typename(L, 2));
     std::string failure;
+    // Remembered with the value, so a key missing later can be traced to its service.
+    const std::string producer = host->m_hooks->running_service();
     try {
       if (type == LUA_TNIL)
         host->m_context.erase(key);
       else if (type == LUA_TSTRING)
-        host->m_context.set(key, std::string(lua_tostring(L, 2)));
+        host->m_context.set(key, std::string(lua_tostring(L, 2)), producer);
       else if (type == LUA_TNUMBER)
-        host->m_context.set(key, double(lua_tonumber(L, 2)));
+        host->m_context.set(key, double(lua_tonumber(L, 2)), producer);
       else
-        host->m_context.set(key, bool(lua_toboolean(L, 2)));
+        host->m_context.set(key, bool(lua_toboolean(L, 2)), producer);
     } catch (const std::exception& e) {
       failure = e.what();
     }
@@ -127,13 +129,13 @@ struct LuaPrimitives {
     LuaHost* host = host_of(L);
     size_t len = 0;
     const char* text = lua_tolstring(L, 1, &len);
-    host->m_reporter.log(host->m_hooks->running_service(), std::string(text ? text : "", len));
+    host->m_events.emit_now(HookOutputEvent{host->m_hooks->running_service(), std::string(text ? text : "", len)});
     return 0;
   }
 };
 
-LuaHost::LuaHost(EventLoop& loop, ContextStore& context, Reporter& reporter)
-    : m_loop(loop), m_context(context), m_reporter(reporter), m_L(m_lua.get()) {
+LuaHost::LuaHost(EventLoop& loop, ContextStore& context, EventSink& events)
+    : m_loop(loop), m_context(context), m_events(events), m_L(m_lua.get()) {
   m_hooks = std::make_unique<LuaHooks>(m_lua, m_loop);
   StackGuard guard(m_L);
   // package.preload.boss = open_module, then require it once so that its host-only half
@@ -219,7 +221,7 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
   if (luaL_loadbuffer(m_L, source.data(), source.size(), chunkname.c_str()) != 0)
     throw DefinitionError(lua_error_text(m_L, -1));
   if (lua_pcall(m_L, 0, 0, handler) != 0) {
-    if (!m_last_traceback.empty()) m_reporter.verbose(m_last_traceback);
+    if (!m_last_traceback.empty()) m_events.emit_now(TraceEvent{m_last_traceback});
     throw DefinitionError(lua_error_text(m_L, -1));
   }
 

@@ -5,7 +5,7 @@
 // Threading: the Lua state belongs to the thread that runs the EventLoop. Construct the
 // host, call load() and destroy it on that thread (load() runs before the loop does).
 // Other threads reach Lua only through hooks(), whose calls are posted to the loop.
-// The loop, context store, reporter and engine must outlive the host.
+// The loop, context store, event sink and engine must outlive the host.
 #pragma once
 
 #include <atomic>
@@ -25,12 +25,12 @@ class Engine;
 class EventLoop;
 class Hooks;
 class LuaHooks;
-class Reporter;
+class EventSink;
 
 class LuaHost {
  public:
   // Throws FatalError if the state or the embedded module cannot be set up.
-  LuaHost(EventLoop& loop, ContextStore& context, Reporter& reporter);
+  LuaHost(EventLoop& loop, ContextStore& context, EventSink& events);
   ~LuaHost();
   LuaHost(const LuaHost&) = delete;
   LuaHost& operator=(const LuaHost&) = delete;
@@ -38,7 +38,7 @@ class LuaHost {
   // Runs `file` (chunk name "@<file as given>", its folder first in package.path) and
   // returns the services it registered, type-checked. The name is `project_override`
   // if non-empty, else the one given to boss.project, else slugify(folder name).
-  // Throws DefinitionError (one line; the Lua traceback goes to Reporter::verbose).
+  // Throws DefinitionError (one line; the Lua traceback goes out as a TraceEvent).
   // Call once per host.
   Project load(const std::filesystem::path& file, const std::string& project_override = "");
 
@@ -54,7 +54,7 @@ class LuaHost {
 
   EventLoop& m_loop;
   ContextStore& m_context;
-  Reporter& m_reporter;
+  EventSink& m_events;
   LuaState m_lua;
   lua_State* m_L;  // m_lua.get()
   std::string m_last_traceback;

@@ -11,7 +11,7 @@
 #include "script/script_test_support.h"
 
 using namespace boss;
-using boss::testing_script::RecordingReporter;
+using boss::testing_script::RecordingOutput;
 using boss::testing_script::TempDir;
 
 namespace {
@@ -21,7 +21,7 @@ struct Fixture {
   TempDir dir{"My Todo App"};
   EventLoop loop;
   ContextStore context;
-  RecordingReporter reporter;
+  RecordingOutput reporter;
   LuaHost host{loop, context, reporter};
 
   Project load(const std::string& text, const std::string& override_name = "") {
@@ -227,7 +227,7 @@ TEST_CASE("lua host: Lua errors keep their file:line form") {
 TEST_CASE("lua host: a missing file") {
   EventLoop loop;
   ContextStore context;
-  NullReporter reporter;
+  NullSink reporter;
   LuaHost host(loop, context, reporter);
   CHECK_THROWS_WITH_AS(host.load("/nonexistent/services.lua", ""),
                        "cannot read services file '/nonexistent/services.lua': No such file or directory",

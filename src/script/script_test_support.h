@@ -1,5 +1,5 @@
 // Shared by the script/ unit tests: a temporary folder holding services.lua and friends,
-// and a Reporter that records what it is given.
+// and an event sink that records what hooks print.
 #pragma once
 
 #include <atomic>
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/reporter.h"
+#include "testing/recording_sink.h"
 
 namespace boss::testing_script {
 
@@ -47,32 +47,19 @@ class TempDir {
   std::filesystem::path m_dir;
 };
 
-class RecordingReporter : public Reporter {
+// What hooks printed (boss.log) and traced (-v), from the events they emitted.
+class RecordingOutput : public boss::testing::RecordingSink {
  public:
-  void service_event(const std::string&, const std::string&) override {}
-  void progress(const std::string&, const std::string&) override {}
-  void log(const std::string& service, const std::string& text) override {
-    std::lock_guard lock(m_mutex);
-    m_logs.emplace_back(service, text);
+  std::vector<std::pair<std::string, std::string>> logs() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& e : all<HookOutputEvent>()) out.emplace_back(e.service, e.text);
+    return out;
   }
-  void warning(const std::string&) override {}
-  void verbose(const std::string& text) override {
-    std::lock_guard lock(m_mutex);
-    m_verbose.push_back(text);
+  std::vector<std::string> verbose_lines() const {
+    std::vector<std::string> out;
+    for (const auto& e : all<TraceEvent>()) out.push_back(e.text);
+    return out;
   }
-  std::vector<std::pair<std::string, std::string>> logs() {
-    std::lock_guard lock(m_mutex);
-    return m_logs;
-  }
-  std::vector<std::string> verbose_lines() {
-    std::lock_guard lock(m_mutex);
-    return m_verbose;
-  }
-
- private:
-  std::mutex m_mutex;
-  std::vector<std::pair<std::string, std::string>> m_logs;
-  std::vector<std::string> m_verbose;
 };
 
 }  // namespace boss::testing_script

@@ -1,6 +1,8 @@
 #include "testing/fake_engine.h"
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 
 #include "core/cancel.h"
 #include "core/errors.h"
@@ -16,6 +18,17 @@ bool matches(const Labels& labels, const Labels& filter) {
   return true;
 }
 
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  const std::time_t seconds = nanos / 1000000000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[64];
+  const auto n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buffer + n, sizeof buffer - n, ".%09lldZ", static_cast<long long>(nanos % 1000000000));
+  return buffer;
+}
+
 }  // namespace
 
 void FakeEngine::record(const std::string& call, bool mutation) {
@@ -24,6 +37,23 @@ void FakeEngine::record(const std::string& call, bool mutation) {
 }
 
 std::string FakeEngine::next_id(const char* prefix) { return prefix + std::to_string(++m_counter); }
+
+// Like the engine, by id or by name.
+std::map<std::string, FakeEngine::Container>::iterator FakeEngine::find_container(const std::string& id_or_name) {
+  auto it = m_containers.find(id_or_name);
+  if (it != m_containers.end()) return it;
+  for (it = m_containers.begin(); it != m_containers.end(); ++it)
+    if (it->second.info.name == id_or_name) return it;
+  return it;
+}
+
+std::map<std::string, NetworkInfo>::iterator FakeEngine::find_network(const std::string& id_or_name) {
+  auto it = m_networks.find(id_or_name);
+  if (it != m_networks.end()) return it;
+  for (it = m_networks.begin(); it != m_networks.end(); ++it)
+    if (it->second.name == id_or_name) return it;
+  return it;
+}
 
 void FakeEngine::publish(const Container& c, const std::string& action) {
   EngineEvent event;
@@ -43,7 +73,7 @@ void FakeEngine::publish(const Container& c, const std::string& action) {
 
 void FakeEngine::exit_container(const std::string& id, int code) {
   std::lock_guard lock(m_mutex);
-  auto it = m_containers.find(id);
+  auto it = find_container(id);
   if (it == m_containers.end() || !it->second.info.running()) return;
   it->second.info.state = "exited";
   it->second.info.ports.clear();
@@ -53,7 +83,7 @@ void FakeEngine::exit_container(const std::string& id, int code) {
 
 void FakeEngine::write_log(const std::string& id, LogLine line) {
   std::lock_guard lock(m_mutex);
-  auto it = m_containers.find(id);
+  auto it = find_container(id);
   if (it == m_containers.end()) return;
   it->second.logs.push_back(std::move(line));
   m_changed.notify_all();
@@ -133,7 +163,7 @@ std::vector<ContainerInfo> FakeEngine::list_containers(const Labels& filter) {
 std::optional<ContainerState> FakeEngine::inspect_container(const std::string& id) {
   std::lock_guard lock(m_mutex);
   record("inspect " + id, false);
-  const auto it = m_containers.find(id);
+  const auto it = find_container(id);
   if (it == m_containers.end()) return std::nullopt;
   ContainerState s;
   s.id = id;
@@ -144,6 +174,7 @@ std::optional<ContainerState> FakeEngine::inspect_container(const std::string& i
   s.name = it->second.info.name;
   s.image = it->second.spec.image;
   s.labels = it->second.info.labels;
+  if (it->second.started_at) s.started_at = rfc3339(*it->second.started_at);
   return s;
 }
 
@@ -171,11 +202,12 @@ std::string FakeEngine::create_container(const ContainerSpec& spec) {
 
 void FakeEngine::start_container(const std::string& id) {
   std::lock_guard lock(m_mutex);
-  auto it = m_containers.find(id);
+  auto it = find_container(id);
   record("start " + (it == m_containers.end() ? id : it->second.info.name), true);
   if (it == m_containers.end()) throw EngineError("start container " + id + ": No such container", 404);
   auto& c = it->second;
   publish(c, "start");
+  c.started_at = std::chrono::system_clock::now();
   if (exit_on_start.count(c.spec.image)) {
     c.info.state = "exited";
     c.exit_code = 1;
@@ -191,7 +223,7 @@ void FakeEngine::start_container(const std::string& id) {
 
 StopResult FakeEngine::stop_container(const std::string& id, double) {
   std::lock_guard lock(m_mutex);
-  auto it = m_containers.find(id);
+  auto it = find_container(id);
   record("stop " + (it == m_containers.end() ? id : it->second.info.name), true);
   if (it == m_containers.end() || !it->second.info.running()) return {};
   const bool killed = ignore_stop_signal.count(it->second.spec.image) > 0;
@@ -205,7 +237,7 @@ StopResult FakeEngine::stop_container(const std::string& id, double) {
 
 void FakeEngine::remove_container(const std::string& id) {
   std::lock_guard lock(m_mutex);
-  auto it = m_containers.find(id);
+  auto it = find_container(id);
   record("remove " + (it == m_containers.end() ? id : it->second.info.name), true);
   if (it == m_containers.end()) return;
   publish(it->second, "destroy");
@@ -215,7 +247,7 @@ void FakeEngine::remove_container(const std::string& id) {
 std::string FakeEngine::logs_tail(const std::string& id, int lines) {
   std::lock_guard lock(m_mutex);
   record("logs " + id, false);
-  const auto it = m_containers.find(id);
+  const auto it = find_container(id);
   if (it == m_containers.end() || it->second.logs.empty()) return "fake log line\n";
   const auto& logs = it->second.logs;
   std::string out;
@@ -228,12 +260,12 @@ void FakeEngine::follow_logs(const std::string& id, const LogRequest& request, c
                              const Cancel& cancel) {
   std::unique_lock lock(m_mutex);
   record("follow_logs " + id, false);
-  auto it = m_containers.find(id);
+  auto it = find_container(id);
   if (it == m_containers.end()) throw EngineError("logs of container " + id + ": No such container", 404);
   std::size_t next = 0;
   if (request.tail >= 0 && it->second.logs.size() > std::size_t(request.tail)) next = it->second.logs.size() - request.tail;
   for (;;) {
-    it = m_containers.find(id);
+    it = find_container(id);
     if (it == m_containers.end()) return;
     while (next < it->second.logs.size()) {
       const LogLine line = it->second.logs[next++];
@@ -241,7 +273,7 @@ void FakeEngine::follow_logs(const std::string& id, const LogRequest& request, c
       lock.unlock();
       on_line(line);
       lock.lock();
-      it = m_containers.find(id);
+      it = find_container(id);
       if (it == m_containers.end()) return;
     }
     if (!request.follow || !it->second.info.running() || cancel.requested()) return;
@@ -254,7 +286,7 @@ ExecResult FakeEngine::exec(const std::string& id, const std::vector<std::string
   {
     std::lock_guard lock(m_mutex);
     record("exec " + id, false);
-    const auto it = m_containers.find(id);
+    const auto it = find_container(id);
     if (it == m_containers.end() || !it->second.info.running())
       throw EngineError("exec in container " + id + ": container is not running", 409);
     c = it->second;
@@ -346,7 +378,7 @@ std::string FakeEngine::create_network(const std::string& name, const Labels& la
 
 void FakeEngine::remove_network(const std::string& id) {
   std::lock_guard lock(m_mutex);
-  auto it = m_networks.find(id);
+  auto it = find_network(id);
   record("remove_network " + (it == m_networks.end() ? id : it->second.name), true);
   if (it != m_networks.end()) m_networks.erase(it);
 }

@@ -3,7 +3,9 @@
 // are published to watch_events subscribers as the real engine does. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <optional>
 #include <deque>
 #include <functional>
 #include <list>
@@ -24,6 +26,7 @@ class FakeEngine : public Engine {
     ContainerSpec spec;
     int exit_code = 0;
     std::vector<LogLine> logs;  // what follow_logs and logs_tail return
+    std::optional<std::chrono::system_clock::time_point> started_at;
   };
 
   // --- scripting ---
@@ -83,6 +86,8 @@ class FakeEngine : public Engine {
   };
   void record(const std::string& call, bool mutation);
   std::string next_id(const char* prefix);
+  std::map<std::string, Container>::iterator find_container(const std::string& id_or_name);
+  std::map<std::string, NetworkInfo>::iterator find_network(const std::string& id_or_name);
   // With m_mutex held: tells every subscriber whose filter matches.
   void publish(const Container& c, const std::string& action);
 

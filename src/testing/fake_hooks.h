@@ -25,7 +25,7 @@ class FakeHooks : public Hooks {
   }
 
   HookResult call(const std::string& service, Hook hook, const std::string& container_id,
-                  std::chrono::steady_clock::time_point, const std::atomic<bool>& cancel) override {
+                  std::chrono::steady_clock::time_point, const Cancel& cancel) override {
     Handler handler;
     {
       std::lock_guard lock(m_mutex);
@@ -33,7 +33,7 @@ class FakeHooks : public Hooks {
       const auto it = m_handlers.find({service, hook});
       if (it != m_handlers.end()) handler = it->second;
     }
-    if (cancel) return {HookResult::Status::cancelled, false, "", ""};
+    if (cancel.requested()) return {HookResult::Status::cancelled, false, "", ""};
     return handler ? handler(container_id) : HookResult{};
   }
   HookResult on_start(const std::vector<std::string>& services) override { return group("on_start", services); }

@@ -78,30 +78,30 @@ EOF
 section "start: ping polling, context, helpers"
 expect_exit 0 boss start
 require_ok "start failed"
-ctx=$(cat "$DIR/.boss-context")
+ctx=$(cat "$(ctx_file)")
 log "context: $ctx"
-polls=$(jq -r .slow_polls <<<"$ctx" 2>/dev/null || sed -n 's/.*"slow_polls": *\([0-9]*\).*/\1/p' <<<"$ctx")
+polls=$(jq -r .values.slow_polls <<<"$ctx" 2>/dev/null || sed -n 's/.*"slow_polls": *\([0-9]*\).*/\1/p' <<<"$ctx")
 expect_true "slow's ping was polled several times (${polls})" test "${polls:-0}" -ge 3
-expect_match "$ctx" '"x": "from-slow"' ".boss-context"
-expect_match "$ctx" '"n": 42' ".boss-context"
+expect_match "$ctx" '"x": "from-slow"' "the context file"
+expect_match "$ctx" '"n": 42' "the context file"
 expect_eq "$(env_of user X)" "from-slow" "env X of user (from the context)"
 expect_eq "$(env_of user N)" "42" "env N of user (a number from the context)"
 expect_eq "$(env_of user LITERAL)" "{x}" "env LITERAL ({{x}} is literal braces)"
 expect_eq "$(env_of user MIXED)" "afrom-slowb{c}" "env MIXED"
 expect_eq "$(docker exec "$(cid user)" cat /tmp/arg 2>&1)" "from-slow" "cmd filled from the context"
 port=$(docker port "$(cid http)" 8080/tcp | head -1 | sed 's/.*://')
-expect_match "$ctx" "\"http_port\": $port" ".boss-context (self:host_port = published port $port)"
-expect_match "$ctx" '"http_udp_port": "none"' ".boss-context (host_port of an unpublished udp port is nil)"
-expect_match "$ctx" '"http_status": 200' ".boss-context (boss.http_get status)"
-expect_match "$ctx" '"http_body": "served-body"' ".boss-context (boss.http_get body)"
-expect_match "$ctx" '"http_missing": 404' ".boss-context (boss.http_get of a missing page)"
-expect_match "$ctx" '"closed_port_open": false' ".boss-context (boss.tcp_open on a closed port)"
-expect_match "$ctx" '"open_port_open": true' ".boss-context (boss.tcp_open on the published port)"
-expect_match "$ctx" '"http_closed": 0' ".boss-context (boss.http_get on a closed port: status 0)"
-expect_match "$ctx" '"run_code": 3' ".boss-context (boss.run exit code)"
-expect_match "$ctx" '"run_out": "run-output"' ".boss-context (boss.run output)"
-expect_match "$ctx" '"exec_code": 0' ".boss-context (self:exec exit code)"
-expect_match "$ctx" '"exec_out": "served-body"' ".boss-context (self:exec output)"
+expect_match "$ctx" "\"http_port\": $port" "the context file (self:host_port = published port $port)"
+expect_match "$ctx" '"http_udp_port": "none"' "the context file (host_port of an unpublished udp port is nil)"
+expect_match "$ctx" '"http_status": 200' "the context file (boss.http_get status)"
+expect_match "$ctx" '"http_body": "served-body"' "the context file (boss.http_get body)"
+expect_match "$ctx" '"http_missing": 404' "the context file (boss.http_get of a missing page)"
+expect_match "$ctx" '"closed_port_open": false' "the context file (boss.tcp_open on a closed port)"
+expect_match "$ctx" '"open_port_open": true' "the context file (boss.tcp_open on the published port)"
+expect_match "$ctx" '"http_closed": 0' "the context file (boss.http_get on a closed port: status 0)"
+expect_match "$ctx" '"run_code": 3' "the context file (boss.run exit code)"
+expect_match "$ctx" '"run_out": "run-output"' "the context file (boss.run output)"
+expect_match "$ctx" '"exec_code": 0' "the context file (self:exec exit code)"
+expect_match "$ctx" '"exec_out": "served-body"' "the context file (self:exec output)"
 expect_true "boss.run ran on the host" test -f "$DIR/ran-on-host"
 expect_match "$OUT" 'group on_start: ' "start output"
 on_start_line=$(grep 'group on_start' <<<"$OUT")
@@ -117,7 +117,7 @@ expect_true "user (after slow) started ${gap} ms after slow: >= 2900 ms" test "$
 
 section "re-run: no hooks, on_start runs for the services that are up"
 expect_exit 0 boss start
-expect_eq "$(jq -r .slow_polls "$DIR/.boss-context" 2>/dev/null || echo "$polls")" "$polls" "slow's ping not called on re-run"
+expect_eq "$(jq -r .values.slow_polls "$(ctx_file)" 2>/dev/null || echo "$polls")" "$polls" "slow's ping not called on re-run"
 
 section "group on_stop"
 expect_exit 0 boss stop

@@ -49,8 +49,8 @@ expect_match "$OUT" 'interrupted' "summary line"
 expect_contains "$ERR" "interrupted" "stderr (warning)"
 expect_state first running
 expect_no_container third
-expect_true ".boss-context saved" test -f "$DIR/.boss-context"
-expect_match "$(cat "$DIR/.boss-context" 2>/dev/null)" '"first_token": "tok-1"' ".boss-context"
+expect_true "the context file saved" test -f "$(ctx_file)"
+expect_match "$(cat "$(ctx_file)" 2>/dev/null)" '"first_token": "tok-1"' "the context file"
 first_id=$(cid first)
 
 section "the next start picks up cleanly"
@@ -62,7 +62,7 @@ expect_one_container second
 expect_eq "$(env_of second TOKEN)" "tok-1" "second's TOKEN from the saved context"
 # second never finished starting (no ping success, no post_start): its start must be
 # completed now, not taken as up.
-expect_match "$(cat "$DIR/.boss-context")" '"second_done": true' ".boss-context (second's post_start ran)"
+expect_match "$(cat "$(ctx_file)")" '"second_done": true' "the context file (second's post_start ran)"
 expect_contains "$OUT" "hook post_start second" "output of the next start"
 
 section "SIGTERM is handled like SIGINT"

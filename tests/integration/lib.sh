@@ -92,6 +92,9 @@ write_services() {
   sed -e "s|@IMG@|$BUSYBOX|g" -e "s|@PG@|$POSTGRES|g" -e "s|@DIR@|$DIR|g" -e "s|@P@|$P|g" >"$file"
 }
 
+# The project's saved context (boss keeps it per project in .boss/<project>/).
+ctx_file() { printf '%s' "$DIR/.boss/$P/context.json"; }
+
 # boss ARGS...: the binary on this test's project (stdout/stderr not captured).
 boss() { "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" "$@"; }
 

@@ -18,7 +18,7 @@ expect_contains "$OUT" "4 up"
 port=$(docker port "$P-app" 8080/tcp | head -1 | sed 's/.*://')
 expect_contains "$(wget -qO- "http://127.0.0.1:$port/")" "Hello, alice!" "the app serves the seeded user"
 expect_eq "$(env_of app USER_ID)" "1" "USER_ID filled from the context"
-expect_contains "$(cat "$DIR/.boss-context")" '"user_id": 1' ".boss-context holds the seeded id"
+expect_contains "$(cat "$(ctx_file)")" '"user_id": 1' "the context file holds the seeded id"
 
 section "status"
 expect_exit 0 boss status
@@ -37,6 +37,6 @@ section "stop --remove"
 expect_exit 0 boss stop --remove
 expect_eq "$(count_containers)" "0" "no containers left"
 expect_eq "$(count_networks)" "0" "no network left"
-expect_true "no .boss-context left" test ! -e "$DIR/.boss-context"
+expect_true "no context file left" test ! -e "$(ctx_file)"
 
 finish

@@ -71,8 +71,8 @@ expect_one_container app
 expect_state app running
 expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-2" "content served by the new app"
 expect_contains "$OUT" "hook post_start app version-2" "reload output (app's hooks ran)"
-expect_match "$(cat "$DIR/.boss-context")" '"app_content": "version-2"' ".boss-context"
-expect_match "$(cat "$DIR/.boss-context")" '"app_starts": 2' ".boss-context"
+expect_match "$(cat "$(ctx_file)")" '"app_content": "version-2"' "the context file"
+expect_match "$(cat "$(ctx_file)")" '"app_starts": 2' "the context file"
 # Dependents were stopped and started again after app, with the new context.
 for s in client client2; do expect_state $s running; done
 expect_eq "$(env_of client APP_CONTENT)" "version-2" "client's APP_CONTENT after reload (context)"

@@ -63,7 +63,7 @@ expect_true "other stopped alongside web, not after the chain" test "$other_f" -
 expect_true "stop took ${elapsed} ms: the stop signal, not the 10 s kill timeout" test "$elapsed" -lt 8000
 expect_exit 0 boss stop
 expect_match "$OUT" 'db +stopped +was not running' "summary of a second stop"
-expect_true ".boss-context kept by a plain stop" test -f "$DIR/.boss-context"
+expect_true "the context file kept by a plain stop" test -f "$(ctx_file)"
 
 section "stop --timeout 0 kills at once"
 expect_exit 0 boss start
@@ -80,7 +80,7 @@ expect_match "$OUT" 'orphan' "status lists the orphan"
 expect_exit 0 boss stop --remove
 expect_match "$OUT" 'db +removed' "summary"
 expect_nothing_created
-expect_true ".boss-context removed" test ! -e "$DIR/.boss-context"
+expect_true "the context file removed" test ! -e "$(ctx_file)"
 expect_exit 0 boss stop --remove
 expect_match "$OUT" 'db +absent' "summary of stop --remove with nothing there"
 

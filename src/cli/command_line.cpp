@@ -1,0 +1,171 @@
+#include "cli/command_line.h"
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include <CLI/CLI.hpp>
+
+#include "core/time_text.h"
+#include "core/validate.h"
+
+namespace boss {
+namespace {
+
+const std::vector<std::string> kCommands = {"start", "stop", "reload", "status", "logs"};
+// Global options that take a value, so the scan for the command word skips the value.
+const std::set<std::string> kGlobalsWithValue = {"-f", "--file", "-p", "--project", "--progress"};
+const std::set<std::string> kGlobalFlags = {"-v", "--verbose", "-q", "--quiet"};
+
+// The first word that is neither an option nor an option's value: the command. Lets
+// boss say "unknown command 'stat'" instead of CLI11's "A subcommand is required".
+std::optional<std::string> command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") return std::nullopt;
+    if (arg.rfind("-", 0) == 0) {
+      if (kGlobalsWithValue.count(arg)) ++i;
+      continue;
+    }
+    return arg;
+  }
+  return std::nullopt;
+}
+
+bool asks_for_help_or_version(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help" || arg == "--version") return true;
+  }
+  return false;
+}
+
+Parsed fail(const std::string& message) {
+  std::fprintf(stderr, "boss: %s\n", message.c_str());
+  Parsed parsed;
+  parsed.outcome = Parsed::Outcome::exit;
+  parsed.exit_code = 2;
+  return parsed;
+}
+
+// CLI11's messages, as one line that names the option.
+std::string describe(const CLI::ParseError& e) {
+  std::string text = e.what();
+  const std::string extras = "The following arguments were not expected: ";
+  if (text.rfind(extras, 0) == 0) {
+    const std::string first = text.substr(extras.size(), text.find(' ', extras.size()) - extras.size());
+    if (first.rfind("-", 0) == 0) return "unknown option '" + first + "' (see boss --help)";
+    return "unexpected argument '" + first + "' (see boss --help)";
+  }
+  return text + " (see boss --help)";
+}
+
+// --timeout takes fractions and units everywhere ("1.5", "500ms", "2m").
+CLI::Validator duration(bool allow_zero) {
+  return CLI::Validator(
+      [allow_zero](std::string& text) {
+        const auto seconds = parse_duration(text);
+        if (seconds && (*seconds > 0 || (allow_zero && *seconds == 0))) return std::string();
+        return "must be a " + std::string(allow_zero ? "" : "positive ") +
+               "duration such as 30, 1.5 or 2m, got '" + text + "'";
+      },
+      "DURATION");
+}
+
+}  // namespace
+
+Parsed parse_command_line(int argc, char** argv) {
+  Parsed parsed;
+  Options& opt = parsed.options;
+  if (const auto word = command_word(argc, argv)) {
+    if (std::find(kCommands.begin(), kCommands.end(), *word) == kCommands.end()) {
+      const auto hint = did_you_mean(*word, kCommands);
+      return fail("unknown command '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                  "; commands: start, stop, reload, status, logs");
+    }
+  } else if (!asks_for_help_or_version(argc, argv)) {
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      const std::string name = arg.substr(0, arg.find('='));
+      if (arg.rfind("-", 0) == 0 && !kGlobalsWithValue.count(name) && !kGlobalFlags.count(name))
+        return fail("unknown option '" + arg + "' (see boss --help)");
+      if (kGlobalsWithValue.count(arg)) ++i;
+    }
+    return fail("no command given: boss start|stop|reload|status|logs (see boss --help)");
+  }
+
+  CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the command: `boss start -v`
+  app.set_version_flag("--version", "boss " BOSS_VERSION);
+  app.add_option("-f,--file", opt.file, "Services file (default: services.lua)");
+  app.add_option("-p,--project", opt.project, "Project name (default: boss.project or the folder's name)");
+  app.add_flag("-v,--verbose", opt.verbose, "Also show engine calls and Lua tracebacks");
+  app.add_flag("-q,--quiet", opt.quiet, "Only errors and the summary (same as --progress quiet)");
+  app.add_option("--progress", opt.progress, "How to show progress: auto, tty, plain, json, quiet (default: $BOSS_PROGRESS, else auto)")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "json", "quiet"}));
+
+  std::string timeout_text, tail_text = "all", since_text;
+  auto one_per_flag = [](CLI::Option* option) {
+    // `--exclude a b` excludes a, and b is a service again: one name per flag.
+    return option->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  };
+
+  auto* start = app.add_subcommand("start", "Start services (default: all), dependencies first");
+  start->add_option("services", opt.services, "Only these services and what they depend on");
+  one_per_flag(start->add_option("--exclude", opt.exclude, "Do not start this service (repeatable)"));
+  start->add_option("--timeout", timeout_text, "How long each service may take to become ready (default 300 s)")
+      ->check(duration(false));
+  start->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
+  start->add_flag("--build", opt.build, "Rebuild the images of services with build_from_directory first");
+
+  auto* stop = app.add_subcommand("stop", "Stop services (default: all), dependents first");
+  stop->add_option("services", opt.services, "Only these services and what depends on them");
+  one_per_flag(stop->add_option("--exclude", opt.exclude, "Do not stop this service (repeatable)"));
+  stop->add_flag("--remove", opt.remove, "Also remove the containers, and with all services the network and saved state");
+  stop->add_option("--timeout", timeout_text, "Grace before a container is killed (default 10 s)")->check(duration(true));
+  stop->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
+
+  auto* reload = app.add_subcommand("reload", "Rebuild services and restart them with their dependents");
+  reload->add_option("services", opt.services, "The services to reload")->required();
+  reload->add_flag("--remove", opt.remove, "Remove the stopped dependents' containers too");
+  reload->add_option("--timeout", timeout_text, "How long each service may take to become ready (default 300 s)")
+      ->check(duration(false));
+
+  app.add_subcommand("status", "Show each service's containers, state and ports");
+
+  auto* logs = app.add_subcommand("logs", "Show the services' output");
+  logs->add_option("services", opt.services, "Only these services");
+  logs->add_flag("-f,--follow", opt.follow, "Keep following new output (Ctrl-C ends)");
+  logs->add_option("--tail", tail_text, "Lines to show from the end of each log: a number or 'all' (default all)");
+  logs->add_option("--since", since_text, "Only output since a time: RFC 3339, UNIX time, or a duration ago (10m)");
+  logs->add_flag("-t,--timestamps", opt.timestamps, "Show the engine's timestamp of each line");
+  logs->add_flag("--no-color", opt.no_color, "No colours");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    parsed.outcome = Parsed::Outcome::exit;
+    parsed.exit_code = app.exit(e);
+    return parsed;
+  } catch (const CLI::ParseError& e) {
+    return fail(describe(e));
+  }
+  for (auto* sub : app.get_subcommands()) opt.command = sub->get_name();
+  if (opt.verbose && opt.quiet) return fail("-v and -q cannot be used together");
+  if (!timeout_text.empty()) opt.timeout = parse_duration(timeout_text);
+  if (tail_text != "all") {
+    char* end = nullptr;
+    const long n = std::strtol(tail_text.c_str(), &end, 10);
+    if (tail_text.empty() || *end != '\0' || n < 0) return fail("--tail: must be a number of lines or 'all', got '" + tail_text + "'");
+    opt.tail = static_cast<int>(n);
+  }
+  if (!since_text.empty()) {
+    const auto since = since_to_unix(since_text, std::chrono::system_clock::now());
+    if (!since) return fail("--since: must be a time (2026-12-02T10:00:00Z), a UNIX time or a duration ago (10m), got '" + since_text + "'");
+    opt.since = *since;
+  }
+  return parsed;
+}
+
+}  // namespace boss

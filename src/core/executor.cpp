@@ -1,0 +1,521 @@
+#include "core/executor.h"
+
+#include <cctype>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/errors.h"
+#include "core/graph.h"
+#include "core/image_provider.h"
+#include "core/readiness.h"
+#include "core/service_failure.h"
+#include "core/service_progress.h"
+#include "core/template.h"
+#include "core/walker.h"
+
+namespace boss {
+
+std::string container_name(const Project& project, const std::string& service) {
+  return project.container_name(service);
+}
+
+std::string collision_free_name(const Project& project, const std::string& service) {
+  // "ncp" + "q-r" and "ncp-q" + "r" both want "ncp-q-r": a hash of the pair tells them apart.
+  return project.container_name(service) + "-" + fnv1a_hex(project.name + "\n" + service).substr(0, 8);
+}
+
+namespace {
+
+std::string trim_logs(std::string logs) {
+  while (!logs.empty() && std::isspace(static_cast<unsigned char>(logs.back()))) logs.pop_back();
+  // Cap in bytes as well as lines: a service that logs one huge line must not flood.
+  constexpr std::size_t kMaxBytes = 4000;
+  if (logs.size() <= kMaxBytes) return logs;
+  return "..." + logs.substr(logs.size() - kMaxBytes);
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", s);
+  return buf;
+}
+
+ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, const DesiredConfig& config) {
+  ContainerSpec c;
+  c.name = container_name(project, spec.name);
+  c.image = spec.image;  // the name, so `docker ps` reads well; the id is in boss.config
+  c.env = config.env;
+  c.cmd = config.cmd;
+  c.entrypoint = config.entrypoint;
+  c.user = config.user;
+  c.stop_signal = config.stop_signal;
+  for (const auto& p : config.ports) c.ports.push_back({p.container_port, p.protocol, p.host_port});
+  for (const auto& v : config.volumes) c.binds.push_back({v.source, v.target, v.mode});
+  c.network = project.network_name();
+  c.aliases = {spec.name};
+  c.hostname = spec.name;
+  c.labels = {{kLabelProject, project.name},
+              {kLabelService, spec.name},
+              {kLabelConfigHash, config.hash()},
+              {kLabelConfig, config.canonical()}};
+  if (!spec.dependencies.empty()) c.labels[kLabelDependencies] = joined(spec.dependencies);
+  return c;
+}
+
+std::string label(const Labels& labels, const char* key) {
+  const auto it = labels.find(key);
+  return it == labels.end() ? "" : it->second;
+}
+
+// Where the work on a service got to, for an honest word when it is interrupted.
+enum class Stage { waiting_turn, image, hooks_before, replacing, creating, readying, done };
+
+// One service of a start plan, from its image to ready.
+class StartTask {
+ public:
+  StartTask(Operation& op, const ServiceSpec& spec, const Decision& planned, const Observed& observed,
+            ImageProvider& images, const ExecuteOptions& options)
+      : m_op(op), m_spec(spec), m_planned(planned), m_existing(observed.of(spec.name)), m_observed(observed),
+        m_images(images), m_options(options), m_progress(op.events, spec.name, planned.kind) {}
+
+  ServiceOutcome run() {
+    ServiceOutcome outcome;
+    outcome.service = m_spec.name;
+    outcome.action = m_planned.kind;
+    outcome.began = true;
+    try {
+      run_steps(outcome);
+    } catch (const ServiceFailure& f) {
+      fail(outcome, f);
+    } catch (const EngineError& e) {
+      fail(outcome, ServiceFailure{e.what(), m_container, std::nullopt});
+    } catch (const Interrupted&) {
+      outcome.status = Phase::interrupted;
+      outcome.reason = interrupted_reason();
+      m_progress.final(Phase::interrupted, outcome.reason);
+    }
+    outcome.container_id = m_container;
+    outcome.seconds = m_progress.elapsed();
+    return outcome;
+  }
+
+ private:
+  void run_steps(ServiceOutcome& outcome) {
+    check_cancel();
+    m_stage = Stage::image;
+    const std::string image_id = m_images.ensure(m_spec, m_progress);
+    check_cancel();
+    m_stage = Stage::hooks_before;
+    const Decision decision = decide_now(image_id);
+    outcome.action = decision.kind;
+    outcome.reason = decision.reason;
+    m_progress.set_action(decision.kind);
+    if (decision.kind == ActionKind::keep) {
+      for (const auto& step : steps_for(decision, m_spec)) run_step(step, decision, image_id);
+      m_container = decision.container_id;
+      m_stage = Stage::done;
+      outcome.status = Phase::kept;
+      outcome.ports = observed_ports(decision.container_id);
+      m_progress.set_container(m_container);
+      m_progress.final(Phase::kept, decision.reason, outcome.ports);
+      return;
+    }
+    std::string ready_note;
+    for (const auto& step : steps_for(decision, m_spec)) {
+      const auto note = run_step(step, decision, image_id);
+      if (step.kind == StepKind::wait_ready) ready_note = note;
+    }
+    m_op.journal.clear(m_spec.name);
+    m_stage = Stage::done;
+    outcome.status = Phase::up;
+    if (!ready_note.empty()) outcome.reason = ready_note;
+    outcome.ports = current_ports();
+    m_progress.final(Phase::up, outcome.reason, outcome.ports);
+  }
+
+  Decision decide_now(const std::string& image_id) {
+    DecideInput input{m_spec, m_existing, std::nullopt, "", "", m_op.journal.pending(m_spec.name)};
+    try {
+      input.desired = desired_config(m_spec, image_id, m_op.context.text_snapshot());
+    } catch (const UnfilledTemplate& u) {
+      // pre_start may set it: then the service gets a new container, filled after pre_start.
+      if (!m_spec.has_pre_start) throw ServiceFailure{describe_unfilled(u, m_op.context.set_by(u.key)), "", {}};
+      input.unfilled_reason = describe_unfilled(u, m_op.context.set_by(u.key));
+    }
+    input.forced_reason = forced_replacement(m_spec, m_options.forced.count(m_spec.name) > 0,
+                                             m_observed.network_present(), m_existing);
+    return decide(input);
+  }
+
+  // Runs one step; returns what wait_ready says of the service ("" otherwise).
+  std::string run_step(const Step& step, const Decision& decision, const std::string& image_id) {
+    check_cancel();
+    switch (step.kind) {
+      case StepKind::pre_start:
+        run_hook(Hook::pre_start);
+        return "";
+      case StepKind::remove_old:
+        m_stage = Stage::replacing;
+        m_progress.phase(Phase::removing, step.container_id.substr(0, 12));
+        engine_step([&] {
+          // Stopped first, so the old process gets its stop signal and a grace period.
+          m_op.engine.stop_container(step.container_id, m_options.stop_timeout);
+          m_op.engine.remove_container(step.container_id);
+        });
+        return "";
+      case StepKind::create:
+        m_stage = Stage::creating;
+        m_progress.phase(Phase::creating, decision.reason);
+        create(image_id);
+        return "";
+      case StepKind::start:
+        if (!step.container_id.empty()) {
+          m_stage = Stage::readying;
+          m_container = step.container_id;
+          m_progress.set_container(m_container);
+          m_op.journal.mark(m_spec.name, {m_container, "ping"});
+        }
+        m_progress.phase(Phase::starting, decision.reason);
+        engine_step([&] { m_op.engine.start_container(m_container); });
+        return "";
+      case StepKind::wait_ready:
+        return wait_until_ready(m_op, m_spec, m_container, m_options.ping_timeout, m_progress);
+      case StepKind::post_start:
+        run_hook(Hook::post_start);
+        return "";
+      case StepKind::stop:
+      case StepKind::remove:
+        break;  // not part of a start
+    }
+    return "";
+  }
+
+  void create(const std::string& image_id) {
+    DesiredConfig config;
+    try {
+      config = desired_config(m_spec, image_id, m_op.context.text_snapshot());
+    } catch (const UnfilledTemplate& u) {
+      throw ServiceFailure{describe_unfilled(u, m_op.context.set_by(u.key)), "", {}};
+    }
+    ContainerSpec spec = container_spec(m_op.project, m_spec, config);
+    try {
+      m_container = m_op.engine.create_container(spec);
+    } catch (const EngineError& e) {
+      if (e.status() != 409) throw ServiceFailure{e.what(), "", {}};
+      spec.name = name_after_conflict(spec.name);
+      engine_step([&] { m_container = m_op.engine.create_container(spec); });
+    }
+    m_progress.set_container(m_container);
+    m_stage = Stage::readying;
+    // Recorded before it starts: if boss stops before it is ready, the next start
+    // replaces it with all hooks instead of keeping it.
+    m_op.journal.mark(m_spec.name, {m_container, "post_start"});
+  }
+
+  // The name is taken. Another project's (or service's) container may hold it: then
+  // this one takes a name that cannot collide. Anything else is the user's to sort out.
+  std::string name_after_conflict(const std::string& name) {
+    std::optional<ContainerState> holder;
+    try {
+      holder = m_op.engine.inspect_container(name);
+    } catch (const EngineError& e) {
+      throw ServiceFailure{e.what(), "", {}};
+    }
+    const std::string owner = holder ? label(holder->labels, kLabelProject) : "";
+    if (holder && owner.empty())
+      throw ServiceFailure{"a container named '" + name + "' exists and is not managed by boss: remove it (docker rm -f " +
+                               name + ") or use another project name (-p)",
+                           "", {}};
+    if (holder && owner == m_op.project.name && label(holder->labels, kLabelService) == m_spec.name)
+      throw ServiceFailure{"container '" + name + "' of this service appeared while boss was creating it", "", {}};
+    m_op.trace("container name " + name + " is held by " +
+               (owner.empty() ? std::string("a removed container") : "project '" + owner + "'") + "; using " +
+               collision_free_name(m_op.project, m_spec.name));
+    return collision_free_name(m_op.project, m_spec.name);
+  }
+
+  void run_hook(Hook hook) {
+    m_progress.hook(hook_name(hook));
+    const auto result =
+        m_op.hooks.call(m_spec.name, hook, m_container, std::chrono::steady_clock::time_point::max(), m_op.cancel);
+    m_op.save_context();
+    switch (result.status) {
+      case HookResult::Status::ok: return;
+      case HookResult::Status::cancelled: throw Interrupted("interrupted");
+      case HookResult::Status::timed_out:
+        throw ServiceFailure{std::string(hook_name(hook)) + " timed out", m_container, {}};
+      case HookResult::Status::error:
+        if (!result.traceback.empty()) m_op.trace(result.traceback);
+        throw ServiceFailure{std::string(hook_name(hook)) + " failed: " + first_line(result.error), m_container, {}};
+    }
+  }
+
+  template <typename F>
+  void engine_step(F&& step) {
+    try {
+      step();
+    } catch (const EngineError& e) {
+      throw ServiceFailure{e.what(), m_container, {}};
+    }
+  }
+
+  void check_cancel() const {
+    if (m_op.cancel.requested()) throw Interrupted("interrupted");
+  }
+
+  std::vector<PublishedPort> observed_ports(const std::string& id) const {
+    for (const auto& c : m_existing)
+      if (c.id == id) return c.ports;
+    return {};
+  }
+
+  std::vector<PublishedPort> current_ports() {
+    try {
+      if (auto state = m_op.engine.inspect_container(m_container)) return state->ports;
+    } catch (const EngineError&) {
+      // The summary goes without ports; the service is up all the same.
+    }
+    return {};
+  }
+
+  void fail(ServiceOutcome& outcome, const ServiceFailure& f) {
+    outcome.status = Phase::failed;
+    outcome.reason = f.reason;
+    outcome.exit_code = f.exit_code;
+    if (!f.container_id.empty()) {
+      try {
+        outcome.logs = trim_logs(m_op.engine.logs_tail(f.container_id, 20));
+      } catch (const EngineError&) {
+        // No log tail; the reason stands on its own.
+      }
+    }
+    m_progress.final(Phase::failed, f.reason, {}, f.exit_code);
+  }
+
+  std::string interrupted_reason() const {
+    const bool had_container = !m_existing.empty();
+    switch (m_stage) {
+      case Stage::waiting_turn:
+      case Stage::image:
+        return had_container ? "interrupted while fetching its image; its container was left as it was"
+                             : "interrupted while fetching its image; no container was made";
+      case Stage::hooks_before:
+        return had_container ? "interrupted before its container was replaced; it was left as it was"
+                             : "interrupted before its container was made";
+      case Stage::replacing:
+      case Stage::creating:
+        return m_container.empty() ? "interrupted while replacing its container; no new one was made"
+                                   : "interrupted; its new container stays, and the next start replaces it";
+      case Stage::readying:
+        return "interrupted before it was ready; its container stays, and the next start checks it again";
+      case Stage::done:
+        break;
+    }
+    return "interrupted";
+  }
+
+  Operation& m_op;
+  const ServiceSpec& m_spec;
+  const Decision& m_planned;
+  const std::vector<ContainerInfo>& m_existing;
+  const Observed& m_observed;
+  ImageProvider& m_images;
+  const ExecuteOptions& m_options;
+  ServiceProgress m_progress;
+  std::string m_container;
+  Stage m_stage = Stage::waiting_turn;
+};
+
+// One service of a stop plan.
+ServiceOutcome run_stop(Operation& op, const Decision& d, const ExecuteOptions& options) {
+  ServiceProgress progress(op.events, d.service, d.kind);
+  ServiceOutcome outcome;
+  outcome.service = d.service;
+  outcome.action = d.kind;
+  outcome.began = true;
+  outcome.status = d.kind == ActionKind::remove ? Phase::removed : Phase::stopped;
+  outcome.reason = d.kind == ActionKind::none ? (d.reason == "not running" ? "was not running" : d.reason)
+                  : d.stop.empty()             ? "was not running"
+                                               : "";
+  try {
+    for (const auto& step : steps_for(d, ServiceSpec{})) {
+      progress.set_container(step.container_id);
+      outcome.container_id = step.container_id;
+      if (step.kind == StepKind::stop) {
+        progress.phase(Phase::stopping);
+        if (op.engine.stop_container(step.container_id, options.stop_timeout).killed) {
+          outcome.killed = true;
+          outcome.reason = "killed after " + seconds_text(options.stop_timeout) + ": it did not stop on its stop signal";
+        }
+      } else if (step.kind == StepKind::remove) {
+        op.engine.remove_container(step.container_id);
+      }
+    }
+    progress.final(outcome.status, outcome.reason);
+  } catch (const EngineError& e) {
+    outcome.status = Phase::failed;
+    outcome.reason = e.what();
+    progress.final(Phase::failed, outcome.reason);
+  }
+  outcome.seconds = progress.elapsed();
+  return outcome;
+}
+
+// Makes sure the project network exists, removing duplicates left by a race of two boss
+// runs (or stale names).
+void ensure_network(Operation& op, const Observed& observed) {
+  bool found = false;
+  for (const auto& n : observed.networks) {
+    if (n.name == observed.network_name && !found) {
+      found = true;
+      continue;
+    }
+    try {
+      op.engine.remove_network(n.id);
+    } catch (const EngineError& e) {
+      op.warn("could not remove stale network " + n.name + ": " + e.what());
+    }
+  }
+  if (found) return;
+  op.engine.create_network(observed.network_name, {{kLabelProject, op.project.name}});
+  op.trace("created network " + observed.network_name);
+}
+
+// The project-wide steps of `stop --remove` of the whole project. What cannot be
+// removed is a warning, never a reason to lose the summary.
+void remove_project_resources(Operation& op, const Plan& plan) {
+  auto try_remove = [&](const std::string& what, const std::function<void()>& remove) {
+    try {
+      remove();
+    } catch (const EngineError& e) {
+      op.warn("could not remove " + what + ": " + e.what());
+    }
+  };
+  for (const auto& name : plan.remove_orphans)
+    try_remove("orphan container " + name, [&] {
+      op.engine.stop_container(name, 10);
+      op.engine.remove_container(name);
+    });
+  for (const auto& name : plan.remove_networks)
+    try_remove("network " + name, [&] { op.engine.remove_network(name); });
+  if (plan.remove_state) {
+    op.context.remove_file();
+    op.journal.remove_file();
+  }
+}
+
+// What to say of a service the walk never began.
+ServiceOutcome not_begun(const Decision& d, const Observed& observed, bool stop_plan, NodeStatus status,
+                         const std::string& cause) {
+  ServiceOutcome o;
+  o.service = d.service;
+  o.action = d.kind;
+  if (status == NodeStatus::skipped) {
+    o.status = Phase::skipped;
+    o.cause = cause;
+    o.reason = "dependency '" + cause + "' failed";
+    return o;
+  }
+  o.status = Phase::interrupted;
+  const auto& containers = observed.of(d.service);
+  const bool running =
+      std::any_of(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); });
+  if (stop_plan)
+    o.reason = running ? "not stopped: interrupted before its turn" : "interrupted before its turn (it was not running)";
+  else
+    o.reason = running              ? "interrupted before its turn; left running as it was"
+               : containers.empty() ? "interrupted before its turn; not started"
+                                    : "interrupted before its turn; left stopped";
+  return o;
+}
+
+}  // namespace
+
+Execution execute(Operation& op, const Plan& plan, const Observed& observed, const ExecuteOptions& options) {
+  Execution execution;
+  CommandResult& result = execution.result;
+  result.command = plan.command;
+  result.project = plan.project;
+  const bool stop_plan = plan.command == "stop";
+  const DependencyGraph graph(op.project);
+  std::map<std::string, const Decision*> decisions;
+  std::vector<std::string> order;
+  for (const auto& d : plan.services) {
+    decisions[d.service] = &d;
+    order.push_back(d.service);
+  }
+
+  ImageProvider images(op, observed.image_ids, options.rebuild);
+  std::vector<std::thread> prefetch;
+  if (!stop_plan && !plan.services.empty()) {
+    ensure_network(op, observed);
+    // Missing images are fetched right away, in parallel with the dependencies coming up,
+    // instead of when their service's turn comes; a service whose image is still being
+    // fetched waits for it.
+    std::set<std::string> fetching;
+    for (const auto& name : order) {
+      const ServiceSpec& spec = *op.project.find(name);
+      if (!images.needs_fetch(spec) || !fetching.insert(spec.image).second) continue;
+      prefetch.emplace_back([&op, &images, &spec, action = decisions[name]->kind] {
+        ServiceProgress progress(op.events, spec.name, action);
+        try {
+          images.ensure(spec, progress);
+        } catch (...) {
+          // Remembered by the provider; the service's own task reports it.
+        }
+      });
+    }
+  }
+
+  std::mutex outcomes_mutex;
+  std::map<std::string, ServiceOutcome> outcomes;
+  auto task = [&](const std::string& name) {
+    const Decision& d = *decisions.at(name);
+    ServiceOutcome outcome = stop_plan ? run_stop(op, d, options)
+                                       : StartTask(op, *op.project.find(name), d, observed, images, options).run();
+    const bool ok = outcome.status != Phase::failed && outcome.status != Phase::interrupted;
+    std::lock_guard lock(outcomes_mutex);
+    outcomes[name] = std::move(outcome);
+    return ok;
+  };
+  WalkOptions walk_options;
+  // A failed start skips what needs it; a failed stop must not keep the others running.
+  walk_options.skip_waiters_on_failure = !stop_plan;
+  const auto walk = walk_graph(
+      order,
+      [&](const std::string& n) { return stop_plan ? graph.dependents(n) : graph.dependencies(n); }, task,
+      op.cancel, walk_options);
+  for (auto& t : prefetch) t.join();
+
+  for (const auto& name : order) {
+    auto it = outcomes.find(name);
+    ServiceOutcome o;
+    if (it != outcomes.end()) {
+      o = std::move(it->second);
+    } else {
+      const auto status = walk.status.at(name);
+      const auto cause = walk.skipped_because.count(name) ? walk.skipped_because.at(name) : "";
+      // Skipped because an interrupted service never finished is interrupted too.
+      const bool cause_interrupted =
+          status == NodeStatus::skipped && outcomes.count(cause) && outcomes.at(cause).status == Phase::interrupted;
+      o = not_begun(*decisions.at(name), observed, stop_plan, cause_interrupted ? NodeStatus::cancelled : status,
+                    cause);
+      ServiceProgress(op.events, name, o.action).final(o.status, o.reason);
+    }
+    if (o.status == Phase::interrupted) result.interrupted = true;
+    result.outcomes.push_back(std::move(o));
+  }
+  if (op.cancel.requested()) result.interrupted = true;
+  if (stop_plan && !result.interrupted && !result.any_failed()) remove_project_resources(op, plan);
+  execution.replaced_images = images.replaced();
+  return execution;
+}
+
+}  // namespace boss

@@ -1,0 +1,16 @@
+#include "core/operation.h"
+
+#include "core/errors.h"
+
+namespace boss {
+
+void Operation::save_context() {
+  try {
+    context.save_if_dirty();
+  } catch (const FatalError& e) {
+    if (!m_context_warned.exchange(true))
+      warn(std::string(e.what()) + " (the context lives on in memory for this run)");
+  }
+}
+
+}  // namespace boss

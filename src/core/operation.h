@@ -1,0 +1,45 @@
+// Everything one operation (a start, a stop, a reload, ...) works with. The Runtime
+// makes one per operation; the executor and its parts take it by reference.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "core/cancel.h"
+#include "core/context_store.h"
+#include "core/engine.h"
+#include "core/events.h"
+#include "core/hooks.h"
+#include "core/project.h"
+#include "core/start_journal.h"
+
+namespace boss {
+
+class Operation {
+ public:
+  Operation(const Project& project, Engine& engine, Hooks& hooks, ContextStore& context, StartJournal& journal,
+            EventSink& events, const Cancel& cancel)
+      : project(project), engine(engine), hooks(hooks), context(context), journal(journal), events(events),
+        cancel(cancel) {}
+  Operation(const Operation&) = delete;
+  Operation& operator=(const Operation&) = delete;
+
+  const Project& project;
+  Engine& engine;
+  Hooks& hooks;
+  ContextStore& context;
+  StartJournal& journal;
+  EventSink& events;
+  const Cancel& cancel;
+
+  // Saves the context if a hook changed it. A failure to write is a warning, given once
+  // per operation: the values live on in memory, and the summary must never be lost.
+  void save_context();
+  void warn(std::string text) { events.emit_now(WarningEvent{std::move(text)}); }
+  void trace(std::string text) { events.emit_now(TraceEvent{std::move(text)}); }
+
+ private:
+  std::atomic<bool> m_context_warned{false};
+};
+
+}  // namespace boss

@@ -1,0 +1,117 @@
+#include "core/readiness.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+#include "core/errors.h"
+#include "core/service_failure.h"
+#include "core/time_text.h"
+
+namespace boss {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Clock::duration seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+std::string format_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 10 ? "%.2g s" : "%.0f s", s);
+  return buf;
+}
+
+ContainerState inspect_or_fail(Operation& op, const std::string& id) {
+  std::optional<ContainerState> state;
+  try {
+    state = op.engine.inspect_container(id);
+  } catch (const EngineError& e) {
+    throw ServiceFailure{e.what(), id, std::nullopt};
+  }
+  if (!state) throw ServiceFailure{"container " + id.substr(0, 12) + " disappeared", "", std::nullopt};
+  return *state;
+}
+
+// How long the container's process has run, by the engine's own start stamp; nullopt
+// when it cannot be told.
+std::optional<std::chrono::system_clock::duration> running_for(const ContainerState& state) {
+  const auto started = parse_rfc3339(state.started_at);
+  if (!started) return std::nullopt;
+  return std::chrono::system_clock::now() - *started;
+}
+
+std::string settle(Operation& op, const std::string& id) {
+  auto state = inspect_or_fail(op, id);
+  if (state.running) {
+    // Wait out the rest of the settle time, measured from the process start; an unknown
+    // or skewed clock (a remote engine) waits the whole of it at most.
+    auto left = std::chrono::duration_cast<std::chrono::system_clock::duration>(kSettle);
+    if (const auto ran = running_for(state)) left = std::clamp(left - *ran, decltype(left)::zero(), left);
+    if (op.cancel.sleep_for(left)) throw Interrupted("interrupted");
+    state = inspect_or_fail(op, id);
+  }
+  if (state.running) return "";
+  if (state.exit_code == 0) return "exited 0: ran to completion";
+  throw ServiceFailure{exited_reason(state), id, state.exit_code};
+}
+
+}  // namespace
+
+std::string exited_reason(const ContainerState& state) {
+  std::string reason = "container exited with code " + std::to_string(state.exit_code);
+  if (state.oom_killed) reason += " (out of memory)";
+  if (!state.error.empty()) reason += ": " + state.error;
+  return reason;
+}
+
+std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::string& container_id,
+                             double timeout_seconds, ServiceProgress& progress) {
+  if (!spec.has_ping) {
+    progress.phase(Phase::waiting, "running for " + std::to_string(kSettle.count()) + " ms");
+    return settle(op, container_id);
+  }
+  progress.phase(Phase::waiting, "ping");
+  const auto t0 = Clock::now();
+  const auto deadline = t0 + seconds(timeout_seconds);
+  const auto interval = seconds(spec.ping_interval);
+  auto next_report = t0 + kStillWaitingEvery;
+  std::string last = "ping has not answered yet";
+  for (;;) {
+    if (op.cancel.requested()) throw Interrupted("interrupted");
+    // Pings start every `interval`, whatever the ping and the state check between them
+    // cost, so readiness is noticed within one interval of happening.
+    const auto next_ping = Clock::now() + interval;
+    const auto result = op.hooks.call(spec.name, Hook::ping, container_id, deadline, op.cancel);
+    op.save_context();
+    if (result.status == HookResult::Status::cancelled) throw Interrupted("interrupted");
+    if (result.status == HookResult::Status::ok && result.value) return "";
+    if (result.status == HookResult::Status::ok) last = "ping returned false";
+    if (result.status == HookResult::Status::error) last = "ping raised: " + first_line(result.error);
+    // Not ready (or the ping broke): a container that is gone is the real cause.
+    const auto state = inspect_or_fail(op, container_id);
+    if (!state.running)
+      throw ServiceFailure{exited_reason(state) + " before ping succeeded (last: " + last + ")", container_id,
+                           state.exit_code};
+    if (result.status == HookResult::Status::error) {
+      if (!result.traceback.empty()) op.trace(result.traceback);
+      throw ServiceFailure{"ping failed: " + first_line(result.error), container_id, std::nullopt};
+    }
+    if (result.status == HookResult::Status::timed_out || next_ping > deadline)
+      throw ServiceFailure{"ping timed out after " + format_seconds(timeout_seconds) + " (last: " + last + ")",
+                           container_id, std::nullopt};
+    if (Clock::now() >= next_report) {
+      next_report += kStillWaitingEvery;
+      StillWaitingEvent waiting;
+      waiting.service = spec.name;
+      waiting.waited = std::chrono::duration<double>(Clock::now() - t0).count();
+      waiting.timeout = timeout_seconds;
+      waiting.last_result = last;
+      op.events.emit_now(std::move(waiting));
+    }
+    if (op.cancel.sleep_until(next_ping)) throw Interrupted("interrupted");
+  }
+}
+
+}  // namespace boss

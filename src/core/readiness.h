@@ -1,0 +1,31 @@
+// When a started container counts as ready, one rule for every path:
+//  - with a `ping` hook: when ping returns a true value (polled every ping_interval,
+//    each from the previous one's start), before the timeout; between pings the
+//    container must still run, so a crash fails at once with its exit code, not at the
+//    timeout. Every few seconds a StillWaitingEvent says what the last ping gave.
+//  - without one: when its container is still running kSettle after its process
+//    started (so a program that fails at once fails the same way every time); one that
+//    exited 0 by then ran to completion and counts as done.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "core/operation.h"
+#include "core/service_progress.h"
+
+namespace boss {
+
+inline constexpr std::chrono::milliseconds kSettle{100};
+inline constexpr std::chrono::seconds kStillWaitingEvery{5};
+
+// Blocks until ready. Throws ServiceFailure (the reason, the exit code when it exited)
+// or Interrupted. Returns what the summary says of it: "" when it runs, "exited 0 ..."
+// when it ran to completion.
+std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::string& container_id,
+                             double timeout_seconds, ServiceProgress& progress);
+
+// "container exited with code 3: <engine error>"
+std::string exited_reason(const ContainerState& state);
+
+}  // namespace boss

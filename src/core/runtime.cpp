@@ -1,0 +1,282 @@
+#include "core/runtime.h"
+
+#include <algorithm>
+
+#include "core/errors.h"
+#include "core/executor.h"
+#include "core/graph.h"
+#include "core/image_provider.h"
+#include "core/legacy_state.h"
+#include "core/operation.h"
+#include "core/selection.h"
+#include "core/service_progress.h"
+
+namespace boss {
+namespace {
+
+std::vector<std::string> services_with(const CommandResult& result, std::initializer_list<Phase> phases) {
+  std::vector<std::string> out;
+  for (const auto& o : result.outcomes)
+    if (std::find(phases.begin(), phases.end(), o.status) != phases.end()) out.push_back(o.service);
+  return out;
+}
+
+// The images a start --build or a reload builds anew: those of `services` that are built.
+std::set<std::string> built_images(const Project& project, const std::vector<std::string>& services) {
+  std::set<std::string> refs;
+  for (const auto& name : services) {
+    const ServiceSpec* spec = project.find(name);
+    if (spec && !spec->build_from_directory.empty()) refs.insert(spec->image);
+  }
+  return refs;
+}
+
+}  // namespace
+
+Runtime::Runtime(const Project& project, Engine& engine, Hooks& hooks, ContextStore& context, EventSink& events,
+                 ProjectLocker& locker, const Cancel& cancel)
+    : m_project(project), m_engine(engine), m_hooks(hooks), m_context(context), m_events(events), m_locker(locker),
+      m_cancel(cancel), m_journal(project.journal_file()) {
+  m_context.set_file(project.context_file());
+}
+
+std::unique_ptr<ProjectLocker::Held> Runtime::lock(const Cancel& cancel) {
+  return m_locker.lock(
+      m_project.name,
+      [&] {
+        m_events.emit_now(
+            WarningEvent{"another boss run on project '" + m_project.name + "' is in progress; waiting for it"});
+      },
+      cancel);
+}
+
+void Runtime::load_state() {
+  import_legacy_state(m_project, m_events);
+  m_context.load();
+  m_journal.load();
+}
+
+void Runtime::run_group_hook(CommandResult& result, const char* what, const HookResult& hook) {
+  if (hook.status == HookResult::Status::ok) return;
+  if (!hook.traceback.empty()) m_events.emit_now(TraceEvent{hook.traceback});
+  result.error = std::string(what) + " hook failed: " + first_line(hook.error);
+  m_events.emit_now(WarningEvent{result.error});
+}
+
+CommandResult Runtime::finish(CommandResult result) {
+  m_events.emit_now(SummaryEvent{result});
+  return result;
+}
+
+void Runtime::remove_replaced_images(const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    try {
+      m_engine.remove_image(id);
+      m_events.emit_now(TraceEvent{"removed the replaced image " + id});
+    } catch (const EngineError& e) {
+      // Still used (by another project's container, or a tag of the user's): it stays.
+      m_events.emit_now(TraceEvent{"kept the replaced image " + id + ": " + e.what()});
+    }
+  }
+}
+
+Plan Runtime::plan_start(const StartRequest& request) {
+  const auto services = select_for_start(m_project, request.services, request.exclude);
+  load_state();
+  const auto observed = observe(m_engine, m_project);
+  std::set<std::string> rebuild;
+  if (request.build)
+    for (const auto& name : services)
+      if (!m_project.find(name)->build_from_directory.empty()) rebuild.insert(name);
+  return boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
+                           [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(), {},
+                           rebuild});
+}
+
+CommandResult Runtime::start(const StartRequest& request) {
+  const auto services = select_for_start(m_project, request.services, request.exclude);
+  Cancel cancel(&m_cancel);
+  const auto held = lock(cancel);
+  load_state();
+  m_events.emit_now(OperationEvent{"start", m_project.name, services});
+  Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  const auto observed = observe(m_engine, m_project);
+  ExecuteOptions options;
+  options.ping_timeout = request.timeout;
+  if (request.build) options.rebuild = built_images(m_project, services);
+  std::set<std::string> rebuild_services;
+  for (const auto& name : services)
+    if (options.rebuild.count(m_project.find(name)->image)) rebuild_services.insert(name);
+  const Plan plan =
+      boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
+                        [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(), {},
+                        rebuild_services});
+  auto execution = execute(op, plan, observed, options);
+  CommandResult& result = execution.result;
+  op.save_context();
+  const auto up = services_with(result, {Phase::up, Phase::kept});
+  if (!up.empty() && !result.interrupted) run_group_hook(result, "on_start", m_hooks.on_start(up));
+  op.save_context();
+  if (!result.interrupted) remove_replaced_images(execution.replaced_images);
+  return finish(std::move(result));
+}
+
+Plan Runtime::plan_stop(const StopRequest& request) {
+  const auto services = select_for_stop(m_project, request.services, request.exclude);
+  const auto observed = observe(m_engine, m_project, /*images=*/false);
+  const bool whole = request.services.empty() && request.exclude.empty();
+  return boss::plan_stop(m_project, services, observed, request.remove, whole);
+}
+
+CommandResult Runtime::stop(const StopRequest& request) {
+  const auto services = select_for_stop(m_project, request.services, request.exclude);
+  Cancel cancel(&m_cancel);
+  const auto held = lock(cancel);
+  // Stop never reads the context: a damaged file must not keep anyone from stopping.
+  m_journal.load();
+  m_events.emit_now(OperationEvent{"stop", m_project.name, services});
+  Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  const auto observed = observe(m_engine, m_project, /*images=*/false);
+  // The network, orphans and saved state belong to the whole project: only a full
+  // stop --remove takes them.
+  const bool whole = request.services.empty() && request.exclude.empty();
+  const Plan plan = boss::plan_stop(m_project, services, observed, request.remove, whole);
+  ExecuteOptions options;
+  options.stop_timeout = request.timeout;
+  CommandResult result = execute(op, plan, observed, options).result;
+  const auto stopped = services_with(result, {Phase::stopped, Phase::removed});
+  if (!stopped.empty() && !result.interrupted) run_group_hook(result, "on_stop", m_hooks.on_stop(stopped));
+  return finish(std::move(result));
+}
+
+CommandResult Runtime::reload(const ReloadRequest& request) {
+  if (request.services.empty()) throw DefinitionError("reload: name at least one service");
+  check_service_names(m_project, request.services, "reload");
+  const DependencyGraph graph(m_project);
+  const std::set<std::string> targets(request.services.begin(), request.services.end());
+  const auto affected = graph.with_dependents(targets);
+  const auto needed = graph.with_dependencies(affected);
+  std::vector<std::string> to_stop, to_start;
+  for (const auto& name : graph.topological_order()) {
+    if (needed.count(name)) to_start.push_back(name);
+    if (affected.count(name)) to_stop.insert(to_stop.begin(), name);
+  }
+
+  Cancel cancel(&m_cancel);
+  const auto held = lock(cancel);
+  load_state();
+  m_events.emit_now(OperationEvent{"reload", m_project.name, to_start});
+  Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+
+  // Build first: a failed build must leave the running services untouched.
+  const auto present = observe(m_engine, m_project).image_ids;
+  ImageProvider images(op, present, built_images(m_project, request.services));
+  for (const auto& name : request.services) {
+    const ServiceSpec& spec = *m_project.find(name);
+    if (spec.build_from_directory.empty()) continue;
+    ServiceProgress progress(m_events, name, ActionKind::recreate);
+    CommandResult failed;
+    failed.command = "reload";
+    failed.project = m_project.name;
+    ServiceOutcome outcome;
+    outcome.service = name;
+    outcome.action = ActionKind::recreate;
+    outcome.began = true;
+    try {
+      images.ensure(spec, progress);
+      continue;
+    } catch (const Interrupted&) {
+      outcome.status = Phase::interrupted;
+      outcome.reason = "interrupted while building its image; nothing was changed";
+      failed.interrupted = true;
+    } catch (const EngineError& e) {
+      outcome.status = Phase::failed;
+      outcome.reason = e.what();
+    }
+    progress.final(outcome.status, outcome.reason);
+    failed.outcomes.push_back(outcome);
+    return finish(std::move(failed));
+  }
+
+  auto observed = observe(m_engine, m_project);
+  ExecuteOptions stop_options;
+  stop_options.stop_timeout = request.stop_timeout;
+  auto stopped = execute(op, boss::plan_stop(m_project, to_stop, observed, request.remove, false), observed,
+                         stop_options)
+                     .result;
+  if (stopped.any_failed() || stopped.interrupted) {
+    stopped.command = "reload";
+    return finish(std::move(stopped));
+  }
+
+  observed = observe(m_engine, m_project);
+  ExecuteOptions options;
+  options.ping_timeout = request.timeout;
+  options.stop_timeout = request.stop_timeout;
+  options.forced = targets;
+  const Plan plan = boss::plan_start({m_project, to_start, observed, m_context.text_snapshot(),
+                                      [&](const std::string& key) { return m_context.set_by(key); },
+                                      m_journal.snapshot(), targets, {}});
+  auto execution = execute(op, plan, observed, options);
+  CommandResult& result = execution.result;
+  result.command = "reload";
+  op.save_context();
+  if (!result.any_failed() && !result.interrupted)
+    for (const auto& name : request.services) run_group_hook(result, "on_reload", m_hooks.on_reload(name));
+  op.save_context();
+  if (!result.interrupted) remove_replaced_images(images.replaced());
+  return finish(std::move(result));
+}
+
+StatusReport Runtime::status() {
+  m_journal.load();
+  const auto observed = observe(m_engine, m_project, /*images=*/false);
+  const auto pending = m_journal.snapshot();
+  StatusReport report;
+  report.project = m_project.name;
+  auto row_of = [&](const std::string& service, const ContainerInfo& c, bool orphan) {
+    StatusRow row;
+    row.service = service;
+    row.state = c.state;
+    row.container_id = c.id;
+    row.container_name = c.name;
+    row.image = c.image;
+    row.ports = c.ports;
+    row.orphan = orphan;
+    if (const auto state = m_engine.inspect_container(c.id)) {
+      row.state = state->status;
+      row.health = state->health;
+      row.started_at = state->started_at;
+      if (!state->running && !state->started_at.empty()) row.exit_code = state->exit_code;
+      if (!state->image.empty()) row.image = state->image;
+    }
+    const auto p = pending.find(service);
+    if (!orphan && p != pending.end() && p->second.container_id == c.id && row.state == "running")
+      row.not_ready = p->second.needs == "ping" ? "ping did not succeed since its restart"
+                                                : "its start did not finish (ping or post_start)";
+    return row;
+  };
+  for (const auto& s : m_project.services) {
+    const auto& containers = observed.of(s.name);
+    if (containers.empty()) {
+      StatusRow row;
+      row.service = s.name;
+      row.state = "absent";
+      report.rows.push_back(row);
+    }
+    for (const auto& c : containers) report.rows.push_back(row_of(s.name, c, false));
+  }
+  for (const auto& c : observed.orphans) {
+    const auto it = c.labels.find(kLabelService);
+    report.rows.push_back(row_of(it == c.labels.end() ? c.name : it->second, c, true));
+  }
+  return report;
+}
+
+void Runtime::logs(const LogsRequest& request, LogSink& sink) {
+  check_service_names(m_project, request.services, "logs");
+  Cancel cancel(&m_cancel);
+  follow_logs(m_engine, m_project, request, sink, m_events, cancel);
+}
+
+}  // namespace boss

@@ -1,0 +1,91 @@
+// The state of boss for one project, able to run any number of operations, one after
+// another or (for different projects) side by side: start, stop, reload, status, logs,
+// and the plans behind --dry-run. A command-line run makes one and runs one operation; a
+// long-running front (proxy, scheduler) keeps one and runs many.
+//
+// Each operation checks its request first (unknown names, contradictions: a
+// DefinitionError before anything is touched), then takes the project lock, reads the
+// context and the start journal afresh (another boss may have changed them while it
+// waited), observes, plans, executes, and reports everything as events, ending with a
+// SummaryEvent. Cancelling the Cancel given at construction (Ctrl-C) interrupts whatever
+// operation runs; each operation also has its own, as a child of it.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/cancel.h"
+#include "core/context_store.h"
+#include "core/engine.h"
+#include "core/events.h"
+#include "core/hooks.h"
+#include "core/locker.h"
+#include "core/log_follower.h"
+#include "core/log_sink.h"
+#include "core/outcome.h"
+#include "core/plan.h"
+#include "core/project.h"
+#include "core/start_journal.h"
+#include "core/status.h"
+
+namespace boss {
+
+struct StartRequest {
+  std::vector<std::string> services;  // and what they depend on; empty: all
+  std::vector<std::string> exclude;
+  double timeout = 300;  // seconds each service may take to become ready
+  bool build = false;    // rebuild images of services with build_from_directory first
+};
+
+struct StopRequest {
+  std::vector<std::string> services;  // and what depends on them; empty: all
+  std::vector<std::string> exclude;
+  bool remove = false;
+  double timeout = 10;  // grace before the engine kills
+};
+
+struct ReloadRequest {
+  std::vector<std::string> services;  // rebuilt and replaced; their dependents restarted
+  bool remove = false;                // remove the stopped dependents' containers too
+  double timeout = 300;
+  double stop_timeout = 10;
+};
+
+class Runtime {
+ public:
+  // Everything given must outlive the runtime. `context` is the store the hooks see.
+  Runtime(const Project& project, Engine& engine, Hooks& hooks, ContextStore& context, EventSink& events,
+          ProjectLocker& locker, const Cancel& cancel);
+
+  // What start would do, touching nothing.
+  Plan plan_start(const StartRequest& request);
+  CommandResult start(const StartRequest& request);
+  // What stop would do, touching nothing.
+  Plan plan_stop(const StopRequest& request);
+  CommandResult stop(const StopRequest& request);
+  CommandResult reload(const ReloadRequest& request);
+  StatusReport status();
+  void logs(const LogsRequest& request, LogSink& sink);
+
+  const Project& project() const { return m_project; }
+
+ private:
+  struct Prepared;
+  std::unique_ptr<ProjectLocker::Held> lock(const Cancel& cancel);
+  void load_state();
+  CommandResult finish(CommandResult result);
+  void run_group_hook(CommandResult& result, const char* what, const HookResult& hook);
+  void remove_replaced_images(const std::vector<std::string>& ids);
+
+  const Project& m_project;
+  Engine& m_engine;
+  Hooks& m_hooks;
+  ContextStore& m_context;
+  EventSink& m_events;
+  ProjectLocker& m_locker;
+  const Cancel& m_cancel;
+  StartJournal m_journal;
+};
+
+}  // namespace boss

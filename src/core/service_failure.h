@@ -1,0 +1,16 @@
+// Why one service failed, thrown inside the executor and caught per service: the summary
+// shows the reason, and the tail of the container's logs when there is a container.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace boss {
+
+struct ServiceFailure {
+  std::string reason;
+  std::string container_id;      // for the log tail; "" when there is none
+  std::optional<int> exit_code;  // when its container exited
+};
+
+}  // namespace boss
