@@ -32,6 +32,15 @@ std::optional<std::string> command_word(int argc, char** argv) {
   return std::nullopt;
 }
 
+// A command the word abbreviates ("stat" -> "status"), else the closest by spelling.
+std::string command_hint(const std::string& word) {
+  std::vector<std::string> prefixed;
+  for (const auto& c : kCommands)
+    if (c.rfind(word, 0) == 0) prefixed.push_back(c);
+  if (prefixed.size() == 1) return prefixed.front();
+  return did_you_mean(word, kCommands);
+}
+
 bool asks_for_help_or_version(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -51,8 +60,9 @@ Parsed fail(const std::string& message) {
 // CLI11's messages, as one line that names the option.
 std::string describe(const CLI::ParseError& e) {
   std::string text = e.what();
-  const std::string extras = "The following arguments were not expected: ";
-  if (text.rfind(extras, 0) == 0) {
+  for (const std::string extras : {"The following arguments were not expected: ",
+                                   "The following argument was not expected: "}) {
+    if (text.rfind(extras, 0) != 0) continue;
     const std::string first = text.substr(extras.size(), text.find(' ', extras.size()) - extras.size());
     if (first.rfind("-", 0) == 0) return "unknown option '" + first + "' (see boss --help)";
     return "unexpected argument '" + first + "' (see boss --help)";
@@ -79,7 +89,7 @@ Parsed parse_command_line(int argc, char** argv) {
   Options& opt = parsed.options;
   if (const auto word = command_word(argc, argv)) {
     if (std::find(kCommands.begin(), kCommands.end(), *word) == kCommands.end()) {
-      const auto hint = did_you_mean(*word, kCommands);
+      const auto hint = command_hint(*word);
       return fail("unknown command '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
                   "; commands: start, stop, reload, status, logs");
     }
@@ -108,7 +118,7 @@ Parsed parse_command_line(int argc, char** argv) {
   std::string timeout_text, tail_text = "all", since_text;
   auto one_per_flag = [](CLI::Option* option) {
     // `--exclude a b` excludes a, and b is a service again: one name per flag.
-    return option->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    return option->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->allow_extra_args(false);
   };
 
   auto* start = app.add_subcommand("start", "Start services (default: all), dependencies first");
