@@ -1,0 +1,110 @@
+#include "ui/service_words.h"
+
+#include <cmath>
+
+#include "ui/format.h"
+
+namespace boss {
+
+namespace {
+
+// The past tense of an action that did something, or nullptr.
+const char* done_verb(ActionKind action) {
+  switch (action) {
+    case ActionKind::create: return "created";
+    case ActionKind::recreate: return "recreated";
+    case ActionKind::start: return "started";
+    case ActionKind::stop: return "stopped";
+    case ActionKind::remove: return "removed";
+    default: return nullptr;
+  }
+}
+
+std::string with_detail(const std::string& word, const std::string& detail) {
+  return detail.empty() ? word : word + " (" + detail + ")";
+}
+
+std::string with_reason(const std::string& word, const std::string& reason) {
+  return reason.empty() ? word : word + ": " + reason;
+}
+
+}  // namespace
+
+std::string outcome_text(const ServiceOutcome& o) {
+  const char* verb = done_verb(o.action);
+  const std::string took = format_seconds(o.seconds);
+  switch (o.status) {
+    case Phase::up:
+      if (verb) return "up (" + std::string(verb) + " in " + took + ")";
+      return with_detail("up", o.reason);
+    case Phase::kept:
+      return "up (" + (o.reason.empty() ? std::string("running, unchanged") : o.reason) + ")";
+    case Phase::stopped:
+      if (o.killed) return "stopped (killed after ignoring its stop signal)";
+      if (o.action == ActionKind::stop || o.action == ActionKind::remove) return "stopped (in " + took + ")";
+      return with_detail("stopped", o.reason);
+    case Phase::removed:
+      if (o.killed) return "removed (killed after ignoring its stop signal)";
+      if (o.action == ActionKind::stop || o.action == ActionKind::remove) return "removed (in " + took + ")";
+      return with_detail("removed", o.reason);
+    case Phase::failed:
+      return with_reason("failed", o.reason);
+    case Phase::skipped:
+      if (!o.cause.empty()) return "skipped: dependency '" + o.cause + "' failed";
+      return with_reason("skipped", o.reason);
+    case Phase::interrupted:
+      if (!o.began) return "not started (interrupted)";
+      return with_reason("interrupted", o.reason);
+    default:
+      return phase_name(o.status);
+  }
+}
+
+std::string outcome_reason(const ServiceOutcome& o) {
+  const bool done = o.status == Phase::up || o.status == Phase::stopped || o.status == Phase::removed;
+  if (!done) return "";
+  return done_verb(o.action) || o.killed ? o.reason : "";
+}
+
+std::string phase_text(const ServiceEvent& e) {
+  switch (e.phase) {
+    case Phase::queued: return "queued";
+    case Phase::pulling: return "pulling image";
+    case Phase::building: return "building image";
+    case Phase::hook: return "running " + (e.hook.empty() ? std::string("hook") : e.hook);
+    case Phase::removing: return "removing old container";
+    case Phase::creating: return "creating container";
+    case Phase::starting: return "starting container";
+    case Phase::waiting: return "waiting until ready";
+    case Phase::stopping: return "stopping";
+    default: break;
+  }
+  return outcome_text(outcome_of(e));
+}
+
+ServiceOutcome outcome_of(const ServiceEvent& e) {
+  ServiceOutcome o;
+  o.service = e.service;
+  o.instance = e.instance;
+  o.status = e.phase;
+  o.action = e.action;
+  o.reason = e.reason;
+  o.container_id = e.container_id;
+  o.ports = e.ports;
+  o.exit_code = e.exit_code;
+  o.began = true;
+  o.seconds = e.elapsed;
+  return o;
+}
+
+std::string still_waiting_text(const StillWaitingEvent& e) {
+  auto whole = [](double s) { return std::to_string(static_cast<long long>(std::floor(s < 0 ? 0 : s))); };
+  std::string text = "still waiting (" + whole(e.waited) + " s of " + whole(e.timeout) + " s)";
+  return e.last_result.empty() ? text : text + ": " + e.last_result;
+}
+
+std::string decision_text(ActionKind action, const std::string& reason) {
+  return with_reason(action_name(action), reason);
+}
+
+}  // namespace boss
