@@ -1,0 +1,85 @@
+#include "ui/plain_renderer.h"
+
+#include "ui/format.h"
+#include "ui/service_words.h"
+#include "ui/summary_view.h"
+
+namespace boss {
+
+namespace {
+
+// The steps that carry out a decision: their line says why, once.
+bool shows_reason(Phase phase) {
+  return phase == Phase::removing || phase == Phase::creating || phase == Phase::starting ||
+         phase == Phase::stopping;
+}
+
+}  // namespace
+
+void PlainRenderer::emit(const Event& event) {
+  std::lock_guard lock(m_mutex);
+  std::visit([&](const auto& body) { on(body); }, event.body);
+}
+
+void PlainRenderer::finish() {
+  std::lock_guard lock(m_mutex);
+  std::fflush(m_out);
+  std::fflush(m_err);
+}
+
+void PlainRenderer::line(std::FILE* stream, const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stream);
+  std::fputc('\n', stream);
+  std::fflush(stream);
+}
+
+void PlainRenderer::on(const OperationEvent& e) { m_column.reserve(e.services); }
+
+void PlainRenderer::on(const ServiceEvent& e) {
+  if (e.phase == Phase::queued) return;
+  const std::string label = service_label(e.service, e.instance);
+  std::string text = phase_text(e);
+  if (shows_reason(e.phase) && !e.reason.empty()) {
+    auto& shown = m_reason_shown[label];
+    if (shown != e.reason) text += " (" + e.reason + ")";
+    shown = e.reason;
+  }
+  line(m_out, m_column.padded(label) + "  " + text);
+}
+
+void PlainRenderer::on(const ProgressEvent& e) {
+  const ImageProgress& p = e.progress;
+  std::string text;
+  if (p.kind == ImageProgress::Kind::build) {
+    if (p.text.empty()) return;
+    text = p.text;
+  } else {
+    auto& last = m_layer_status[e.service][p.layer];
+    if (last == p.status) return;  // a byte tick, or a repeated message
+    last = p.status;
+    text = p.layer.empty() ? p.status : p.layer + ": " + p.status;
+  }
+  line(m_out, m_column.padded(e.service) + "  | " + text);
+}
+
+void PlainRenderer::on(const StillWaitingEvent& e) {
+  line(m_out, m_column.padded(service_label(e.service, e.instance)) + "  " + still_waiting_text(e));
+}
+
+void PlainRenderer::on(const HookOutputEvent& e) {
+  line(m_out, m_column.padded(e.service.empty() ? "boss" : e.service) + "  > " + e.text);
+}
+
+void PlainRenderer::on(const WarningEvent& e) { line(m_err, "boss: warning: " + e.text); }
+
+void PlainRenderer::on(const TraceEvent& e) {
+  if (m_verbose) line(m_err, e.text);
+}
+
+void PlainRenderer::on(const SummaryEvent& e) {
+  const std::string summary = render_summary_text(e.result);
+  std::fwrite(summary.data(), 1, summary.size(), m_out);
+  std::fflush(m_out);
+}
+
+}  // namespace boss
