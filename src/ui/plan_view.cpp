@@ -1,0 +1,95 @@
+#include "ui/plan_view.h"
+
+#include <algorithm>
+
+#include "ui/format.h"
+
+namespace boss {
+
+namespace {
+
+struct PlanLine {
+  std::string action;
+  std::string subject;
+  std::string reason;
+};
+
+std::string image_ref(const Project& project, const std::string& service) {
+  const ServiceSpec* spec = project.find(service);
+  return spec ? spec->image : "";
+}
+
+std::string with_image_note(const Decision& d, const Project& project) {
+  const std::string image = image_ref(project, d.service);
+  std::string note;
+  if (d.image == Decision::Image::pull) note = "will pull " + image;
+  if (d.image == Decision::Image::build) note = "will build " + image;
+  if (note.empty()) return d.reason;
+  return d.reason.empty() ? "(" + note + ")" : d.reason + " (" + note + ")";
+}
+
+const char* image_id(Decision::Image image) {
+  switch (image) {
+    case Decision::Image::present: return "present";
+    case Decision::Image::pull: return "pull";
+    case Decision::Image::build: return "build";
+  }
+  return "present";
+}
+
+}  // namespace
+
+std::string render_plan_text(const Plan& plan, const Project& project) {
+  std::vector<PlanLine> steps;
+  if (plan.create_network) steps.push_back({"create", "network " + project.network_name(), "does not exist yet"});
+  for (const auto& d : plan.services)
+    steps.push_back({action_name(d.kind), service_label(d.service, d.instance), with_image_note(d, project)});
+  for (const auto& name : plan.remove_orphans)
+    steps.push_back({"remove", "container " + name, "service no longer defined"});
+  for (const auto& name : plan.remove_networks) steps.push_back({"remove", "network " + name, ""});
+  if (plan.remove_state) steps.push_back({"remove", "saved state", project.state_dir().string()});
+
+  std::size_t action_width = 0, subject_width = 0;
+  for (const auto& s : steps) {
+    action_width = std::max(action_width, s.action.size());
+    subject_width = std::max(subject_width, s.subject.size());
+  }
+  std::string out;
+  for (const auto& s : steps) {
+    std::string line = pad_right(s.action, action_width) + "  " + pad_right(s.subject, subject_width) + "  " + s.reason;
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+Json plan_json(const Plan& plan, const Project& project) {
+  Json j;
+  j["v"] = kJsonSchemaVersion;
+  j["type"] = "plan";
+  j["command"] = plan.command;
+  j["project"] = plan.project;
+  j["network"] = project.network_name();
+  j["create_network"] = plan.create_network;
+  Json services = Json::array();
+  for (const auto& d : plan.services) {
+    Json s;
+    s["service"] = d.service;
+    if (d.instance != 0) s["instance"] = d.instance;
+    s["action"] = action_id(d.kind);
+    s["reason"] = d.reason;
+    if (!d.container_id.empty()) s["container"] = d.container_id;
+    s["image"] = image_id(d.image);
+    s["image_ref"] = image_ref(project, d.service);
+    s["remove"] = d.remove;
+    s["stop"] = d.stop;
+    services.push_back(std::move(s));
+  }
+  j["services"] = std::move(services);
+  j["remove_networks"] = plan.remove_networks;
+  j["remove_orphans"] = plan.remove_orphans;
+  j["remove_state"] = plan.remove_state;
+  return j;
+}
+
+}  // namespace boss

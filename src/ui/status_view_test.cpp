@@ -1,0 +1,64 @@
+#include "ui/status_view.h"
+
+#include <doctest/doctest.h>
+
+using namespace boss;
+
+namespace {
+
+StatusRow row(const std::string& service, const std::string& state, const std::string& id) {
+  StatusRow r;
+  r.service = service;
+  r.state = state;
+  r.container_id = id;
+  return r;
+}
+
+StatusReport report() {
+  StatusReport report;
+  report.project = "todo";
+  auto db = row("appdb", "running", "3f2a1b4c5d6e7f8091a2");
+  db.health = "healthy";
+  db.ports = {{5432, "tcp", "0.0.0.0", 5433}, {5432, "tcp", "::", 5433}};
+  auto app = row("todo", "running", "9c8d7e6f5a4b3c2d1e0f");
+  app.not_ready = "ping did not succeed";
+  auto seed = row("seed", "exited", "1a2b3c4d5e6f7a8b9c0d");
+  seed.exit_code = 3;
+  auto web = row("web", "running", "aaaabbbbccccdddd");
+  web.instance = 2;
+  auto old = row("old", "running", "0f1e2d3c4b5a69788796");
+  old.orphan = true;
+  report.rows = {db, app, seed, web, row("cache", "absent", ""), old};
+  return report;
+}
+
+}  // namespace
+
+TEST_CASE("status view: a table with readiness, health and exit codes; orphans marked") {
+  CHECK(render_status_text(report()) ==
+        "project todo\n"
+        "SERVICE       STATE                                      CONTAINER     PORTS\n"
+        "appdb         running (healthy)                          3f2a1b4c5d6e  localhost:5433 -> 5432/tcp\n"
+        "todo          running (not ready: ping did not succeed)  9c8d7e6f5a4b\n"
+        "seed          exited (3)                                 1a2b3c4d5e6f\n"
+        "web-2         running                                    aaaabbbbcccc\n"
+        "cache         absent\n"
+        "old (orphan)  running                                    0f1e2d3c4b5a\n");
+}
+
+TEST_CASE("status view: JSON with every field of each row") {
+  const auto j = status_json(report());
+  CHECK(j.at("v") == 1);
+  CHECK(j.at("type") == "status");
+  CHECK(j.at("project") == "todo");
+  REQUIRE(j.at("services").size() == 6);
+  const auto& db = j["services"][0];
+  CHECK(db.dump() ==
+        R"({"service":"appdb","instance":0,"state":"running","not_ready":"","health":"healthy","exit_code":null,)"
+        R"("container_id":"3f2a1b4c5d6e7f8091a2","container_name":"","image":"",)"
+        R"("ports":[{"host_ip":"0.0.0.0","host_port":5433,"container_port":5432,"protocol":"tcp"},)"
+        R"({"host_ip":"::","host_port":5433,"container_port":5432,"protocol":"tcp"}],)"
+        R"("started_at":"","restart":"","orphan":false})");
+  CHECK(j["services"][2].at("exit_code") == 3);
+  CHECK(j["services"][5].at("orphan") == true);
+}
