@@ -6,16 +6,6 @@
 
 namespace boss {
 
-namespace {
-
-// The steps that carry out a decision: their line says why, once.
-bool shows_reason(Phase phase) {
-  return phase == Phase::removing || phase == Phase::creating || phase == Phase::starting ||
-         phase == Phase::stopping;
-}
-
-}  // namespace
-
 void PlainRenderer::emit(const Event& event) {
   std::lock_guard lock(m_mutex);
   std::visit([&](const auto& body) { on(body); }, event.body);
@@ -39,7 +29,9 @@ void PlainRenderer::on(const ServiceEvent& e) {
   if (e.phase == Phase::queued) return;
   const std::string label = service_label(e.service, e.instance);
   std::string text = phase_text(e);
-  if (shows_reason(e.phase) && !e.reason.empty()) {
+  // A step in progress says its detail (the image, the old container, why it is
+  // created, ...) in brackets, unless the line before for the service said the same.
+  if (!is_final(e.phase) && !e.reason.empty()) {
     auto& shown = m_reason_shown[label];
     if (shown != e.reason) text += " (" + e.reason + ")";
     shown = e.reason;

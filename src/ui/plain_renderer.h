@@ -1,5 +1,5 @@
 // `--progress plain`: one line per change, for logs, CI and pipes.
-//   "web    creating container (no container)"    a service's step, with the reason once
+//   "web    creating container (no container)"    a step, with its detail when it is new
 //   "web    > seeded 3 users"                     boss.log from a hook
 //   "web    | Step 2/5 : RUN make"                a build line; a pull layer's new status
 //   "web    still waiting (12 s of 300 s): ping returned false"

@@ -15,12 +15,12 @@ OperationEvent operation(std::vector<std::string> services) { return {"start", "
 
 }  // namespace
 
-TEST_CASE("plain: one line per change, names aligned, the reason once") {
+TEST_CASE("plain: one line per change, names aligned, a detail when it is new") {
   MemFile out, err;
   PlainRenderer plain(out.get(), err.get(), false);
   plain.emit(event(operation({"db", "webapp"})));
   plain.emit(event(service("db", Phase::queued)));
-  plain.emit(event(service("db", Phase::pulling, ActionKind::create, "no container")));
+  plain.emit(event(service("db", Phase::pulling, ActionKind::create, "postgres:16")));
   plain.emit(event(pull("db", "a1", "Pulling fs layer")));
   plain.emit(event(pull("db", "a1", "Downloading", 100, 1000)));
   plain.emit(event(pull("db", "a1", "Downloading", 900, 1000)));
@@ -34,16 +34,16 @@ TEST_CASE("plain: one line per change, names aligned, the reason once") {
   plain.emit(event(HookOutputEvent{"db", "seeded 3 users"}));
   plain.emit(event(HookOutputEvent{"", "all good"}));
   plain.emit(event(service("db", Phase::up, ActionKind::create, "no container", 1.2)));
-  plain.emit(event(service("webapp", Phase::building, ActionKind::recreate, "env A changed")));
+  plain.emit(event(service("webapp", Phase::building, ActionKind::recreate)));
   plain.emit(event(build_step("webapp", "Step 1/2 : FROM busybox", 1, 2)));
   plain.emit(event(build_step("webapp", "")));
-  plain.emit(event(service("webapp", Phase::removing, ActionKind::recreate, "env A changed")));
+  plain.emit(event(service("webapp", Phase::removing, ActionKind::recreate, "3f2a1b4c5d6e")));
   plain.emit(event(service("webapp", Phase::creating, ActionKind::recreate, "env A changed")));
   plain.emit(event(StillWaitingEvent{"webapp", 0, 12.3, 300, "ping returned false"}));
   plain.emit(event(service("webapp", Phase::failed, ActionKind::recreate, "ping timed out after 300 s", 300)));
   plain.finish();
   CHECK(out.text() ==
-        "db      pulling image\n"
+        "db      pulling image (postgres:16)\n"
         "db      | a1: Pulling fs layer\n"
         "db      | a1: Downloading\n"
         "db      | a1: Pull complete\n"
@@ -56,8 +56,8 @@ TEST_CASE("plain: one line per change, names aligned, the reason once") {
         "db      up (created in 1.2 s)\n"
         "webapp  building image\n"
         "webapp  | Step 1/2 : FROM busybox\n"
-        "webapp  removing old container (env A changed)\n"
-        "webapp  creating container\n"
+        "webapp  removing old container (3f2a1b4c5d6e)\n"
+        "webapp  creating container (env A changed)\n"
         "webapp  still waiting (12 s of 300 s): ping returned false\n"
         "webapp  failed: ping timed out after 300 s\n");
   CHECK(err.text().empty());

@@ -84,6 +84,7 @@ void TtyBoard::update(const ServiceEvent& event, Clock::time_point now) {
   const bool was_active = !is_final(r.phase) && r.phase != Phase::queued;
   r.phase = event.phase;
   r.text = phase_text(event);
+  if (!is_final(event.phase) && !event.reason.empty()) r.text += " (" + event.reason + ")";
   r.elapsed = event.elapsed;
   if (!was_active)
     r.began = now - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(event.elapsed));

@@ -35,7 +35,7 @@ TEST_CASE("tty board: a row per service with mark, elapsed time and state") {
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == " ✔ db        1.2s  up (created in 1.2 s)");
   CHECK(lines[1].find(" webapp ") == 4);  // after a spinner
-  CHECK(lines[1].find("s  waiting until ready") != std::string::npos);
+  CHECK(lines[1].find("s  waiting until ready (no container)") != std::string::npos);
   CHECK(lines[2] == " · api             queued");
   CHECK(board.animating());
 }
@@ -43,13 +43,13 @@ TEST_CASE("tty board: a row per service with mark, elapsed time and state") {
 TEST_CASE("tty board: a pull's bar sums bytes over layers and never goes back") {
   TtyBoard board;
   board.begin({"start", "todo", {"db"}});
-  board.update(service("db", Phase::pulling, ActionKind::create, "no container"), TtyBoard::Clock::now());
+  board.update(service("db", Phase::pulling, ActionKind::create, "postgres:16"), TtyBoard::Clock::now());
   board.update(pull("db", "a", "Downloading", 500000, 1000000));
   board.update(pull("db", "b", "Downloading", 0, 1000000));
   board.update(pull("db", "a", "Extracting", 100, 1000000));  // extraction counts from 0 again
   board.update(pull("db", "a", "Pull complete"));
   auto line = board.render(view())[0];
-  CHECK(line.find("pulling image [=====>              ] 500.0 kB / 2.0 MB") != std::string::npos);
+  CHECK(line.find("pulling image (postgres:16) [=====>              ] 500.0 kB / 2.0 MB") != std::string::npos);
   board.update(pull("db", "b", "Downloading", 1000000, 1000000));
   board.update(pull("db", "a", "Extracting", 1000000, 1000000));
   line = board.render(view())[0];

@@ -51,7 +51,7 @@ TEST_CASE("tty: the block is drawn, then redrawn in place") {
   tty.draw();
   const std::string second = out.text().substr(first.size());
   CHECK(second.rfind("\r\x1b[2A\x1b[2K ", 0) == 0);  // up two lines, then the first line again
-  CHECK(second.find("creating container\n") != std::string::npos);
+  CHECK(second.find("creating container (no container)\n") != std::string::npos);
   CHECK(count(second, "\x1b[2K") == 2);
   CHECK(second.find("\x1b[J") == std::string::npos);  // as many lines as before
 
@@ -161,7 +161,7 @@ TEST_CASE("tty: finish stops the ticker; frames come from it meanwhile") {
 std::vector<Event> service_start(const std::string& name) {
   std::vector<Event> events;
   auto add = [&](auto body) { events.push_back(event(std::move(body))); };
-  add(service(name, Phase::pulling, ActionKind::create, "no container", 0));
+  add(service(name, Phase::pulling, ActionKind::create, "busybox:1", 0));
   for (int layer = 0; layer < 5; ++layer)
     for (int tick = 1; tick <= 20; ++tick)
       add(pull(name, "layer" + std::to_string(layer), "Downloading", tick * 100000, 2000000));
