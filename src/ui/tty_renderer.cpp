@@ -34,9 +34,10 @@ void TtyRenderer::draw_frame() {
   m_frame.clear();
   if (m_drawn > 0) m_frame += ansi::cursor_up(m_drawn);
   for (const auto& line : m_above) ((m_frame += ansi::clear_line) += line) += '\n';
-  m_above.clear();
   for (const auto& line : lines) ((m_frame += ansi::clear_line) += line) += '\n';
-  if (m_drawn > static_cast<int>(lines.size())) m_frame += ansi::clear_below;
+  // Lines of the old block that nothing was written over.
+  if (m_drawn > static_cast<int>(m_above.size() + lines.size())) m_frame += ansi::clear_below;
+  m_above.clear();
   m_drawn = static_cast<int>(lines.size());
   m_dirty = false;
   if (m_frame.empty()) return;

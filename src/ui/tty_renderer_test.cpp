@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <ctime>
+#include <memory>
 #include <thread>
 
 #include "testing/mem_file.h"
@@ -90,6 +91,26 @@ TEST_CASE("tty: hook output and still-waiting lines go above the block") {
                     "\x1b[2K · db",
                     0) == 0);
   CHECK(count(frame, "\x1b[2K") == 4);
+
+  tty.finish();
+}
+
+TEST_CASE("tty: a block that shrinks (the terminal got smaller) clears what is left of it") {
+  MemFile out, err;
+  auto o = options(out, err);
+  auto rows = std::make_shared<int>(24);
+  o.size = [rows] { return TerminalSize{60, *rows}; };
+  TtyRenderer tty(o);
+  tty.emit(event(OperationEvent{"start", "todo", {"db", "web", "api"}}));
+  tty.draw();
+  const auto before = out.text().size();
+  *rows = 3;  // room for one row and the fold line
+  tty.emit(event(service("db", Phase::up)));
+  tty.draw();
+  const std::string frame = out.text().substr(before);
+  CHECK(frame.rfind("\r\x1b[3A", 0) == 0);
+  CHECK(count(frame, "\x1b[2K") == 2);
+  CHECK(frame.substr(frame.size() - 3) == "\x1b[J");
   tty.finish();
 }
 
