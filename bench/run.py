@@ -267,10 +267,7 @@ class BossTool:
 
     def cleanup(self):
         self.bench.remove_labelled(self.label)
-        try:
-            os.remove(os.path.join(self.dir, ".boss-context"))
-        except FileNotFoundError:
-            pass
+        shutil.rmtree(os.path.join(self.dir, ".boss"), ignore_errors=True)
 
 
 class ComposeTool:

@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 
+#include <mutex>
+
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -18,7 +20,12 @@
 #include "engine/tracing_engine.h"
 #include "platform/project_lock.h"
 #include "script/lua_host.h"
-#include "ui/console_sink.h"
+#include "ui/json_fields.h"
+#include "ui/log_printer.h"
+#include "ui/plan_view.h"
+#include "ui/progress_mode.h"
+#include "ui/renderer.h"
+#include "ui/status_view.h"
 
 namespace boss {
 namespace {
@@ -56,17 +63,21 @@ bool works_without_file(const Options& opt) {
   return opt.command == "status" || opt.command == "stop" || opt.command == "logs";
 }
 
-int dispatch(const Options& opt, Runtime& runtime, EventSink& events) {
+// A plan, as text or (--json) one JSON document.
+int print_plan(const Options& opt, const Plan& plan, const Project& project) {
+  const std::string text = opt.json ? json_line(plan_json(plan, project)) + "\n" : render_plan_text(plan, project);
+  std::fputs(text.c_str(), stdout);
+  return 0;
+}
+
+int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime) {
   if (opt.command == "start") {
     StartRequest request;
     request.services = opt.services;
     request.exclude = opt.exclude;
     request.timeout = opt.timeout.value_or(300);
     request.build = opt.build;
-    if (opt.dry_run) {
-      std::fputs(render_plan(runtime.plan_start(request)).c_str(), stdout);
-      return 0;
-    }
+    if (opt.dry_run) return print_plan(opt, runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
   }
   if (opt.command == "stop") {
@@ -75,10 +86,7 @@ int dispatch(const Options& opt, Runtime& runtime, EventSink& events) {
     request.exclude = opt.exclude;
     request.remove = opt.remove;
     request.timeout = opt.timeout.value_or(10);
-    if (opt.dry_run) {
-      std::fputs(render_plan(runtime.plan_stop(request)).c_str(), stdout);
-      return 0;
-    }
+    if (opt.dry_run) return print_plan(opt, runtime.plan_stop(request), runtime.project());
     return runtime.stop(request).exit_code();
   }
   if (opt.command == "reload") {
@@ -89,7 +97,9 @@ int dispatch(const Options& opt, Runtime& runtime, EventSink& events) {
     return runtime.reload(request).exit_code();
   }
   if (opt.command == "status") {
-    std::fputs(render_status(runtime.status()).c_str(), stdout);
+    const auto report = runtime.status();
+    const std::string text = opt.json ? json_line(status_json(report)) + "\n" : render_status_text(report);
+    std::fputs(text.c_str(), stdout);
     return 0;
   }
   if (opt.command == "logs") {
@@ -98,7 +108,13 @@ int dispatch(const Options& opt, Runtime& runtime, EventSink& events) {
     request.follow = opt.follow;
     request.tail = opt.tail;
     request.since = opt.since;
-    ConsoleLogPrinter printer(opt.services.empty() ? runtime.project().names() : opt.services, opt.timestamps);
+    LogPrinter::Options printing;
+    printing.format = choose_progress(progress).mode == ProgressMode::json ? LogPrinter::Format::json
+                                                                            : LogPrinter::Format::text;
+    printing.color = !opt.no_color && colors_for_logs(progress);
+    printing.timestamps = opt.timestamps;
+    printing.labels = opt.services.empty() ? runtime.project().names() : opt.services;
+    LogPrinter printer(printing);
     runtime.logs(request, printer);
     return 0;  // Ctrl-C is how `logs -f` ends
   }
@@ -106,10 +122,35 @@ int dispatch(const Options& opt, Runtime& runtime, EventSink& events) {
 }
 
 int execute(const Options& opt) {
-  ConsoleSink sink(opt.verbose, opt.quiet || opt.progress == "quiet");
-  Cancel cancel;
-  watch_interrupts(cancel, [&] {
-    sink.emit_now(WarningEvent{"interrupted: finishing what is running, beginning nothing new (Ctrl-C again to quit at once)"});
+  const ProgressRequest progress = read_progress_request(opt.progress, opt.quiet);
+  const ProgressChoice choice = choose_progress(progress);
+  // Plans, status and logs print documents of their own; only operations show progress.
+  RendererOptions rendering;
+  rendering.verbose = opt.verbose;
+  const bool shows_progress = opt.command == "start" || opt.command == "stop" || opt.command == "reload";
+  auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
+                                rendering);
+  Renderer& sink = *renderer;
+  // The signal watcher outlives this function: it may only reach the renderer while
+  // the renderer exists.
+  static Cancel cancel;
+  static std::mutex sink_mutex;
+  static EventSink* interrupt_sink = nullptr;
+  {
+    std::lock_guard lock(sink_mutex);
+    interrupt_sink = opt.command == "logs" ? nullptr : &sink;  // Ctrl-C is how logs -f ends
+  }
+  struct Detach {
+    ~Detach() {
+      std::lock_guard lock(sink_mutex);
+      interrupt_sink = nullptr;
+    }
+  } detach;
+  watch_interrupts(cancel, [] {
+    std::lock_guard lock(sink_mutex);
+    if (interrupt_sink)
+      interrupt_sink->emit_now(
+          WarningEvent{"interrupted: finishing what is running, beginning nothing new (Ctrl-C again to quit at once)"});
   });
   EventLoop loop;
   // The engines are declared before the Lua host so they outlive it: a hook abandoned at
@@ -136,8 +177,18 @@ int execute(const Options& opt) {
 
   FileProjectLocker locker;
   Runtime runtime(project, engine, host.hooks(), context, sink, locker, cancel);
+  int code = 1;
+  std::exception_ptr failure;
   try {
-    return run_with_loop(loop, [&] { return dispatch(opt, runtime, sink); });
+    code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime); });
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // The display is put away before anything else is printed.
+  sink.finish();
+  if (!failure) return code;
+  try {
+    std::rethrow_exception(failure);
   } catch (const DefinitionError& e) {
     return error_line(e.what(), 2);
   } catch (const Interrupted& e) {

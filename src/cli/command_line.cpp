@@ -128,6 +128,7 @@ Parsed parse_command_line(int argc, char** argv) {
       ->check(duration(false));
   start->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
   start->add_flag("--build", opt.build, "Rebuild the images of services with build_from_directory first");
+  start->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");
 
   auto* stop = app.add_subcommand("stop", "Stop services (default: all), dependents first");
   stop->add_option("services", opt.services, "Only these services and what depends on them");
@@ -135,6 +136,7 @@ Parsed parse_command_line(int argc, char** argv) {
   stop->add_flag("--remove", opt.remove, "Also remove the containers, and with all services the network and saved state");
   stop->add_option("--timeout", timeout_text, "Grace before a container is killed (default 10 s)")->check(duration(true));
   stop->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
+  stop->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");
 
   auto* reload = app.add_subcommand("reload", "Rebuild services and restart them with their dependents");
   reload->add_option("services", opt.services, "The services to reload")->required();
@@ -142,7 +144,8 @@ Parsed parse_command_line(int argc, char** argv) {
   reload->add_option("--timeout", timeout_text, "How long each service may take to become ready (default 300 s)")
       ->check(duration(false));
 
-  app.add_subcommand("status", "Show each service's containers, state and ports");
+  auto* status = app.add_subcommand("status", "Show each service's containers, state and ports");
+  status->add_flag("--json", opt.json, "The report as one JSON document");
 
   auto* logs = app.add_subcommand("logs", "Show the services' output");
   logs->add_option("services", opt.services, "Only these services");
@@ -163,6 +166,12 @@ Parsed parse_command_line(int argc, char** argv) {
   }
   for (auto* sub : app.get_subcommands()) opt.command = sub->get_name();
   if (opt.verbose && opt.quiet) return fail("-v and -q cannot be used together");
+  // Without --dry-run, --json asks for the event stream as JSON.
+  if (opt.json && !opt.dry_run && opt.command != "status") {
+    if (!opt.progress.empty() && opt.progress != "json")
+      return fail("--json and --progress " + opt.progress + " ask for two different outputs");
+    opt.progress = "json";
+  }
   if (!timeout_text.empty()) opt.timeout = parse_duration(timeout_text);
   if (tail_text != "all") {
     char* end = nullptr;

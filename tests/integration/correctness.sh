@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# What a new user hit in a day with boss, each on the real engine: projects of one file
+# that must not share state, a crash that must fail the same way every time, Ctrl-C
+# during stop, commands and options that do not exist, contradictions, names that collide
+# across projects, status and stop without a loadable services.lua, a ping that keeps
+# failing, a container that ignores its stop signal, reload of several services.
+source "$(dirname "$0")/lib.sh" "$@"
+
+new_project corr
+write_services <<'EOF'
+local boss = require "boss"
+local Base = boss.Service:extend { image = "@IMG@", stop_signal = "SIGKILL", cmd = { "sleep", "100000" } }
+local Db = Base:extend {
+  name = "db",
+  post_start = function(self)
+    boss.context.user_id = boss.env("BOSS_TEST_USER_ID") or "1"
+  end,
+}
+Base:extend { name = "web", dependencies = { "db" }, env = { USER_ID = "{user_id}" } }
+Base:extend {
+  name = "crash",
+  cmd = { "sh", "-c", "echo starting; echo fatal >&2; exit 3" },
+}
+EOF
+
+section "two projects of one file keep their own context"
+P2="$P-two"
+two() { "$BOSS_BIN" -f "$DIR/services.lua" -p "$P2" "$@"; }
+cleanup_two() {
+  local ids
+  ids=$(docker ps -aq --filter "label=boss.project=$P2")
+  [[ -n $ids ]] && docker rm -f $ids >/dev/null 2>&1
+  ids=$(docker network ls -q --filter "label=boss.project=$P2")
+  [[ -n $ids ]] && docker network rm $ids >/dev/null 2>&1
+  return 0
+}
+expect_exit 0 boss start web
+expect_eq "$(env_of web USER_ID)" "1" "web's USER_ID in the first project"
+BOSS_TEST_USER_ID=2 expect_exit 0 two start web
+expect_eq "$(jq -r .values.user_id "$(ctx_file)")" "1" "the first project's user_id after the second started"
+expect_eq "$(jq -r .values.user_id "$DIR/.boss/$P2/context.json")" "2" "the second project's user_id"
+expect_exit 0 two stop --remove
+expect_true "the first project's context survives the second's stop --remove" test -f "$(ctx_file)"
+expect_exit 0 boss start web
+expect_not_contains "$OUT$ERR" "is not set" "start of the first project"
+cleanup_two
+
+section "a key whose producer did not run this time names it and says how to run it again"
+jq '.values = {}' "$(ctx_file)" >"$DIR/ctx.json" && mv "$DIR/ctx.json" "$(ctx_file)"
+docker rm -f "$(cid web)" >/dev/null
+expect_exit 1 boss start web
+expect_contains "$OUT" "context key 'user_id' is not set" "summary"
+expect_contains "$OUT" "boss reload db" "summary"
+expect_exit 0 boss reload db
+expect_state web running
+
+section "a crash without ping fails the same way every time"
+fails=0
+for i in 1 2 3 4 5 6 7 8; do
+  boss stop --remove crash >/dev/null 2>&1
+  run boss start crash
+  [[ $RC == 1 && $OUT == *"exited with code 3"* ]] && fails=$((fails + 1))
+done
+expect_eq "$fails" 8 "runs of 'start crash' that failed with exit code 3"
+expect_contains "$OUT" "fatal" "the crash's log tail in the summary"
+
+section "commands and options that do not exist, contradictions"
+expect_exit 2 boss stat
+expect_eq "$ERR" "boss: unknown command 'stat' (did you mean 'status'?); commands: start, stop, reload, status, logs" "stderr"
+expect_exit 2 boss logz
+expect_contains "$ERR" "did you mean 'logs'?" "stderr"
+expect_exit 2 boss down
+expect_contains "$ERR" "unknown command 'down'" "stderr"
+expect_exit 2 "$BOSS_BIN" -x
+expect_eq "$ERR" "boss: unknown option '-x' (see boss --help)" "stderr"
+expect_exit 2 boss start -x
+expect_eq "$ERR" "boss: unknown option '-x' (see boss --help)" "stderr"
+expect_exit 2 boss start web --exclude web
+expect_eq "$ERR" "boss: start: service 'web' is both named and excluded (--exclude web)" "stderr"
+expect_exit 2 boss start --exclude dbb
+expect_contains "$ERR" "did you mean 'db'?" "stderr"
+expect_exit 2 boss start --timeout soon
+expect_one_line_stderr
+expect_exit 0 boss stop --timeout 0.5 web
+expect_exit 0 boss start --timeout 1.5 web
+
+section "--exclude takes one name: the words after it are services again"
+expect_exit 0 boss stop --exclude db web
+expect_state web exited
+expect_state db running
+expect_exit 0 boss start web
+
+section "names that collide across projects"
+PA=bncp$RANDOM
+PB=$PA-q
+cat >"$DIR/a.lua" <<EOF
+local boss = require "boss"
+boss.Service:extend { name = "q-r", image = "$BUSYBOX", cmd = { "sleep", "100000" }, stop_signal = "SIGKILL" }
+EOF
+cat >"$DIR/b.lua" <<EOF
+local boss = require "boss"
+boss.Service:extend { name = "r", image = "$BUSYBOX", cmd = { "sleep", "100000" }, stop_signal = "SIGKILL" }
+EOF
+expect_exit 0 "$BOSS_BIN" -f "$DIR/a.lua" -p "$PA" start
+expect_exit 0 "$BOSS_BIN" -f "$DIR/b.lua" -p "$PB" start
+expect_eq "$(docker ps -q --filter "label=boss.project=$PA" | wc -l)" 1 "running containers of $PA"
+expect_eq "$(docker ps -q --filter "label=boss.project=$PB" | wc -l)" 1 "running containers of $PB"
+expect_exit 0 "$BOSS_BIN" -f "$DIR/b.lua" -p "$PB" start
+expect_contains "$OUT" "kept" "a second start of $PB"
+"$BOSS_BIN" -f "$DIR/a.lua" -p "$PA" stop --remove >/dev/null 2>&1
+"$BOSS_BIN" -f "$DIR/b.lua" -p "$PB" stop --remove >/dev/null 2>&1
+expect_eq "$(docker ps -aq --filter "label=boss.project=$PA" --filter "label=boss.project=$PB" | wc -l)" 0 "containers left"
+
+section "status and stop work from the engine's labels when services.lua does not load"
+cp "$DIR/services.lua" "$DIR/services.lua.good"
+echo "this is not lua (" >>"$DIR/services.lua"
+expect_exit 2 boss start
+expect_exit 0 boss status
+expect_contains "$ERR" "working from the containers of project '$P'" "stderr"
+expect_match "$OUT" "^web +running" "status"
+mkdir -p "$DIR/elsewhere"
+expect_exit 0 "$BOSS_BIN" -f "$DIR/elsewhere/services.lua" -p "$P" status
+expect_match "$OUT" "^db +running" "status from another folder"
+expect_exit 0 boss stop
+expect_state web exited
+expect_state db exited
+mv "$DIR/services.lua.good" "$DIR/services.lua"
+
+section "a ping that keeps failing says so while waiting, and in its timeout"
+cat >>"$DIR/services.lua" <<'EOF'
+local Never = Base:extend { name = "never", ping_interval = 0.5 }
+function Never:ping() return false end
+EOF
+expect_exit 1 boss start never --timeout 6
+expect_match "$OUT" "never +still waiting" "output"
+expect_contains "$OUT" "ping timed out after 6 s (last: ping returned false)" "summary"
+boss stop --remove never >/dev/null 2>&1
+
+section "a container that ignores its stop signal is killed, and the summary says so"
+cat >>"$DIR/services.lua" <<'EOF'
+Base:extend { name = "stubborn", stop_signal = "SIGTERM", cmd = { "sh", "-c", "trap '' TERM; while :; do sleep 0.1; done" } }
+EOF
+expect_exit 0 boss start stubborn
+expect_exit 0 boss stop stubborn --timeout 1
+expect_contains "$OUT" "killed after 1 s" "summary"
+
+section "Ctrl-C during stop: exit 130, and the summary says what was not stopped"
+expect_exit 0 boss start web
+# web takes a while to stop (its stop signal is ignored for 3 s): Ctrl-C meanwhile must
+# leave db, which waits for web, running.
+sed -i 's/name = "web", dependencies = { "db" }/name = "web", dependencies = { "db" }, stop_signal = "SIGTERM", cmd = { "sh", "-c", "trap \x27\x27 TERM; while :; do sleep 0.1; done" }/' "$DIR/services.lua"
+expect_exit 0 boss start web
+out=$DIR/stop.out
+env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" stop web db --timeout 3 >"$out" 2>&1 &
+pid=$!
+BG_PIDS+=("$pid")
+wait_for 10 grep -q 'web.*stopping' "$out" || fail "web should begin stopping"
+kill -INT "$pid"
+wait "$pid"
+RC=$? OUT=$(cat "$out")
+expect_eq "$RC" 130 "exit code of the interrupted stop"
+expect_match "$OUT" 'db +interrupted +not stopped' "summary"
+expect_state db running
+
+section "reload takes several services"
+ids_before="$(cid db) $(cid web)"
+expect_exit 0 boss reload db web
+expect_ne "$(cid db) $(cid web)" "$ids_before" "containers of db and web"
+expect_state db running
+expect_state web running
+
+finish
