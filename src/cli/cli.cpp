@@ -63,9 +63,13 @@ bool works_without_file(const Options& opt) {
   return opt.command == "status" || opt.command == "stop" || opt.command == "logs";
 }
 
-// A plan, as text or (--json) one JSON document.
-int print_plan(const Options& opt, const Plan& plan, const Project& project) {
-  const std::string text = opt.json ? json_line(plan_json(plan, project)) + "\n" : render_plan_text(plan, project);
+// Documents (plans, status) are JSON with --json or --progress json.
+bool wants_json(const Options& opt, const ProgressRequest& progress) {
+  return opt.json || choose_progress(progress).mode == ProgressMode::json;
+}
+
+int print_plan(bool json, const Plan& plan, const Project& project) {
+  const std::string text = json ? json_line(plan_json(plan, project)) + "\n" : render_plan_text(plan, project);
   std::fputs(text.c_str(), stdout);
   return 0;
 }
@@ -77,7 +81,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.exclude = opt.exclude;
     request.timeout = opt.timeout.value_or(300);
     request.build = opt.build;
-    if (opt.dry_run) return print_plan(opt, runtime.plan_start(request), runtime.project());
+    if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
   }
   if (opt.command == "stop") {
@@ -86,7 +90,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.exclude = opt.exclude;
     request.remove = opt.remove;
     request.timeout = opt.timeout.value_or(10);
-    if (opt.dry_run) return print_plan(opt, runtime.plan_stop(request), runtime.project());
+    if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_stop(request), runtime.project());
     return runtime.stop(request).exit_code();
   }
   if (opt.command == "reload") {
@@ -98,7 +102,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
   }
   if (opt.command == "status") {
     const auto report = runtime.status();
-    const std::string text = opt.json ? json_line(status_json(report)) + "\n" : render_status_text(report);
+    const std::string text = wants_json(opt, progress) ? json_line(status_json(report)) + "\n" : render_status_text(report);
     std::fputs(text.c_str(), stdout);
     return 0;
   }

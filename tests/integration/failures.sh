@@ -26,14 +26,15 @@ t0=$(now_ns)
 expect_exit 1 boss start
 elapsed=$(ms $(($(now_ns) - t0)))
 expect_true "failure noticed quickly (${elapsed} ms < 20 s; ping timeout is 300 s)" test "$elapsed" -lt 20000
-expect_match "$OUT" 'crasher +failed +.*exited with code 7' "summary"
+expect_outcome crasher failed "" "exited with code 7"
+expect_eq "$(outcome crasher exit_code)" 7 "crasher's exit code"
 expect_contains "$OUT" "crasher-says-goodbye" "summary (tail of crasher's logs)"
-expect_match "$OUT" 'mid +skipped +.*crasher' "summary"
-expect_match "$OUT" 'top +skipped +.*' "summary"
+expect_outcome mid skipped "" "crasher"
+expect_outcome top skipped
 expect_no_container mid
 expect_no_container top
-expect_match "$OUT" 'base2 +up' "summary"
-expect_match "$OUT" 'leaf2 +up' "summary"
+expect_outcome base2 up
+expect_outcome leaf2 up
 expect_state base2 running
 expect_state leaf2 running
 expect_state crasher exited
@@ -63,19 +64,18 @@ EOF
 
 section "create errors fail the service"
 expect_exit 1 boss start
-expect_match "$OUT" 'noimage +failed +.*' "summary"
-expect_contains "$(grep -E '^ +noimage +failed' <<<"$OUT")" "bosst-no-such-image/xyz" "noimage's failure"
-expect_match "$OUT" 'after +skipped' "summary"
+expect_outcome noimage failed "" "bosst-no-such-image/xyz"
+expect_outcome after skipped
 expect_no_container after
-expect_match "$OUT" 'badcmd +failed +.*no/such/binary' "summary"
-expect_match "$OUT" 'fine +up' "summary"
+expect_outcome badcmd failed "" "no/such/binary"
+expect_outcome fine up
 expect_state fine running
 
 section "a container taking the name but not managed by boss"
 docker rm -f "$(cid fine)" >/dev/null
 docker create --name "$P-fine" --label "boss.project=$P-other" "$BUSYBOX" >/dev/null
 expect_exit 1 boss start --exclude after --exclude noimage --exclude badcmd
-expect_match "$OUT" 'fine +failed +.*' "summary"
+expect_outcome fine failed
 docker rm -f "$P-fine" >/dev/null
 
 finish

@@ -103,7 +103,7 @@ expect_match "$ctx" '"run_out": "run-output"' "the context file (boss.run output
 expect_match "$ctx" '"exec_code": 0' "the context file (self:exec exit code)"
 expect_match "$ctx" '"exec_out": "served-body"' "the context file (self:exec output)"
 expect_true "boss.run ran on the host" test -f "$DIR/ran-on-host"
-expect_match "$OUT" 'group on_start: ' "start output"
+expect_match "$(hook_output)" 'group on_start: ' "start output"
 on_start_line=$(grep 'group on_start' <<<"$OUT")
 for s in slow fast fast2 user http; do expect_contains "$on_start_line" "$s" "on_start's list"; done
 
@@ -121,7 +121,7 @@ expect_eq "$(jq -r .values.slow_polls "$(ctx_file)" 2>/dev/null || echo "$polls"
 
 section "group on_stop"
 expect_exit 0 boss stop
-expect_match "$OUT" 'group on_stop: ' "stop output"
+expect_match "$(hook_output)" 'group on_stop: ' "stop output"
 for s in slow fast fast2 user http; do expect_contains "$(grep 'group on_stop' <<<"$OUT")" "$s" "on_stop's list"; done
 
 # ---------------------------------------------------------------------------------------
@@ -163,25 +163,25 @@ t0=$(now_ns)
 expect_exit 1 boss start --timeout 1
 elapsed=$(ms $(($(now_ns) - t0)))
 expect_true "ping timeout honoured (${elapsed} ms < 10 s)" test "$elapsed" -lt 10000
-expect_match "$OUT" 'never +failed +ping timed out' "summary"
+expect_outcome never failed "" "ping timed out"
 expect_contains "$OUT" "never-ready-log-line" "summary (tail of never's logs)"
-expect_match "$OUT" 'after-never +skipped' "summary"
+expect_outcome after-never skipped
 expect_no_container after-never
-expect_match "$OUT" "raiser +failed +post_start failed: .*services.lua:$(line_of 'error("boom")'): boom" "summary (hook error with file:line)"
-expect_match "$OUT" "bad-ping +failed +ping failed: .*services.lua:$(line_of "return t.field"): attempt to index" "summary (ping error with file:line)"
-expect_match "$OUT" "no-key +failed .*missing_key" "summary (missing context key named)"
+expect_outcome raiser failed "" "post_start failed: $DIR/services.lua:$(line_of 'error("boom")'): boom"
+expect_outcome bad-ping failed "" "ping failed: $DIR/services.lua:$(line_of "return t.field"): attempt to index"
+expect_outcome no-key failed "" "missing_key"
 expect_no_container no-key
-expect_match "$OUT" "pre-raiser +failed +pre_start failed: .*services.lua:$(line_of 'error("pre-boom")'): pre-boom" "summary"
+expect_outcome pre-raiser failed "" "pre_start failed: $DIR/services.lua:$(line_of 'error("pre-boom")'): pre-boom"
 expect_no_container pre-raiser
-expect_match "$OUT" 'ok +up' "summary"
+expect_outcome ok up
 expect_state ok running
 
 section "a re-run does not take services that failed as up"
 # never's container runs but never answered ping; raiser's post_start failed. Neither
 # ever came up, so a re-run must not report them up without pinging / post_start.
 expect_exit 1 boss start --timeout 1
-expect_match "$OUT" 'never +failed +ping timed out' "summary of the re-run"
-expect_match "$OUT" 'raiser +failed +post_start failed' "summary of the re-run"
-expect_match "$OUT" 'after-never +skipped' "summary of the re-run"
+expect_outcome never failed "" "ping timed out"
+expect_outcome raiser failed "" "post_start failed"
+expect_outcome after-never skipped
 
 finish

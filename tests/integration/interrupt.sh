@@ -25,10 +25,10 @@ EOF
 section "SIGINT while second is being pinged"
 out=$DIR/boss.out err=$DIR/boss.err
 # env --default-signal: a background job of a script would otherwise ignore SIGINT.
-env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" start >"$out" 2>"$err" &
+env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json start >"$out" 2>"$err" &
 pid=$!
 BG_PIDS+=("$pid")
-if wait_for 30 grep -q 'second.*waiting for ping' "$out"; then
+if wait_for 30 grep -q '"service":"second","state":"waiting"' "$out"; then
   pass "second reached its ping"
 else
   fail "second should reach its ping within 30 s"
@@ -41,12 +41,12 @@ if kill -0 "$pid" 2>/dev/null; then fail "boss should exit within 10 s of SIGINT
 wait "$pid"
 RC=$? OUT=$(cat "$out") ERR=$(cat "$err")
 expect_eq "$RC" 130 "exit code after SIGINT"
-expect_match "$OUT" '^summary:' "output"
-expect_match "$OUT" 'first +up' "summary"
-expect_match "$OUT" 'second +interrupted' "summary"
-expect_match "$OUT" 'third +(interrupted|skipped)' "summary"
-expect_match "$OUT" 'interrupted' "summary line"
-expect_contains "$ERR" "interrupted" "stderr (warning)"
+expect_contains "$OUT" '"type":"summary"' "output"
+expect_outcome first up
+expect_outcome second interrupted
+expect_outcome third interrupted
+expect_eq "$(jq -r 'select(.type == "summary") | .interrupted' <<<"$OUT")" true "the summary says interrupted"
+expect_contains "$(jq -r 'select(.type == "warning") | .text' <<<"$OUT")" "interrupted" "the warning"
 expect_state first running
 expect_no_container third
 expect_true "the context file saved" test -f "$(ctx_file)"
@@ -63,23 +63,23 @@ expect_eq "$(env_of second TOKEN)" "tok-1" "second's TOKEN from the saved contex
 # second never finished starting (no ping success, no post_start): its start must be
 # completed now, not taken as up.
 expect_match "$(cat "$(ctx_file)")" '"second_done": true' "the context file (second's post_start ran)"
-expect_contains "$OUT" "hook post_start second" "output of the next start"
+expect_contains "$(hook_output)" "hook post_start second" "output of the next start"
 
 section "SIGTERM is handled like SIGINT"
 rm -f "$DIR/go"
 sed -i 's/name = "third", dependencies = { "second" }/name = "third", dependencies = { "second" }, always_start_new = true, ping = function(self) return (boss.run { "test", "-f", "@DIR@\/go" }) == 0 end/' "$DIR/services.lua"
 sed -i "s|@DIR@|$DIR|g" "$DIR/services.lua"
-"$BOSS_BIN" -f "$DIR/services.lua" -p "$P" start >"$out" 2>"$err" &
+"$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json start >"$out" 2>"$err" &
 pid=$!
 BG_PIDS+=("$pid")
-wait_for 30 grep -q 'third.*waiting for ping' "$out" || { fail "third should reach its ping"; cat "$out" "$err" | indent; }
+wait_for 30 grep -q '"service":"third","state":"waiting"' "$out" || { fail "third should reach its ping"; cat "$out" "$err" | indent; }
 kill -TERM "$pid"
 waited=0
 while kill -0 "$pid" 2>/dev/null && ((waited < 100)); do sleep 0.1; waited=$((waited + 1)); done
 kill -0 "$pid" 2>/dev/null && { fail "boss should exit within 10 s of SIGTERM"; kill -9 "$pid"; }
 wait "$pid"
 expect_eq "$?" 130 "exit code after SIGTERM"
-expect_match "$(cat "$out")" '^summary:' "output"
+expect_contains "$(cat "$out")" '"type":"summary"' "output"
 expect_state second running
 
 finish

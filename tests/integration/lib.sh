@@ -95,8 +95,48 @@ write_services() {
 # The project's saved context (boss keeps it per project in .boss/<project>/).
 ctx_file() { printf '%s' "$DIR/.boss/$P/context.json"; }
 
-# boss ARGS...: the binary on this test's project (stdout/stderr not captured).
-boss() { "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" "$@"; }
+# boss ARGS...: the binary on this test's project (stdout/stderr not captured). Progress
+# comes as JSON lines (--progress json), so checks read typed events, not wording; set
+# BOSS_TEST_PROGRESS=plain to see the plain output instead.
+boss() { "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress "${BOSS_TEST_PROGRESS:-json}" "$@"; }
+
+# ---- events (the JSON lines of the last `run`/`expect_exit`, in $OUT) ------------------
+
+# outcome SERVICE [FIELD]: FIELD (default state) of SERVICE in the summary line of $OUT.
+outcome() {
+  jq -r --arg s "$1" --arg f "${2:-state}" \
+    'select(.type == "summary") | .services[] | select(.service == $s) | .[$f] // "" | tostring' <<<"$OUT" 2>/dev/null
+}
+
+# expect_outcome SERVICE STATE [ACTION [REASON_PART]]: SERVICE ended in STATE (up, kept,
+# failed, skipped, stopped, removed, interrupted), by ACTION, with REASON_PART in its reason.
+expect_outcome() {
+  local service=$1 state=$2 action=${3:-} reason=${4:-} got
+  got="$(outcome "$service") $(outcome "$service" action)"
+  if [[ $(outcome "$service") == "$state" && ( -z $action || $(outcome "$service" action) == "$action" ) &&
+        $(outcome "$service" reason) == *"$reason"* ]]; then
+    pass "$service: $state${action:+ ($action)}${reason:+: ...$reason...}"
+  else
+    fail "outcome of $service" "expected: $state ${action:-*} '${reason:-*}'" \
+      "got:      $got '$(outcome "$service" reason)'"
+  fi
+}
+
+# phases SERVICE: the states SERVICE went through in $OUT, hooks by name: "creating starting waiting post_start up".
+phases() {
+  jq -r --arg s "$1" 'select(.type == "service" and .service == $s) | if .state == "hook" then .hook else .state end' \
+    <<<"$OUT" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'
+}
+
+# hook_output: every boss.log line in $OUT, as "service: text" ("boss: text" outside hooks).
+hook_output() {
+  jq -r 'select(.type == "hook_output") | "\(.service // "boss"): \(.text)"' <<<"$OUT" 2>/dev/null
+}
+
+# summary_count STATE: how many services of the summary ended in STATE.
+summary_count() {
+  jq -r --arg st "$1" 'select(.type == "summary") | [.services[] | select(.state == $st)] | length' <<<"$OUT" 2>/dev/null
+}
 
 # run CMD...: runs CMD, keeps stdout in $OUT, stderr in $ERR, exit code in $RC.
 run() {
@@ -279,3 +319,6 @@ need_image() {
   fi
 }
 need_image "$BUSYBOX"
+
+# boss_text ARGS...: boss with plain text output (plans and status as a user reads them).
+boss_text() { BOSS_TEST_PROGRESS=plain boss "$@"; }

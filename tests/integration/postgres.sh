@@ -40,8 +40,8 @@ t0=$(now_ns)
 expect_exit 0 boss start
 log "start took $(ms $(($(now_ns) - t0))) ms"
 require_ok "start failed"
-expect_match "$OUT" 'db +up +created' "summary"
-expect_match "$OUT" 'app +up +created' "summary"
+expect_outcome db up create
+expect_outcome app up create
 expect_contains "$OUT" "created user 2" "start output"
 expect_match "$(cat "$(ctx_file)")" '"user_id": 2' "the context file"
 expect_eq "$(env_of app USER_ID)" "2" "app's USER_ID"
@@ -60,7 +60,7 @@ section "stop and start: restarted, pinged, data kept, no post_start"
 expect_exit 0 boss stop
 expect_state db exited
 expect_exit 0 boss start
-expect_match "$OUT" 'db +up +restarted' "summary"
+expect_outcome db up start
 expect_not_contains "$OUT" "created user" "restart output"
 run docker exec "$(cid db)" psql -h 127.0.0.1 -U app -d appdb -qtAc "select count(*) from users"
 expect_eq "$OUT" "2" "rows after restart"

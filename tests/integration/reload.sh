@@ -48,7 +48,7 @@ EOF
 section "first start builds the image"
 expect_exit 0 boss start
 require_ok "start failed"
-expect_contains "$OUT" "building image $IMAGE" "start output"
+expect_contains "$OUT" '"state":"building","action":"create","reason":"'"$IMAGE" "start output"
 expect_true "image $IMAGE exists" docker image inspect "$IMAGE" >/dev/null
 expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-1" "content served by app"
 expect_eq "$(env_of client APP_CONTENT)" "version-1" "client's APP_CONTENT"
@@ -57,7 +57,7 @@ for s in db app client client2 bystander; do before[$s]=$(cid $s); done
 
 section "re-run start: the image is not rebuilt"
 expect_exit 0 boss start
-expect_not_contains "$OUT" "building image" "re-run output"
+expect_not_contains "$(phases app)" "building" "re-run phases of app"
 expect_eq "$(cid app)" "${before[app]}" "app's container"
 
 section "reload after changing the file"
@@ -65,12 +65,12 @@ echo "version-2" >"$DIR/app/index.html"
 client2_started=$(started_ns client2)
 expect_exit 0 boss reload app
 require_ok "reload failed"
-expect_contains "$OUT" "building image $IMAGE" "reload output"
+expect_contains "$OUT" '"state":"building","action":"recreate","reason":"'"$IMAGE" "reload output"
 expect_ne "$(cid app)" "${before[app]}" "app's container after reload"
 expect_one_container app
 expect_state app running
 expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-2" "content served by the new app"
-expect_contains "$OUT" "hook post_start app version-2" "reload output (app's hooks ran)"
+expect_contains "$(hook_output)" "hook post_start app version-2" "reload output (app's hooks ran)"
 expect_match "$(cat "$(ctx_file)")" '"app_content": "version-2"' "the context file"
 expect_match "$(cat "$(ctx_file)")" '"app_starts": 2' "the context file"
 # Dependents were stopped and started again after app, with the new context.
@@ -82,17 +82,17 @@ expect_true "client2 was restarted by the reload" test "$(started_ns client2)" -
 # The dependency and the unrelated service were not touched.
 expect_eq "$(cid db)" "${before[db]}" "db's container"
 expect_eq "$(cid bystander)" "${before[bystander]}" "bystander's container"
-expect_not_contains "$OUT" "hook post_start db" "reload output"
-expect_not_contains "$OUT" "hook post_start bystander" "reload output"
+expect_not_contains "$(hook_output)" "hook post_start db" "reload output"
+expect_not_contains "$(hook_output)" "hook post_start bystander" "reload output"
 expect_contains "$OUT" "group on_reload app" "reload output"
 expect_exit 0 boss start
-expect_not_contains "$OUT" "hook post_start" "start after reload is a no-op"
+expect_not_contains "$(hook_output)" "hook post_start" "start after reload is a no-op"
 
 section "reload of a dependent only: its dependency is left alone"
 app_id=$(cid app)
 expect_exit 0 boss reload client
 expect_eq "$(cid app)" "$app_id" "app's container after reload client"
-expect_contains "$OUT" "hook post_start client version-2" "reload client output"
+expect_contains "$(hook_output)" "hook post_start client version-2" "reload client output"
 
 section "a failed build leaves the running containers untouched"
 app_id=$(cid app) client_id=$(cid client)
@@ -100,7 +100,7 @@ app_started=$(inspect app '{{.State.StartedAt}}')
 echo "version-3" >"$DIR/app/index.html"
 echo "RUN /bin/false-no-such-command" >>"$DIR/app/Dockerfile"
 expect_exit 1 boss reload app
-expect_match "$OUT" 'app +failed' "summary"
+expect_outcome app failed
 expect_eq "$(cid app)" "$app_id" "app's container after a failed build"
 expect_eq "$(inspect app '{{.State.StartedAt}}')" "$app_started" "app not restarted"
 expect_state app running
@@ -114,7 +114,7 @@ expect_exit 0 boss stop
 client2_id=$(cid client2)
 expect_exit 0 boss reload app --remove
 expect_ne "$(cid client2)" "$client2_id" "client2's container after reload --remove"
-expect_contains "$OUT" "hook post_start client2" "reload --remove output"
+expect_contains "$(hook_output)" "hook post_start client2" "reload --remove output"
 expect_state app running
 expect_state client running
 expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-3" "content after reload of a stopped project"

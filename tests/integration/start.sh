@@ -38,7 +38,7 @@ Base:extend {
 EOF
 
 section "dry run on a fresh project touches nothing"
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^create +db +no container' "dry-run plan"
 expect_match "$OUT" '^create +web +no container' "dry-run plan"
 expect_nothing_created
@@ -50,12 +50,12 @@ t1=$(now_ns)
 require_ok "first start failed"
 for s in db cache api web; do
   expect_state $s running
-  expect_contains "$OUT" "hook post_start $s" "start output"
+  expect_contains "$(hook_output)" "hook post_start $s" "start output"
 done
-expect_contains "$OUT" "hook pre_start db" "start output"
-expect_match "$OUT" '^summary:' "start output"
-expect_match "$OUT" 'db +up +created' "summary"
-expect_match "$OUT" '4 up' "summary"
+expect_contains "$(hook_output)" "hook pre_start db" "start output"
+expect_contains "$OUT" '"type":"summary"' "start output"
+expect_outcome db up create
+expect_eq "$(summary_count up)" 4 "services up in the summary"
 db_c=$(created_ns db) api_c=$(created_ns api) web_c=$(created_ns web) cache_c=$(created_ns cache)
 expect_true "api created after db ($(ms $((api_c - db_c))) ms)" test "$api_c" -gt "$db_c"
 expect_true "web created after api" test "$web_c" -gt "$api_c"
@@ -88,29 +88,29 @@ for s in db cache api web; do before[$s]=$(cid $s); done
 started_before=$(inspect db '{{.State.StartedAt}}')
 expect_exit 0 boss start
 for s in db cache api web; do expect_eq "$(cid $s)" "${before[$s]}" "container id of $s after re-run"; done
-expect_not_contains "$OUT" "hook " "re-run output (no hooks)"
-expect_match "$OUT" 'db +up +kept' "summary"
+expect_not_contains "$(hook_output)" "hook " "re-run output (no hooks)"
+expect_outcome db kept keep
 expect_eq "$(inspect db '{{.State.StartedAt}}')" "$started_before" "db not restarted"
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^keep +db +running, unchanged' "dry-run plan"
 
 section "stopped and unchanged: restarted and pinged, no pre_start/post_start"
 docker stop -t 0 "$(cid api)" >/dev/null
 expect_state api exited
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^start +api +exited, unchanged' "dry-run plan"
 expect_state api exited
 expect_exit 0 boss start
 expect_eq "$(cid api)" "${before[api]}" "api keeps its container"
 expect_state api running
-expect_match "$OUT" 'api +waiting for ping' "start output (api pinged)"
-expect_match "$OUT" 'api +up +restarted' "summary"
-expect_not_contains "$OUT" "hook " "restart output (no hooks)"
+expect_eq "$(phases api)" "starting waiting up" "api's phases (restarted, pinged, no hooks)"
+expect_outcome api up start
+expect_not_contains "$(hook_output)" "hook " "restart output (no hooks)"
 
 section "changed definition: recreated with the reason"
 edit() { sed -i "$1" "$DIR/services.lua"; }
 edit 's/USER_ID = "7"/USER_ID = "8"/'
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^recreate +api +env USER_ID changed' "dry-run plan after env change"
 expect_match "$OUT" '^keep +db ' "dry-run plan after env change"
 expect_eq "$(cid api)" "${before[api]}" "dry-run did not touch api"
@@ -118,35 +118,35 @@ expect_exit 0 boss start
 expect_ne "$(cid api)" "${before[api]}" "api container id after env change"
 expect_one_container api
 expect_eq "$(env_of api USER_ID)" "8" "USER_ID of the new api container"
-expect_contains "$OUT" "hook post_start api" "recreate runs hooks"
-expect_match "$OUT" 'api +up +recreated' "summary"
+expect_contains "$(hook_output)" "hook post_start api" "recreate runs hooks"
+expect_outcome api up recreate
 expect_eq "$(cid db)" "${before[db]}" "db untouched by api's change"
 
 states_before_all=$(docker ps -a --format '{{.ID}} {{.State}}' --filter "label=boss.project=$P" | sort)
 edit 's/MODE = "a"/MODE = "b", EXTRA = "1"/'
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^recreate +api +.*env EXTRA added' "dry-run after env add"
 expect_match "$OUT" '^recreate +api +.*env MODE changed' "dry-run after env change"
 
 edit 's/cmd = { "sleep", "100000" },/cmd = { "sleep", "99999" },/'
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^recreate +web +cmd changed' "dry-run after cmd change"
 edit 's/name = "cache",/name = "cache", ports = { [8080] = 0 },/'
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^recreate +cache +ports changed' "dry-run after ports change"
 mkdir -p "$DIR/data"
 edit 's/name = "db",/name = "db", volumes = { ".\/data:\/data" },/'
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^recreate +db +volumes changed' "dry-run after volumes change"
 edit 's/name = "db",/name = "db", user = "nobody",/'
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^recreate +db +volumes changed, user changed' "dry-run after user change"
 expect_eq "$(docker ps -a --format '{{.ID}} {{.State}}' --filter "label=boss.project=$P" | sort)" "$states_before_all" "dry-runs changed no container"
 
 expect_exit 0 boss start
-expect_match "$OUT" 'db +up +recreated' "summary"
-expect_match "$OUT" 'cache +up +recreated' "summary"
-expect_match "$OUT" 'web +up +recreated' "summary"
+expect_outcome db up recreate
+expect_outcome cache up recreate
+expect_outcome web up recreate
 touch "$DIR/data/marker"
 expect_eq "$(docker exec "$(cid db)" ls /data 2>&1)" "marker" "volume ./data mounted into db"
 expect_eq "$(docker exec "$(cid db)" id -un 2>&1)" "nobody" "db runs as user nobody"
@@ -158,19 +158,19 @@ section "always_start_new"
 edit 's/name = "web",/name = "web", always_start_new = true,/'
 expect_exit 0 boss start
 web1=$(cid web)
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^recreate +web +always_start_new' "dry-run plan"
 expect_exit 0 boss start
 expect_ne "$(cid web)" "$web1" "web's container after a re-run with always_start_new"
 expect_one_container web
-expect_contains "$OUT" "hook post_start web" "always_start_new runs hooks"
-expect_not_contains "$OUT" "hook post_start db" "others are not touched"
+expect_contains "$(hook_output)" "hook post_start web" "always_start_new runs hooks"
+expect_not_contains "$(hook_output)" "hook post_start db" "others are not touched"
 
 section "changed entrypoint and stop_signal show in the plan"
 cp "$DIR/services.lua" "$DIR/services.lua.bak"
 edit 's/name = "api",/name = "api", entrypoint = { "\/bin\/sh", "-c" },/'
 edit 's/name = "cache",/name = "cache", stop_signal = "SIGTERM",/'
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^recreate +api +entrypoint changed' "dry-run after entrypoint change"
 expect_match "$OUT" '^recreate +cache +stop_signal changed' "dry-run after stop_signal change"
 mv "$DIR/services.lua.bak" "$DIR/services.lua"
@@ -180,7 +180,7 @@ db1=$(cid db)
 cfg_hash=$(inspect db '{{index .Config.Labels "boss.config-hash"}}')
 dup=$(docker create --label "boss.project=$P" --label "boss.service=db" "$BUSYBOX" sleep 100000)
 stale=$(docker create --label "boss.project=$P" --label "boss.service=cache" "$BUSYBOX" sleep 100000)
-expect_exit 0 boss start --dry-run
+expect_exit 0 boss_text start --dry-run
 expect_match "$OUT" '^keep +db +running, unchanged; removing 1 stale' "dry-run plan"
 expect_true "dry-run left the duplicate" docker inspect "$dup" >/dev/null
 expect_exit 0 boss start
