@@ -35,6 +35,10 @@ ContainerState parse_container_inspect(const nlohmann::json& inspect);
 // container ports without a host binding are left out.
 std::vector<PublishedPort> parse_port_map(const nlohmann::json& ports);
 
+// One message of GET /events: {"Type": "container", "Action": "start", "Actor": {"ID":
+// "...", "Attributes": {...}}, "timeNano": ...}.
+EngineEvent parse_engine_event(const nlohmann::json& message);
+
 // GET /networks.
 std::vector<NetworkInfo> parse_network_list(const nlohmann::json& list);
 

@@ -6,11 +6,25 @@ namespace boss {
 
 using nlohmann::json;
 
+namespace {
+
+json label_list(const Labels& labels) {
+  json list = json::array();
+  for (const auto& [key, value] : labels) list.push_back(key + "=" + value);
+  return list;
+}
+
+}  // namespace
+
 std::string label_filters_query(const Labels& labels) {
   if (labels.empty()) return {};
-  json label_list = json::array();
-  for (const auto& [key, value] : labels) label_list.push_back(key + "=" + value);
-  return url_encode(json{{"label", label_list}}.dump());
+  return url_encode(json{{"label", label_list(labels)}}.dump());
+}
+
+std::string container_event_filters_query(const Labels& labels) {
+  json filters = {{"type", {"container"}}};
+  if (!labels.empty()) filters["label"] = label_list(labels);
+  return url_encode(filters.dump());
 }
 
 json container_create_body(const ContainerSpec& spec) {

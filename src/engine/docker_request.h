@@ -12,6 +12,9 @@ namespace boss {
 
 // The `filters` query value {"label":["k=v",...]}, URL-encoded; "" for no labels.
 std::string label_filters_query(const Labels& labels);
+// The `filters` query value of GET /events for containers carrying every label:
+// {"type":["container"],"label":["k=v",...]}, URL-encoded.
+std::string container_event_filters_query(const Labels& labels);
 
 // The body of POST /containers/create. Empty fields of `spec` are left out so the
 // image's defaults apply; host port 0 is sent as "" so the engine picks one.
