@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "core/cancel.h"
 #include "core/errors.h"
 #include "engine/build_context.h"
 #include "engine/docker_json.h"
@@ -57,6 +57,11 @@ std::string with_filters(std::string path, const Labels& filter) {
 
 bool is_success(int status) { return status >= 200 && status < 300; }
 
+HttpRequest cancellable(HttpRequest request, const Cancel& cancel) {
+  request.cancel = &cancel;
+  return request;
+}
+
 }  // namespace
 
 DockerEngine::DockerEngine() : DockerEngine(endpoint_from_environment()) {}
@@ -70,6 +75,8 @@ HttpResponse DockerEngine::send(const std::string& what, const HttpRequest& requ
     return m_transport.request(request);
   } catch (const TransportFailure& failure) {
     throw EngineError(what + ": " + failure.what(), failure.status());
+  } catch (const Interrupted&) {
+    throw Interrupted(what + ": cancelled");
   }
 }
 
@@ -83,24 +90,19 @@ HttpResponse DockerEngine::send_expecting(const std::string& what, const HttpReq
                     response.status);
 }
 
-void DockerEngine::send_streaming(const std::string& what, HttpRequest request, ImageProgress::Kind kind,
-                                  const ProgressFn& progress) {
+void DockerEngine::send_streaming(const std::string& what, HttpRequest request, const ProgressFn& progress,
+                                  const Cancel& cancel) {
   std::string error;
+  ProgressReader reader(progress);
   JsonObjectStream stream([&](const json& object) {
-    ProgressMessage message = read_progress_message(object);
     // The first error is the cause; keep reading so the engine can finish the stream.
-    if (message.error && error.empty()) error = *message.error;
-    if (progress)
-      for (const std::string& line : message.lines) {
-        ImageProgress step;
-        step.kind = kind;
-        (kind == ImageProgress::Kind::build ? step.text : step.status) = line;
-        progress(step);
-      }
+    if (auto message = reader.read(object); message && error.empty()) error = std::move(*message);
   });
   request.on_chunk = [&](std::string_view chunk) { stream.feed(chunk); };
   request.timeout = kNoTimeout;
+  request.cancel = &cancel;
   const HttpResponse response = send_expecting(what, request);
+  reader.finish();
   if (!error.empty()) throw EngineError(what + ": " + error, response.status);
 }
 
@@ -169,30 +171,32 @@ std::string DockerEngine::logs_tail(const std::string& id, int lines) {
   return demultiplex_stream(response.body);
 }
 
-ExecResult DockerEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel&) {
+ExecResult DockerEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) {
   const std::string what = "exec in container " + id;
   const json create_body = {{"AttachStdout", true}, {"AttachStderr", true}, {"Cmd", argv}};
   const HttpResponse created =
-      send_expecting(what, post("/containers/" + url_encode(id) + "/exec", create_body));
+      send_expecting(what, cancellable(post("/containers/" + url_encode(id) + "/exec", create_body), cancel));
   const std::string exec_id = json_string(parse_engine_json(created.body, what), "Id");
   if (exec_id.empty()) throw EngineError(what + ": the engine returned no exec id", 0);
 
   // The attached start answers with the raw multiplexed stream until the command ends.
-  HttpRequest start = post("/exec/" + exec_id + "/start", json{{"Detach", false}, {"Tty", false}});
-  start.timeout = kNoTimeout;
-  const HttpResponse output = send_expecting(what, start);
-
   ExecResult result;
-  result.output = demultiplex_stream(output.body);
-  result.exit_code = wait_for_exec_exit(what, exec_id);
+  StreamDemultiplexer output(
+      [&](LogLine::Stream, std::string_view bytes, bool) { result.output.append(bytes); });
+  HttpRequest start = post("/exec/" + exec_id + "/start", json{{"Detach", false}, {"Tty", false}});
+  start.on_chunk = [&](std::string_view chunk) { output.feed(chunk); };
+  start.timeout = kNoTimeout;
+  send_expecting(what, cancellable(std::move(start), cancel));
+  output.finish();
+  result.exit_code = wait_for_exec_exit(what, exec_id, cancel);
   return result;
 }
 
-int DockerEngine::wait_for_exec_exit(const std::string& what, const std::string& exec_id) {
+int DockerEngine::wait_for_exec_exit(const std::string& what, const std::string& exec_id, const Cancel& cancel) {
   // The stream can end a moment before the engine records the exit code.
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   for (;;) {
-    const HttpResponse response = send_expecting(what, get("/exec/" + exec_id + "/json"));
+    const HttpResponse response = send_expecting(what, cancellable(get("/exec/" + exec_id + "/json"), cancel));
     const json inspect = parse_engine_json(response.body, what);
     if (inspect.is_object()) {
       const auto flag = inspect.find("Running");
@@ -202,7 +206,7 @@ int DockerEngine::wait_for_exec_exit(const std::string& what, const std::string&
     }
     if (std::chrono::steady_clock::now() > deadline)
       throw EngineError(what + ": the engine did not report the command's exit code", 0);
-    std::this_thread::sleep_for(20ms);
+    if (cancel.sleep_for(20ms)) throw Interrupted(what + ": cancelled");
   }
 }
 
@@ -215,15 +219,15 @@ std::optional<ImageInfo> DockerEngine::inspect_image(const std::string& ref) {
   return ImageInfo{json_string(image, "Id")};
 }
 
-void DockerEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel&) {
+void DockerEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) {
   const ImageRef parsed = parse_image_ref(ref);
   send_streaming("pull image " + ref,
                  post("/images/create?fromImage=" + url_encode(parsed.name) +
                       "&tag=" + url_encode(parsed.api_tag())),
-                 ImageProgress::Kind::pull, progress);
+                 progress, cancel);
 }
 
-void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& progress, const Cancel&) {
+void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& progress, const Cancel& cancel) {
   const std::string& context_dir = build.context_dir;
   const std::string& dockerfile = build.dockerfile;
   const std::string& tag = build.tag;
@@ -249,7 +253,7 @@ void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& prog
   request.path = std::move(path);
   request.body = std::move(context);
   request.content_type = "application/x-tar";
-  send_streaming(what, std::move(request), ImageProgress::Kind::build, progress);
+  send_streaming(what, std::move(request), progress, cancel);
 }
 
 void DockerEngine::remove_image(const std::string& image) {
