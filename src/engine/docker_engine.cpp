@@ -1,6 +1,7 @@
 #include "engine/docker_engine.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -13,6 +14,7 @@
 #include "engine/docker_request.h"
 #include "engine/image_ref.h"
 #include "engine/json_stream.h"
+#include "engine/log_lines.h"
 #include "engine/progress_message.h"
 #include "engine/stream_demux.h"
 
@@ -62,6 +64,23 @@ HttpRequest cancellable(HttpRequest request, const Cancel& cancel) {
   return request;
 }
 
+// The last few events delivered, to recognise one the engine sends twice.
+class RecentEvents {
+ public:
+  // True when `event` was among the last few; remembers it otherwise.
+  bool repeats(const EngineEvent& event) {
+    for (std::size_t i = 0; i < std::min(m_next, m_seen.size()); ++i)
+      if (m_seen[i].time_nano == event.time_nano && m_seen[i].id == event.id && m_seen[i].action == event.action)
+        return true;
+    m_seen[m_next++ % m_seen.size()] = event;
+    return false;
+  }
+
+ private:
+  std::array<EngineEvent, 8> m_seen;
+  std::size_t m_next = 0;
+};
+
 }  // namespace
 
 DockerEngine::DockerEngine() : DockerEngine(endpoint_from_environment()) {}
@@ -104,6 +123,16 @@ void DockerEngine::send_streaming(const std::string& what, HttpRequest request, 
   const HttpResponse response = send_expecting(what, request);
   reader.finish();
   if (!error.empty()) throw EngineError(what + ": " + error, response.status);
+}
+
+bool DockerEngine::send_until_cancelled(const std::string& what, const HttpRequest& request, const Cancel& cancel) {
+  try {
+    send_expecting(what, cancellable(request, cancel));
+    return true;
+  } catch (const Interrupted&) {
+    if (cancel.requested()) return false;
+    throw;
+  }
 }
 
 void DockerEngine::ping() {
@@ -149,8 +178,14 @@ StopResult DockerEngine::stop_container(const std::string& id, double timeout_se
   HttpRequest request = post("/containers/" + url_encode(id) + "/stop?t=" + std::to_string(seconds));
   // The engine answers only after the kill that follows the grace period.
   request.timeout = std::chrono::seconds(seconds + 30);
-  send_expecting("stop container " + id, request, {304, 404});
-  return {};
+  const auto started = std::chrono::steady_clock::now();
+  const HttpResponse response = send_expecting("stop container " + id, request, {304, 404});
+  // 304: it was not running; 404: it is gone. Neither was stopped, let alone killed.
+  if (!is_success(response.status) || seconds == 0) return {};
+  // The engine kills only once the grace period is over: a quicker stop was the signal's.
+  if (std::chrono::steady_clock::now() - started < std::chrono::seconds(seconds)) return {};
+  const auto state = inspect_container(id);
+  return {state && !state->running && state->exit_code == 137};  // 128 + SIGKILL
 }
 
 void DockerEngine::remove_container(const std::string& id) {
@@ -260,12 +295,74 @@ void DockerEngine::remove_image(const std::string& image) {
   send_expecting("remove image " + image, del("/images/" + path_encode(image)), {404});
 }
 
-void DockerEngine::follow_logs(const std::string& id, const LogRequest&, const LogLineFn&, const Cancel&) {
-  throw EngineError("logs of container " + id + ": streaming logs are not supported yet", 0);
+void DockerEngine::follow_logs(const std::string& id, const LogRequest& log, const LogLineFn& on_line,
+                               const Cancel& cancel) {
+  const std::string what = "logs of container " + id;
+  std::string last_seen[2];  // the timestamp of the last line delivered, per stream
+  const LogLineFn deliver = [&](const LogLine& line) {
+    last_seen[static_cast<int>(line.stream)] = line.timestamp;
+    on_line(line);
+  };
+  if (!read_logs(what, id, log, deliver, cancel) || !log.follow) return;
+
+  // The engine ends a follow as the container stops, often before the container's last
+  // output without a newline is in the log. Read what was logged since the last line
+  // seen once more, without following, and deliver what is new.
+  LogRequest rest = log;
+  rest.follow = false;
+  if (const std::string& latest = std::max(last_seen[0], last_seen[1]); !latest.empty()) {
+    const auto time = parse_engine_time(latest);
+    if (!time) return;
+    rest.since = since_query_value(*time);
+    rest.tail = -1;
+  }
+  try {
+    read_logs(what, id, rest, [&](const LogLine& line) {
+      if (line.timestamp > last_seen[static_cast<int>(line.stream)]) deliver(line);  // fixed width: text order is time order
+    }, cancel);
+  } catch (const EngineError& error) {
+    if (error.status() != 404) throw;  // gone meanwhile: the follow itself was complete
+  }
 }
 
-void DockerEngine::watch_events(const Labels&, const EngineEventFn&, const std::function<void()>&, const Cancel&) {
-  throw EngineError("engine events: not supported yet", 0);
+bool DockerEngine::read_logs(const std::string& what, const std::string& id, const LogRequest& log,
+                             const LogLineFn& on_line, const Cancel& cancel) {
+  std::string path = "/containers/" + url_encode(id) + "/logs?stdout=1&stderr=1&timestamps=1&follow=" +
+                     (log.follow ? "1" : "0") + "&tail=" + (log.tail < 0 ? "all" : std::to_string(log.tail));
+  if (!log.since.empty()) path += "&since=" + url_encode(log.since);
+  LogLineAssembler lines(on_line);
+  StreamDemultiplexer demultiplexer(
+      [&](LogLine::Stream stream, std::string_view bytes, bool frame_start) { lines.feed(stream, bytes, frame_start); });
+  HttpRequest request = get(std::move(path));
+  request.on_chunk = [&](std::string_view chunk) { demultiplexer.feed(chunk); };
+  request.timeout = kNoTimeout;
+  if (!send_until_cancelled(what, request, cancel)) return false;
+  demultiplexer.finish();
+  lines.finish();
+  return true;
+}
+
+void DockerEngine::watch_events(const Labels& filter, const EngineEventFn& on_event,
+                                const std::function<void()>& on_subscribed, const Cancel& cancel) {
+  const std::string what = "watch engine events";
+  // The engine sends its answer's headers (and so on_subscribed runs) a moment before it
+  // subscribes; asking for the events since now replays from its buffer any that fall in
+  // between. (An engine whose clock is ahead of ours replays a few older ones too.)
+  HttpRequest request = get("/events?since=" + since_query_value(std::chrono::system_clock::now()) +
+                            "&filters=" + container_event_filters_query(filter));
+  request.on_headers = [&](int status) {
+    if (is_success(status) && on_subscribed) on_subscribed();
+  };
+  // An event that happens as the engine subscribes can come both replayed and live.
+  RecentEvents recent;
+  JsonObjectStream stream([&](const json& message) {
+    const EngineEvent event = parse_engine_event(message);
+    if (!recent.repeats(event)) on_event(event);
+  });
+  request.on_chunk = [&](std::string_view chunk) { stream.feed(chunk); };
+  request.timeout = kNoTimeout;
+  if (!send_until_cancelled(what, request, cancel)) return;
+  throw EngineError(what + ": the engine ended the stream", 0);
 }
 
 std::vector<NetworkInfo> DockerEngine::list_networks(const Labels& filter) {

@@ -167,6 +167,37 @@ ContainerState parse_container_inspect(const json& inspect) {
   return state;
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_engine_time(std::string_view text) {
+  // 2026-01-02T03:04:05[.fraction]Z
+  auto number = [&](std::size_t at, std::size_t digits, int& out) {
+    if (text.size() < at + digits) return false;
+    const char* end = text.data() + at + digits;
+    return std::from_chars(text.data() + at, end, out).ptr == end && out >= 0;
+  };
+  if (text.size() < 20) return std::nullopt;
+  int year, month, day, hour, minute, second;
+  if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day) || !number(11, 2, hour) ||
+      !number(14, 2, minute) || !number(17, 2, second) || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' || text.back() != 'Z')
+    return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                                         std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok()) return std::nullopt;
+  std::chrono::nanoseconds fraction{0};
+  std::string_view rest = text.substr(19, text.size() - 20);
+  if (!rest.empty()) {
+    if (rest.front() != '.' || rest.size() < 2 || rest.size() > 10) return std::nullopt;
+    long long value = 0;
+    const char* end = rest.data() + rest.size();
+    if (std::from_chars(rest.data() + 1, end, value).ptr != end) return std::nullopt;
+    for (std::size_t digits = rest.size() - 1; digits < 9; ++digits) value *= 10;
+    fraction = std::chrono::nanoseconds(value);
+  }
+  return std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+         std::chrono::seconds(second) +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(fraction);
+}
+
 EngineEvent parse_engine_event(const json& message) {
   EngineEvent event;
   event.type = get_string(message, "Type");

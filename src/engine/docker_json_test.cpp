@@ -132,6 +132,20 @@ TEST_CASE("engine: event messages to EngineEvent") {
   CHECK(parse_engine_event(json::parse("{}")).type.empty());
 }
 
+TEST_CASE("engine: the engine's times, and back to a since value") {
+  const auto time = parse_engine_time("2026-01-02T03:04:05.123456789Z");
+  REQUIRE(time);
+  CHECK(since_query_value(*time) == "1767323045.123456789");
+  CHECK(since_query_value(*parse_engine_time("1970-01-01T00:00:10Z")) == "10.000000000");
+  CHECK(since_query_value(*parse_engine_time("2026-01-02T03:04:05.5Z")) == "1767323045.500000000");
+  CHECK_FALSE(parse_engine_time(""));
+  CHECK_FALSE(parse_engine_time("0001-01-01"));
+  CHECK_FALSE(parse_engine_time("2026-01-02T03:04:05+01:00"));
+  CHECK_FALSE(parse_engine_time("2026-13-02T03:04:05Z"));
+  CHECK_FALSE(parse_engine_time("2026-01-02T03:04:05.Z"));
+  CHECK_FALSE(parse_engine_time("2026-01-02T03:04:05.x1Z"));
+}
+
 TEST_CASE("engine: network list JSON") {
   const auto networks = parse_network_list(json::parse(
       R"([{"Name": "todo_default", "Id": "n1", "Labels": {"boss.project": "todo"}},

@@ -1,5 +1,7 @@
 #include "engine/docker_request.h"
 
+#include <cstdio>
+
 #include "engine/http_transport.h"
 
 namespace boss {
@@ -25,6 +27,14 @@ std::string container_event_filters_query(const Labels& labels) {
   json filters = {{"type", {"container"}}};
   if (!labels.empty()) filters["label"] = label_list(labels);
   return url_encode(filters.dump());
+}
+
+std::string since_query_value(std::chrono::system_clock::time_point time) {
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld.%09lld", static_cast<long long>(nanos / 1000000000),
+                static_cast<long long>(nanos % 1000000000));
+  return text;
 }
 
 json container_create_body(const ContainerSpec& spec) {
