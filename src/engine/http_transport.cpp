@@ -19,26 +19,34 @@ constexpr const char* kDefaultDockerHost = "unix:///var/run/docker.sock";
 // multi handle, so consecutive requests from a thread reuse the same keep-alive
 // connection; the multi interface lets a transfer be driven in slices, between which a
 // Cancel is looked at.
-struct ThreadHandles {
+struct Handles {
   CURLM* multi = nullptr;
   CURL* easy = nullptr;
-  ThreadHandles() {
+  bool busy = false;  // a transfer runs on them
+  Handles() {
     multi = libcurl().multi_init();
     easy = libcurl().easy_init();
+    if (!multi || !easy) throw FatalError("cannot initialise libcurl");
   }
-  ~ThreadHandles() {
+  ~Handles() {
     if (easy) libcurl().easy_cleanup(easy);
     if (multi) libcurl().multi_cleanup(multi);
   }
-  ThreadHandles(const ThreadHandles&) = delete;
-  ThreadHandles& operator=(const ThreadHandles&) = delete;
+  Handles(const Handles&) = delete;
+  Handles& operator=(const Handles&) = delete;
 };
 
-ThreadHandles& thread_handles() {
-  thread_local ThreadHandles local;
-  if (!local.multi || !local.easy) throw FatalError("cannot initialise libcurl");
-  return local;
-}
+// Marks handles busy for one request.
+class InUse {
+ public:
+  explicit InUse(Handles& handles) : m_handles(handles) { m_handles.busy = true; }
+  ~InUse() { m_handles.busy = false; }
+  InUse(const InUse&) = delete;
+  InUse& operator=(const InUse&) = delete;
+
+ private:
+  Handles& m_handles;
+};
 
 struct Transfer {
   CURL* handle = nullptr;
@@ -207,7 +215,12 @@ HttpTransport::HttpTransport(Endpoint endpoint) : m_endpoint(std::move(endpoint)
 HttpResponse HttpTransport::request(const HttpRequest& request) const {
   auto interrupted = [&] { return Interrupted(request.method + " " + request.path + " cancelled"); };
   if (request.cancel && request.cancel->requested()) throw interrupted();
-  ThreadHandles& handles = thread_handles();
+  thread_local Handles thread_handles;
+  // A request made from a callback of this thread's own transfer (an on_line that
+  // inspects the container) cannot use the handles that transfer is on: it gets its own.
+  std::optional<Handles> nested;
+  Handles& handles = thread_handles.busy ? nested.emplace() : thread_handles;
+  const InUse in_use(handles);
   CURL* handle = handles.easy;
   libcurl().easy_reset(handle);
 

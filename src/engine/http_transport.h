@@ -2,7 +2,8 @@
 //
 // Contract:
 //  - request() may be called from any number of threads at once; each thread keeps its
-//    own curl handle (and so its own keep-alive connection);
+//    own curl handle (and so its own keep-alive connection); a request made from one of
+//    the callbacks below, on the same thread, gets a handle of its own;
 //  - every path is sent with the API version prefix (/v1.41);
 //  - an engine that cannot be reached throws EngineError("cannot reach the docker
 //    engine at <endpoint>: <reason>", 0); any other transport failure (timeout, broken

@@ -99,6 +99,29 @@ TEST_CASE("engine: requests from one thread share one keep-alive connection") {
   CHECK(server.requests()[1].target == "/v1.41/b");
 }
 
+TEST_CASE("engine: a request from inside a callback of the same thread's transfer works") {
+  HttpTestServer server([](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
+    if (request.target == "/v1.41/stream") {
+      connection.send(boss::testing::http_chunked_head(200, "application/json"));
+      connection.send(boss::testing::http_chunk("one"));
+      connection.send(boss::testing::http_chunk("two"));
+      connection.send(boss::testing::http_chunk(""));
+    } else {
+      connection.send(boss::testing::http_response(200, "inner"));
+    }
+  });
+  const HttpTransport transport(parse_docker_host(server.docker_host()));
+  std::vector<std::string> seen;
+  HttpRequest stream = get("/stream");
+  stream.on_chunk = [&](std::string_view chunk) {
+    seen.emplace_back(chunk);
+    seen.push_back(transport.request(get("/inner")).body);
+  };
+  transport.request(stream);
+  CHECK(seen == std::vector<std::string>{"one", "inner", "two", "inner"});
+  CHECK(transport.request(get("/after")).body == "inner");  // the thread's own handle is free again
+}
+
 TEST_CASE("engine: a cancelled request stops at once though no byte moves, and closes its connection") {
   std::atomic<bool> closed{false};
   HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& connection) {
