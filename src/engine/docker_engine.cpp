@@ -1,18 +1,20 @@
 #include "engine/docker_engine.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "core/cancel.h"
 #include "core/errors.h"
 #include "engine/build_context.h"
 #include "engine/docker_json.h"
 #include "engine/docker_request.h"
 #include "engine/image_ref.h"
 #include "engine/json_stream.h"
+#include "engine/log_lines.h"
 #include "engine/progress_message.h"
 #include "engine/stream_demux.h"
 
@@ -57,6 +59,28 @@ std::string with_filters(std::string path, const Labels& filter) {
 
 bool is_success(int status) { return status >= 200 && status < 300; }
 
+HttpRequest cancellable(HttpRequest request, const Cancel& cancel) {
+  request.cancel = &cancel;
+  return request;
+}
+
+// The last few events delivered, to recognise one the engine sends twice.
+class RecentEvents {
+ public:
+  // True when `event` was among the last few; remembers it otherwise.
+  bool repeats(const EngineEvent& event) {
+    for (std::size_t i = 0; i < std::min(m_next, m_seen.size()); ++i)
+      if (m_seen[i].time_nano == event.time_nano && m_seen[i].id == event.id && m_seen[i].action == event.action)
+        return true;
+    m_seen[m_next++ % m_seen.size()] = event;
+    return false;
+  }
+
+ private:
+  std::array<EngineEvent, 8> m_seen;
+  std::size_t m_next = 0;
+};
+
 }  // namespace
 
 DockerEngine::DockerEngine() : DockerEngine(endpoint_from_environment()) {}
@@ -70,6 +94,8 @@ HttpResponse DockerEngine::send(const std::string& what, const HttpRequest& requ
     return m_transport.request(request);
   } catch (const TransportFailure& failure) {
     throw EngineError(what + ": " + failure.what(), failure.status());
+  } catch (const Interrupted&) {
+    throw Interrupted(what + ": cancelled");
   }
 }
 
@@ -83,25 +109,30 @@ HttpResponse DockerEngine::send_expecting(const std::string& what, const HttpReq
                     response.status);
 }
 
-void DockerEngine::send_streaming(const std::string& what, HttpRequest request, ImageProgress::Kind kind,
-                                  const ProgressFn& progress) {
+void DockerEngine::send_streaming(const std::string& what, HttpRequest request, const ProgressFn& progress,
+                                  const Cancel& cancel) {
   std::string error;
+  ProgressReader reader(progress);
   JsonObjectStream stream([&](const json& object) {
-    ProgressMessage message = read_progress_message(object);
     // The first error is the cause; keep reading so the engine can finish the stream.
-    if (message.error && error.empty()) error = *message.error;
-    if (progress)
-      for (const std::string& line : message.lines) {
-        ImageProgress step;
-        step.kind = kind;
-        (kind == ImageProgress::Kind::build ? step.text : step.status) = line;
-        progress(step);
-      }
+    if (auto message = reader.read(object); message && error.empty()) error = std::move(*message);
   });
   request.on_chunk = [&](std::string_view chunk) { stream.feed(chunk); };
   request.timeout = kNoTimeout;
+  request.cancel = &cancel;
   const HttpResponse response = send_expecting(what, request);
+  reader.finish();
   if (!error.empty()) throw EngineError(what + ": " + error, response.status);
+}
+
+bool DockerEngine::send_until_cancelled(const std::string& what, const HttpRequest& request, const Cancel& cancel) {
+  try {
+    send_expecting(what, cancellable(request, cancel));
+    return true;
+  } catch (const Interrupted&) {
+    if (cancel.requested()) return false;
+    throw;
+  }
 }
 
 void DockerEngine::ping() {
@@ -147,8 +178,14 @@ StopResult DockerEngine::stop_container(const std::string& id, double timeout_se
   HttpRequest request = post("/containers/" + url_encode(id) + "/stop?t=" + std::to_string(seconds));
   // The engine answers only after the kill that follows the grace period.
   request.timeout = std::chrono::seconds(seconds + 30);
-  send_expecting("stop container " + id, request, {304, 404});
-  return {};
+  const auto started = std::chrono::steady_clock::now();
+  const HttpResponse response = send_expecting("stop container " + id, request, {304, 404});
+  // 304: it was not running; 404: it is gone. Neither was stopped, let alone killed.
+  if (!is_success(response.status) || seconds == 0) return {};
+  // The engine kills only once the grace period is over: a quicker stop was the signal's.
+  if (std::chrono::steady_clock::now() - started < std::chrono::seconds(seconds)) return {};
+  const auto state = inspect_container(id);
+  return {state && !state->running && state->exit_code == 137};  // 128 + SIGKILL
 }
 
 void DockerEngine::remove_container(const std::string& id) {
@@ -169,30 +206,32 @@ std::string DockerEngine::logs_tail(const std::string& id, int lines) {
   return demultiplex_stream(response.body);
 }
 
-ExecResult DockerEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel&) {
+ExecResult DockerEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) {
   const std::string what = "exec in container " + id;
   const json create_body = {{"AttachStdout", true}, {"AttachStderr", true}, {"Cmd", argv}};
   const HttpResponse created =
-      send_expecting(what, post("/containers/" + url_encode(id) + "/exec", create_body));
+      send_expecting(what, cancellable(post("/containers/" + url_encode(id) + "/exec", create_body), cancel));
   const std::string exec_id = json_string(parse_engine_json(created.body, what), "Id");
   if (exec_id.empty()) throw EngineError(what + ": the engine returned no exec id", 0);
 
   // The attached start answers with the raw multiplexed stream until the command ends.
-  HttpRequest start = post("/exec/" + exec_id + "/start", json{{"Detach", false}, {"Tty", false}});
-  start.timeout = kNoTimeout;
-  const HttpResponse output = send_expecting(what, start);
-
   ExecResult result;
-  result.output = demultiplex_stream(output.body);
-  result.exit_code = wait_for_exec_exit(what, exec_id);
+  StreamDemultiplexer output(
+      [&](LogLine::Stream, std::string_view bytes, bool) { result.output.append(bytes); });
+  HttpRequest start = post("/exec/" + exec_id + "/start", json{{"Detach", false}, {"Tty", false}});
+  start.on_chunk = [&](std::string_view chunk) { output.feed(chunk); };
+  start.timeout = kNoTimeout;
+  send_expecting(what, cancellable(std::move(start), cancel));
+  output.finish();
+  result.exit_code = wait_for_exec_exit(what, exec_id, cancel);
   return result;
 }
 
-int DockerEngine::wait_for_exec_exit(const std::string& what, const std::string& exec_id) {
+int DockerEngine::wait_for_exec_exit(const std::string& what, const std::string& exec_id, const Cancel& cancel) {
   // The stream can end a moment before the engine records the exit code.
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   for (;;) {
-    const HttpResponse response = send_expecting(what, get("/exec/" + exec_id + "/json"));
+    const HttpResponse response = send_expecting(what, cancellable(get("/exec/" + exec_id + "/json"), cancel));
     const json inspect = parse_engine_json(response.body, what);
     if (inspect.is_object()) {
       const auto flag = inspect.find("Running");
@@ -202,7 +241,7 @@ int DockerEngine::wait_for_exec_exit(const std::string& what, const std::string&
     }
     if (std::chrono::steady_clock::now() > deadline)
       throw EngineError(what + ": the engine did not report the command's exit code", 0);
-    std::this_thread::sleep_for(20ms);
+    if (cancel.sleep_for(20ms)) throw Interrupted(what + ": cancelled");
   }
 }
 
@@ -215,15 +254,15 @@ std::optional<ImageInfo> DockerEngine::inspect_image(const std::string& ref) {
   return ImageInfo{json_string(image, "Id")};
 }
 
-void DockerEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel&) {
+void DockerEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) {
   const ImageRef parsed = parse_image_ref(ref);
   send_streaming("pull image " + ref,
                  post("/images/create?fromImage=" + url_encode(parsed.name) +
                       "&tag=" + url_encode(parsed.api_tag())),
-                 ImageProgress::Kind::pull, progress);
+                 progress, cancel);
 }
 
-void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& progress, const Cancel&) {
+void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& progress, const Cancel& cancel) {
   const std::string& context_dir = build.context_dir;
   const std::string& dockerfile = build.dockerfile;
   const std::string& tag = build.tag;
@@ -249,19 +288,81 @@ void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& prog
   request.path = std::move(path);
   request.body = std::move(context);
   request.content_type = "application/x-tar";
-  send_streaming(what, std::move(request), ImageProgress::Kind::build, progress);
+  send_streaming(what, std::move(request), progress, cancel);
 }
 
 void DockerEngine::remove_image(const std::string& image) {
   send_expecting("remove image " + image, del("/images/" + path_encode(image)), {404});
 }
 
-void DockerEngine::follow_logs(const std::string& id, const LogRequest&, const LogLineFn&, const Cancel&) {
-  throw EngineError("logs of container " + id + ": streaming logs are not supported yet", 0);
+void DockerEngine::follow_logs(const std::string& id, const LogRequest& log, const LogLineFn& on_line,
+                               const Cancel& cancel) {
+  const std::string what = "logs of container " + id;
+  std::string last_seen[2];  // the timestamp of the last line delivered, per stream
+  const LogLineFn deliver = [&](const LogLine& line) {
+    last_seen[static_cast<int>(line.stream)] = line.timestamp;
+    on_line(line);
+  };
+  if (!read_logs(what, id, log, deliver, cancel) || !log.follow) return;
+
+  // The engine ends a follow as the container stops, often before the container's last
+  // output without a newline is in the log. Read what was logged since the last line
+  // seen once more, without following, and deliver what is new.
+  LogRequest rest = log;
+  rest.follow = false;
+  if (const std::string& latest = std::max(last_seen[0], last_seen[1]); !latest.empty()) {
+    const auto time = parse_engine_time(latest);
+    if (!time) return;
+    rest.since = since_query_value(*time);
+    rest.tail = -1;
+  }
+  try {
+    read_logs(what, id, rest, [&](const LogLine& line) {
+      if (line.timestamp > last_seen[static_cast<int>(line.stream)]) deliver(line);  // fixed width: text order is time order
+    }, cancel);
+  } catch (const EngineError& error) {
+    if (error.status() != 404) throw;  // gone meanwhile: the follow itself was complete
+  }
 }
 
-void DockerEngine::watch_events(const Labels&, const EngineEventFn&, const std::function<void()>&, const Cancel&) {
-  throw EngineError("engine events: not supported yet", 0);
+bool DockerEngine::read_logs(const std::string& what, const std::string& id, const LogRequest& log,
+                             const LogLineFn& on_line, const Cancel& cancel) {
+  std::string path = "/containers/" + url_encode(id) + "/logs?stdout=1&stderr=1&timestamps=1&follow=" +
+                     (log.follow ? "1" : "0") + "&tail=" + (log.tail < 0 ? "all" : std::to_string(log.tail));
+  if (!log.since.empty()) path += "&since=" + url_encode(log.since);
+  LogLineAssembler lines(on_line);
+  StreamDemultiplexer demultiplexer(
+      [&](LogLine::Stream stream, std::string_view bytes, bool frame_start) { lines.feed(stream, bytes, frame_start); });
+  HttpRequest request = get(std::move(path));
+  request.on_chunk = [&](std::string_view chunk) { demultiplexer.feed(chunk); };
+  request.timeout = kNoTimeout;
+  if (!send_until_cancelled(what, request, cancel)) return false;
+  demultiplexer.finish();
+  lines.finish();
+  return true;
+}
+
+void DockerEngine::watch_events(const Labels& filter, const EngineEventFn& on_event,
+                                const std::function<void()>& on_subscribed, const Cancel& cancel) {
+  const std::string what = "watch engine events";
+  // The engine sends its answer's headers (and so on_subscribed runs) a moment before it
+  // subscribes; asking for the events since now replays from its buffer any that fall in
+  // between. (An engine whose clock is ahead of ours replays a few older ones too.)
+  HttpRequest request = get("/events?since=" + since_query_value(std::chrono::system_clock::now()) +
+                            "&filters=" + container_event_filters_query(filter));
+  request.on_headers = [&](int status) {
+    if (is_success(status) && on_subscribed) on_subscribed();
+  };
+  // An event that happens as the engine subscribes can come both replayed and live.
+  RecentEvents recent;
+  JsonObjectStream stream([&](const json& message) {
+    const EngineEvent event = parse_engine_event(message);
+    if (!recent.repeats(event)) on_event(event);
+  });
+  request.on_chunk = [&](std::string_view chunk) { stream.feed(chunk); };
+  request.timeout = kNoTimeout;
+  if (!send_until_cancelled(what, request, cancel)) return;
+  throw EngineError(what + ": the engine ended the stream", 0);
 }
 
 std::vector<NetworkInfo> DockerEngine::list_networks(const Labels& filter) {

@@ -40,17 +40,23 @@ class DockerEngine : public Engine {
                     const Cancel& cancel) override;
 
  private:
-  // Sends `request`; transport failures become EngineError("<what>: ...").
+  // Sends `request`; transport failures become EngineError("<what>: ..."), a cancelled
+  // request Interrupted("<what>: cancelled").
   HttpResponse send(const std::string& what, const HttpRequest& request);
   // Sends `request` and throws EngineError("<what>: <engine's message>", status) unless
   // the status is 2xx or one of `accepted`.
   HttpResponse send_expecting(const std::string& what, const HttpRequest& request,
                               std::initializer_list<int> accepted = {});
+  // Sends `request` (as send_expecting) with `cancel`: false when it was cancelled.
+  bool send_until_cancelled(const std::string& what, const HttpRequest& request, const Cancel& cancel);
   // Sends a pull or build request whose response is a JSON progress stream; progress
-  // lines go to `progress`, an error object throws EngineError("<what>: <error>").
-  void send_streaming(const std::string& what, HttpRequest request, ImageProgress::Kind kind,
-                      const ProgressFn& progress);
-  int wait_for_exec_exit(const std::string& what, const std::string& exec_id);
+  // steps go to `progress`, an error object throws EngineError("<what>: <error>").
+  void send_streaming(const std::string& what, HttpRequest request, const ProgressFn& progress,
+                      const Cancel& cancel);
+  // One GET /containers/{id}/logs, its lines to `on_line`; false when it was cancelled.
+  bool read_logs(const std::string& what, const std::string& id, const LogRequest& log, const LogLineFn& on_line,
+                 const Cancel& cancel);
+  int wait_for_exec_exit(const std::string& what, const std::string& exec_id, const Cancel& cancel);
 
   HttpTransport m_transport;
 };

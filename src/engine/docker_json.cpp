@@ -17,10 +17,17 @@ std::string get_string(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-int get_int(const json& object, const char* key) {
+template <typename Integer = int>
+Integer get_int(const json& object, const char* key) {
   if (!object.is_object()) return 0;
   const auto it = object.find(key);
-  return it != object.end() && it->is_number_integer() ? it->get<int>() : 0;
+  return it != object.end() && it->is_number_integer() ? it->get<Integer>() : 0;
+}
+
+bool get_bool(const json& object, const char* key) {
+  if (!object.is_object()) return false;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
 }
 
 const json& get_object(const json& object, const char* key) {
@@ -42,6 +49,16 @@ int to_int(std::string_view text) {
   int value = 0;
   std::from_chars(text.data(), text.data() + text.size(), value);
   return value;
+}
+
+std::string without_slash(std::string name) {
+  if (!name.empty() && name.front() == '/') name.erase(0, 1);
+  return name;
+}
+
+// The engine writes Go's zero time for "never".
+std::string engine_time(std::string text) {
+  return text.rfind("0001-01-01T00:00:00", 0) == 0 ? std::string() : text;
 }
 
 std::string trim(std::string_view text) {
@@ -75,9 +92,9 @@ ContainerInfo parse_container_summary(const json& summary) {
   info.id = get_string(summary, "Id");
   const json& names = get_object(summary, "Names");
   if (names.is_array() && !names.empty() && names.front().is_string())
-    info.name = names.front().get<std::string>();
-  if (!info.name.empty() && info.name.front() == '/') info.name.erase(0, 1);
+    info.name = without_slash(names.front().get<std::string>());
   info.state = get_string(summary, "State");
+  info.image = get_string(summary, "Image");
   info.image_id = get_string(summary, "ImageID");
   info.labels = parse_labels(get_object(summary, "Labels"));
   const json& ports = get_object(summary, "Ports");
@@ -130,14 +147,66 @@ std::vector<PublishedPort> parse_port_map(const json& ports) {
 ContainerState parse_container_inspect(const json& inspect) {
   ContainerState state;
   state.id = get_string(inspect, "Id");
+  state.name = without_slash(get_string(inspect, "Name"));
   const json& status = get_object(inspect, "State");
   state.status = get_string(status, "Status");
-  const json& running = get_object(status, "Running");
-  state.running = running.is_boolean() && running.get<bool>();
+  state.running = get_bool(status, "Running");
   state.exit_code = get_int(status, "ExitCode");
   state.error = get_string(status, "Error");
+  state.started_at = engine_time(get_string(status, "StartedAt"));
+  state.finished_at = engine_time(get_string(status, "FinishedAt"));
+  state.oom_killed = get_bool(status, "OOMKilled");
+  const json& health = get_object(status, "Health");
+  state.health = get_string(health, "Status");
+  if (const json& log = get_object(health, "Log"); log.is_array() && !log.empty())
+    state.health_log = get_string(log.back(), "Output");
+  const json& config = get_object(inspect, "Config");
+  state.image = get_string(config, "Image");
+  state.labels = parse_labels(get_object(config, "Labels"));
   state.ports = parse_port_map(get_object(get_object(inspect, "NetworkSettings"), "Ports"));
   return state;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_engine_time(std::string_view text) {
+  // 2026-01-02T03:04:05[.fraction]Z
+  auto number = [&](std::size_t at, std::size_t digits, int& out) {
+    if (text.size() < at + digits) return false;
+    const char* end = text.data() + at + digits;
+    return std::from_chars(text.data() + at, end, out).ptr == end && out >= 0;
+  };
+  if (text.size() < 20) return std::nullopt;
+  int year, month, day, hour, minute, second;
+  if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day) || !number(11, 2, hour) ||
+      !number(14, 2, minute) || !number(17, 2, second) || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' || text.back() != 'Z')
+    return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                                         std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok()) return std::nullopt;
+  std::chrono::nanoseconds fraction{0};
+  std::string_view rest = text.substr(19, text.size() - 20);
+  if (!rest.empty()) {
+    if (rest.front() != '.' || rest.size() < 2 || rest.size() > 10) return std::nullopt;
+    long long value = 0;
+    const char* end = rest.data() + rest.size();
+    if (std::from_chars(rest.data() + 1, end, value).ptr != end) return std::nullopt;
+    for (std::size_t digits = rest.size() - 1; digits < 9; ++digits) value *= 10;
+    fraction = std::chrono::nanoseconds(value);
+  }
+  return std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+         std::chrono::seconds(second) +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(fraction);
+}
+
+EngineEvent parse_engine_event(const json& message) {
+  EngineEvent event;
+  event.type = get_string(message, "Type");
+  event.action = get_string(message, "Action");
+  const json& actor = get_object(message, "Actor");
+  event.id = get_string(actor, "ID");
+  event.attributes = parse_labels(get_object(actor, "Attributes"));
+  event.time_nano = get_int<std::int64_t>(message, "timeNano");
+  return event;
 }
 
 std::vector<NetworkInfo> parse_network_list(const json& list) {

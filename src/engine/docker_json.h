@@ -3,6 +3,8 @@
 // (podman leaves some out); a body that is not JSON at all throws EngineError.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,14 @@ ContainerState parse_container_inspect(const nlohmann::json& inspect);
 // NetworkSettings.Ports: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}], ...};
 // container ports without a host binding are left out.
 std::vector<PublishedPort> parse_port_map(const nlohmann::json& ports);
+
+// A UTC time as the engine writes it in logs ("2026-01-02T03:04:05.123456789Z");
+// nullopt for anything else.
+std::optional<std::chrono::system_clock::time_point> parse_engine_time(std::string_view text);
+
+// One message of GET /events: {"Type": "container", "Action": "start", "Actor": {"ID":
+// "...", "Attributes": {...}}, "timeNano": ...}.
+EngineEvent parse_engine_event(const nlohmann::json& message);
 
 // GET /networks.
 std::vector<NetworkInfo> parse_network_list(const nlohmann::json& list);

@@ -36,6 +36,7 @@ TEST_CASE("engine: container list JSON to ContainerInfo") {
   CHECK(web.name == "todo-web");
   CHECK(web.state == "running");
   CHECK(web.running());
+  CHECK(web.image == "todo:dev");
   CHECK(web.image_id == "sha256:abc");
   CHECK(web.labels == Labels{{"boss.project", "todo"}, {"boss.service", "web"}});
   REQUIRE(web.ports.size() == 2);
@@ -44,6 +45,7 @@ TEST_CASE("engine: container list JSON to ContainerInfo") {
 
   const ContainerInfo& db = containers[1];
   CHECK(db.name == "todo-db");
+  CHECK(db.image.empty());
   CHECK_FALSE(db.running());
   CHECK(db.labels.empty());
   CHECK(db.ports.empty());
@@ -52,8 +54,15 @@ TEST_CASE("engine: container list JSON to ContainerInfo") {
 TEST_CASE("engine: container inspect JSON to ContainerState") {
   const json inspect = json::parse(R"({
       "Id": "3f2a",
+      "Name": "/todo-db",
       "State": {"Status": "exited", "Running": false, "ExitCode": 137,
-                "Error": "OCI runtime create failed"},
+                "Error": "OCI runtime create failed", "OOMKilled": true,
+                "StartedAt": "2026-01-02T03:04:05.123456789Z",
+                "FinishedAt": "2026-01-02T03:05:00.5Z",
+                "Health": {"Status": "unhealthy", "FailingStreak": 3, "Log": [
+                  {"Start": "x", "End": "y", "ExitCode": 1, "Output": "first check\n"},
+                  {"Start": "x", "End": "y", "ExitCode": 1, "Output": "connection refused\n"}]}},
+      "Config": {"Image": "postgres:16", "Labels": {"boss.project": "todo", "boss.service": "db"}},
       "NetworkSettings": {"Ports": {
         "9000/tcp": [{"HostIp": "0.0.0.0", "HostPort": "32768"},
                      {"HostIp": "::", "HostPort": "32768"}],
@@ -67,6 +76,14 @@ TEST_CASE("engine: container inspect JSON to ContainerState") {
   CHECK_FALSE(state.running);
   CHECK(state.exit_code == 137);
   CHECK(state.error == "OCI runtime create failed");
+  CHECK(state.name == "todo-db");
+  CHECK(state.image == "postgres:16");
+  CHECK(state.started_at == "2026-01-02T03:04:05.123456789Z");
+  CHECK(state.finished_at == "2026-01-02T03:05:00.5Z");
+  CHECK(state.health == "unhealthy");
+  CHECK(state.health_log == "connection refused\n");
+  CHECK(state.oom_killed);
+  CHECK(state.labels == Labels{{"boss.project", "todo"}, {"boss.service", "db"}});
   REQUIRE(state.ports.size() == 3);
   CHECK(state.ports[0] == PublishedPort{9000, "tcp", "0.0.0.0", 32768});
   CHECK(state.ports[1] == PublishedPort{9000, "tcp", "::", 32768});
@@ -79,6 +96,54 @@ TEST_CASE("engine: sparse inspect JSON (as podman may send) reads as empty") {
   CHECK(state.status.empty());
   CHECK_FALSE(state.running);
   CHECK(state.ports.empty());
+  CHECK(state.name.empty());
+  CHECK(state.image.empty());
+  CHECK(state.health.empty());
+  CHECK(state.health_log.empty());
+  CHECK(state.labels.empty());
+}
+
+TEST_CASE("engine: a container that never started or never stopped has no such time") {
+  const ContainerState created = parse_container_inspect(json::parse(R"({"Id": "x", "State": {
+      "Status": "created", "StartedAt": "0001-01-01T00:00:00Z", "FinishedAt": "0001-01-01T00:00:00Z",
+      "Health": {"Status": "starting", "Log": []}}})"));
+  CHECK(created.started_at.empty());
+  CHECK(created.finished_at.empty());
+  CHECK(created.health == "starting");
+  CHECK(created.health_log.empty());
+}
+
+TEST_CASE("engine: event messages to EngineEvent") {
+  const EngineEvent event = parse_engine_event(json::parse(R"({
+      "status": "health_status: healthy", "id": "3f2a", "from": "postgres:16",
+      "Type": "container", "Action": "health_status: healthy",
+      "Actor": {"ID": "3f2a", "Attributes": {"boss.project": "todo", "image": "postgres:16", "name": "todo-db"}},
+      "scope": "local", "time": 1767322045, "timeNano": 1767322045123456789})"));
+  CHECK(event.type == "container");
+  CHECK(event.action == "health_status: healthy");
+  CHECK(event.id == "3f2a");
+  CHECK(event.attributes == Labels{{"boss.project", "todo"}, {"image", "postgres:16"}, {"name", "todo-db"}});
+  CHECK(event.time_nano == 1767322045123456789);
+
+  const EngineEvent die = parse_engine_event(json::parse(R"({"Type": "container", "Action": "die",
+      "Actor": {"ID": "9", "Attributes": {"exitCode": "137"}}})"));
+  CHECK(die.attributes.at("exitCode") == "137");
+  CHECK(die.time_nano == 0);
+  CHECK(parse_engine_event(json::parse("{}")).type.empty());
+}
+
+TEST_CASE("engine: the engine's times, and back to a since value") {
+  const auto time = parse_engine_time("2026-01-02T03:04:05.123456789Z");
+  REQUIRE(time);
+  CHECK(since_query_value(*time) == "1767323045.123456789");
+  CHECK(since_query_value(*parse_engine_time("1970-01-01T00:00:10Z")) == "10.000000000");
+  CHECK(since_query_value(*parse_engine_time("2026-01-02T03:04:05.5Z")) == "1767323045.500000000");
+  CHECK_FALSE(parse_engine_time(""));
+  CHECK_FALSE(parse_engine_time("0001-01-01"));
+  CHECK_FALSE(parse_engine_time("2026-01-02T03:04:05+01:00"));
+  CHECK_FALSE(parse_engine_time("2026-13-02T03:04:05Z"));
+  CHECK_FALSE(parse_engine_time("2026-01-02T03:04:05.Z"));
+  CHECK_FALSE(parse_engine_time("2026-01-02T03:04:05.x1Z"));
 }
 
 TEST_CASE("engine: network list JSON") {
@@ -105,6 +170,9 @@ TEST_CASE("engine: label filters query") {
   CHECK(label_filters_query({}).empty());
   CHECK(label_filters_query({{"boss.project", "todo"}, {"boss.test", "1"}}) ==
         url_encode(R"({"label":["boss.project=todo","boss.test=1"]})"));
+  CHECK(container_event_filters_query({{"boss.project", "todo"}}) ==
+        url_encode(R"({"label":["boss.project=todo"],"type":["container"]})"));
+  CHECK(container_event_filters_query({}) == url_encode(R"({"type":["container"]})"));
 }
 
 TEST_CASE("engine: container create body") {

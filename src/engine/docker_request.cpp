@@ -1,16 +1,40 @@
 #include "engine/docker_request.h"
 
+#include <cstdio>
+
 #include "engine/http_transport.h"
 
 namespace boss {
 
 using nlohmann::json;
 
+namespace {
+
+json label_list(const Labels& labels) {
+  json list = json::array();
+  for (const auto& [key, value] : labels) list.push_back(key + "=" + value);
+  return list;
+}
+
+}  // namespace
+
 std::string label_filters_query(const Labels& labels) {
   if (labels.empty()) return {};
-  json label_list = json::array();
-  for (const auto& [key, value] : labels) label_list.push_back(key + "=" + value);
-  return url_encode(json{{"label", label_list}}.dump());
+  return url_encode(json{{"label", label_list(labels)}}.dump());
+}
+
+std::string container_event_filters_query(const Labels& labels) {
+  json filters = {{"type", {"container"}}};
+  if (!labels.empty()) filters["label"] = label_list(labels);
+  return url_encode(filters.dump());
+}
+
+std::string since_query_value(std::chrono::system_clock::time_point time) {
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld.%09lld", static_cast<long long>(nanos / 1000000000),
+                static_cast<long long>(nanos % 1000000000));
+  return text;
 }
 
 json container_create_body(const ContainerSpec& spec) {

@@ -2,6 +2,7 @@
 // types. Pure functions, so they can be tested without an engine.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,12 @@ namespace boss {
 
 // The `filters` query value {"label":["k=v",...]}, URL-encoded; "" for no labels.
 std::string label_filters_query(const Labels& labels);
+// The `filters` query value of GET /events for containers carrying every label:
+// {"type":["container"],"label":["k=v",...]}, URL-encoded.
+std::string container_event_filters_query(const Labels& labels);
+
+// "1767322045.123456789": a time as the `since` parameters of logs and events take it.
+std::string since_query_value(std::chrono::system_clock::time_point time);
 
 // The body of POST /containers/create. Empty fields of `spec` are left out so the
 // image's defaults apply; host port 0 is sent as "" so the engine picks one.

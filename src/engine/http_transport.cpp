@@ -4,8 +4,10 @@
 
 #include <cstdlib>
 #include <exception>
-#include <mutex>
+#include <optional>
 #include <system_error>
+
+#include "core/cancel.h"
 
 namespace boss {
 
@@ -13,31 +15,45 @@ namespace {
 
 constexpr const char* kDefaultDockerHost = "unix:///var/run/docker.sock";
 
-// One easy handle per thread: curl_easy_reset keeps its connection cache, so
-// consecutive requests from a thread reuse the same keep-alive connection.
-struct ThreadHandle {
-  CURL* handle = nullptr;
-  ThreadHandle() {
-    handle = libcurl().easy_init();
+// One multi handle and one easy handle per thread. The connection cache lives in the
+// multi handle, so consecutive requests from a thread reuse the same keep-alive
+// connection; the multi interface lets a transfer be driven in slices, between which a
+// Cancel is looked at.
+struct Handles {
+  CURLM* multi = nullptr;
+  CURL* easy = nullptr;
+  bool busy = false;  // a transfer runs on them
+  Handles() {
+    multi = libcurl().multi_init();
+    easy = libcurl().easy_init();
+    if (!multi || !easy) throw FatalError("cannot initialise libcurl");
   }
-  ~ThreadHandle() {
-    if (handle) libcurl().easy_cleanup(handle);
+  ~Handles() {
+    if (easy) libcurl().easy_cleanup(easy);
+    if (multi) libcurl().multi_cleanup(multi);
   }
-  ThreadHandle(const ThreadHandle&) = delete;
-  ThreadHandle& operator=(const ThreadHandle&) = delete;
+  Handles(const Handles&) = delete;
+  Handles& operator=(const Handles&) = delete;
 };
 
-CURL* thread_handle() {
-  thread_local ThreadHandle local;
-  if (!local.handle) throw FatalError("cannot initialise libcurl");
-  return local.handle;
-}
+// Marks handles busy for one request.
+class InUse {
+ public:
+  explicit InUse(Handles& handles) : m_handles(handles) { m_handles.busy = true; }
+  ~InUse() { m_handles.busy = false; }
+  InUse(const InUse&) = delete;
+  InUse& operator=(const InUse&) = delete;
+
+ private:
+  Handles& m_handles;
+};
 
 struct Transfer {
   CURL* handle = nullptr;
   const HttpRequest* request = nullptr;
   std::string body;
-  std::exception_ptr failure;  // thrown by on_chunk; rethrown after the transfer
+  bool headers_done = false;
+  std::exception_ptr failure;  // thrown by a callback; rethrown after the transfer
 };
 
 size_t on_write(char* data, size_t size, size_t count, void* user) {
@@ -57,6 +73,85 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   }
   return bytes;
 }
+
+// Called per header line; the empty line ends a block of headers. 1xx blocks (which
+// "Expect:" should prevent anyway) are not the response.
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const size_t bytes = size * count;
+  const std::string_view line(data, bytes);
+  if (transfer->headers_done || (line != "\r\n" && line != "\n")) return bytes;
+  long status = 0;
+  libcurl().easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200) return bytes;
+  transfer->headers_done = true;
+  try {
+    transfer->request->on_headers(static_cast<int>(status));
+  } catch (...) {
+    transfer->failure = std::current_exception();
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  return bytes;
+}
+
+// Runs the transfer of `easy` on `multi` to its end and returns its result, or returns
+// nullopt as soon as `cancel` is requested (the transfer is then left unfinished).
+std::optional<CURLcode> run_transfer(CURLM* multi, CURL* easy, const Cancel* cancel) {
+  // Without a Cancel nothing needs a look between slices: wait as long as curl lets us.
+  const int slice_ms = cancel ? static_cast<int>(Cancel::kPollSlice.count()) : 1000;
+  for (;;) {
+    int running = 0;
+    CURLMcode status = libcurl().multi_perform(multi, &running);
+    int queued = 0;
+    while (CURLMsg* message = libcurl().multi_info_read(multi, &queued))
+      if (message->msg == CURLMSG_DONE && message->easy_handle == easy) return message->data.result;
+    if (status == CURLM_OK && cancel && cancel->requested()) return std::nullopt;
+    if (status == CURLM_OK) status = libcurl().multi_poll(multi, nullptr, 0, slice_ms, nullptr);
+    if (status != CURLM_OK && status != CURLM_CALL_MULTI_PERFORM)
+      throw FatalError(std::string("libcurl: ") + libcurl().multi_strerror(status));
+  }
+}
+
+// What the easy handle points at during one request (its header list and error
+// buffer), unset and freed when the request ends, however it ends: the handle outlives it.
+class RequestScope {
+ public:
+  explicit RequestScope(CURL* easy) : m_easy(easy) {
+    libcurl().easy_setopt(m_easy, CURLOPT_ERRORBUFFER, m_error);
+  }
+  ~RequestScope() {
+    libcurl().easy_setopt(m_easy, CURLOPT_HTTPHEADER, nullptr);
+    libcurl().easy_setopt(m_easy, CURLOPT_ERRORBUFFER, nullptr);
+    libcurl().slist_free_all(m_headers);
+  }
+  RequestScope(const RequestScope&) = delete;
+  RequestScope& operator=(const RequestScope&) = delete;
+
+  void add_header(const std::string& header) {
+    m_headers = libcurl().slist_append(m_headers, header.c_str());
+    libcurl().easy_setopt(m_easy, CURLOPT_HTTPHEADER, m_headers);
+  }
+  const char* error() const { return m_error; }
+
+ private:
+  CURL* m_easy;
+  curl_slist* m_headers = nullptr;
+  char m_error[CURL_ERROR_SIZE] = {0};
+};
+
+// Takes the easy handle out of the multi handle again however request() ends: a finished
+// transfer's connection goes back to the cache, an unfinished one is closed.
+struct Attached {
+  CURLM* multi;
+  CURL* easy;
+  Attached(CURLM* m, CURL* e) : multi(m), easy(e) {
+    if (const CURLMcode status = libcurl().multi_add_handle(multi, easy); status != CURLM_OK)
+      throw FatalError(std::string("libcurl: ") + libcurl().multi_strerror(status));
+  }
+  ~Attached() { libcurl().multi_remove_handle(multi, easy); }
+  Attached(const Attached&) = delete;
+  Attached& operator=(const Attached&) = delete;
+};
 
 bool is_unreachable(CURLcode code) {
   return code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
@@ -118,13 +213,21 @@ HttpTransport::HttpTransport(Endpoint endpoint) : m_endpoint(std::move(endpoint)
 }
 
 HttpResponse HttpTransport::request(const HttpRequest& request) const {
-  CURL* handle = thread_handle();
+  auto interrupted = [&] { return Interrupted(request.method + " " + request.path + " cancelled"); };
+  if (request.cancel && request.cancel->requested()) throw interrupted();
+  thread_local Handles thread_handles;
+  // A request made from a callback of this thread's own transfer (an on_line that
+  // inspects the container) cannot use the handles that transfer is on: it gets its own.
+  std::optional<Handles> nested;
+  Handles& handles = thread_handles.busy ? nested.emplace() : thread_handles;
+  const InUse in_use(handles);
+  CURL* handle = handles.easy;
   libcurl().easy_reset(handle);
 
   Transfer transfer;
   transfer.handle = handle;
   transfer.request = &request;
-  char error_buffer[CURL_ERROR_SIZE] = {0};
+  RequestScope scope(handle);
 
   const std::string url = m_base_url + kDockerApiPrefix + request.path;
   libcurl().easy_setopt(handle, CURLOPT_URL, url.c_str());
@@ -134,36 +237,40 @@ HttpResponse HttpTransport::request(const HttpRequest& request) const {
   libcurl().easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (request.method == "HEAD") libcurl().easy_setopt(handle, CURLOPT_NOBODY, 1L);
   libcurl().easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // required for multi-threaded use
-  libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
   libcurl().easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
   libcurl().easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   libcurl().easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_write);
   libcurl().easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+  if (request.on_headers) {
+    libcurl().easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
+    libcurl().easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
+  }
   // Plain API answers are a few KB; the 16 KB default buffer, once per worker thread,
   // was most of boss's heap at 100 services. Streams (pull, build, exec, logs) keep it.
   if (!request.on_chunk) libcurl().easy_setopt(handle, CURLOPT_BUFFERSIZE, 4096L);
 
   // "Expect:" stops curl from waiting for 100-continue before large bodies (build tars).
-  curl_slist* headers = libcurl().slist_append(nullptr, "Expect:");
-  if (!request.content_type.empty())
-    headers = libcurl().slist_append(headers, ("Content-Type: " + request.content_type).c_str());
-  libcurl().easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+  scope.add_header("Expect:");
+  if (!request.content_type.empty()) scope.add_header("Content-Type: " + request.content_type);
   if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
     libcurl().easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
     libcurl().easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
   }
 
-  const CURLcode code = libcurl().easy_perform(handle);
+  std::optional<CURLcode> result;
+  {
+    const Attached attached(handles.multi, handle);
+    result = run_transfer(handles.multi, handle, request.cancel);
+  }
   long status = 0;
   libcurl().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
-  libcurl().slist_free_all(headers);
-  // The handle outlives this call; do not leave it pointing at our stack.
-  libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
 
   if (transfer.failure) std::rethrow_exception(transfer.failure);
+  if (!result) throw interrupted();
+  const CURLcode code = *result;
   if (code != CURLE_OK) {
-    std::string reason = error_buffer[0] ? error_buffer : libcurl().easy_strerror(code);
+    std::string reason = scope.error()[0] ? scope.error() : libcurl().easy_strerror(code);
     if (is_unreachable(code) && m_endpoint.kind == Endpoint::Kind::Unix) {
       // curl's text names "localhost port 80", which means nothing for a socket.
       long os_errno = 0;

@@ -2,11 +2,16 @@
 //
 // Contract:
 //  - request() may be called from any number of threads at once; each thread keeps its
-//    own curl handle (and so its own keep-alive connection);
+//    own curl handle (and so its own keep-alive connection); a request made from one of
+//    the callbacks below, on the same thread, gets a handle of its own;
 //  - every path is sent with the API version prefix (/v1.41);
 //  - an engine that cannot be reached throws EngineError("cannot reach the docker
 //    engine at <endpoint>: <reason>", 0); any other transport failure (timeout, broken
-//    connection) throws TransportFailure; HTTP error statuses are returned, not thrown.
+//    connection) throws TransportFailure; HTTP error statuses are returned, not thrown;
+//  - a request with a Cancel is abandoned within Cancel::kPollSlice (plus the time a
+//    callback takes) of the Cancel being requested, even while no byte moves: its
+//    connection is closed, so the engine sees the client go, and request() throws
+//    Interrupted.
 #pragma once
 
 #include <chrono>
@@ -17,6 +22,8 @@
 #include "core/errors.h"
 
 namespace boss {
+
+class Cancel;
 
 inline constexpr const char* kDockerApiPrefix = "/v1.41";
 
@@ -53,6 +60,12 @@ struct HttpRequest {
   // instead of being collected into HttpResponse::body. Error bodies are always collected.
   // An exception thrown here aborts the transfer and propagates out of request().
   std::function<void(std::string_view)> on_chunk;
+  // When set, called once with the status as soon as the response's headers have all
+  // arrived, before any body chunk (a stream's subscription is in place from then on).
+  // An exception thrown here aborts the transfer and propagates out of request().
+  std::function<void(int status)> on_headers;
+  // When set, the request is abandoned once it is requested (see the contract above).
+  const Cancel* cancel = nullptr;
   // Whole-request limit; zero means none (pulls, builds, exec).
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 };

@@ -20,6 +20,14 @@ const LibCurl& libcurl() {
     library.bind(c.easy_strerror, "curl_easy_strerror");
     library.bind(c.slist_append, "curl_slist_append");
     library.bind(c.slist_free_all, "curl_slist_free_all");
+    library.bind(c.multi_init, "curl_multi_init");
+    library.bind(c.multi_cleanup, "curl_multi_cleanup");
+    library.bind(c.multi_add_handle, "curl_multi_add_handle");
+    library.bind(c.multi_remove_handle, "curl_multi_remove_handle");
+    library.bind(c.multi_perform, "curl_multi_perform");
+    library.bind(c.multi_poll, "curl_multi_poll");  // libcurl >= 7.66
+    library.bind(c.multi_info_read, "curl_multi_info_read");
+    library.bind(c.multi_strerror, "curl_multi_strerror");
     // curl_global_init is not thread-safe on every build: done here, exactly once.
     c.global_init(CURL_GLOBAL_DEFAULT);
     return c;

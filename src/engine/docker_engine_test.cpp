@@ -1,0 +1,249 @@
+// DockerEngine against a scripted HTTP server: the requests it sends and how it reads
+// streamed answers, without a Docker engine (engine_live_test.cpp has the real one).
+#include "engine/docker_engine.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "core/cancel.h"
+#include "core/errors.h"
+#include "testing/http_test_server.h"
+#include "testing/docker_frame.h"
+
+using namespace boss;
+using boss::testing::docker_frame;
+using boss::testing::http_chunk;
+using boss::testing::http_chunked_head;
+using boss::testing::http_response;
+using boss::testing::HttpTestServer;
+using namespace std::chrono_literals;
+
+namespace {
+
+DockerEngine engine_for(const HttpTestServer& server) { return DockerEngine(parse_docker_host(server.docker_host())); }
+
+// Requests `cancel` after `delay`, on its own thread.
+struct CancelLater {
+  std::thread thread;
+  CancelLater(Cancel& cancel, std::chrono::milliseconds delay)
+      : thread([&cancel, delay] {
+          std::this_thread::sleep_for(delay);
+          cancel.request();
+        }) {}
+  ~CancelLater() { thread.join(); }
+};
+
+}  // namespace
+
+TEST_SUITE("engine") {
+
+TEST_CASE("engine: remove_image sends DELETE /images/<ref>, a missing image is fine, one in use is 409") {
+  HttpTestServer server([](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
+    if (request.target == "/v1.41/images/host:5000/team/app:1.0")
+      connection.send(http_response(200, R"([{"Untagged":"host:5000/team/app:1.0"}])"));
+    else if (request.target == "/v1.41/images/gone:1")
+      connection.send(http_response(404, R"({"message":"No such image: gone:1"})"));
+    else
+      connection.send(http_response(409, R"({"message":"conflict: unable to remove repository reference \"used:1\""})"));
+  });
+  DockerEngine engine = engine_for(server);
+  engine.remove_image("host:5000/team/app:1.0");
+  engine.remove_image("gone:1");
+  try {
+    engine.remove_image("used:1");
+    FAIL("an image in use was removed");
+  } catch (const EngineError& error) {
+    CHECK(error.status() == 409);
+    CHECK(std::string(error.what()) == "remove image used:1: conflict: unable to remove repository reference \"used:1\"");
+  }
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 3);
+  CHECK(requests[0].method == "DELETE");
+  CHECK(requests[0].target == "/v1.41/images/host:5000/team/app:1.0");
+  CHECK(requests[0].body.empty());
+}
+
+TEST_CASE("engine: follow_logs asks for what the request says and streams whole lines") {
+  const std::string t1 = "2026-01-02T03:04:05.000000001Z";
+  const std::string t2 = "2026-01-02T03:04:05.000000002Z";
+  const std::string body = docker_frame(1, t1 + " first\n") + docker_frame(2, t2 + " second\n") + docker_frame(1, t2 + " last");
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& connection) {
+    connection.send(http_chunked_head(200, "application/vnd.docker.raw-stream"));
+    // Chunks that cut a header and a timestamp.
+    connection.send(http_chunk(body.substr(0, 5)));
+    connection.send(http_chunk(body.substr(5, 20)));
+    connection.send(http_chunk(body.substr(25)));
+    connection.send(http_chunk(""));
+  });
+  DockerEngine engine = engine_for(server);
+  std::vector<std::string> lines;
+  engine.follow_logs(
+      "web 1", {true, 5, "1767322045.5"},
+      [&](const LogLine& line) {
+        lines.push_back((line.stream == LogLine::Stream::out ? "out " : "err ") + line.timestamp + " " + line.text);
+      },
+      Cancel::never());
+  CHECK(lines == std::vector<std::string>{"out " + t1 + " first", "err " + t2 + " second", "out " + t2 + " last"});
+  engine.follow_logs("web", {}, [](const LogLine&) {}, Cancel::never());
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 3);  // the follow, its catch-up (the same stream: nothing new), the plain read
+  CHECK(requests[0].target ==
+        "/v1.41/containers/web%201/logs?stdout=1&stderr=1&timestamps=1&follow=1&tail=5&since=1767322045.5");
+  CHECK(requests[2].target == "/v1.41/containers/web/logs?stdout=1&stderr=1&timestamps=1&follow=0&tail=all");
+}
+
+TEST_CASE("engine: after a follow, the lines logged since the last one seen are read once more") {
+  // The engine ended the follow before the container's last output without newline was
+  // in the log; the second read has it, and lines already delivered again.
+  const std::string t1 = "2026-01-02T03:04:05.000000001Z";
+  const std::string t2 = "2026-01-02T03:04:05.000000002Z";
+  const std::string t3 = "2026-01-02T03:04:05.000000003Z";
+  HttpTestServer server([&](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
+    if (request.target.find("follow=1") != std::string::npos)
+      connection.send(http_response(200, docker_frame(1, t1 + " one\n") + docker_frame(2, t2 + " two\n"),
+                                    "application/vnd.docker.raw-stream"));
+    else
+      connection.send(http_response(
+          200, docker_frame(2, t2 + " two\n") + docker_frame(1, t2 + " same time\n") + docker_frame(1, t3 + " last"),
+          "application/vnd.docker.raw-stream"));
+  });
+  DockerEngine engine = engine_for(server);
+  std::vector<std::string> lines;
+  engine.follow_logs("web", {true, 10, ""}, [&](const LogLine& line) { lines.push_back(line.text); }, Cancel::never());
+  CHECK(lines == std::vector<std::string>{"one", "two", "same time", "last"});
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[1].target ==
+        "/v1.41/containers/web/logs?stdout=1&stderr=1&timestamps=1&follow=0&tail=all&since=1767323045.000000002");
+}
+
+TEST_CASE("engine: follow_logs of a missing container is a 404 EngineError") {
+  HttpTestServer server([](const HttpTestServer::Request&, HttpTestServer::Connection& connection) {
+    connection.send(http_response(404, R"({"message":"No such container: nope"})"));
+  });
+  DockerEngine engine = engine_for(server);
+  try {
+    engine.follow_logs("nope", {}, [](const LogLine&) { FAIL("a line from nowhere"); }, Cancel::never());
+    FAIL("no error");
+  } catch (const EngineError& error) {
+    CHECK(error.status() == 404);
+    CHECK(std::string(error.what()) == "logs of container nope: No such container: nope");
+  }
+}
+
+TEST_CASE("engine: a cancelled follow_logs returns, with the lines that came") {
+  HttpTestServer server([](const HttpTestServer::Request&, HttpTestServer::Connection& connection) {
+    connection.send(http_chunked_head(200, "application/vnd.docker.raw-stream"));
+    connection.send(http_chunk(docker_frame(1, "2026-01-02T03:04:05Z hello\n") + docker_frame(1, "2026-01-02T03:04:05Z open")));
+    connection.wait_closed(10s);
+  });
+  DockerEngine engine = engine_for(server);
+  Cancel cancel;
+  std::vector<std::string> lines;
+  {
+    CancelLater later(cancel, 100ms);
+    engine.follow_logs("web", {true, -1, ""}, [&](const LogLine& line) { lines.push_back(line.text); }, cancel);
+  }
+  CHECK(lines == std::vector<std::string>{"hello"});  // an open line is not a line yet
+}
+
+TEST_CASE("engine: watch_events subscribes, then streams events; a stream that ends is an error") {
+  std::atomic<bool> subscribed_before_events{false};
+  std::atomic<bool> subscribed{false};
+  const std::string start =
+      R"({"Type":"container","Action":"start","Actor":{"ID":"c1","Attributes":{"name":"web"}},"timeNano":2})";
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& connection) {
+    connection.send(http_chunked_head(200, "application/json"));
+    // Nothing more until the client has called on_subscribed: it must not wait for an event.
+    for (int i = 0; i < 200 && !subscribed; ++i) std::this_thread::sleep_for(5ms);
+    subscribed_before_events = subscribed.load();
+    connection.send(http_chunk(
+        R"({"Type":"container","Action":"create","Actor":{"ID":"c1","Attributes":{"boss.project":"todo"}},"timeNano":1})"
+        "\n" + start.substr(0, 30)));
+    connection.send(http_chunk(start.substr(30) + "\n" + start + "\n"));  // the engine sent it twice
+    connection.send(http_chunk(R"({"Type":"container","Action":"health_status: healthy","Actor":{"ID":"c1"},"timeNano":3})"));
+    connection.send(http_chunk(""));
+  });
+  DockerEngine engine = engine_for(server);
+  std::vector<std::string> seen;
+  try {
+    engine.watch_events(
+        {{"boss.project", "todo"}},
+        [&](const EngineEvent& event) { seen.push_back(event.action + " " + event.id + " " + std::to_string(event.time_nano)); },
+        [&] {
+          seen.push_back("subscribed");
+          subscribed = true;
+        },
+        Cancel::never());
+    FAIL("the end of the stream went unnoticed");
+  } catch (const EngineError& error) {
+    CHECK(std::string(error.what()) == "watch engine events: the engine ended the stream");
+  }
+  CHECK(subscribed_before_events);
+  CHECK(seen == std::vector<std::string>{"subscribed", "create c1 1", "start c1 2", "health_status: healthy c1 3"});
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 1);
+  const std::string& target = requests[0].target;
+  CHECK(target.rfind("/v1.41/events?since=", 0) == 0);
+  CHECK(target.find("&filters=%7B%22label%22%3A%5B%22boss.project%3Dtodo%22%5D%2C%22type%22%3A%5B%22container%22%5D%7D") !=
+        std::string::npos);
+}
+
+TEST_CASE("engine: a cancelled watch_events returns") {
+  HttpTestServer server([](const HttpTestServer::Request&, HttpTestServer::Connection& connection) {
+    connection.send(http_chunked_head(200, "application/json"));
+    connection.wait_closed(10s);
+  });
+  DockerEngine engine = engine_for(server);
+  Cancel cancel;
+  bool subscribed = false;
+  CancelLater later(cancel, 100ms);
+  engine.watch_events({}, [](const EngineEvent&) {}, [&] { subscribed = true; }, cancel);
+  CHECK(subscribed);
+}
+
+TEST_CASE("engine: pull progress goes to the callback; the first error is the cause; a cancel is Interrupted") {
+  std::atomic<bool> stall{false};
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& connection) {
+    connection.send(http_chunked_head(200, "application/json"));
+    connection.send(http_chunk(R"({"status":"Pulling fs layer","id":"a1"})" "\n"
+                               R"({"status":"Downloading","progressDetail":{"current":5,"total":10},"id":"a1"})"));
+    if (stall) {
+      connection.wait_closed(10s);
+      return;
+    }
+    connection.send(http_chunk(R"({"errorDetail":{"message":"unexpected EOF"},"error":"unexpected EOF"})"
+                               R"({"error":"a later error"})"));
+    connection.send(http_chunk(""));
+  });
+  DockerEngine engine = engine_for(server);
+  std::vector<std::string> steps;
+  const ProgressFn progress = [&](const ImageProgress& step) {
+    steps.push_back(step.layer + " " + step.status + " " + std::to_string(step.current) + "/" + std::to_string(step.total));
+  };
+  CHECK_THROWS_WITH_AS(engine.pull_image("busybox", progress, Cancel::never()), "pull image busybox: unexpected EOF",
+                       EngineError);
+  CHECK(steps == std::vector<std::string>{"a1 Pulling fs layer 0/0", "a1 Downloading 5/10"});
+  CHECK(server.requests().at(0).target == "/v1.41/images/create?fromImage=busybox&tag=latest");
+
+  stall = true;
+  Cancel cancel;
+  CancelLater later(cancel, 100ms);
+  CHECK_THROWS_WITH_AS(engine.pull_image("busybox", progress, cancel), "pull image busybox: cancelled", Interrupted);
+}
+
+TEST_CASE("engine: a stop the signal ended is not a kill, and costs no inspect") {
+  HttpTestServer server([](const HttpTestServer::Request&, HttpTestServer::Connection& connection) {
+    connection.send(http_response(204, ""));
+  });
+  DockerEngine engine = engine_for(server);
+  CHECK_FALSE(engine.stop_container("web", 0.2).killed);
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].target == "/v1.41/containers/web/stop?t=1");
+}
+
+}  // TEST_SUITE
