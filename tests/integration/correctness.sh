@@ -105,8 +105,8 @@ expect_exit 0 "$BOSS_BIN" -f "$DIR/a.lua" -p "$PA" start
 expect_exit 0 "$BOSS_BIN" -f "$DIR/b.lua" -p "$PB" start
 expect_eq "$(docker ps -q --filter "label=boss.project=$PA" | wc -l)" 1 "running containers of $PA"
 expect_eq "$(docker ps -q --filter "label=boss.project=$PB" | wc -l)" 1 "running containers of $PB"
-expect_exit 0 "$BOSS_BIN" -f "$DIR/b.lua" -p "$PB" start
-expect_contains "$OUT" "kept" "a second start of $PB"
+expect_exit 0 "$BOSS_BIN" -f "$DIR/b.lua" -p "$PB" --progress json start
+expect_outcome r kept
 "$BOSS_BIN" -f "$DIR/a.lua" -p "$PA" stop --remove >/dev/null 2>&1
 "$BOSS_BIN" -f "$DIR/b.lua" -p "$PB" stop --remove >/dev/null 2>&1
 expect_eq "$(docker ps -aq --filter "label=boss.project=$PA" --filter "label=boss.project=$PB" | wc -l)" 0 "containers left"
@@ -115,7 +115,7 @@ section "status and stop work from the engine's labels when services.lua does no
 cp "$DIR/services.lua" "$DIR/services.lua.good"
 echo "this is not lua (" >>"$DIR/services.lua"
 expect_exit 2 boss start
-expect_exit 0 boss status
+expect_exit 0 boss_text status
 expect_contains "$ERR" "working from the containers of project '$P'" "stderr"
 expect_match "$OUT" "^web +running" "status"
 mkdir -p "$DIR/elsewhere"
@@ -132,7 +132,7 @@ local Never = Base:extend { name = "never", ping_interval = 0.5 }
 function Never:ping() return false end
 EOF
 expect_exit 1 boss start never --timeout 6
-expect_match "$OUT" "never +still waiting" "output"
+expect_contains "$(jq -r 'select(.type == "still_waiting") | "\(.service): \(.last_result)"' <<<"$OUT")" "never: ping returned false" "still_waiting events"
 expect_contains "$OUT" "ping timed out after 6 s (last: ping returned false)" "summary"
 boss stop --remove never >/dev/null 2>&1
 
@@ -151,15 +151,15 @@ expect_exit 0 boss start web
 sed -i 's/name = "web", dependencies = { "db" }/name = "web", dependencies = { "db" }, stop_signal = "SIGTERM", cmd = { "sh", "-c", "trap \x27\x27 TERM; while :; do sleep 0.1; done" }/' "$DIR/services.lua"
 expect_exit 0 boss start web
 out=$DIR/stop.out
-env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" stop web db --timeout 3 >"$out" 2>&1 &
+env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json stop web db --timeout 3 >"$out" 2>/dev/null &
 pid=$!
 BG_PIDS+=("$pid")
-wait_for 10 grep -q 'web.*stopping' "$out" || fail "web should begin stopping"
+wait_for 10 grep -q '"service":"web","state":"stopping"' "$out" || fail "web should begin stopping"
 kill -INT "$pid"
 wait "$pid"
 RC=$? OUT=$(cat "$out")
 expect_eq "$RC" 130 "exit code of the interrupted stop"
-expect_match "$OUT" 'db +interrupted +not stopped' "summary"
+expect_outcome db interrupted "" "not stopped"
 expect_state db running
 
 section "reload takes several services"

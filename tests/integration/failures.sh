@@ -71,11 +71,18 @@ expect_outcome badcmd failed "" "no/such/binary"
 expect_outcome fine up
 expect_state fine running
 
-section "a container taking the name but not managed by boss"
+section "a container of another project holding the name: this one takes a name that cannot collide"
 docker rm -f "$(cid fine)" >/dev/null
-docker create --name "$P-fine" --label "boss.project=$P-other" "$BUSYBOX" >/dev/null
+docker create --name "$P-fine" --label "boss.project=$P-other" --label boss.service=x "$BUSYBOX" >/dev/null
+expect_exit 0 boss start --exclude after --exclude noimage --exclude badcmd
+expect_outcome fine up
+expect_match "$(inspect fine '{{.Name}}')" "^/$P-fine-[0-9a-f]{8}$" "fine's container name"
+docker rm -f "$P-fine" "$(cid fine)" >/dev/null
+
+section "a container taking the name but not managed by boss"
+docker create --name "$P-fine" "$BUSYBOX" >/dev/null
 expect_exit 1 boss start --exclude after --exclude noimage --exclude badcmd
-expect_outcome fine failed
+expect_outcome fine failed "" "a container named '$P-fine' exists and is not managed by boss"
 docker rm -f "$P-fine" >/dev/null
 
 finish
