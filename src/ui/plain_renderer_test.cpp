@@ -73,7 +73,7 @@ TEST_CASE("plain: warnings and traces on stderr, traces only with -v; the summar
     plain.finish();
   }
   CHECK(err.text() == "boss: warning: could not save .boss-context\n");
-  CHECK(out.text().rfind("summary:\n  db     up (created in 1.2 s)  no container\n", 0) == 0);
+  CHECK(out.text().rfind("summary:\n  db     up (created in 1.2 s)\n", 0) == 0);
   CHECK(out.text().find("2 up, 1 failed, 1 skipped\n") != std::string::npos);
 
   MemFile out2, err2;

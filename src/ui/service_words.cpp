@@ -53,7 +53,8 @@ std::string outcome_text(const ServiceOutcome& o) {
       if (!o.cause.empty()) return "skipped: dependency '" + o.cause + "' failed";
       return with_reason("skipped", o.reason);
     case Phase::interrupted:
-      if (!o.began) return "not started (interrupted)";
+      // What was left, as core says it ("left running as it was"); never a guess.
+      if (!o.began && o.reason.empty()) return "not started (interrupted)";
       return with_reason("interrupted", o.reason);
     default:
       return phase_name(o.status);
@@ -63,6 +64,8 @@ std::string outcome_text(const ServiceOutcome& o) {
 std::string outcome_reason(const ServiceOutcome& o) {
   const bool done = o.status == Phase::up || o.status == Phase::stopped || o.status == Phase::removed;
   if (!done) return "";
+  // Why it was recreated or restarted is worth a word; a create needs none.
+  if (o.action == ActionKind::create) return "";
   return done_verb(o.action) || o.killed ? o.reason : "";
 }
 

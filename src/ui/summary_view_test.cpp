@@ -11,7 +11,7 @@ using namespace boss::fixtures;
 TEST_CASE("summary: outcomes, reasons, addresses, log tails and counts") {
   CHECK(render_summary_text(mixed_result()) ==
         "summary:\n"
-        "  db     up (created in 1.2 s)  no container\n"
+        "  db     up (created in 1.2 s)\n"
         "         localhost:5433 -> 5432/tcp\n"
         "  cache  up (running, unchanged)\n"
         "         127.0.0.1:32768 -> 6379/tcp\n"
