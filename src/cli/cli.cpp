@@ -81,6 +81,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.exclude = opt.exclude;
     request.timeout = opt.timeout.value_or(300);
     request.build = opt.build;
+    request.parallel = opt.parallel;
     if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
   }
@@ -90,6 +91,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.exclude = opt.exclude;
     request.remove = opt.remove;
     request.timeout = opt.timeout.value_or(10);
+    request.parallel = opt.parallel;
     if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_stop(request), runtime.project());
     return runtime.stop(request).exit_code();
   }
@@ -98,6 +100,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.services = opt.services;
     request.remove = opt.remove;
     request.timeout = opt.timeout.value_or(300);
+    request.parallel = opt.parallel;
     return runtime.reload(request).exit_code();
   }
   if (opt.command == "status") {

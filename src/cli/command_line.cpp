@@ -128,6 +128,8 @@ Parsed parse_command_line(int argc, char** argv) {
       ->check(duration(false));
   start->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
   start->add_flag("--build", opt.build, "Rebuild the images of services with build_from_directory first");
+  const std::string parallel_help = "Container calls in flight against the engine at most (default 8)";
+  start->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
   start->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");
 
   auto* stop = app.add_subcommand("stop", "Stop services (default: all), dependents first");
@@ -135,6 +137,7 @@ Parsed parse_command_line(int argc, char** argv) {
   one_per_flag(stop->add_option("--exclude", opt.exclude, "Do not stop this service (repeatable)"));
   stop->add_flag("--remove", opt.remove, "Also remove the containers, and with all services the network and saved state");
   stop->add_option("--timeout", timeout_text, "Grace before a container is killed (default 10 s)")->check(duration(true));
+  stop->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
   stop->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
   stop->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");
 
@@ -143,6 +146,7 @@ Parsed parse_command_line(int argc, char** argv) {
   reload->add_flag("--remove", opt.remove, "Remove the stopped dependents' containers too");
   reload->add_option("--timeout", timeout_text, "How long each service may take to become ready (default 300 s)")
       ->check(duration(false));
+  reload->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
 
   auto* status = app.add_subcommand("status", "Show each service's containers, state and ports");
   status->add_flag("--json", opt.json, "The report as one JSON document");

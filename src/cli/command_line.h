@@ -24,6 +24,7 @@ struct Options {
   bool json = false;
   bool remove = false;
   bool build = false;
+  std::size_t parallel = 0;  // --parallel; 0 = the default
 
   // logs
   bool follow = false;

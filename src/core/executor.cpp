@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/errors.h"
+#include "core/engine_gate.h"
 #include "core/graph.h"
 #include "core/image_provider.h"
 #include "core/readiness.h"
@@ -81,9 +82,9 @@ enum class Stage { waiting_turn, image, hooks_before, replacing, creating, ready
 class StartTask {
  public:
   StartTask(Operation& op, const ServiceSpec& spec, const Decision& planned, const Observed& observed,
-            ImageProvider& images, const ExecuteOptions& options)
+            ImageProvider& images, EngineGate& gate, const ExecuteOptions& options)
       : m_op(op), m_spec(spec), m_planned(planned), m_existing(observed.of(spec.name)), m_observed(observed),
-        m_images(images), m_options(options), m_progress(op.events, spec.name, planned.kind) {}
+        m_images(images), m_gate(gate), m_options(options), m_progress(op.events, spec.name, planned.kind) {}
 
   ServiceOutcome run() {
     ServiceOutcome outcome;
@@ -206,6 +207,7 @@ class StartTask {
     }
     ContainerSpec spec = container_spec(m_op.project, m_spec, config);
     try {
+      const auto slot = m_gate.enter(m_op.cancel);
       m_container = m_op.engine.create_container(spec);
     } catch (const EngineError& e) {
       if (e.status() != 409) throw ServiceFailure{e.what(), "", {}};
@@ -257,8 +259,10 @@ class StartTask {
     }
   }
 
+  // A container call, through the gate.
   template <typename F>
   void engine_step(F&& step) {
+    const auto slot = m_gate.enter(m_op.cancel);
     try {
       step();
     } catch (const EngineError& e) {
@@ -327,6 +331,7 @@ class StartTask {
   const std::vector<ContainerInfo>& m_existing;
   const Observed& m_observed;
   ImageProvider& m_images;
+  EngineGate& m_gate;
   const ExecuteOptions& m_options;
   ServiceProgress m_progress;
   std::string m_container;
@@ -334,7 +339,7 @@ class StartTask {
 };
 
 // One service of a stop plan.
-ServiceOutcome run_stop(Operation& op, const Decision& d, const ExecuteOptions& options) {
+ServiceOutcome run_stop(Operation& op, const Decision& d, EngineGate& gate, const ExecuteOptions& options) {
   ServiceProgress progress(op.events, d.service, d.kind);
   ServiceOutcome outcome;
   outcome.service = d.service;
@@ -346,6 +351,7 @@ ServiceOutcome run_stop(Operation& op, const Decision& d, const ExecuteOptions& 
                                                : "";
   try {
     for (const auto& step : steps_for(d, ServiceSpec{})) {
+      const auto slot = gate.enter(Cancel::never());  // a stop begun is finished
       progress.set_container(step.container_id);
       outcome.container_id = step.container_id;
       if (step.kind == StepKind::stop) {
@@ -453,6 +459,7 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   }
 
   ImageProvider images(op, observed.image_ids, options.rebuild);
+  EngineGate gate(options.parallel);
   std::vector<std::thread> prefetch;
   if (!stop_plan && !plan.services.empty()) {
     ensure_network(op, observed);
@@ -478,8 +485,8 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   std::map<std::string, ServiceOutcome> outcomes;
   auto task = [&](const std::string& name) {
     const Decision& d = *decisions.at(name);
-    ServiceOutcome outcome = stop_plan ? run_stop(op, d, options)
-                                       : StartTask(op, *op.project.find(name), d, observed, images, options).run();
+    ServiceOutcome outcome = stop_plan ? run_stop(op, d, gate, options)
+                                       : StartTask(op, *op.project.find(name), d, observed, images, gate, options).run();
     const bool ok = outcome.status != Phase::failed && outcome.status != Phase::interrupted;
     std::lock_guard lock(outcomes_mutex);
     outcomes[name] = std::move(outcome);

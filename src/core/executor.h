@@ -24,6 +24,7 @@ struct ExecuteOptions {
   double stop_timeout = 10;       // stop, and containers replaced by a start
   std::set<std::string> forced;   // start: these services get new containers (reload)
   std::set<std::string> rebuild;  // start: these image references are built anew (--build)
+  std::size_t parallel = 0;       // container calls in flight at most (0: kDefaultEngineCalls)
 };
 
 struct Execution {

@@ -34,12 +34,10 @@ bool ImageProvider::needs_fetch(const ServiceSpec& spec) {
 
 std::string ImageProvider::ensure(const ServiceSpec& spec, ServiceProgress& progress) {
   Entry& e = entry(spec.image);
-  std::unique_lock lock(e.mutex, std::try_to_lock);
-  if (!lock.owns_lock()) {
-    // Someone else is fetching it: say so, then wait for them.
+  // Someone else is fetching it: say so, then wait for them.
+  if (e.fetching.load())
     progress.phase(spec.build_from_directory.empty() ? Phase::pulling : Phase::building, "waiting for " + spec.image);
-    lock.lock();
-  }
+  std::unique_lock lock(e.mutex);
   if (e.interrupted) throw Interrupted("fetching image " + spec.image + " was interrupted");
   if (!e.error.empty()) throw EngineError(e.error);
   if (!e.id.empty() && !e.rebuild) return e.id;
@@ -49,6 +47,11 @@ std::string ImageProvider::ensure(const ServiceSpec& spec, ServiceProgress& prog
 
 void ImageProvider::fetch(const ServiceSpec& spec, Entry& e, ServiceProgress& progress) {
   const std::string old_id = e.id;
+  e.fetching = true;
+  struct Done {
+    Entry& e;
+    ~Done() { e.fetching = false; }
+  } done{e};
   try {
     if (!e.rebuild && e.id.empty()) {
       // Observed missing, but another run (or a pull meanwhile) may have made it.

@@ -4,6 +4,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,7 @@ class ImageProvider {
  private:
   struct Entry {
     std::mutex mutex;  // held while fetching: other users wait
+    std::atomic<bool> fetching{false};
     std::string id;
     std::string error;
     bool interrupted = false;

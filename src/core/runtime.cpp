@@ -103,6 +103,7 @@ CommandResult Runtime::start(const StartRequest& request) {
   const auto observed = observe(m_engine, m_project);
   ExecuteOptions options;
   options.ping_timeout = request.timeout;
+  options.parallel = request.parallel;
   if (request.build) options.rebuild = built_images(m_project, services);
   std::set<std::string> rebuild_services;
   for (const auto& name : services)
@@ -143,6 +144,7 @@ CommandResult Runtime::stop(const StopRequest& request) {
   const Plan plan = boss::plan_stop(m_project, services, observed, request.remove, whole);
   ExecuteOptions options;
   options.stop_timeout = request.timeout;
+  options.parallel = request.parallel;
   CommandResult result = execute(op, plan, observed, options).result;
   const auto stopped = services_with(result, {Phase::stopped, Phase::removed});
   if (!stopped.empty() && !result.interrupted) run_group_hook(result, "on_stop", m_hooks.on_stop(stopped));
@@ -201,6 +203,7 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   auto observed = observe(m_engine, m_project);
   ExecuteOptions stop_options;
   stop_options.stop_timeout = request.stop_timeout;
+  stop_options.parallel = request.parallel;
   auto stopped = execute(op, boss::plan_stop(m_project, to_stop, observed, request.remove, false), observed,
                          stop_options)
                      .result;
@@ -214,6 +217,7 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   options.ping_timeout = request.timeout;
   options.stop_timeout = request.stop_timeout;
   options.forced = targets;
+  options.parallel = request.parallel;
   const Plan plan = boss::plan_start({m_project, to_start, observed, m_context.text_snapshot(),
                                       [&](const std::string& key) { return m_context.set_by(key); },
                                       m_journal.snapshot(), targets, {}});

@@ -36,6 +36,7 @@ struct StartRequest {
   std::vector<std::string> exclude;
   double timeout = 300;  // seconds each service may take to become ready
   bool build = false;    // rebuild images of services with build_from_directory first
+  std::size_t parallel = 0;  // container calls in flight at most (0: the default)
 };
 
 struct StopRequest {
@@ -43,6 +44,7 @@ struct StopRequest {
   std::vector<std::string> exclude;
   bool remove = false;
   double timeout = 10;  // grace before the engine kills
+  std::size_t parallel = 0;
 };
 
 struct ReloadRequest {
@@ -50,6 +52,7 @@ struct ReloadRequest {
   bool remove = false;                // remove the stopped dependents' containers too
   double timeout = 300;
   double stop_timeout = 10;
+  std::size_t parallel = 0;
 };
 
 class Runtime {
