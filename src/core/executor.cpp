@@ -410,7 +410,19 @@ void remove_project_resources(Operation& op, const Plan& plan) {
       op.engine.remove_container(name);
     });
   for (const auto& name : plan.remove_networks)
-    try_remove("network " + name, [&] { op.engine.remove_network(name); });
+    try_remove("network " + name, [&] {
+      // The engine may still be releasing the endpoints of containers just removed
+      // ("has active endpoints"): give it a moment before calling that a failure.
+      for (int attempt = 0;; ++attempt) {
+        try {
+          op.engine.remove_network(name);
+          return;
+        } catch (const EngineError& e) {
+          if (e.status() != 403 && e.status() != 409) throw;
+          if (attempt == 20 || op.cancel.sleep_for(std::chrono::milliseconds(100))) throw;
+        }
+      }
+    });
   if (plan.remove_state) {
     op.context.remove_file();
     op.journal.remove_file();
