@@ -42,7 +42,7 @@ PACKAGES=(
   # engine and test images
   docker.io iptables ca-certificates busybox-static debootstrap debian-archive-keyring gpgv
   # what the scripts and tests use
-  file procps jq coreutils util-linux
+  file procps jq coreutils util-linux tmux
   # benchmarks (bench/run.py) compare against docker-compose and read peak memory with time
   docker-compose python3 time
 )

@@ -34,8 +34,8 @@ bool ImageProvider::needs_fetch(const ServiceSpec& spec) {
 
 std::string ImageProvider::ensure(const ServiceSpec& spec, ServiceProgress& progress) {
   Entry& e = entry(spec.image);
-  // Someone else is fetching it: say so, then wait for them.
-  if (e.fetching.load())
+  // It is being fetched for another service: say so, then wait for it.
+  if (e.fetching.load() && e.fetcher != spec.name)
     progress.phase(spec.build_from_directory.empty() ? Phase::pulling : Phase::building, "waiting for " + spec.image);
   std::unique_lock lock(e.mutex);
   if (e.interrupted) throw Interrupted("fetching image " + spec.image + " was interrupted");
@@ -47,6 +47,7 @@ std::string ImageProvider::ensure(const ServiceSpec& spec, ServiceProgress& prog
 
 void ImageProvider::fetch(const ServiceSpec& spec, Entry& e, ServiceProgress& progress) {
   const std::string old_id = e.id;
+  e.fetcher = spec.name;
   e.fetching = true;
   struct Done {
     Entry& e;

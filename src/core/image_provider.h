@@ -36,6 +36,7 @@ class ImageProvider {
   struct Entry {
     std::mutex mutex;  // held while fetching: other users wait
     std::atomic<bool> fetching{false};
+    std::string fetcher;  // the service it is being fetched for (set before `fetching`)
     std::string id;
     std::string error;
     bool interrupted = false;

@@ -35,12 +35,13 @@ class Follower {
   void run() {
     std::thread watcher;
     std::exception_ptr watch_failure;
+    // Shared with the watcher thread, which outlives the block below.
+    std::mutex m;
+    std::condition_variable subscribed_cv;
+    bool subscribed = false, ended = false;
     if (m_request.follow) {
       // Subscribe first, then list: a container that starts in between is seen by both
       // and attached once.
-      std::mutex m;
-      std::condition_variable subscribed_cv;
-      bool subscribed = false, ended = false;
       watcher = std::thread([&] {
         try {
           m_engine.watch_events(

@@ -116,7 +116,13 @@ std::optional<double> parse_duration(const std::string& text) {
 std::optional<std::string> since_to_unix(const std::string& text, std::chrono::system_clock::time_point now) {
   double unix_seconds;
   if (const auto moment = parse_rfc3339(text)) {
-    unix_seconds = std::chrono::duration<double>(moment->time_since_epoch()).count();
+    // Exact to the nanosecond (a double is not, at today's UNIX times): `--since` with a
+    // line's own stamp must include that line.
+    const long long nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(moment->time_since_epoch()).count();
+    if (nanos < 0) return std::string("0.000000000");
+    char exact[48];
+    std::snprintf(exact, sizeof exact, "%lld.%09lld", nanos / 1000000000, nanos % 1000000000);
+    return std::string(exact);
   } else {
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);

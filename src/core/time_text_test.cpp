@@ -33,5 +33,6 @@ TEST_CASE("time text: --since in every spelling") {
   CHECK(since_to_unix("10m", now) == "1799999400.000000000");
   CHECK(since_to_unix("1700000000.5", now) == "1700000000.500000000");
   CHECK(since_to_unix("2026-12-02T10:52:47Z", now) == "1796208767.000000000");
+  CHECK(since_to_unix("2026-12-02T10:52:47.123456789Z", now) == "1796208767.123456789");
   CHECK_FALSE(since_to_unix("last tuesday", now));
 }
