@@ -224,6 +224,15 @@ TEST_CASE("lua host: Lua errors keep their file:line form") {
   CHECK(h.error_of("#!/usr/bin/env boss\nlocal boss = require 'boss'\nerror('x')") == h.file() + ":3: x");
 }
 
+TEST_CASE("lua host: compiled bytecode is refused, not run") {
+  // A damaged bytecode file crashed LuaJIT (it does not verify bytecode); a whole one is
+  // refused too, so that both fail the same way.
+  Fixture f;
+  const std::string expected = f.file() + ": compiled Lua bytecode; boss reads services.lua as Lua source only";
+  CHECK(f.error_of(std::string("\x1bLJ\x02\x0a\x00\xff\xff", 8)) == expected);
+  CHECK(f.error_of(std::string("\x1bLua") + "local boss = require 'boss'") == expected);
+}
+
 TEST_CASE("lua host: a missing file") {
   EventLoop loop;
   ContextStore context;
