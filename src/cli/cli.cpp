@@ -90,7 +90,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.services = opt.services;
     request.exclude = opt.exclude;
     request.remove = opt.remove;
-    request.timeout = opt.timeout.value_or(10);
+    request.timeout = opt.timeout;
     request.parallel = opt.parallel;
     if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_stop(request), runtime.project());
     return runtime.stop(request).exit_code();
@@ -102,6 +102,14 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.timeout = opt.timeout.value_or(300);
     request.parallel = opt.parallel;
     return runtime.reload(request).exit_code();
+  }
+  if (opt.command == "restart") {
+    RestartRequest request;
+    request.services = opt.services;
+    request.timeout = opt.timeout.value_or(300);
+    request.stop_timeout = opt.stop_timeout;
+    request.parallel = opt.parallel;
+    return runtime.restart(request).exit_code();
   }
   if (opt.command == "status") {
     const auto report = runtime.status();
@@ -134,7 +142,8 @@ int execute(const Options& opt) {
   // Plans, status and logs print documents of their own; only operations show progress.
   RendererOptions rendering;
   rendering.verbose = opt.verbose;
-  const bool shows_progress = opt.command == "start" || opt.command == "stop" || opt.command == "reload";
+  const bool shows_progress =
+      opt.command == "start" || opt.command == "stop" || opt.command == "reload" || opt.command == "restart";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& sink = *renderer;

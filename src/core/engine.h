@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "core/healthcheck.h"
+
 namespace boss {
 
 class Cancel;
@@ -80,6 +82,8 @@ struct ContainerSpec {
   std::optional<std::vector<std::string>> entrypoint;
   std::string user;
   std::string stop_signal;
+  std::optional<double> stop_timeout;       // seconds; sent as whole seconds, rounded up
+  std::optional<HealthCheck> healthcheck;   // nullopt: the image's own
   struct Port {
     int container_port = 0;
     std::string protocol = "tcp";

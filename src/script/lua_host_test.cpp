@@ -300,3 +300,27 @@ TEST_CASE("lua host: self:exec outside hooks and bad helper arguments") {
   CHECK(g.error_of("local boss = require 'boss'\nboss.run 'ls'") ==
         g.file() + ":2: boss.run: expected an argv table of strings, got string");
 }
+
+TEST_CASE("lua host: healthcheck, stop_timeout and pre_stop") {
+  Fixture f;
+  const std::string head = "local boss = require 'boss'\n";
+  Project p = f.load(head + "boss.Service:extend { name = 'db', image = 'x', stop_timeout = '1.5s',\n"
+                            "  healthcheck = { test = { 'CMD', 'pg_isready' }, interval = '250ms' },\n"
+                            "  pre_stop = function(self) end }\n"
+                            "boss.Service:extend { name = 'web', image = 'x', healthcheck = false, stop_timeout = 3 }\n");
+  REQUIRE(p.services.size() == 2);
+  CHECK(p.services[0].stop_timeout == 1.5);
+  CHECK(p.services[0].healthcheck->test == std::vector<std::string>{"CMD", "pg_isready"});
+  CHECK(p.services[0].healthcheck->interval == 0.25);
+  CHECK(p.services[0].has_pre_stop);
+  CHECK(p.services[1].healthcheck->disabled());
+  CHECK(p.services[1].stop_timeout == 3);
+  CHECK_FALSE(p.services[1].has_pre_stop);
+  const std::string file = f.file();
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', healthcheck = { test = 'x', intervl = 1 } }") ==
+        file + ":2: service 'web': field 'healthcheck' has unknown key 'intervl' (did you mean 'interval'?)");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', stop_timeout = 'soon' }") ==
+        file + ":2: service 'web': field 'stop_timeout' must be a duration such as 10, 2.5 or '500ms', got 'soon'");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', pre_stop = 1 }") ==
+        file + ":2: service 'web': field 'pre_stop' must be a function, got number");
+}
