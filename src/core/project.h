@@ -51,6 +51,7 @@ struct ServiceSpec {
   std::string build_from_directory;  // absolute path, "" when the image is never built
   std::string dockerfile = "Dockerfile";
   double ping_interval = 0.1;        // seconds between two ping calls
+  int instances = 1;                 // replicas: containers run from this definition (>= 1)
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;
@@ -87,5 +88,8 @@ inline constexpr const char* kLabelConfig = "boss.config";  // canonical JSON of
 // The service's dependencies, comma-separated: lets `stop` order containers even when
 // services.lua is missing or broken.
 inline constexpr const char* kLabelDependencies = "boss.dependencies";
+// The replica number of a container, 1-based (instances.h). Containers made before
+// replicas existed have none, and count as instance 1.
+inline constexpr const char* kLabelInstance = "boss.instance";
 
 }  // namespace boss

@@ -1,6 +1,9 @@
 #include "core/project_from_labels.h"
 
+#include <algorithm>
 #include <map>
+
+#include "core/instances.h"
 
 namespace boss {
 
@@ -18,6 +21,7 @@ Project project_from_labels(const std::string& name, const std::filesystem::path
     spec.name = service->second;
     spec.image = c.image;
     spec.defined_at = "container " + c.name;
+    spec.instances = std::max(spec.instances, instance_of(c.labels));
     const auto deps = c.labels.find(kLabelDependencies);
     if (deps == c.labels.end() || !spec.dependencies.empty()) continue;
     std::size_t start = 0;

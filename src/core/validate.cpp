@@ -168,6 +168,9 @@ void validate_project(const Project& project) {
     for (const auto& p : s.ports) {
       if (p.host_port == 0) continue;
       const auto key = std::to_string(p.host_port) + "/" + p.protocol;
+      if (s.instances > 1)
+        throw DefinitionError(where(s) + ": field 'ports': host port " + key + " cannot be published by " +
+                              std::to_string(s.instances) + " instances: use host port 0 (any free port)");
       const auto [it, inserted] = host_ports.emplace(key, s.name);
       if (!inserted)
         throw DefinitionError(where(s) + ": field 'ports': host port " + key + " is already published by " +
@@ -183,6 +186,12 @@ void validate_project(const Project& project) {
     }
     if (std::find(s.dependencies.begin(), s.dependencies.end(), s.name) != s.dependencies.end())
       throw DefinitionError(where(s) + ": depends on itself");
+    // Instance i answers to "<name>-<i>" on the project network.
+    for (int i = 1; s.instances > 1 && i <= s.instances; ++i)
+      if (const ServiceSpec* other = project.find(s.name + "-" + std::to_string(i)))
+        throw DefinitionError(where(s) + ": field 'instances': instance " + std::to_string(i) + " answers to '" +
+                              other->name + "', which is the name of another service" +
+                              (other->defined_at.empty() ? "" : " (defined at " + other->defined_at + ")"));
   }
   const auto cycle = DependencyGraph(project).find_cycle();
   if (!cycle.empty()) {

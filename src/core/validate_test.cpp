@@ -97,6 +97,19 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
                        DefinitionError);
   b.ports = {{53, "udp", 8080}, {54, "tcp", 0}, {55, "tcp", 0}};
   CHECK_NOTHROW(validate_project(project({a, b})));
+  auto replicas = svc("web");
+  replicas.instances = 3;
+  replicas.ports = {{80, "tcp", 0}};
+  CHECK_NOTHROW(validate_project(project({replicas, svc("web-4")})));
+  CHECK_THROWS_WITH_AS(validate_project(project({replicas, svc("web-2", {}, 9)})),
+                       "services.lua:1: service 'web': field 'instances': instance 2 answers to 'web-2', which is "
+                       "the name of another service (defined at services.lua:9)",
+                       DefinitionError);
+  replicas.ports = {{80, "tcp", 8080}};
+  CHECK_THROWS_WITH_AS(validate_project(project({replicas})),
+                       "services.lua:1: service 'web': field 'ports': host port 8080/tcp cannot be published by 3 "
+                       "instances: use host port 0 (any free port)",
+                       DefinitionError);
   auto p = project({svc("x")});
   p.name = "Bad Name";
   CHECK_THROWS_WITH_AS(validate_project(p), doctest::Contains("invalid project name"), DefinitionError);

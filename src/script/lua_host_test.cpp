@@ -129,7 +129,7 @@ boss.Service:extend {
   user = "1000:1000", always_start_new = true, dockerfile = "Dockerfile.dev", ping_interval = 0.5,
 }
 boss.Service:extend {
-  name = "tbl", image = "x",
+  name = "tbl", image = "x", instances = 3,
   volumes = { ["../shared"] = { bind = "/shared", mode = "ro" }, named = { bind = "/n" } },
 }
 )");
@@ -148,7 +148,9 @@ boss.Service:extend {
   CHECK(web.always_start_new);
   CHECK(web.dockerfile == "Dockerfile.dev");
   CHECK(web.ping_interval == 0.5);
+  CHECK(web.instances == 1);
   const ServiceSpec& tbl = p.services[1];
+  CHECK(tbl.instances == 3);
   REQUIRE(tbl.volumes.size() == 2);
   CHECK(tbl.volumes[0] == VolumeMount{f.dir.dir().parent_path().string() + "/shared", "/shared", "ro", false});
   CHECK(tbl.volumes[1] == VolumeMount{"named", "/n", "", true});
@@ -200,6 +202,14 @@ TEST_CASE("lua host: field errors name file:line, service and field") {
         file + ":2: service 'web': field 'volumes' item 1 must look like 'host:container[:mode]', got 'nocolon'");
   CHECK(f.error_of(head + "boss.Service:extend { name = 'web', always_start_new = 'yes' }") ==
         file + ":2: service 'web': field 'always_start_new' must be a boolean, got string");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', instances = 0 }") ==
+        file + ":2: service 'web': field 'instances' must be an integer from 1 to 1000, got 0");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', instances = 2.5 }") ==
+        file + ":2: service 'web': field 'instances' must be an integer from 1 to 1000, got 2.5");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', instances = -1 }") ==
+        file + ":2: service 'web': field 'instances' must be an integer from 1 to 1000, got -1");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', instances = '3' }") ==
+        file + ":2: service 'web': field 'instances' must be an integer from 1 to 1000, got string");
   CHECK(f.error_of(head + "boss.Service:extend { name = 5 }") ==
         file + ":2: field 'name' must be a string, got number");
 }

@@ -25,7 +25,10 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kDataFields = {
     "name",       "image", "dependencies", "env",         "ports",
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
-    "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck"};
+    "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
+    "instances"};
+// More would only be a typo: each one is a container of its own.
+constexpr int kMaxInstances = 1000;
 const std::vector<std::string> kHookFields = {"pre_start", "ping", "post_start", "pre_stop"};
 
 std::string type_of(lua_State* L, int index) { return lua_typename(L, lua_type(L, index)); }
@@ -193,6 +196,15 @@ class Reader {
         fail(field, e.what());
       }
       lua_pop(m_L, 1);
+    } else if (field == "instances") {
+      push_field(field);
+      const bool number = lua_type(m_L, -1) == LUA_TNUMBER;
+      const double n = number ? lua_tonumber(m_L, -1) : 0;
+      if (!number || !is_integer(n) || n < 1 || n > kMaxInstances)
+        fail(field, "must be an integer from 1 to " + std::to_string(kMaxInstances) + ", got " +
+                        (number ? lua_number_text(n) : type_of(m_L, -1)));
+      lua_pop(m_L, 1);
+      m_spec.instances = static_cast<int>(n);
     } else if (field == "dependencies") {
       m_spec.dependencies = read_string_array(field);
     } else if (field == "env") {
