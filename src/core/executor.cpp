@@ -572,8 +572,9 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
     for (const auto& name : order) {
       const ServiceSpec& spec = *op.project.find(name);
       if (!images.needs_fetch(spec) || !fetching.insert(spec.image).second) continue;
-      prefetch.emplace_back([&op, &images, &spec, action = decisions[name].front()->kind] {
-        ServiceProgress progress(op.events, spec.name, action);
+      const Decision& first = *decisions[name].front();
+      prefetch.emplace_back([&op, &images, &spec, action = first.kind, instance = first.instance] {
+        ServiceProgress progress(op.events, spec.name, action, instance);
         try {
           images.ensure(spec, progress);
         } catch (...) {
