@@ -25,7 +25,10 @@ struct DesiredConfig {
   std::optional<std::vector<std::string>> entrypoint;
   std::string user;
   std::string stop_signal;
+  std::string restart;  // restart_policy_text: "" for no policy
 
+  // Fields at their defaults that came after the first release (restart, a port's host
+  // address) are left out, so the hash of an unchanged definition stays what it was.
   nlohmann::json to_json() const;
   std::string canonical() const { return to_json().dump(); }
   // 16 hex digits, stable across runs and machines.

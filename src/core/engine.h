@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "core/restart_policy.h"
+
 namespace boss {
 
 class Cancel;
@@ -56,6 +58,7 @@ struct ContainerState {
   std::string health;       // "", "starting", "healthy", "unhealthy"
   std::string health_log;   // output of the last health check, when there is one
   bool oom_killed = false;
+  RestartPolicy restart;    // HostConfig.RestartPolicy ("no" reads as the empty policy)
   Labels labels;
   std::vector<PublishedPort> ports;
 };
@@ -80,10 +83,12 @@ struct ContainerSpec {
   std::optional<std::vector<std::string>> entrypoint;
   std::string user;
   std::string stop_signal;
+  RestartPolicy restart;  // empty: the engine's default (no)
   struct Port {
     int container_port = 0;
     std::string protocol = "tcp";
     int host_port = 0;  // 0: the engine picks a free port
+    std::string host_ip = {};  // "": every address
   };
   std::vector<Port> ports;
   struct Mount {

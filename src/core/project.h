@@ -11,12 +11,16 @@
 namespace boss {
 
 enum class Hook { pre_start, ping, post_start };
+// Every service hook, in the order a start runs them: the one list of hook names
+// (services.lua's methods are hook_name(hook)).
+inline constexpr Hook kHooks[] = {Hook::pre_start, Hook::ping, Hook::post_start};
 const char* hook_name(Hook hook);
 
 struct PortBinding {
   int container_port = 0;
   std::string protocol = "tcp";  // "tcp" or "udp"
   int host_port = 0;             // 0 = any free port chosen by the engine
+  std::string host_ip = {};      // "" = every address of the host; else one IPv4/IPv6 address
   bool operator==(const PortBinding&) const = default;
 };
 
@@ -40,6 +44,7 @@ struct ServiceSpec {
   std::string user;
   bool always_start_new = false;
   std::string stop_signal;           // "" = engine/image default
+  std::string restart;               // as written ("on-failure:3"); "" when not set (no policy)
   std::string build_from_directory;  // absolute path, "" when the image is never built
   std::string dockerfile = "Dockerfile";
   double ping_interval = 0.1;        // seconds between two ping calls
@@ -49,6 +54,7 @@ struct ServiceSpec {
   bool has_post_start = false;
 
   bool has_hook(Hook hook) const;
+  void set_has_hook(Hook hook);
 };
 
 struct Project {

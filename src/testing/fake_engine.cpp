@@ -174,6 +174,7 @@ std::optional<ContainerState> FakeEngine::inspect_container(const std::string& i
   s.name = it->second.info.name;
   s.image = it->second.spec.image;
   s.labels = it->second.info.labels;
+  s.restart = it->second.spec.restart;
   if (it->second.started_at) s.started_at = rfc3339(*it->second.started_at);
   return s;
 }
@@ -218,7 +219,8 @@ void FakeEngine::start_container(const std::string& id) {
   c.info.ports.clear();
   int next_port = 32768;
   for (const auto& p : c.spec.ports)
-    c.info.ports.push_back({p.container_port, p.protocol, "0.0.0.0", p.host_port ? p.host_port : next_port++});
+    c.info.ports.push_back({p.container_port, p.protocol, p.host_ip.empty() ? "0.0.0.0" : p.host_ip,
+                            p.host_port ? p.host_port : next_port++});
 }
 
 StopResult FakeEngine::stop_container(const std::string& id, double) {
