@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/healthcheck.h"
+#include "core/restart_policy.h"
 
 namespace boss {
 
@@ -58,6 +59,7 @@ struct ContainerState {
   std::string health;       // "", "starting", "healthy", "unhealthy"
   std::string health_log;   // output of the last health check, when there is one
   bool oom_killed = false;
+  RestartPolicy restart;    // HostConfig.RestartPolicy ("no" reads as the empty policy)
   Labels labels;
   std::vector<PublishedPort> ports;
 };
@@ -84,10 +86,12 @@ struct ContainerSpec {
   std::string stop_signal;
   std::optional<double> stop_timeout;       // seconds; sent as whole seconds, rounded up
   std::optional<HealthCheck> healthcheck;   // nullopt: the image's own
+  RestartPolicy restart;  // empty: the engine's default (no)
   struct Port {
     int container_port = 0;
     std::string protocol = "tcp";
     int host_port = 0;  // 0: the engine picks a free port
+    std::string host_ip = {};  // "": every address
   };
   std::vector<Port> ports;
   struct Mount {

@@ -12,6 +12,7 @@
 #include "core/image_provider.h"
 #include "core/instances.h"
 #include "core/readiness.h"
+#include "core/restart_policy.h"
 #include "core/service_failure.h"
 #include "core/service_progress.h"
 #include "core/template.h"
@@ -94,7 +95,8 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   c.stop_signal = config.stop_signal;
   c.stop_timeout = config.stop_timeout;
   c.healthcheck = config.healthcheck;
-  for (const auto& p : config.ports) c.ports.push_back({p.container_port, p.protocol, p.host_port});
+  c.restart = parse_restart_policy(config.restart).value_or(RestartPolicy{});
+  for (const auto& p : config.ports) c.ports.push_back({p.container_port, p.protocol, p.host_port, p.host_ip});
   for (const auto& v : config.volumes) c.binds.push_back({v.source, v.target, v.mode});
   c.network = project.network_name();
   c.aliases = {spec.name};

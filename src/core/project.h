@@ -14,12 +14,16 @@ namespace boss {
 
 // pre_stop runs on the host before boss stops or replaces a running container.
 enum class Hook { pre_start, ping, post_start, pre_stop };
+// Every service hook, in the order they run: the one list of hook names
+// (services.lua's methods are hook_name(hook)).
+inline constexpr Hook kHooks[] = {Hook::pre_start, Hook::ping, Hook::post_start, Hook::pre_stop};
 const char* hook_name(Hook hook);
 
 struct PortBinding {
   int container_port = 0;
   std::string protocol = "tcp";  // "tcp" or "udp"
   int host_port = 0;             // 0 = any free port chosen by the engine
+  std::string host_ip = {};      // "" = every address of the host; else one IPv4/IPv6 address
   bool operator==(const PortBinding&) const = default;
 };
 
@@ -48,6 +52,7 @@ struct ServiceSpec {
   std::optional<double> stop_timeout;
   // nullopt: the image's own health check, if it has one.
   std::optional<HealthCheck> healthcheck;
+  std::string restart;               // as written ("on-failure:3"); "" when not set (no policy)
   std::string build_from_directory;  // absolute path, "" when the image is never built
   std::string dockerfile = "Dockerfile";
   double ping_interval = 0.1;        // seconds between two ping calls
@@ -59,6 +64,7 @@ struct ServiceSpec {
   bool has_pre_stop = false;
 
   bool has_hook(Hook hook) const;
+  void set_has_hook(Hook hook);
 };
 
 inline constexpr double kDefaultStopTimeout = 10;

@@ -9,8 +9,10 @@
 #include "core/instances.h"
 #include "core/legacy_state.h"
 #include "core/operation.h"
+#include "core/restart_policy.h"
 #include "core/selection.h"
 #include "core/service_progress.h"
+#include "core/validate.h"
 
 namespace boss {
 namespace {
@@ -92,6 +94,7 @@ void Runtime::remove_replaced_images(const std::vector<std::string>& ids) {
 
 Plan Runtime::plan_start(const StartRequest& request) {
   const auto services = select_for_start(m_project, request.services, request.exclude);
+  check_build_contexts(m_project, services);
   load_state();
   const auto observed = observe(m_engine, m_project);
   std::set<std::string> rebuild;
@@ -105,6 +108,7 @@ Plan Runtime::plan_start(const StartRequest& request) {
 
 CommandResult Runtime::start(const StartRequest& request) {
   const auto services = select_for_start(m_project, request.services, request.exclude);
+  check_build_contexts(m_project, services);
   Cancel cancel(&m_cancel);
   const auto held = lock(cancel);
   load_state();
@@ -173,6 +177,7 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
     if (needed.count(name)) to_start.push_back(name);
     if (affected.count(name)) to_stop.insert(to_stop.begin(), name);
   }
+  check_build_contexts(m_project, to_start);
 
   Cancel cancel(&m_cancel);
   const auto held = lock(cancel);
@@ -285,6 +290,7 @@ StatusReport Runtime::status() {
       row.state = state->status;
       row.health = state->health;
       row.started_at = state->started_at;
+      row.restart = restart_policy_text(state->restart);
       if (!state->running && !state->started_at.empty()) row.exit_code = state->exit_code;
       if (!state->image.empty()) row.image = state->image;
     }

@@ -217,7 +217,7 @@ TEST_CASE("start: images are pulled once per run even when shared; a failed pull
 TEST_CASE("start: services with build_from_directory are built when their image is missing") {
   Fixture f;
   auto s = svc("app", {}, "app:dev");
-  s.build_from_directory = "/src/app";
+  s.build_from_directory = f.build_dir("app");
   f.project.services = {s};
   CHECK(f.start().exit_code() == 0);
   const auto m = f.engine.mutations();
@@ -225,10 +225,36 @@ TEST_CASE("start: services with build_from_directory are built when their image 
   CHECK(std::count(m.begin(), m.end(), "build app:dev") == 1);
 }
 
+TEST_CASE("start, its plan and reload: a missing build folder is an error before anything is touched") {
+  Fixture f;
+  auto web = svc("web", {"db"}, "web:dev");
+  web.build_from_directory = (f.dir / "web").string();
+  web.defined_at = "services.lua:4";
+  f.project.services = {svc("db"), web, svc("other")};
+  const std::string message =
+      "services.lua:4: service 'web': field 'build_from_directory': folder " + (f.dir / "web").string() +
+      " does not exist";
+  CHECK_THROWS_WITH_AS(f.start(), message.c_str(), DefinitionError);
+  CHECK_THROWS_WITH_AS(f.runtime().plan_start({}), message.c_str(), DefinitionError);
+  CHECK(f.engine.calls().empty());  // not even observed
+  // A selection without web starts; stop and status work with the file as it is.
+  StartRequest only_db;
+  only_db.services = {"db"};
+  REQUIRE(f.runtime().start(only_db).exit_code() == 0);
+  const auto db_id = f.engine.container_named("demo-db")->info.id;
+  const auto mutations = f.engine.mutations().size();
+  CHECK_THROWS_WITH_AS(f.start(), message.c_str(), DefinitionError);
+  CHECK_THROWS_WITH_AS(f.reload({"db"}), message.c_str(), DefinitionError);  // web depends on db
+  CHECK(f.engine.mutations().size() == mutations);
+  CHECK(f.engine.container_named("demo-db")->info.id == db_id);
+  CHECK(f.runtime().status().rows.size() == 3);
+  CHECK(f.stop().exit_code() == 0);
+}
+
 TEST_CASE("start --build: images are built anew; what changed is replaced and the old image removed") {
   Fixture f;
   auto s = svc("app", {}, "app:dev");
-  s.build_from_directory = "/src/app";
+  s.build_from_directory = f.build_dir("app");
   f.project.services = {s, svc("db")};
   REQUIRE(f.start().exit_code() == 0);
   const auto old_image = f.engine.container_named("demo-app")->info.image_id;
@@ -387,7 +413,7 @@ TEST_CASE("stop of some services keeps the network and the others") {
 TEST_CASE("reload: rebuilds, replaces the service, restarts its dependents in order") {
   Fixture f;
   auto app = svc("app", {"db"}, "app:dev");
-  app.build_from_directory = "/src/app";
+  app.build_from_directory = f.build_dir("app");
   app.has_post_start = true;
   auto web = svc("web", {"app"});
   web.has_ping = web.has_post_start = true;
@@ -428,7 +454,7 @@ TEST_CASE("reload: several services at once, each replaced once") {
 TEST_CASE("reload: a failed build leaves the running services alone") {
   Fixture f;
   auto app = svc("app", {}, "app:dev");
-  app.build_from_directory = "/src/app";
+  app.build_from_directory = f.build_dir("app");
   f.project.services = {app};
   REQUIRE(f.start().exit_code() == 0);
   f.engine.fail_build.insert("app:dev");
@@ -442,7 +468,7 @@ TEST_CASE("reload: a failed build leaves the running services alone") {
 TEST_CASE("start: a failed build fails the service and its dependents, and does not hang") {
   Fixture f;
   auto app = svc("app", {}, "app:dev");
-  app.build_from_directory = "/src/app";
+  app.build_from_directory = f.build_dir("app");
   f.engine.fail_build.insert("app:dev");
   f.project.services = {app, svc("web", {"app"}), svc("db")};
   const auto r = f.start();

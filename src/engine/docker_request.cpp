@@ -68,6 +68,8 @@ json container_create_body(const ContainerSpec& spec) {
   for (const auto& [key, value] : spec.labels) body["Labels"][key] = value;
 
   json host_config = json::object();
+  if (!spec.restart.name.empty())
+    host_config["RestartPolicy"] = {{"Name", spec.restart.name}, {"MaximumRetryCount", spec.restart.max_retries}};
   if (!spec.ports.empty()) {
     json exposed = json::object();
     json bindings = json::object();
@@ -77,7 +79,7 @@ json container_create_body(const ContainerSpec& spec) {
       exposed[key] = json::object();
       if (!bindings.contains(key)) bindings[key] = json::array();
       bindings[key].push_back(
-          {{"HostIp", ""},
+          {{"HostIp", port.host_ip},
            {"HostPort", port.host_port == 0 ? std::string() : std::to_string(port.host_port)}});
     }
     body["ExposedPorts"] = exposed;

@@ -54,7 +54,7 @@ void LuaHooks::set_definitions(const Project& project, GroupCounts groups) {
   m_instances.clear();
   for (const auto& service : project.services) m_instances[service.name] = service.instances;
   for (const auto& service : project.services)
-    for (Hook hook : {Hook::pre_start, Hook::ping, Hook::post_start, Hook::pre_stop})
+    for (Hook hook : kHooks)
       if (service.has_hook(hook)) m_defined.emplace(service.name, hook);
   m_groups = groups;
 }

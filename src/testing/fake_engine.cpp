@@ -183,6 +183,7 @@ std::optional<ContainerState> FakeEngine::inspect_container(const std::string& i
   s.name = it->second.info.name;
   s.image = it->second.spec.image;
   s.labels = it->second.info.labels;
+  s.restart = it->second.spec.restart;
   if (it->second.started_at) s.started_at = rfc3339(*it->second.started_at);
   s.health = it->second.health;
   s.health_log = it->second.health_log;
@@ -236,7 +237,8 @@ void FakeEngine::start_container(const std::string& id) {
   c.info.ports.clear();
   int next_port = 32768;
   for (const auto& p : c.spec.ports)
-    c.info.ports.push_back({p.container_port, p.protocol, "0.0.0.0", p.host_port ? p.host_port : next_port++});
+    c.info.ports.push_back({p.container_port, p.protocol, p.host_ip.empty() ? "0.0.0.0" : p.host_ip,
+                            p.host_port ? p.host_port : next_port++});
 }
 
 double FakeEngine::stop_grace(const std::string& name) const {
