@@ -48,6 +48,8 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+}  // namespace
+
 ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, const DesiredConfig& config) {
   ContainerSpec c;
   c.name = container_name(project, spec.name);
@@ -69,6 +71,8 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   if (!spec.dependencies.empty()) c.labels[kLabelDependencies] = joined(spec.dependencies);
   return c;
 }
+
+namespace {
 
 std::string label(const Labels& labels, const char* key) {
   const auto it = labels.find(key);

@@ -40,4 +40,8 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
 std::string container_name(const Project& project, const std::string& service);
 std::string collision_free_name(const Project& project, const std::string& service);
 
+// What the service's container is created from: `config` with the project's network,
+// the service's name as alias and hostname, and the identity labels.
+ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, const DesiredConfig& config);
+
 }  // namespace boss

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/errors.h"
+#include "core/one_off.h"
 #include "core/time_text.h"
 
 namespace boss {
@@ -104,6 +105,7 @@ class Follower {
   };
 
   std::string service_of(const Labels& labels) const {
+    if (is_one_off(labels)) return "";  // boss run's output is its own terminal's
     const auto it = labels.find(kLabelService);
     return it == labels.end() ? "" : it->second;
   }

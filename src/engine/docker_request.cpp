@@ -48,6 +48,14 @@ json container_create_body(const ContainerSpec& spec) {
   if (!spec.user.empty()) body["User"] = spec.user;
   if (!spec.stop_signal.empty()) body["StopSignal"] = spec.stop_signal;
   if (!spec.hostname.empty()) body["Hostname"] = spec.hostname;
+  if (spec.tty) body["Tty"] = true;
+  if (spec.open_stdin) {
+    // Stdin stays open for the one client that attaches, and closes when that client's
+    // input ends.
+    body["OpenStdin"] = true;
+    body["StdinOnce"] = true;
+    body["AttachStdin"] = true;
+  }
   body["Labels"] = json::object();
   for (const auto& [key, value] : spec.labels) body["Labels"][key] = value;
 
