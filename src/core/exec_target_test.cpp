@@ -7,7 +7,7 @@ using namespace boss;
 namespace {
 
 Project project_with(const std::vector<std::string>& names) {
-  Project project{.name = "p"};
+  Project project;
   for (const auto& name : names) {
     ServiceSpec s;
     s.name = name;

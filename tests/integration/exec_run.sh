@@ -60,7 +60,8 @@ expect_eq "$OUT" "-v --help -x" "options after the service belong to the command
 
 section "exec: interactive TTY in tmux"
 # in_tmux NAME COLUMNS ROWS ARGS...: runs `boss ARGS...` in a tmux pane of that size, types
-# `echo $((6*7)); stty size` and `exit CODE` (CODE: $EXIT_WITH) into it; the pane is in $PANE.
+# `echo $((6*7)); stty size`, resizes the pane to 70x15, types `stty size` again and
+# `exit CODE` (CODE: $EXIT_WITH); the pane is in $PANE.
 in_tmux() {
   local session="$P-$1" columns=$2 rows=$3
   shift 3
@@ -71,12 +72,17 @@ in_tmux() {
   tmux send-keys -t "$session" "stty -g >$DIR/stty.before; $BOSS_BIN -f $DIR/services.lua -p $P $*; echo EXIT=\$?; stty -g >$DIR/stty.after" Enter
   sleep 1
   tmux send-keys -t "$session" 'echo $((6*7)); stty size' Enter
+  sleep 0.5
+  tmux resize-window -t "$session" -x 70 -y 15
+  sleep 0.5
+  tmux send-keys -t "$session" 'echo resized; stty size' Enter
   tmux send-keys -t "$session" "exit $EXIT_WITH" Enter
   if wait_for 20 test -s "$DIR/stty.after"; then pass "boss $* in tmux ended"; else fail "boss $* in tmux should end"; fi
   PANE=$(tmux capture-pane -p -t "$session" -S -100)
   tmux kill-session -t "$session"
   expect_match "$PANE" '^42' "pane"
   expect_match "$PANE" "^$rows $columns" "stty size inside (the pane's size)"
+  expect_match "$PANE" "^15 70" "stty size inside after the pane was resized"
   expect_contains "$PANE" "EXIT=$EXIT_WITH" "pane"
   expect_eq "$(cat "$DIR/stty.after")" "$(cat "$DIR/stty.before")" "terminal settings after the session"
 }
