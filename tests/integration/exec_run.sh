@@ -70,11 +70,10 @@ in_tmux() {
   tmux new-session -d -s "$session" -x "$columns" -y "$rows" "bash --norc --noprofile"
   tmux set -t "$session" status off >/dev/null
   tmux send-keys -t "$session" "stty -g >$DIR/stty.before; $BOSS_BIN -f $DIR/services.lua -p $P $*; echo EXIT=\$?; stty -g >$DIR/stty.after" Enter
-  sleep 1
   tmux send-keys -t "$session" 'echo $((6*7)); stty size' Enter
-  sleep 0.5
+  # Resized only once the first size is on screen (typed keys wait in the terminal meanwhile).
+  wait_for 20 bash -c "tmux capture-pane -p -t '$session' | grep -q '^$rows $columns\$'"
   tmux resize-window -t "$session" -x 70 -y 15
-  sleep 0.5
   tmux send-keys -t "$session" 'echo resized; stty size' Enter
   tmux send-keys -t "$session" "exit $EXIT_WITH" Enter
   if wait_for 20 test -s "$DIR/stty.after"; then pass "boss $* in tmux ended"; else fail "boss $* in tmux should end"; fi
@@ -125,6 +124,21 @@ kept=$(one_offs | head -1)
 expect_eq "$(docker inspect -f '{{len .HostConfig.PortBindings}}' "$kept")" 1 "ports of a one-off with --publish"
 docker rm -f "$kept" >/dev/null
 
+section "exec: Ctrl-C with plain streams ends boss with 130"
+expect_exit 0 boss start db
+out=$DIR/exec.out
+env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" exec -T db \
+  sh -c 'echo begun; sleep 30' </dev/null >"$out" 2>&1 &
+pid=$!
+BG_PIDS+=("$pid")
+if wait_for 30 grep -q begun "$out"; then pass "exec began"; else fail "exec should begin"; cat "$out" | indent; fi
+kill -INT "$pid"
+waited=0
+while kill -0 "$pid" 2>/dev/null && ((waited < 50)); do sleep 0.1; waited=$((waited + 1)); done
+if kill -0 "$pid" 2>/dev/null; then fail "exec should exit within 5 s of SIGINT"; kill -9 "$pid"; fi
+wait "$pid"
+expect_eq "$?" 130 "exit code of exec after SIGINT"
+
 section "run: a running one-off is not the service for status, stop or start; Ctrl-C removes it"
 expect_exit 0 boss start
 own_web=$(own_ids web)
@@ -155,5 +169,17 @@ expect_eq "$(count_one_offs)" 0 "one-offs after Ctrl-C"
 section "run: interactive TTY in tmux"
 EXIT_WITH=4 in_tmux run 90 25 run --no-deps web sh
 expect_eq "$(count_one_offs)" 0 "one-offs after the interactive run"
+
+section "run: a dependency that fails is the run's failure; no one-off is made"
+new_project execrun2
+write_services <<'EOF'
+local boss = require "boss"
+boss.Service:extend { name = "broken", image = "@IMG@", cmd = { "sh", "-c", "exit 3" } }
+boss.Service:extend { name = "tool", image = "@IMG@", dependencies = { "broken" } }
+EOF
+expect_exit 1 boss run tool echo never
+expect_not_contains "$OUT" "never" "stdout"
+expect_contains "$ERR" '"service":"broken","state":"failed"' "stderr (the dependencies' progress)"
+expect_eq "$(count_one_offs)" 0 "one-offs after a failed dependency"
 
 finish
