@@ -24,6 +24,18 @@ count_one_offs() { one_offs "$@" | grep -c . || true; }
 # own_ids SERVICE: the service's own containers (not one-offs).
 own_ids() { comm -23 <(ids "$1" | cut -c1-12 | sort) <(one_offs | cut -c1-12 | sort); }
 
+# expect_interrupted PID WHAT: sends SIGINT to the background boss PID; it must exit with
+# 130 within 10 s.
+expect_interrupted() {
+  local pid=$1 waited=0 code
+  kill -INT "$pid"
+  while kill -0 "$pid" 2>/dev/null && ((waited < 100)); do sleep 0.1; waited=$((waited + 1)); done
+  if kill -0 "$pid" 2>/dev/null; then fail "$2 should exit within 10 s of SIGINT"; kill -9 "$pid"; fi
+  wait "$pid"
+  code=$?
+  expect_eq "$code" 130 "exit code of $2 after SIGINT"
+}
+
 section "exec: bad invocations and a service that is not running"
 expect_exit 1 boss exec -T db true
 expect_contains "$ERR" "service 'db' is not running (boss start db)" "stderr"
@@ -132,12 +144,7 @@ env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" exec -T db \
 pid=$!
 BG_PIDS+=("$pid")
 if wait_for 30 grep -q begun "$out"; then pass "exec began"; else fail "exec should begin"; cat "$out" | indent; fi
-kill -INT "$pid"
-waited=0
-while kill -0 "$pid" 2>/dev/null && ((waited < 50)); do sleep 0.1; waited=$((waited + 1)); done
-if kill -0 "$pid" 2>/dev/null; then fail "exec should exit within 5 s of SIGINT"; kill -9 "$pid"; fi
-wait "$pid"
-expect_eq "$?" 130 "exit code of exec after SIGINT"
+expect_interrupted "$pid" exec
 
 section "run: a running one-off is not the service for status, stop or start; Ctrl-C removes it"
 expect_exit 0 boss start
@@ -158,12 +165,7 @@ expect_outcome web kept
 expect_exit 0 boss stop
 expect_outcome web stopped
 expect_eq "$(count_one_offs running)" 1 "running one-offs after stop"
-kill -INT "$pid"
-waited=0
-while kill -0 "$pid" 2>/dev/null && ((waited < 100)); do sleep 0.1; waited=$((waited + 1)); done
-if kill -0 "$pid" 2>/dev/null; then fail "run should exit within 10 s of SIGINT"; kill -9 "$pid"; fi
-wait "$pid"
-expect_eq "$?" 130 "exit code of run after SIGINT"
+expect_interrupted "$pid" run
 expect_eq "$(count_one_offs)" 0 "one-offs after Ctrl-C"
 
 section "run: interactive TTY in tmux"
