@@ -80,9 +80,8 @@ std::string seconds_text(double s) {
   return buf;
 }
 
-// `instance`: the instance shown (instances.h). Every instance answers to the service's
-// name on the project network (the engine's DNS answers with all of them), and one of
-// several also to "<service>-<i>".
+}  // namespace
+
 ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, const DesiredConfig& config,
                              int instance) {
   ContainerSpec c;
@@ -110,6 +109,8 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   if (!spec.dependencies.empty()) c.labels[kLabelDependencies] = joined(spec.dependencies);
   return c;
 }
+
+namespace {
 
 std::string label(const Labels& labels, const char* key) {
   const auto it = labels.find(key);

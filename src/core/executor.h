@@ -62,4 +62,11 @@ std::string run_pre_stop(Operation& op, const ServiceSpec& spec, const std::stri
 std::string container_name(const Project& project, const std::string& service, int instance = 0);
 std::string collision_free_name(const Project& project, const std::string& service, int instance = 0);
 
+// What the service's container is created from: `config` with the project's network,
+// the service's name as alias and hostname, and the identity labels. `instance`: the
+// instance shown (instances.h); every instance answers to the service's name, and one
+// of several also to "<service>-<i>".
+ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, const DesiredConfig& config,
+                             int instance = 0);
+
 }  // namespace boss

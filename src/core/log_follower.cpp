@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "core/instances.h"
+#include "core/one_off.h"
 #include "core/time_text.h"
 
 namespace boss {
@@ -105,6 +106,7 @@ class Follower {
   };
 
   std::string service_of(const Labels& labels) const {
+    if (is_one_off(labels)) return "";  // boss run's output is its own terminal's
     const auto it = labels.find(kLabelService);
     return it == labels.end() ? "" : it->second;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/instances.h"
+#include "core/one_off.h"
 #include "core/template.h"
 
 namespace boss {
@@ -35,6 +36,7 @@ Observed observe(Engine& engine, const Project& project, bool images) {
   observed.network_name = project.network_name();
   const Labels project_label{{kLabelProject, project.name}};
   for (auto& c : engine.list_containers(project_label)) {
+    if (is_one_off(c.labels)) continue;  // boss run's: never the service's, never an orphan
     const auto it = c.labels.find(kLabelService);
     const std::string service = it == c.labels.end() ? "" : it->second;
     if (project.find(service))

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/instances.h"
+#include "core/one_off.h"
 
 namespace boss {
 
@@ -16,7 +17,7 @@ Project project_from_labels(const std::string& name, const std::filesystem::path
   std::map<std::string, ServiceSpec> services;  // sorted by name
   for (const auto& c : containers) {
     const auto service = c.labels.find(kLabelService);
-    if (service == c.labels.end() || service->second.empty()) continue;
+    if (service == c.labels.end() || service->second.empty() || is_one_off(c.labels)) continue;
     ServiceSpec& spec = services[service->second];
     spec.name = service->second;
     spec.image = c.image;

@@ -262,6 +262,20 @@ TEST_CASE("engine: health check and stop timeout in the create body") {
   CHECK(container_create_body(spec)["Healthcheck"] == json::parse(R"({"Test":["NONE"]})"));
 }
 
+TEST_CASE("engine: a one-off's create body asks for a TTY and an open stdin only when told") {
+  ContainerSpec spec;
+  spec.image = "busybox";
+  CHECK_FALSE(container_create_body(spec).contains("Tty"));
+  CHECK_FALSE(container_create_body(spec).contains("OpenStdin"));
+  spec.tty = true;
+  spec.open_stdin = true;
+  const json body = container_create_body(spec);
+  CHECK(body["Tty"] == true);
+  CHECK(body["OpenStdin"] == true);
+  CHECK(body["StdinOnce"] == true);
+  CHECK(body["AttachStdin"] == true);
+}
+
 TEST_CASE("engine: network create body") {
   const json body = network_create_body("todo_default", {{"boss.project", "todo"}});
   CHECK(body["Name"] == "todo_default");

@@ -64,6 +64,14 @@ json container_create_body(const ContainerSpec& spec) {
   if (!spec.hostname.empty()) body["Hostname"] = spec.hostname;
   if (spec.stop_timeout) body["StopTimeout"] = static_cast<int>(std::ceil(*spec.stop_timeout));
   if (spec.healthcheck) body["Healthcheck"] = healthcheck_body(*spec.healthcheck);
+  if (spec.tty) body["Tty"] = true;
+  if (spec.open_stdin) {
+    // Stdin stays open for the one client that attaches, and closes when that client's
+    // input ends.
+    body["OpenStdin"] = true;
+    body["StdinOnce"] = true;
+    body["AttachStdin"] = true;
+  }
   body["Labels"] = json::object();
   for (const auto& [key, value] : spec.labels) body["Labels"][key] = value;
 
