@@ -194,6 +194,49 @@ log "a cold start through the slow relay took $(ms $(($(now_ns) - t0))) ms"
 converged "through the slow relay" && pass "converged through the slow relay"
 kill "${BG_PIDS[-1]}" 2>/dev/null
 
+section "the engine killed in the middle of a start, then restarted"
+if ((EUID != 0)); then
+  log "skipped: a second engine needs root"
+else
+  boss stop --remove >/dev/null 2>&1
+  engine2=$("$SRC_DIR/tests/engines/second-engine.sh" start fault)
+  ENGINE2_UP=1
+  on_engine2() { DOCKER_HOST=$engine2 boss "$@"; }
+  trap '[[ -n ${ENGINE2_UP:-} ]] && "$SRC_DIR/tests/engines/second-engine.sh" stop fault; cleanup' EXIT
+  out=$DIR/killed.out
+  DOCKER_HOST=$engine2 "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json start --timeout 60 >"$out" 2>"$DIR/killed.err" &
+  pid=$!
+  BG_PIDS+=("$pid")
+  wait_for 30 grep -q '"state":"starting"' "$out" || fail "nothing started on the second engine"
+  "$SRC_DIR/tests/engines/second-engine.sh" kill fault
+  t0=$(now_ns)
+  waited=0
+  while kill -0 "$pid" 2>/dev/null && ((waited < 600)); do sleep 0.1; waited=$((waited + 1)); done
+  if kill -0 "$pid" 2>/dev/null; then fail "boss still runs 60 s after the engine died"; kill -9 "$pid"; fi
+  wait "$pid"
+  rc=$?
+  expect_eq "$rc" 1 "exit code when the engine dies mid-start"
+  log "boss ended $(ms $(($(now_ns) - t0))) ms after the engine was killed"
+  OUT=$(cat "$out") ERR=$(cat "$DIR/killed.err")
+  log "failed: $(jq -r 'select(.type == "summary") | .services[] | select(.state == "failed") | .service + ": " + .reason' <<<"$OUT")"
+  error=$(jq -r 'select(.type == "summary") | .error // ""' <<<"$OUT")
+  log "the summary's error: $error"
+  expect_contains "$error" "the engine stopped answering during the start" "the summary's one-line cause"
+  expect_contains "$error" "$engine2" "the cause names the engine"
+  expect_eq "$(grep -c . <<<"$error")" 1 "lines in the cause"
+  "$SRC_DIR/tests/engines/second-engine.sh" start fault >/dev/null
+  DOCKER_HOST=$engine2 expect_exit 0 boss start --timeout 60
+  dup=""
+  for s in "${SERVICES[@]}"; do
+    n=$(DOCKER_HOST=$engine2 docker ps -q --filter "label=boss.project=$P" --filter "label=boss.service=$s" | grep -c . || true)
+    [[ $n == 1 ]] || dup+=" $s($n)"
+  done
+  expect_eq "$dup" "" "services not running exactly once on the restarted engine"
+  DOCKER_HOST=$engine2 boss stop --remove >/dev/null 2>&1
+  "$SRC_DIR/tests/engines/second-engine.sh" stop fault
+  ENGINE2_UP=""
+fi
+
 section "a hook's host process is gone after the hook is abandoned (deadline, Ctrl-C)"
 new_project fork
 write_services <<'EOF'
