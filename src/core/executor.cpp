@@ -546,6 +546,18 @@ ServiceOutcome not_begun(const Decision& d, const Observed& observed, bool stop_
   return o;
 }
 
+// When services failed because the engine itself went away (killed, restarted, its socket
+// gone), each failure says so in its own words; the result says it once, as the cause.
+void note_engine_gone(Operation& op, CommandResult& result) {
+  try {
+    op.engine.ping();
+  } catch (const EngineError& e) {
+    if (e.status() != 0) return;  // it answered, with an error: it is there
+    result.error = "the engine stopped answering during the " + result.command + " (" + e.what() +
+                   "); once it is back, run the same command again: it picks up from what is there";
+  }
+}
+
 }  // namespace
 
 Execution execute(Operation& op, const Plan& plan, const Observed& observed, const ExecuteOptions& options) {
@@ -652,6 +664,7 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
     result.outcomes.push_back(std::move(o));
   }
   if (op.cancel.requested()) result.interrupted = true;
+  if (result.any_failed()) note_engine_gone(op, result);
   if (stop_plan && !result.interrupted && !result.any_failed()) remove_project_resources(op, plan);
   execution.replaced_images = images.replaced();
   return execution;
