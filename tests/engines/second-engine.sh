@@ -42,7 +42,7 @@ case $cmd in
         --default-address-pool "base=10.210.0.0/16,size=24" \
         --containerd-namespace "boss-$name" --containerd-plugins-namespace "boss-$name-plugins" \
         >"$root/dockerd.log" 2>&1 </dev/null &
-      for ((i = 0; i < 100; i++)); do answers && break; sleep 0.2; done
+      for ((i = 0; i < 300; i++)); do answers && break; sleep 0.2; done
       answers || { tail -20 "$root/dockerd.log" >&2; echo "second-engine.sh: engine $name did not answer" >&2; exit 1; }
     fi
     if ! DOCKER_HOST=unix://$socket docker image inspect "$BUSYBOX" >/dev/null 2>&1; then
@@ -51,7 +51,12 @@ case $cmd in
     echo "unix://$socket"
     ;;
   kill)
-    [[ -f $root/docker.pid ]] && kill -9 "$(cat "$root/docker.pid")" 2>/dev/null || true
+    # The whole engine crashes: dockerd and the containerd it started (its process group,
+    # from setsid); a containerd left behind would make the next dockerd wait for it.
+    if [[ -f $root/docker.pid ]]; then
+      kill -9 -- "-$(cat "$root/docker.pid")" 2>/dev/null || kill -9 "$(cat "$root/docker.pid")" 2>/dev/null || true
+    fi
+    pkill -9 -f "containerd --config $root/exec/containerd" 2>/dev/null || true
     rm -f "$root/docker.pid"
     ;;
   stop)
@@ -61,7 +66,12 @@ case $cmd in
       for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
       kill -9 "$pid" 2>/dev/null || true
     fi
+    pkill -9 -f "containerd --config $root/exec/containerd" 2>/dev/null || true
+    pkill -9 -f "containerd-shim-runc-v2 -namespace boss-$name " 2>/dev/null || true
     ip link del "$bridge" 2>/dev/null || true
+    # Mounts the engine left (overlay layers of containers it never stopped), deepest first.
+    awk -v a="$data" -v b="$root" 'index($2, a) == 1 || index($2, b) == 1 { print $2 }' /proc/mounts |
+      sort -r | xargs -r -n1 umount -l 2>/dev/null || true
     rm -rf "$root" "$data"
     ;;
   *) echo "second-engine.sh: unknown command '$cmd'" >&2; exit 2 ;;
