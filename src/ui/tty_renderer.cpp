@@ -1,5 +1,7 @@
 #include "ui/tty_renderer.h"
 
+#include <utility>
+
 #include "ui/format.h"
 #include "ui/service_words.h"
 #include "ui/summary_view.h"
@@ -30,7 +32,7 @@ void TtyRenderer::draw() {
 void TtyRenderer::draw_frame() {
   const TerminalSize size = m_options.size();
   const TtyBoard::View view{size.columns, size.rows, m_options.color, TtyBoard::Clock::now()};
-  const auto lines = m_board.render(view);
+  auto lines = m_board.render(view);
   m_frame.clear();
   if (m_drawn > 0) m_frame += ansi::cursor_up(m_drawn);
   for (const auto& line : m_above) ((m_frame += ansi::clear_line) += line) += '\n';
@@ -47,7 +49,7 @@ void TtyRenderer::draw_frame() {
   if (m_drawn > static_cast<int>(m_above.size() + lines.size())) m_frame += ansi::clear_below;
   m_above.clear();
   m_drawn = static_cast<int>(lines.size());
-  m_shown = lines;
+  m_shown = std::move(lines);  // what is on screen now; compared with the next frame
   m_dirty = false;
   if (m_frame.empty()) return;
   std::fwrite(m_frame.data(), 1, m_frame.size(), m_options.out);
