@@ -20,6 +20,12 @@ bool ServiceSpec::has_hook(Hook hook) const {
   return false;
 }
 
+void Project::name_volumes() {
+  for (auto& s : services)
+    for (auto& v : s.volumes)
+      if (v.named) v.source = volume_name(v.volume);
+}
+
 const ServiceSpec* Project::find(const std::string& service) const {
   for (const auto& s : services)
     if (s.name == service) return &s;
