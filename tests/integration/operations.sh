@@ -8,6 +8,7 @@ IDLE='image = "@IMG@", cmd = { "sh", "-c", "while :; do sleep 0.1; done" }, stop
 warnings() { jq -r 'select(.type == "warning") | .text' <<<"$OUT"; }
 removed() { jq -r 'select(.type == "summary") | .removed // [] | .[] | "\(.kind) \(.name)"' <<<"$OUT"; }
 volume_exists() { docker volume inspect "$1" >/dev/null 2>&1; }
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 volume_label() { docker volume inspect -f "{{index .Labels \"$2\"}}" "$1" 2>/dev/null; }
 
 # ---- profiles ---------------------------------------------------------------------------
@@ -89,7 +90,7 @@ cat >"$DIR/.env" <<'EOF'
 export FROM_FILE=file value # a trailing comment
 BOSS_TEST_WINS=from the file
 QUOTED="<${FROM_FILE:-unset}>\n'${MISSING-dflt}'"
-LITERAL='${FROM_FILE}'
+LITERAL='$FROM_FILE \n # kept'
 EOF
 cat >"$DIR/a.env" <<'EOF'
 FROM_FILE=from a
@@ -106,7 +107,7 @@ expect_eq "$(env_of envy FROM_FILE)" "file value" "FROM_FILE"
 expect_eq "$(env_of envy WINS)" "from-env" "WINS (the environment's)"
 expect_eq "$(docker inspect "$(cid envy)" | jq -r '.[0].Config.Env[] | select(startswith("QUOTED="))')" \
   $'QUOTED=<file value>\n\'dflt\'' "QUOTED (double quotes: interpolation and \\n)"
-expect_eq "$(env_of envy LITERAL)" '${FROM_FILE}' "LITERAL (single quotes)"
+expect_eq "$(env_of envy LITERAL)" '$FROM_FILE \n # kept' "LITERAL (single quotes)"
 expect_eq "$(env_of envy EXTRA)" "-" "EXTRA (not set)"
 
 section "--env-file replaces .env; later files win"
@@ -222,7 +223,7 @@ expect_eq "$(removed)" "container $P-old" "removed"
 expect_no_container old
 expect_state app running
 expect_true "cache volume stays without --volumes" volume_exists "${P}_cache"
-expect_true "the built image stays without --images" docker image inspect "$P-app:dev"
+expect_true "the built image stays without --images" image_exists "$P-app:dev"
 
 section "prune --volumes: the project's unused named volumes"
 expect_exit 0 boss prune --volumes
@@ -232,7 +233,7 @@ expect_true "a volume in use stays" volume_exists "${P}_keep"
 section "prune --images: images boss built that no container uses"
 expect_exit 0 boss prune --images
 expect_eq "$(removed)" "" "removed while the app still runs"
-expect_true "an image in use stays" docker image inspect "$P-app:dev"
+expect_true "an image in use stays" image_exists "$P-app:dev"
 docker stop -t 0 "$(cid app)" >/dev/null
 expect_exit 0 boss_text prune --dry-run --images
 expect_match "$OUT" "^remove +container $P-app" "prune --dry-run --images"
@@ -240,7 +241,7 @@ expect_match "$OUT" "^remove +image $P-app:dev +built by boss" "prune --dry-run 
 expect_exit 0 boss prune --images
 expect_eq "$(removed | tr '\n' '|')" "container $P-app|image $P-app:dev|" "removed"
 expect_true "the built image is gone" bash -c "! docker image inspect $P-app:dev >/dev/null 2>&1"
-expect_true "the base image stays" docker image inspect "$BUSYBOX"
+expect_true "the base image stays" image_exists "$BUSYBOX"
 expect_state keeper running
 
 finish
