@@ -33,6 +33,8 @@ expect_outcome web up create
 expect_no_container metrics
 expect_no_container debugger
 expect_eq "$(outcome metrics)" "" "metrics in the summary"
+expect_exit 0 boss_text status
+expect_match "$OUT" '^debugger +absent' "status lists a service of an inactive profile"
 
 section "profiles: --profile, BOSS_PROFILES, and naming a service"
 expect_exit 0 boss_text start --dry-run --profile debug
@@ -47,6 +49,8 @@ expect_outcome metrics up create
 expect_outcome debugger kept
 expect_exit 0 boss stop
 for s in db web metrics debugger; do expect_state $s exited; done
+expect_exit 0 boss_text status
+expect_match "$OUT" '^debugger +exited' "status without --profile"
 expect_exit 0 boss stop --remove
 expect_exit 0 boss start metrics --timeout 30
 expect_outcome metrics up create
