@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <optional>
 #include <thread>
+#include <utility>
 
+#include "cli/attach_commands.h"
 #include "cli/command_line.h"
 #include "cli/interrupts.h"
 #include "core/env_file.h"
@@ -59,10 +61,11 @@ int run_with_loop(EventLoop& loop, const std::function<int()>& command) {
   return code;
 }
 
-// status, stop and logs keep working from the engine's labels when services.lua is
+// status, stop, logs, exec and down keep working from the engine's labels when services.lua is
 // missing or broken: what runs must always be stoppable.
 bool works_without_file(const Options& opt) {
-  return opt.command == "status" || opt.command == "stop" || opt.command == "logs" || opt.command == "down";
+  return opt.command == "status" || opt.command == "stop" || opt.command == "logs" || opt.command == "exec" ||
+         opt.command == "down";
 }
 
 // --profile, else $BOSS_PROFILES ("a,b"; blanks around names are dropped).
@@ -99,6 +102,15 @@ std::map<std::string, std::string> env_file_values(const Options& opt) {
   return read_env_files(files, process_env);
 }
 
+// What exec and run need beyond the Runtime.
+struct Attachments {
+  Engine& engine;
+  ContextStore& context;
+  EventSink& events;
+  std::function<void()> end_progress;
+  const Cancel& cancel;
+};
+
 // Documents (plans, status) are JSON with --json or --progress json.
 bool wants_json(const Options& opt, const ProgressRequest& progress) {
   return opt.json || choose_progress(progress).mode == ProgressMode::json;
@@ -110,7 +122,11 @@ int print_plan(bool json, const Plan& plan, const Project& project) {
   return 0;
 }
 
-int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime) {
+int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime, const Attachments& attached) {
+  if (opt.command == "exec") return exec_command(opt, runtime.project(), attached.engine, attached.cancel);
+  if (opt.command == "run")
+    return run_command(opt, runtime, attached.engine, attached.context, attached.events, attached.end_progress,
+                       attached.cancel);
   if (opt.command == "start") {
     StartRequest request;
     request.services = opt.services;
@@ -128,7 +144,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.services = opt.services;
     request.exclude = opt.exclude;
     request.remove = opt.remove;
-    request.timeout = opt.timeout.value_or(10);
+    request.timeout = opt.timeout;
     request.parallel = opt.parallel;
     if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_stop(request), runtime.project());
     return runtime.stop(request).exit_code();
@@ -136,7 +152,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
   if (opt.command == "down") {
     DownRequest request;
     request.volumes = opt.volumes;
-    request.timeout = opt.timeout.value_or(10);
+    request.timeout = opt.timeout;
     request.parallel = opt.parallel;
     if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_down(request), runtime.project());
     return runtime.down(request).exit_code();
@@ -156,6 +172,14 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.timeout = opt.timeout.value_or(300);
     request.parallel = opt.parallel;
     return runtime.reload(request).exit_code();
+  }
+  if (opt.command == "restart") {
+    RestartRequest request;
+    request.services = opt.services;
+    request.timeout = opt.timeout.value_or(300);
+    request.stop_timeout = opt.stop_timeout;
+    request.parallel = opt.parallel;
+    return runtime.restart(request).exit_code();
   }
   if (opt.command == "status") {
     const auto report = runtime.status();
@@ -188,8 +212,12 @@ int execute(const Options& opt) {
   // Plans, status and logs print documents of their own; only operations show progress.
   RendererOptions rendering;
   rendering.verbose = opt.verbose;
-  const bool shows_progress = opt.command == "start" || opt.command == "stop" || opt.command == "reload" ||
-                              opt.command == "down" || opt.command == "prune";
+  // run's stdout is the one-off's: its dependencies' progress goes to stderr.
+  if (opt.command == "run") rendering.out = stderr;
+  // run shows the start of its dependencies.
+  const bool shows_progress =
+      opt.command == "start" || opt.command == "stop" || opt.command == "reload" ||
+      opt.command == "restart" || opt.command == "run" || opt.command == "down" || opt.command == "prune";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& sink = *renderer;
@@ -200,7 +228,8 @@ int execute(const Options& opt) {
   static EventSink* interrupt_sink = nullptr;
   {
     std::lock_guard lock(sink_mutex);
-    interrupt_sink = opt.command == "logs" ? nullptr : &sink;  // Ctrl-C is how logs -f ends
+    // Ctrl-C is how logs -f ends, and what ends an exec's plain streams.
+    interrupt_sink = opt.command == "logs" || opt.command == "exec" ? nullptr : &sink;
   }
   struct Detach {
     ~Detach() {
@@ -240,15 +269,20 @@ int execute(const Options& opt) {
 
   FileProjectLocker locker;
   Runtime runtime(project, engine, host.hooks(), context, sink, locker, cancel);
+  bool progress_ended = false;
+  const auto end_progress = [&] {
+    if (!std::exchange(progress_ended, true)) sink.finish();
+  };
+  const Attachments attached{engine, context, sink, end_progress, cancel};
   int code = 1;
   std::exception_ptr failure;
   try {
-    code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime); });
+    code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime, attached); });
   } catch (...) {
     failure = std::current_exception();
   }
   // The display is put away before anything else is printed.
-  sink.finish();
+  end_progress();
   if (!failure) return code;
   try {
     std::rethrow_exception(failure);

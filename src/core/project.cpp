@@ -7,6 +7,7 @@ const char* hook_name(Hook hook) {
     case Hook::pre_start: return "pre_start";
     case Hook::ping: return "ping";
     case Hook::post_start: return "post_start";
+    case Hook::pre_stop: return "pre_stop";
   }
   return "?";
 }
@@ -16,6 +17,7 @@ bool ServiceSpec::has_hook(Hook hook) const {
     case Hook::pre_start: return has_pre_start;
     case Hook::ping: return has_ping;
     case Hook::post_start: return has_post_start;
+    case Hook::pre_stop: return has_pre_stop;
   }
   return false;
 }
@@ -24,6 +26,15 @@ void Project::name_volumes() {
   for (auto& s : services)
     for (auto& v : s.volumes)
       if (v.named) v.source = volume_name(v.volume);
+}
+
+void ServiceSpec::set_has_hook(Hook hook) {
+  switch (hook) {
+    case Hook::pre_start: has_pre_start = true; return;
+    case Hook::ping: has_ping = true; return;
+    case Hook::post_start: has_post_start = true; return;
+    case Hook::pre_stop: has_pre_stop = true; return;
+  }
 }
 
 const ServiceSpec* Project::find(const std::string& service) const {

@@ -9,15 +9,22 @@
 #include <string>
 #include <vector>
 
+#include "core/healthcheck.h"
+
 namespace boss {
 
-enum class Hook { pre_start, ping, post_start };
+// pre_stop runs on the host before boss stops or replaces a running container.
+enum class Hook { pre_start, ping, post_start, pre_stop };
+// Every service hook, in the order they run: the one list of hook names
+// (services.lua's methods are hook_name(hook)).
+inline constexpr Hook kHooks[] = {Hook::pre_start, Hook::ping, Hook::post_start, Hook::pre_stop};
 const char* hook_name(Hook hook);
 
 struct PortBinding {
   int container_port = 0;
   std::string protocol = "tcp";  // "tcp" or "udp"
   int host_port = 0;             // 0 = any free port chosen by the engine
+  std::string host_ip = {};      // "" = every address of the host; else one IPv4/IPv6 address
   bool operator==(const PortBinding&) const = default;
 };
 
@@ -44,16 +51,27 @@ struct ServiceSpec {
   std::string user;
   bool always_start_new = false;
   std::string stop_signal;           // "" = engine/image default
+  // Grace between the stop signal and SIGKILL; nullopt: kDefaultStopTimeout (and not sent
+  // to the engine, so the container's own default stays).
+  std::optional<double> stop_timeout;
+  // nullopt: the image's own health check, if it has one.
+  std::optional<HealthCheck> healthcheck;
+  std::string restart;               // as written ("on-failure:3"); "" when not set (no policy)
   std::string build_from_directory;  // absolute path, "" when the image is never built
   std::string dockerfile = "Dockerfile";
   double ping_interval = 0.1;        // seconds between two ping calls
+  int instances = 1;                 // replicas: containers run from this definition (>= 1)
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;
   bool has_post_start = false;
+  bool has_pre_stop = false;
 
   bool has_hook(Hook hook) const;
+  void set_has_hook(Hook hook);
 };
+
+inline constexpr double kDefaultStopTimeout = 10;
 
 struct Project {
   std::string name;                // the slug used in resource names and labels
@@ -86,5 +104,8 @@ inline constexpr const char* kLabelConfig = "boss.config";  // canonical JSON of
 inline constexpr const char* kLabelDependencies = "boss.dependencies";
 // On named volumes: the name services.lua gives the volume.
 inline constexpr const char* kLabelVolume = "boss.volume";
+// The replica number of a container, 1-based (instances.h). Containers made before
+// replicas existed have none, and count as instance 1.
+inline constexpr const char* kLabelInstance = "boss.instance";
 
 }  // namespace boss

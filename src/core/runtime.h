@@ -3,8 +3,9 @@
 // and the plans behind --dry-run. A command-line run makes one and runs one operation; a
 // long-running front (proxy, scheduler) keeps one and runs many.
 //
-// Each operation checks its request first (unknown names, contradictions: a
-// DefinitionError before anything is touched), then takes the project lock, reads the
+// Each operation checks its request first (unknown names, contradictions, and for start
+// and reload the build folders of what they start: a DefinitionError before anything is
+// touched), then takes the project lock, reads the
 // context and the start journal afresh (another boss may have changed them while it
 // waited), observes, plans, executes, and reports everything as events, ending with a
 // SummaryEvent. Cancelling the Cancel given at construction (Ctrl-C) interrupts whatever
@@ -12,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,14 +50,14 @@ struct StopRequest {
   std::vector<std::string> services;  // and what depends on them; empty: all
   std::vector<std::string> exclude;
   bool remove = false;
-  double timeout = 10;  // grace before the engine kills
+  std::optional<double> timeout;  // grace before the engine kills; nullopt: each service's stop_timeout
   std::size_t parallel = 0;
 };
 
 // Stop and remove everything of the project (as stop --remove of all services).
 struct DownRequest {
   bool volumes = false;  // the project's named volumes too
-  double timeout = 10;
+  std::optional<double> timeout;  // grace before the engine kills; nullopt: each service's stop_timeout
   std::size_t parallel = 0;
 };
 
@@ -69,7 +71,18 @@ struct ReloadRequest {
   ProfileChoice profiles;             // dependents inactive by profile are restarted only when running
   bool remove = false;                // remove the stopped dependents' containers too
   double timeout = 300;
-  double stop_timeout = 10;
+  std::optional<double> stop_timeout;  // nullopt: each service's stop_timeout
+  std::size_t parallel = 0;
+};
+
+// Restart: each named service's container (all, when none is named) is stopped (its
+// pre_stop first) and started again, dependencies first, each ready again before what
+// depends on it restarts; a stopped one is started. No pre_start/post_start, and the
+// containers stay as they were made: a changed definition is applied by start.
+struct RestartRequest {
+  std::vector<std::string> services;  // empty: all
+  double timeout = 300;                // seconds each service may take to become ready again
+  std::optional<double> stop_timeout;  // nullopt: each service's stop_timeout
   std::size_t parallel = 0;
 };
 
@@ -90,6 +103,7 @@ class Runtime {
   Plan plan_prune(const PruneRequest& request);
   CommandResult prune(const PruneRequest& request);
   CommandResult reload(const ReloadRequest& request);
+  CommandResult restart(const RestartRequest& request);
   StatusReport status();
   void logs(const LogsRequest& request, LogSink& sink);
 

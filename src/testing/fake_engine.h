@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/engine.h"
+#include "testing/fake_attached.h"
 
 namespace boss::testing {
 
@@ -27,6 +28,8 @@ class FakeEngine : public Engine {
     int exit_code = 0;
     std::vector<LogLine> logs;  // what follow_logs and logs_tail return
     std::optional<std::chrono::system_clock::time_point> started_at;
+    std::string health;      // "", "starting", "healthy", "unhealthy"
+    std::string health_log;  // the last check's output
   };
 
   // --- scripting ---
@@ -37,12 +40,25 @@ class FakeEngine : public Engine {
   std::set<std::string> exit_on_start; // images whose containers exit (code 1) right after start
   std::set<std::string> ignore_stop_signal;  // images whose containers are killed by stop
   std::set<std::string> fail_build;    // tags whose build fails
+  // Images with a health check of their own, and the status their containers report
+  // right after start: "starting", or "healthy" as if the check passed before anyone
+  // could subscribe. healthcheck = false turns it off; containers created with a
+  // healthcheck of their own start "starting" unless their image is listed here.
+  std::map<std::string, std::string> image_health;
   bool unreachable = false;
   std::function<ExecResult(const Container&, const std::vector<std::string>&)> exec_handler;
+  // Attached processes (exec with streams, a one-off's own process): what each does.
+  // `argv` is the exec's, or empty for a container's own process. Default: no output, 0.
+  std::function<ScriptedProcess(const Container&, const std::vector<std::string>& argv)> attached_handler;
+  // What the last attached process received on stdin.
+  std::shared_ptr<ReceivedInput> last_input() const;
   // Adds a container directly, as if left by an earlier run.
   std::string add_container(const ContainerSpec& spec, const std::string& state);
   // The container's process exits now with `code` (a "die" event).
   void exit_container(const std::string& id, int code);
+  // The engine's health check gives a new verdict ("healthy", "unhealthy"), with the
+  // check's output: a "health_status: STATUS" event.
+  void set_health(const std::string& id, const std::string& status, const std::string& output = "");
   // The container writes a line (a running follow_logs sees it).
   void write_log(const std::string& id, LogLine line);
   // Blocks until `n` watch_events subscriptions are active (tests synchronise on it).
@@ -55,6 +71,8 @@ class FakeEngine : public Engine {
   std::vector<Container> containers() const;
   std::optional<Container> container_named(const std::string& name) const;
   std::size_t network_count() const;
+  // The grace the last stop of the container named `name` was given (-1: never stopped).
+  double stop_grace(const std::string& name) const;
 
   // --- Engine ---
   std::string endpoint() const override { return "fake://engine"; }
@@ -82,8 +100,21 @@ class FakeEngine : public Engine {
   void remove_network(const std::string& id) override;
   void watch_events(const Labels& filter, const EngineEventFn& on_event, const std::function<void()>& on_subscribed,
                     const Cancel& cancel) override;
+  std::string create_exec(const std::string& container_id, const ExecSpec& spec) override;
+  std::unique_ptr<AttachedStreams> start_exec(const std::string& exec_id, bool tty) override;
+  void resize_exec(const std::string& exec_id, int rows, int columns) override;
+  int exec_exit_code(const std::string& exec_id, const Cancel& cancel) override;
+  std::unique_ptr<AttachedStreams> attach_container(const std::string& id, bool stdin, bool tty) override;
+  void resize_container(const std::string& id, int rows, int columns) override;
+  int wait_container(const std::string& id, const Cancel& cancel) override;
 
  private:
+  struct Exec {
+    std::string container_id;
+    ExecSpec spec;
+    int exit_code = 0;
+  };
+  std::unique_ptr<AttachedStreams> attached(const Container& c, const std::vector<std::string>& argv, int& exit_code);
   struct Subscriber {
     Labels filter;
     std::deque<EngineEvent> queue;
@@ -104,8 +135,11 @@ class FakeEngine : public Engine {
   std::map<std::string, Labels> m_image_labels;    // image id -> labels (builds set them)
   std::map<std::string, VolumeInfo> m_volumes;     // by name
   std::map<std::string, NetworkInfo> m_networks;   // by id
+  std::map<std::string, Exec> m_execs;  // by id
+  std::shared_ptr<ReceivedInput> m_last_input;
   std::vector<std::string> m_calls;
   std::vector<std::string> m_mutations;
+  std::map<std::string, double> m_stop_grace;  // by container name
   int m_counter = 0;
 };
 

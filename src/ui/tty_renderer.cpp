@@ -34,11 +34,20 @@ void TtyRenderer::draw_frame() {
   m_frame.clear();
   if (m_drawn > 0) m_frame += ansi::cursor_up(m_drawn);
   for (const auto& line : m_above) ((m_frame += ansi::clear_line) += line) += '\n';
-  for (const auto& line : lines) ((m_frame += ansi::clear_line) += line) += '\n';
+  // When the block stays where it is (nothing printed above it), a line equal to the one
+  // on screen is stepped over instead of written again: done and queued rows cost a byte.
+  const bool in_place = m_above.empty() && m_shown.size() == static_cast<std::size_t>(m_drawn);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (in_place && i < m_shown.size() && m_shown[i] == lines[i])
+      m_frame += '\n';
+    else
+      ((m_frame += ansi::clear_line) += lines[i]) += '\n';
+  }
   // Lines of the old block that nothing was written over.
   if (m_drawn > static_cast<int>(m_above.size() + lines.size())) m_frame += ansi::clear_below;
   m_above.clear();
   m_drawn = static_cast<int>(lines.size());
+  m_shown = lines;
   m_dirty = false;
   if (m_frame.empty()) return;
   std::fwrite(m_frame.data(), 1, m_frame.size(), m_options.out);
@@ -58,6 +67,7 @@ void TtyRenderer::write_to_err(const std::string& line) {
     for (const auto& above_line : m_above) ((m_frame += ansi::clear_line) += above_line) += '\n';
     m_above.clear();
     m_drawn = 0;
+    m_shown.clear();
     std::fwrite(m_frame.data(), 1, m_frame.size(), m_options.out);
     std::fflush(m_options.out);
     m_dirty = true;
@@ -82,6 +92,7 @@ void TtyRenderer::emit(const Event& event) {
   if (m_finished) return;
   if (const auto* e = std::get_if<OperationEvent>(&body)) {
     m_drawn = 0;  // an earlier block without a summary stays as it was drawn
+    m_shown.clear();
     m_board.begin(*e);
     m_column.reserve(e->services);
   } else if (const auto* e = std::get_if<ServiceEvent>(&body)) {
@@ -99,6 +110,7 @@ void TtyRenderer::emit(const Event& event) {
     std::fwrite(summary.data(), 1, summary.size(), m_options.out);
     std::fflush(m_options.out);
     m_drawn = 0;
+    m_shown.clear();
     m_board.clear();
   }
   m_dirty = true;

@@ -61,6 +61,7 @@ class TtyRenderer : public Renderer {
   LabelColumn m_column;              // for the lines above the block
   std::vector<std::string> m_above;  // lines to print above the block in the next frame
   int m_drawn = 0;                   // lines of the block on screen, ending at the cursor
+  std::vector<std::string> m_shown;  // those lines' text, when m_drawn of them (else empty)
   bool m_dirty = false;
   bool m_finished = false;
   std::string m_frame;               // reused buffer

@@ -53,7 +53,10 @@ TEST_CASE("tty: the block is drawn, then redrawn in place") {
   const std::string second = out.text().substr(first.size());
   CHECK(second.rfind("\r\x1b[2A\x1b[2K ", 0) == 0);  // up two lines, then the first line again
   CHECK(second.find("creating container (no container)\n") != std::string::npos);
-  CHECK(count(second, "\x1b[2K") == 2);
+  // web's row did not change: stepped over with a bare newline, not written again.
+  CHECK(count(second, "\x1b[2K") == 1);
+  CHECK(second.find("web") == std::string::npos);
+  CHECK(second.back() == '\n');
   CHECK(second.find("\x1b[J") == std::string::npos);  // as many lines as before
 
   // Nothing changed, but a spinner turns: still redrawn.
@@ -287,4 +290,23 @@ TEST_CASE("tty: CPU used for 100 services (printed)") {
                            << renderer_cpu * 1000 << " ms CPU = " << 100 * renderer_cpu / run_wall
                            << " % of wall time (run " << run_cpu * 1000 << " ms less baseline " << base_cpu * 1000
                            << " ms)");
+}
+
+TEST_CASE("tty: a line printed above the block moves it, so every row is written again") {
+  MemFile out, err;
+  TtyRenderer tty(options(out, err));
+  tty.emit(event(OperationEvent{"start", "todo", {"db", "web"}}));
+  tty.draw();
+  const auto before = out.text().size();
+  HookOutputEvent hook;
+  hook.service = "db";
+  hook.text = "seeding";
+  tty.emit(event(hook));
+  tty.draw();
+  const std::string frame = out.text().substr(before);
+  CHECK(frame.find("> seeding\n") != std::string::npos);
+  CHECK(frame.find("db ") != std::string::npos);
+  CHECK(frame.find("web") != std::string::npos);  // not stepped over: it moved down a line
+  CHECK(count(frame, "\x1b[2K") == 3);
+  tty.finish();
 }
