@@ -9,6 +9,7 @@
 --   C.context_get(key)       boss.context value or nil
 --   C.context_set(key, v)    stores a string/number/boolean; nil erases
 --   C.log(text)              Reporter::log, for the hook's service ("" outside hooks)
+--   C.env(name)              the environment variable, else the .env files' value, else nil
 -- Everything else (classes, type checks of arguments, the context proxy) lives here.
 local C = ...
 
@@ -190,7 +191,7 @@ end
 
 function boss.env(name)
   check_type("boss.env", "name", name, "string", 2)
-  return os.getenv(name)
+  return C.env(name)
 end
 
 -- For the host ----------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "cli/attach_commands.h"
 #include "cli/command_line.h"
 #include "cli/interrupts.h"
+#include "core/env_file.h"
 #include "core/errors.h"
 #include "core/event_loop.h"
 #include "core/project_from_labels.h"
@@ -59,10 +61,45 @@ int run_with_loop(EventLoop& loop, const std::function<int()>& command) {
   return code;
 }
 
-// status, stop and logs keep working from the engine's labels when services.lua is
+// status, stop, logs, exec and down keep working from the engine's labels when services.lua is
 // missing or broken: what runs must always be stoppable.
 bool works_without_file(const Options& opt) {
-  return opt.command == "status" || opt.command == "stop" || opt.command == "logs" || opt.command == "exec";
+  return opt.command == "status" || opt.command == "stop" || opt.command == "logs" || opt.command == "exec" ||
+         opt.command == "down";
+}
+
+// --profile, else $BOSS_PROFILES ("a,b"; blanks around names are dropped).
+ProfileChoice profile_choice(const Options& opt) {
+  ProfileChoice choice;
+  if (!opt.profiles.empty()) {
+    choice.active = opt.profiles;
+    return choice;
+  }
+  choice.source = "BOSS_PROFILES";
+  const char* env = std::getenv("BOSS_PROFILES");
+  std::string text = env ? env : "";
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string name = text.substr(start, comma - start);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    if (!name.empty()) choice.active.push_back(name);
+    start = comma + 1;
+  }
+  return choice;
+}
+
+// --env-file FILE... (each must exist), else .env beside services.lua when there is one.
+std::map<std::string, std::string> env_file_values(const Options& opt) {
+  std::vector<std::string> files = opt.env_files;
+  if (files.empty()) {
+    const auto beside = std::filesystem::path(opt.file).parent_path() / ".env";
+    std::error_code ec;
+    if (std::filesystem::exists(beside, ec)) files.push_back(beside.string());
+  }
+  return read_env_files(files, process_env);
 }
 
 // What exec and run need beyond the Runtime.
@@ -97,6 +134,8 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.timeout = opt.timeout.value_or(300);
     request.build = opt.build;
     request.parallel = opt.parallel;
+    request.profiles = profile_choice(opt);
+    request.remove_orphans = opt.remove_orphans;
     if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
   }
@@ -110,9 +149,25 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_stop(request), runtime.project());
     return runtime.stop(request).exit_code();
   }
+  if (opt.command == "down") {
+    DownRequest request;
+    request.volumes = opt.volumes;
+    request.timeout = opt.timeout;
+    request.parallel = opt.parallel;
+    if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_down(request), runtime.project());
+    return runtime.down(request).exit_code();
+  }
+  if (opt.command == "prune") {
+    PruneRequest request;
+    request.images = opt.images;
+    request.volumes = opt.volumes;
+    if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_prune(request), runtime.project());
+    return runtime.prune(request).exit_code();
+  }
   if (opt.command == "reload") {
     ReloadRequest request;
     request.services = opt.services;
+    request.profiles = profile_choice(opt);
     request.remove = opt.remove;
     request.timeout = opt.timeout.value_or(300);
     request.parallel = opt.parallel;
@@ -162,7 +217,7 @@ int execute(const Options& opt) {
   // run shows the start of its dependencies.
   const bool shows_progress =
       opt.command == "start" || opt.command == "stop" || opt.command == "reload" ||
-      opt.command == "restart" || opt.command == "run";
+      opt.command == "restart" || opt.command == "run" || opt.command == "down" || opt.command == "prune";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& sink = *renderer;
@@ -201,6 +256,7 @@ int execute(const Options& opt) {
   const auto file = std::filesystem::absolute(opt.file).lexically_normal();
   Project project;
   try {
+    host.set_env_files(env_file_values(opt));
     project = host.load(opt.file, opt.project);
     validate_project(project);
   } catch (const DefinitionError& e) {

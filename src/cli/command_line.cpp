@@ -13,9 +13,11 @@
 namespace boss {
 namespace {
 
-const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status", "logs", "exec", "run"};
+const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status",
+                                             "logs",  "exec", "run",    "down",    "prune"};
 // Global options that take a value, so the scan for the command word skips the value.
-const std::set<std::string> kGlobalsWithValue = {"-f", "--file", "-p", "--project", "--progress"};
+const std::set<std::string> kGlobalsWithValue = {"-f",         "--file",    "-p",         "--project",
+                                                  "--progress", "--env-file", "--profile"};
 const std::set<std::string> kGlobalFlags = {"-v", "--verbose", "-q", "--quiet"};
 // Options of exec and run that take a value (in the same word after '=' or not).
 const std::set<std::string> kAttachWithValue = {"--instance", "-e", "--env"};
@@ -139,7 +141,7 @@ Parsed parse_command_line(int argc, char** argv) {
     if (std::find(kCommands.begin(), kCommands.end(), *word) == kCommands.end()) {
       const auto hint = command_hint(*word);
       return fail("unknown command '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                  "; commands: start, stop, reload, restart, status, logs, exec, run");
+                  "; commands: start, stop, reload, restart, status, logs, exec, run, down, prune");
     }
   } else if (!asks_for_help_or_version(argc, argv)) {
     for (int i = 1; i < argc; ++i) {
@@ -149,7 +151,7 @@ Parsed parse_command_line(int argc, char** argv) {
         return fail("unknown option '" + arg + "' (see boss --help)");
       if (kGlobalsWithValue.count(arg)) ++i;
     }
-    return fail("no command given: boss start|stop|reload|restart|status|logs|exec|run (see boss --help)");
+    return fail("no command given: boss start|stop|reload|restart|status|logs|exec|run|down|prune (see boss --help)");
   }
 
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
@@ -168,26 +170,39 @@ Parsed parse_command_line(int argc, char** argv) {
     // `--exclude a b` excludes a, and b is a service again: one name per flag.
     return option->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->allow_extra_args(false);
   };
+  one_per_flag(app.add_option("--env-file", opt.env_files,
+                              "Read variables for boss.env() from this file (repeatable; later files win; "
+                              "default: .env beside services.lua)"));
+  one_per_flag(app.add_option("--profile", opt.profiles,
+                              "Also start the services of this profile (repeatable; default: $BOSS_PROFILES)"));
+
+  const std::string parallel_help = "Container calls in flight against the engine at most (default 8)";
+  auto plan_flags = [&](CLI::App* command) {
+    command->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
+    command->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");
+  };
+  auto stop_flags = [&](CLI::App* command) {
+    command->add_option("--timeout", timeout_text, "Grace before a container is killed (default: each service's stop_timeout, else 10 s)")
+        ->check(duration(true));
+    command->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
+  };
 
   auto* start = app.add_subcommand("start", "Start services (default: all), dependencies first");
   start->add_option("services", opt.services, "Only these services and what they depend on");
   one_per_flag(start->add_option("--exclude", opt.exclude, "Do not start this service (repeatable)"));
   start->add_option("--timeout", timeout_text, "How long each service may take to become ready (default 300 s)")
       ->check(duration(false));
-  start->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
+  start->add_flag("--remove-orphans", opt.remove_orphans, "Remove containers of services no longer defined");
   start->add_flag("--build", opt.build, "Rebuild the images of services with build_from_directory first");
-  const std::string parallel_help = "Container calls in flight against the engine at most (default 8)";
   start->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
-  start->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");
+  plan_flags(start);
 
   auto* stop = app.add_subcommand("stop", "Stop services (default: all), dependents first");
   stop->add_option("services", opt.services, "Only these services and what depends on them");
   one_per_flag(stop->add_option("--exclude", opt.exclude, "Do not stop this service (repeatable)"));
   stop->add_flag("--remove", opt.remove, "Also remove the containers, and with all services the network and saved state");
-  stop->add_option("--timeout", timeout_text, "Grace before a container is killed (default: each service's stop_timeout, else 10 s)")->check(duration(true));
-  stop->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
-  stop->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
-  stop->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");
+  stop_flags(stop);
+  plan_flags(stop);
 
   auto* reload = app.add_subcommand("reload", "Rebuild services and restart them with their dependents");
   reload->add_option("services", opt.services, "The services to reload")->required();
@@ -232,6 +247,16 @@ Parsed parse_command_line(int argc, char** argv) {
   one_per_flag(run->add_option("-e,--env", env_text, "KEY=VALUE added to the environment (repeatable)"));
   run->add_flag("-T,--no-tty", opt.no_tty, "No TTY, plain streams, even on a terminal");
   run->footer("Everything after SERVICE (or after --) is the command, instead of the service's cmd");
+
+  auto* down = app.add_subcommand("down", "Stop and remove all containers, orphans and the project network");
+  down->add_flag("--volumes", opt.volumes, "Also remove the project's named volumes");
+  stop_flags(down);
+  plan_flags(down);
+
+  auto* prune = app.add_subcommand("prune", "Remove the project's exited containers of services no longer defined");
+  prune->add_flag("--images", opt.images, "Also the images boss built for the project that no container uses");
+  prune->add_flag("--volumes", opt.volumes, "Also the project's named volumes that no container uses");
+  plan_flags(prune);
 
   try {
     app.parse(argc, argv);

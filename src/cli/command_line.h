@@ -16,8 +16,10 @@ struct Options {
   bool verbose = false;  // -v
   bool quiet = false;    // -q
   std::string progress;  // --progress; "" = $BOSS_PROGRESS, else auto
+  std::vector<std::string> env_files;  // --env-file, in order; empty = .env beside services.lua, if any
+  std::vector<std::string> profiles;   // --profile; empty = $BOSS_PROFILES (comma-separated)
 
-  std::string command;  // start, stop, reload, status, logs, exec, run
+  std::string command;  // start, stop, reload, restart, status, logs, exec, run, down, prune
   std::vector<std::string> services;
   std::vector<std::string> exclude;
   std::optional<double> timeout;  // seconds; the command's default when unset
@@ -27,6 +29,9 @@ struct Options {
   bool remove = false;
   bool build = false;
   std::size_t parallel = 0;  // --parallel; 0 = the default
+  bool remove_orphans = false;  // start
+  bool volumes = false;         // down, prune
+  bool images = false;          // prune
 
   // logs
   bool follow = false;

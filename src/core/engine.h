@@ -44,6 +44,7 @@ struct ContainerInfo {
   std::string image_id;  // "sha256:..."
   Labels labels;
   std::vector<PublishedPort> ports;  // only filled for running containers
+  std::vector<std::string> volumes;  // the named volumes it mounts
   bool running() const { return state == "running"; }
 };
 
@@ -68,6 +69,18 @@ struct ContainerState {
 
 struct ImageInfo {
   std::string id;  // "sha256:..."
+};
+
+// One image, as listed by the engine.
+struct ImageSummary {
+  std::string id;                 // "sha256:..."
+  std::vector<std::string> tags;  // "name:tag"; empty for a dangling image
+  Labels labels;
+};
+
+struct VolumeInfo {
+  std::string name;
+  Labels labels;
 };
 
 struct NetworkInfo {
@@ -244,6 +257,15 @@ class Engine {
   // Removes an image by id or reference (not forced: an image a container uses stays,
   // and that is an EngineError with status 409). A missing image is not an error.
   virtual void remove_image(const std::string& image) = 0;
+  // All images (dangling ones too) carrying every label in `filter`.
+  virtual std::vector<ImageSummary> list_images(const Labels& filter) = 0;
+
+  virtual std::vector<VolumeInfo> list_volumes(const Labels& filter) = 0;
+  // Creates a named volume (local driver). One of that name already there is kept as it
+  // is, and that is not an error.
+  virtual void create_volume(const std::string& name, const Labels& labels) = 0;
+  // A missing volume is not an error; one a container uses is (EngineError, status 409).
+  virtual void remove_volume(const std::string& name) = 0;
 
   virtual std::vector<NetworkInfo> list_networks(const Labels& filter) = 0;
   // Returns the new network's id (a user-defined bridge).

@@ -271,6 +271,13 @@ class StartTask {
       throw ServiceFailure{describe_unfilled(u, m_op.context.set_by(u.key)), "", {}};
     }
     ContainerSpec spec = container_spec(m_op.project, m_spec, config, m_planned.instance);
+    // Named volumes are made first, so they carry the project's labels (the engine would
+    // make them bare on create); one already there is kept with its data.
+    for (const auto& v : config.volumes)
+      if (v.named)
+        engine_step([&] {
+          m_op.engine.create_volume(v.source, {{kLabelProject, m_op.project.name}, {kLabelVolume, v.volume}});
+        });
     try {
       const auto slot = m_gate.enter(m_op.cancel);
       m_container = m_op.engine.create_container(spec);
@@ -485,23 +492,34 @@ void ensure_network(Operation& op, const Observed& observed) {
   op.trace("created network " + observed.network_name);
 }
 
-// The project-wide steps of `stop --remove` of the whole project. What cannot be
+// The project-wide steps of a plan (stop --remove of the whole project, down, prune,
+// start --remove-orphans), each recorded in `result.removed` once done. What cannot be
 // removed is a warning, never a reason to lose the summary.
-void remove_project_resources(Operation& op, const Plan& plan) {
-  auto try_remove = [&](const std::string& what, const std::function<void()>& remove) {
-    try {
-      remove();
-    } catch (const EngineError& e) {
-      op.warn("could not remove " + what + ": " + e.what());
-    }
-  };
+void try_remove(Operation& op, CommandResult& result, const char* kind, const std::string& name,
+                const std::function<void()>& remove) {
+  try {
+    remove();
+    result.removed.push_back({kind, name});
+  } catch (const EngineError& e) {
+    op.warn(std::string("could not remove ") + kind + " " + name + ": " + e.what());
+  }
+}
+
+void remove_orphans(Operation& op, const Plan& plan, CommandResult& result) {
   for (const auto& name : plan.remove_orphans)
-    try_remove("orphan container " + name, [&] {
+    try_remove(op, result, "container", name, [&] {
       op.engine.stop_container(name, 10);
       op.engine.remove_container(name);
     });
+}
+
+void remove_project_resources(Operation& op, const Plan& plan, CommandResult& result) {
+  auto try_remove = [&](const char* kind, const std::string& name, const std::function<void()>& remove) {
+    boss::try_remove(op, result, kind, name, remove);
+  };
+  remove_orphans(op, plan, result);
   for (const auto& name : plan.remove_networks)
-    try_remove("network " + name, [&] {
+    try_remove("network", name, [&] {
       // The engine may still be releasing the endpoints of containers just removed
       // ("has active endpoints"): give it a moment before calling that a failure.
       for (int attempt = 0;; ++attempt) {
@@ -514,6 +532,8 @@ void remove_project_resources(Operation& op, const Plan& plan) {
         }
       }
     });
+  for (const auto& name : plan.remove_volumes) try_remove("volume", name, [&] { op.engine.remove_volume(name); });
+  for (const auto& name : plan.remove_images) try_remove("image", name, [&] { op.engine.remove_image(name); });
   if (plan.remove_state) {
     op.context.remove_file();
     op.journal.remove_file();
@@ -565,7 +585,7 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   CommandResult& result = execution.result;
   result.command = plan.command;
   result.project = plan.project;
-  const bool stop_plan = plan.command == "stop";
+  const bool stop_plan = plan.stops();
   const DependencyGraph graph(op.project);
   // A service's instances are one node of the walk: its dependents wait for all of them.
   std::map<std::string, std::vector<const Decision*>> decisions;
@@ -578,6 +598,7 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   ImageProvider images(op, observed.image_ids, options.rebuild);
   EngineGate gate(options.parallel);
   std::vector<std::thread> prefetch;
+  if (!stop_plan) remove_orphans(op, plan, result);
   if (!stop_plan && !options.restart && !plan.services.empty()) {
     ensure_network(op, observed);
     // Missing images are fetched right away, in parallel with the dependencies coming up,
@@ -665,7 +686,7 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   }
   if (op.cancel.requested()) result.interrupted = true;
   if (result.any_failed()) note_engine_gone(op, result);
-  if (stop_plan && !result.interrupted && !result.any_failed()) remove_project_resources(op, plan);
+  if (stop_plan && !result.interrupted && !result.any_failed()) remove_project_resources(op, plan, result);
   execution.replaced_images = images.replaced();
   return execution;
 }

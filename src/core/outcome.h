@@ -27,10 +27,19 @@ struct ServiceOutcome {
   double seconds = 0;
 };
 
+// A project-wide resource an operation removed (down, prune, stop --remove, start
+// --remove-orphans).
+struct RemovedResource {
+  std::string kind;  // "container", "network", "volume", "image"
+  std::string name;
+  bool operator==(const RemovedResource&) const = default;
+};
+
 struct CommandResult {
   std::string command;  // "start", "stop", "reload", ...
   std::string project;
   std::vector<ServiceOutcome> outcomes;
+  std::vector<RemovedResource> removed;  // in the order they went
   bool interrupted = false;
   std::string error;  // a failure of the operation itself (e.g. a group hook), one line
   bool any_failed() const;

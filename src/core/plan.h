@@ -48,7 +48,12 @@ struct Plan {
   bool create_network = false;      // start: the project network does not exist yet
   std::vector<std::string> remove_networks;  // stop --remove of the whole project: by name
   std::vector<std::string> remove_orphans;   // containers (names) of services no longer defined
+  std::vector<std::string> remove_volumes;   // down --volumes, prune --volumes: named volumes
+  std::vector<std::string> remove_images;    // prune --images: images boss built (tags, or ids)
   bool remove_state = false;        // stop --remove of the whole project: context and journal go
+  std::vector<std::string> inactive;  // start: services left out because their profiles are inactive
+  // Stop, down and prune plans walk dependents first; start and restart plans dependencies first.
+  bool stops() const { return command != "start" && command != "restart"; }
 };
 
 // What the engine holds for a project, read in a few calls.

@@ -76,7 +76,7 @@ TEST_CASE("plan: every hashed field is detected") {
   s = base; s.entrypoint = std::vector<std::string>{"/bin/sh"}; check_change(s, "entrypoint changed");
   s = base; s.user = "nobody"; check_change(s, "user changed");
   s = base; s.stop_signal = "SIGINT"; check_change(s, "stop_signal changed");
-  s = base; s.volumes.push_back({"/data", "/data", "ro", false}); check_change(s, "volumes changed");
+  s = base; s.volumes.push_back({"/data", "/data", "ro", false, ""}); check_change(s, "volumes changed");
   s = base; s.image = "other"; check_change(s, "image changed");
   s = base; s.restart = "always"; check_change(s, "restart changed");
   s = base; s.restart = "on-failure:2"; check_change(s, "restart changed");

@@ -22,6 +22,12 @@ bool ServiceSpec::has_hook(Hook hook) const {
   return false;
 }
 
+void Project::name_volumes() {
+  for (auto& s : services)
+    for (auto& v : s.volumes)
+      if (v.named) v.source = volume_name(v.volume);
+}
+
 void ServiceSpec::set_has_hook(Hook hook) {
   switch (hook) {
     case Hook::pre_start: has_pre_start = true; return;

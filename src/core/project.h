@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,17 +29,20 @@ struct PortBinding {
 };
 
 struct VolumeMount {
-  std::string source;  // absolute host path, or a volume name when `named`
+  std::string source;  // absolute host path, or when `named` the engine's volume name
   std::string target;  // path inside the container
   std::string mode;    // "" (engine default), "ro", "rw", ...
   bool named = false;
+  std::string volume;  // named: the name services.lua gives it (source is <project>_<volume>)
   bool operator==(const VolumeMount&) const = default;
 };
 
 struct ServiceSpec {
   std::string name;
   std::string image;
-  std::vector<std::string> dependencies;
+  std::vector<std::string> dependencies;           // all of them, optional ones too
+  std::set<std::string> optional_dependencies;     // skipped when their profiles are inactive
+  std::vector<std::string> profiles;               // empty: always started (selection.h)
   std::map<std::string, std::string> env;  // values are templates: "{key}" is filled at start
   std::vector<PortBinding> ports;
   std::vector<VolumeMount> volumes;
@@ -84,6 +88,10 @@ struct Project {
   std::filesystem::path journal_file() const { return state_dir() / "journal.json"; }
   std::string network_name() const { return "boss-" + name; }
   std::string container_name(const std::string& service) const { return name + "-" + service; }
+  // The engine's name of a named volume: <project>_<volume>, as compose names them.
+  std::string volume_name(const std::string& volume) const { return name + "_" + volume; }
+  // Gives every named volume its engine name; call once the project's name is known.
+  void name_volumes();
 };
 
 // Labels every boss resource carries. Identity always comes from these, never from names.
@@ -94,6 +102,8 @@ inline constexpr const char* kLabelConfig = "boss.config";  // canonical JSON of
 // The service's dependencies, comma-separated: lets `stop` order containers even when
 // services.lua is missing or broken.
 inline constexpr const char* kLabelDependencies = "boss.dependencies";
+// On named volumes: the name services.lua gives the volume.
+inline constexpr const char* kLabelVolume = "boss.volume";
 // The replica number of a container, 1-based (instances.h). Containers made before
 // replicas existed have none, and count as instance 1.
 inline constexpr const char* kLabelInstance = "boss.instance";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/cleanup.h"
 #include "core/errors.h"
 #include "core/executor.h"
 #include "core/graph.h"
@@ -41,6 +42,19 @@ std::set<std::string> built_images(const Project& project, const std::vector<std
     if (spec && !spec->build_from_directory.empty()) refs.insert(spec->image);
   }
   return refs;
+}
+
+ExecuteOptions stop_options(std::optional<double> timeout, std::size_t parallel) {
+  ExecuteOptions options;
+  options.stop_timeout = timeout;
+  options.parallel = parallel;
+  return options;
+}
+
+// start --remove-orphans: the containers of services no longer defined go first.
+void add_orphans(Plan& plan, const Observed& observed, bool remove) {
+  if (!remove) return;
+  for (const auto& c : observed.orphans) plan.remove_orphans.push_back(c.name);
 }
 
 }  // namespace
@@ -92,8 +106,18 @@ void Runtime::remove_replaced_images(const std::vector<std::string>& ids) {
   }
 }
 
+void Runtime::warn_orphans(const Observed& observed) {
+  for (const auto& c : observed.orphans) {
+    const auto it = c.labels.find(kLabelService);
+    const std::string service = it == c.labels.end() ? "?" : it->second;
+    m_events.emit_now(WarningEvent{"container " + c.name + " belongs to service '" + service +
+                                   "', which services.lua no longer defines (an orphan); "
+                                   "`boss start --remove-orphans` or `boss down` removes it"});
+  }
+}
+
 Plan Runtime::plan_start(const StartRequest& request) {
-  const auto services = select_for_start(m_project, request.services, request.exclude);
+  const auto services = select_for_start(m_project, request.services, request.exclude, request.profiles);
   check_build_contexts(m_project, services);
   load_state();
   const auto observed = observe(m_engine, m_project);
@@ -101,13 +125,16 @@ Plan Runtime::plan_start(const StartRequest& request) {
   if (request.build)
     for (const auto& name : services)
       if (!m_project.find(name)->build_from_directory.empty()) rebuild.insert(name);
-  return boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
-                           [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(), {},
-                           rebuild});
+  Plan plan = boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
+                                [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
+                                {}, rebuild});
+  add_orphans(plan, observed, request.remove_orphans);
+  plan.inactive = inactive_services(m_project, request.services, request.profiles);
+  return plan;
 }
 
 CommandResult Runtime::start(const StartRequest& request) {
-  const auto services = select_for_start(m_project, request.services, request.exclude);
+  const auto services = select_for_start(m_project, request.services, request.exclude, request.profiles);
   check_build_contexts(m_project, services);
   Cancel cancel(&m_cancel);
   const auto held = lock(cancel);
@@ -122,10 +149,11 @@ CommandResult Runtime::start(const StartRequest& request) {
   std::set<std::string> rebuild_services;
   for (const auto& name : services)
     if (options.rebuild.count(m_project.find(name)->image)) rebuild_services.insert(name);
-  const Plan plan =
-      boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
-                        [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(), {},
-                        rebuild_services});
+  Plan plan = boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
+                                [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
+                                {}, rebuild_services});
+  add_orphans(plan, observed, request.remove_orphans);
+  if (!request.remove_orphans) warn_orphans(observed);
   auto execution = execute(op, plan, observed, options);
   CommandResult& result = execution.result;
   op.save_context();
@@ -143,26 +171,63 @@ Plan Runtime::plan_stop(const StopRequest& request) {
   return boss::plan_stop(m_project, services, observed, request.remove, whole);
 }
 
-CommandResult Runtime::stop(const StopRequest& request) {
-  const auto services = select_for_stop(m_project, request.services, request.exclude);
+CommandResult Runtime::run_removal(const std::string& command, const std::vector<std::string>& services,
+                                   const std::function<Plan(const Observed&)>& make_plan,
+                                   const ExecuteOptions& options) {
   Cancel cancel(&m_cancel);
   const auto held = lock(cancel);
   // Stop never reads the context: a damaged file must not keep anyone from stopping.
   m_journal.load();
-  m_events.emit_now(OperationEvent{"stop", m_project.name, services});
+  m_events.emit_now(OperationEvent{command, m_project.name, services});
   Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
   const auto observed = observe(m_engine, m_project, /*images=*/false);
-  // The network, orphans and saved state belong to the whole project: only a full
-  // stop --remove takes them.
-  const bool whole = request.services.empty() && request.exclude.empty();
-  const Plan plan = boss::plan_stop(m_project, services, observed, request.remove, whole);
-  ExecuteOptions options;
-  options.stop_timeout = request.timeout;
-  options.parallel = request.parallel;
-  CommandResult result = execute(op, plan, observed, options).result;
+  CommandResult result = execute(op, make_plan(observed), observed, options).result;
   const auto stopped = services_with(result, {Phase::stopped, Phase::removed});
   if (!stopped.empty() && !result.interrupted) run_group_hook(result, "on_stop", m_hooks.on_stop(stopped));
   return finish(std::move(result));
+}
+
+CommandResult Runtime::stop(const StopRequest& request) {
+  const auto services = select_for_stop(m_project, request.services, request.exclude);
+  // The network, orphans and saved state belong to the whole project: only a full
+  // stop --remove takes them.
+  const bool whole = request.services.empty() && request.exclude.empty();
+  return run_removal(
+      "stop", services,
+      [&](const Observed& observed) {
+        return boss::plan_stop(m_project, services, observed, request.remove, whole);
+      },
+      stop_options(request.timeout, request.parallel));
+}
+
+Plan Runtime::down_plan(const DownRequest& request, const Observed& observed) {
+  return boss::plan_down(m_project, select_for_stop(m_project, {}, {}), observed,
+                         observe_cleanup(m_engine, m_project, false, request.volumes), request.volumes);
+}
+
+Plan Runtime::plan_down(const DownRequest& request) {
+  return down_plan(request, observe(m_engine, m_project, /*images=*/false));
+}
+
+CommandResult Runtime::down(const DownRequest& request) {
+  return run_removal(
+      "down", select_for_stop(m_project, {}, {}),
+      [&](const Observed& observed) { return down_plan(request, observed); },
+      stop_options(request.timeout, request.parallel));
+}
+
+Plan Runtime::prune_plan(const PruneRequest& request, const Observed& observed) {
+  return boss::plan_prune(m_project, observed, observe_cleanup(m_engine, m_project, request.images, request.volumes),
+                          request.images, request.volumes);
+}
+
+Plan Runtime::plan_prune(const PruneRequest& request) {
+  return prune_plan(request, observe(m_engine, m_project, /*images=*/false));
+}
+
+CommandResult Runtime::prune(const PruneRequest& request) {
+  return run_removal(
+      "prune", {}, [&](const Observed& observed) { return prune_plan(request, observed); }, {});
 }
 
 CommandResult Runtime::reload(const ReloadRequest& request) {
@@ -170,13 +235,23 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   check_service_names(m_project, request.services, "reload");
   const DependencyGraph graph(m_project);
   const std::set<std::string> targets(request.services.begin(), request.services.end());
-  const auto affected = graph.with_dependents(targets);
-  const auto needed = graph.with_dependencies(affected);
-  std::vector<std::string> to_stop, to_start;
-  for (const auto& name : graph.topological_order()) {
-    if (needed.count(name)) to_start.push_back(name);
-    if (affected.count(name)) to_stop.insert(to_stop.begin(), name);
+  auto affected = graph.with_dependents(targets);
+  // A dependent whose profiles are inactive is restarted only when it runs now.
+  const auto inactive = inactive_services(m_project, {}, request.profiles);
+  if (!inactive.empty()) {
+    const auto observed = observe(m_engine, m_project, /*images=*/false);
+    for (const auto& name : inactive) {
+      const auto& containers = observed.of(name);
+      if (!targets.count(name) &&
+          std::none_of(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); }))
+        affected.erase(name);
+    }
   }
+  const auto to_start =
+      select_for_start(m_project, {affected.begin(), affected.end()}, {}, request.profiles);
+  std::vector<std::string> to_stop;
+  for (const auto& name : graph.topological_order())
+    if (affected.count(name)) to_stop.insert(to_stop.begin(), name);
   check_build_contexts(m_project, to_start);
 
   Cancel cancel(&m_cancel);

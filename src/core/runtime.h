@@ -12,6 +12,7 @@
 // operation runs; each operation also has its own, as a child of it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,16 +27,20 @@
 #include "core/log_follower.h"
 #include "core/log_sink.h"
 #include "core/outcome.h"
+#include "core/executor.h"
 #include "core/plan.h"
 #include "core/project.h"
+#include "core/selection.h"
 #include "core/start_journal.h"
 #include "core/status.h"
 
 namespace boss {
 
 struct StartRequest {
-  std::vector<std::string> services;  // and what they depend on; empty: all
+  std::vector<std::string> services;  // and what they depend on; empty: all active ones
   std::vector<std::string> exclude;
+  ProfileChoice profiles;             // which services with `profiles` are active (selection.h)
+  bool remove_orphans = false;        // remove containers of services no longer defined (else warn)
   double timeout = 300;  // seconds each service may take to become ready
   bool build = false;    // rebuild images of services with build_from_directory first
   std::size_t parallel = 0;  // container calls in flight at most (0: the default)
@@ -49,8 +54,21 @@ struct StopRequest {
   std::size_t parallel = 0;
 };
 
+// Stop and remove everything of the project (as stop --remove of all services).
+struct DownRequest {
+  bool volumes = false;  // the project's named volumes too
+  std::optional<double> timeout;  // grace before the engine kills; nullopt: each service's stop_timeout
+  std::size_t parallel = 0;
+};
+
+struct PruneRequest {
+  bool images = false;   // images boss built for the project that nothing uses
+  bool volumes = false;  // named volumes of the project that nothing uses
+};
+
 struct ReloadRequest {
   std::vector<std::string> services;  // rebuilt and replaced; their dependents restarted
+  ProfileChoice profiles;             // dependents inactive by profile are restarted only when running
   bool remove = false;                // remove the stopped dependents' containers too
   double timeout = 300;
   std::optional<double> stop_timeout;  // nullopt: each service's stop_timeout
@@ -80,6 +98,10 @@ class Runtime {
   // What stop would do, touching nothing.
   Plan plan_stop(const StopRequest& request);
   CommandResult stop(const StopRequest& request);
+  Plan plan_down(const DownRequest& request);
+  CommandResult down(const DownRequest& request);
+  Plan plan_prune(const PruneRequest& request);
+  CommandResult prune(const PruneRequest& request);
   CommandResult reload(const ReloadRequest& request);
   CommandResult restart(const RestartRequest& request);
   StatusReport status();
@@ -94,6 +116,12 @@ class Runtime {
   CommandResult finish(CommandResult result);
   void run_group_hook(CommandResult& result, const char* what, const HookResult& hook);
   void remove_replaced_images(const std::vector<std::string>& ids);
+  void warn_orphans(const Observed& observed);
+  // Runs a plan that stops and removes (stop, down, prune) under the project lock.
+  Plan down_plan(const DownRequest& request, const Observed& observed);
+  Plan prune_plan(const PruneRequest& request, const Observed& observed);
+  CommandResult run_removal(const std::string& command, const std::vector<std::string>& services,
+                            const std::function<Plan(const Observed&)>& plan, const ExecuteOptions& options);
 
   const Project& m_project;
   Engine& m_engine;

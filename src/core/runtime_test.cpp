@@ -665,6 +665,145 @@ TEST_CASE("status: states, exit codes and containers that never became ready") {
   CHECK(report.rows[2].state == "absent");
 }
 
+TEST_CASE("start: orphans are a warning; --remove-orphans removes them first") {
+  Fixture f;
+  f.project.services = {svc("db"), svc("old")};
+  REQUIRE(f.start().exit_code() == 0);
+  f.project.services = {svc("db")};
+  REQUIRE(f.start().exit_code() == 0);
+  const auto warnings = f.events.all<WarningEvent>();
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].text ==
+        "container demo-old belongs to service 'old', which services.lua no longer defines (an orphan); "
+        "`boss start --remove-orphans` or `boss down` removes it");
+  CHECK(f.engine.container_named("demo-old"));
+
+  StartRequest request;
+  request.remove_orphans = true;
+  const Plan plan = f.runtime().plan_start(request);
+  CHECK(plan.remove_orphans == std::vector<std::string>{"demo-old"});
+  CHECK(f.engine.container_named("demo-old"));
+  const auto result = f.runtime().start(request);
+  CHECK(result.exit_code() == 0);
+  CHECK_FALSE(f.engine.container_named("demo-old"));
+  CHECK(result.removed == std::vector<RemovedResource>{{"container", "demo-old"}});
+  CHECK(f.events.all<WarningEvent>().size() == 1);  // no new warning
+}
+
+TEST_CASE("start: profiles choose the services; --dry-run lists the ones left out") {
+  Fixture f;
+  auto debugger = svc("debugger");
+  debugger.profiles = {"debug"};
+  f.project.services = {svc("db"), debugger};
+  StartRequest request;
+  const Plan plan = f.runtime().plan_start(request);
+  REQUIRE(plan.services.size() == 1);
+  CHECK(plan.inactive == std::vector<std::string>{"debugger"});
+  REQUIRE(f.runtime().start(request).exit_code() == 0);
+  CHECK_FALSE(f.engine.container_named("demo-debugger"));
+  // Not an orphan: it is still defined.
+  CHECK(f.events.all<WarningEvent>().empty());
+  request.profiles.active = {"debug"};
+  REQUIRE(f.runtime().start(request).exit_code() == 0);
+  CHECK(f.engine.container_named("demo-debugger"));
+  // stop considers every service, whatever the profiles.
+  REQUIRE(f.stop().exit_code() == 0);
+  CHECK_FALSE(f.engine.container_named("demo-debugger")->info.running());
+}
+
+TEST_CASE("named volumes: made with the project's labels; kept by stop --remove and down, removed by down --volumes") {
+  Fixture f;
+  auto db = svc("db");
+  db.volumes = {VolumeMount{"demo_data", "/data", "", true, "data"}};
+  f.project.services = {db};
+  REQUIRE(f.start().exit_code() == 0);
+  const auto volumes = f.engine.list_volumes({{kLabelProject, "demo"}});
+  REQUIRE(volumes.size() == 1);
+  CHECK(volumes[0].name == "demo_data");
+  CHECK(volumes[0].labels == Labels{{kLabelProject, "demo"}, {kLabelVolume, "data"}});
+  CHECK(f.engine.container_named("demo-db")->spec.binds[0].source == "demo_data");
+
+  REQUIRE(f.stop(true).exit_code() == 0);
+  CHECK(f.engine.list_volumes({}).size() == 1);
+  REQUIRE(f.start().exit_code() == 0);
+  DownRequest down;
+  down.timeout = 1;
+  auto result = f.runtime().down(down);
+  CHECK(result.exit_code() == 0);
+  CHECK(result.command == "down");
+  CHECK(f.engine.containers().empty());
+  CHECK(f.engine.network_count() == 0);
+  CHECK(f.engine.list_volumes({}).size() == 1);
+
+  REQUIRE(f.start().exit_code() == 0);
+  down.volumes = true;
+  const Plan plan = f.runtime().plan_down(down);
+  CHECK(plan.remove_volumes == std::vector<std::string>{"demo_data"});
+  CHECK(f.engine.list_volumes({}).size() == 1);  // a plan touches nothing
+  result = f.runtime().down(down);
+  CHECK(result.exit_code() == 0);
+  CHECK(f.engine.list_volumes({}).empty());
+  CHECK(std::find(result.removed.begin(), result.removed.end(), RemovedResource{"volume", "demo_data"}) !=
+        result.removed.end());
+}
+
+TEST_CASE("prune: exited orphans, then unused built images and volumes when asked") {
+  Fixture f;
+  auto app = svc("app", {}, "app:dev");
+  app.build_from_directory = f.build_dir("app");
+  auto old = svc("old");
+  old.volumes = {VolumeMount{"demo_cache", "/cache", "", true, "cache"}};
+  f.project.services = {app, old};
+  REQUIRE(f.start().exit_code() == 0);
+  REQUIRE(f.stop(false, {"old"}).exit_code() == 0);
+  f.project.services = {svc("other")};  // app and old are orphans now; app still runs
+
+  PruneRequest request;
+  auto result = f.runtime().prune(request);
+  CHECK(result.exit_code() == 0);
+  CHECK(result.removed == std::vector<RemovedResource>{{"container", "demo-old"}});
+  CHECK(f.engine.container_named("demo-app"));
+  CHECK(f.engine.list_volumes({}).size() == 1);
+  CHECK(f.engine.inspect_image("app:dev"));
+
+  request.images = true;
+  request.volumes = true;
+  result = f.runtime().prune(request);
+  // The image is still used by the running orphan; the volume is free.
+  CHECK(result.removed == std::vector<RemovedResource>{{"volume", "demo_cache"}});
+  CHECK(f.engine.inspect_image("app:dev"));
+  f.engine.stop_container("demo-app", 1);
+  const Plan plan = f.runtime().plan_prune(request);
+  CHECK(plan.remove_orphans == std::vector<std::string>{"demo-app"});
+  CHECK(plan.remove_images == std::vector<std::string>{"app:dev"});
+  result = f.runtime().prune(request);
+  CHECK(result.removed ==
+        std::vector<RemovedResource>{{"container", "demo-app"}, {"image", "app:dev"}});
+  CHECK_FALSE(f.engine.inspect_image("app:dev"));
+  CHECK(f.engine.inspect_image("busybox"));  // not built by boss
+}
+
+TEST_CASE("reload: a dependent inactive by profile is restarted only when it runs") {
+  Fixture f;
+  auto tracer = svc("tracer", {"web"});
+  tracer.profiles = {"debug"};
+  f.project.services = {svc("web"), tracer};
+  REQUIRE(f.start().exit_code() == 0);
+  auto result = f.reload({"web"});
+  CHECK(result.exit_code() == 0);
+  CHECK(result.outcomes.size() == 1);
+  CHECK_FALSE(f.engine.container_named("demo-tracer"));
+  StartRequest request;
+  request.profiles.active = {"debug"};
+  REQUIRE(f.runtime().start(request).exit_code() == 0);
+  const auto before = f.engine.container_named("demo-tracer")->info.id;
+  result = f.reload({"web"});
+  CHECK(result.exit_code() == 0);
+  CHECK(f.outcome(result, "tracer").status == Phase::up);
+  CHECK(f.engine.container_named("demo-tracer")->info.running());
+  CHECK(f.engine.container_named("demo-tracer")->info.id == before);  // restarted, not replaced
+}
+
 // --- replicas: instances = N ---
 
 namespace {

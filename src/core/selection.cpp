@@ -35,21 +35,99 @@ void check_service_names(const Project& project, const std::vector<std::string>&
     if (!project.find(name)) throw unknown_service(project, name, what);
 }
 
+namespace {
+
+std::string joined(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items) { return joined(std::set<std::string>(items.begin(), items.end())); }
+
+// Which services profiles let start: one rule for the selection and for --dry-run.
+class ProfileGate {
+ public:
+  ProfileGate(const Project& project, const ProfileChoice& choice, const std::set<std::string>& named)
+      : m_project(project), m_active(choice.active.begin(), choice.active.end()), m_named(named) {
+    std::set<std::string> listed;
+    for (const auto& s : project.services) listed.insert(s.profiles.begin(), s.profiles.end());
+    for (const auto& profile : choice.active) {
+      if (listed.count(profile)) continue;
+      const auto hint = did_you_mean(profile, {listed.begin(), listed.end()});
+      throw DefinitionError(choice.source + ": unknown profile '" + profile + "'" +
+                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                            (listed.empty() ? "; no service lists a profile" : "; profiles: " + joined(listed)));
+    }
+  }
+
+  bool active(const std::string& name) const {
+    const ServiceSpec* spec = m_project.find(name);
+    if (!spec || spec->profiles.empty() || m_named.count(name)) return true;
+    return std::any_of(spec->profiles.begin(), spec->profiles.end(),
+                       [&](const std::string& p) { return m_active.count(p) > 0; });
+  }
+
+ private:
+  const Project& m_project;
+  std::set<std::string> m_active;
+  const std::set<std::string>& m_named;
+};
+
+}  // namespace
+
 std::vector<std::string> select_for_start(const Project& project, const std::vector<std::string>& targets,
-                                          const std::vector<std::string>& exclude) {
+                                          const std::vector<std::string>& exclude, const ProfileChoice& profiles) {
   const auto excluded = checked(project, exclude, "--exclude");
   const auto named = checked(project, targets, "start");
   check_not_both(named, excluded, "start");
+  const ProfileGate gate(project, profiles, named);
   const DependencyGraph graph(project);
-  const auto wanted = graph.with_dependencies(named);
+  // An optional dependency that is excluded or inactive is left out, not an error.
+  auto left_out = [&](const std::string& service, const std::string& dep) {
+    const ServiceSpec* spec = project.find(service);
+    return spec && spec->optional_dependencies.count(dep) && (excluded.count(dep) || !gate.active(dep));
+  };
+  std::set<std::string> wanted;
+  if (named.empty()) {
+    for (const auto& name : graph.nodes())
+      if (gate.active(name)) wanted.insert(name);
+  } else {
+    std::vector<std::string> todo(named.begin(), named.end());
+    while (!todo.empty()) {
+      const std::string name = todo.back();
+      todo.pop_back();
+      if (!wanted.insert(name).second) continue;
+      for (const auto& dep : graph.dependencies(name))
+        if (!left_out(name, dep)) todo.push_back(dep);
+    }
+  }
   std::vector<std::string> out;
   for (const auto& name : graph.topological_order()) {
-    if (excluded.count(name) || (!named.empty() && !wanted.count(name))) continue;
-    for (const auto& dep : graph.dependencies(name))
+    if (excluded.count(name) || !wanted.count(name)) continue;
+    for (const auto& dep : graph.dependencies(name)) {
+      if (left_out(name, dep)) continue;
       if (excluded.count(dep))
         throw DefinitionError("cannot exclude '" + dep + "': service '" + name + "' depends on it");
+      if (!gate.active(dep))
+        throw DefinitionError("service '" + name + "' depends on '" + dep + "', whose profiles (" +
+                              joined(project.find(dep)->profiles) +
+                              ") are not active: activate one (--profile), name it, or make the dependency "
+                              "optional ({ \"" + dep + "\", optional = true })");
+    }
     out.push_back(name);
   }
+  return out;
+}
+
+std::vector<std::string> inactive_services(const Project& project, const std::vector<std::string>& targets,
+                                           const ProfileChoice& profiles) {
+  if (!targets.empty()) return {};
+  const std::set<std::string> named;
+  const ProfileGate gate(project, profiles, named);
+  std::vector<std::string> out;
+  for (const auto& s : project.services)
+    if (!gate.active(s.name)) out.push_back(s.name);
   return out;
 }
 

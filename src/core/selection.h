@@ -1,8 +1,11 @@
 // Which services a command acts on, from the names a user typed. One rule for an
 // unknown name (with did-you-mean), one for each direction:
-//   start: the named services and everything they depend on (all when none are named),
-//          less the excluded ones; starting a service whose dependency is excluded is an
-//          error naming both.
+//   start: the named services and everything they depend on (all active services when
+//          none are named), less the excluded ones. A service with `profiles` is active
+//          when one of them is active, or when it is named; one without is always
+//          active. Starting a service whose dependency is excluded or inactive is an
+//          error naming both, unless that dependency is optional: then it is left out.
+//          Naming a profile no service lists is an error (with did-you-mean).
 //   stop:  the named services and everything that depends on them (all when none are
 //          named), less the excluded ones; stopping a service that an excluded (so still
 //          running) one depends on is an error naming both.
@@ -22,9 +25,21 @@ DefinitionError unknown_service(const Project& project, const std::string& name,
 // Throws unknown_service for the first name the project does not define.
 void check_service_names(const Project& project, const std::vector<std::string>& names, const std::string& what);
 
+// The profiles a start activates, and where they came from ("--profile",
+// "BOSS_PROFILES"), for messages.
+struct ProfileChoice {
+  std::vector<std::string> active;
+  std::string source = "--profile";
+};
+
 // Dependencies first; declaration order among independent services.
 std::vector<std::string> select_for_start(const Project& project, const std::vector<std::string>& targets,
-                                          const std::vector<std::string>& exclude);
+                                          const std::vector<std::string>& exclude,
+                                          const ProfileChoice& profiles = {});
+// The services a start of all services leaves out because none of their profiles is
+// active (declaration order); empty when services are named.
+std::vector<std::string> inactive_services(const Project& project, const std::vector<std::string>& targets,
+                                           const ProfileChoice& profiles);
 // Dependents first.
 std::vector<std::string> select_for_stop(const Project& project, const std::vector<std::string>& targets,
                                          const std::vector<std::string>& exclude);

@@ -51,6 +51,12 @@ bool is_valid_stop_signal(const std::string& signal) {
   return known.count(signal) > 0;
 }
 
+bool is_profile_name(const std::string& name) {
+  const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (name.empty() || !alnum(name[0])) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; });
+}
+
 // Optimal string alignment distance: insertions, deletions, substitutions and swaps of
 // two neighbours each cost 1, so "imgae" is one edit from "image".
 std::size_t edit_distance(const std::string& a, const std::string& b) {

@@ -16,6 +16,8 @@ bool is_valid_hostname(const std::string& name);
 // A project name usable in resource names: [a-z0-9][a-z0-9_-]*.
 bool is_valid_project_name(const std::string& name);
 bool is_valid_stop_signal(const std::string& signal);
+// A letter or digit, then letters, digits, '_', '.', '-' (as compose's profile names).
+bool is_profile_name(const std::string& name);
 // Edit distance, for did-you-mean suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b);
 // Whether `word` looks like a misspelling of `candidate`: compared ignoring case, at most

@@ -114,14 +114,14 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
   CHECK_THROWS_WITH_AS(validate_project(project({bad_env_key})), doctest::Contains("invalid variable name 'A=B'"),
                        DefinitionError);
   auto bad_mode = svc("x");
-  bad_mode.volumes.push_back({"/a", "/a", "rx", false});
+  bad_mode.volumes.push_back({"/a", "/a", "rx", false, ""});
   CHECK_THROWS_WITH_AS(validate_project(project({bad_mode})), doctest::Contains("invalid mode 'rx' for /a"),
                        DefinitionError);
   auto good_mode = svc("x");
-  good_mode.volumes.push_back({"/a", "/a", "ro,z", false});
+  good_mode.volumes.push_back({"/a", "/a", "ro,z", false, ""});
   CHECK_NOTHROW(validate_project(project({good_mode})));
   auto twice = svc("x");
-  twice.volumes = {{"/a", "/d", "", false}, {"/b", "/d", "", false}};
+  twice.volumes = {{"/a", "/d", "", false, ""}, {"/b", "/d", "", false, ""}};
   CHECK_THROWS_WITH_AS(validate_project(project({twice})), doctest::Contains("two mounts at /d"), DefinitionError);
   auto bad_image = svc("x");
   bad_image.image = "Bad Image!!";

@@ -446,4 +446,26 @@ void DockerEngine::remove_network(const std::string& id) {
   send_expecting("remove network " + id, del("/networks/" + url_encode(id)), {404});
 }
 
+std::vector<ImageSummary> DockerEngine::list_images(const Labels& filter) {
+  const std::string what = "list images";
+  const HttpResponse response = send_expecting(what, get(with_filters("/images/json?all=0", filter)));
+  return parse_image_list(parse_engine_json(response.body, what));
+}
+
+std::vector<VolumeInfo> DockerEngine::list_volumes(const Labels& filter) {
+  const std::string what = "list volumes";
+  const HttpResponse response = send_expecting(what, get(with_filters("/volumes", filter)));
+  return parse_volume_list(parse_engine_json(response.body, what));
+}
+
+void DockerEngine::create_volume(const std::string& name, const Labels& labels) {
+  json body = {{"Name", name}, {"Labels", json::object()}};
+  for (const auto& [key, value] : labels) body["Labels"][key] = value;
+  send_expecting("create volume " + name, post("/volumes/create", body));
+}
+
+void DockerEngine::remove_volume(const std::string& name) {
+  send_expecting("remove volume " + name, del("/volumes/" + url_encode(name)), {404});
+}
+
 }  // namespace boss

@@ -32,6 +32,10 @@ class DockerEngine : public Engine {
   void pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) override;
   void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) override;
   void remove_image(const std::string& image) override;
+  std::vector<ImageSummary> list_images(const Labels& filter) override;
+  std::vector<VolumeInfo> list_volumes(const Labels& filter) override;
+  void create_volume(const std::string& name, const Labels& labels) override;
+  void remove_volume(const std::string& name) override;
 
   std::vector<NetworkInfo> list_networks(const Labels& filter) override;
   std::string create_network(const std::string& name, const Labels& labels) override;

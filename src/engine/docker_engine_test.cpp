@@ -8,6 +8,8 @@
 #include <chrono>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "core/cancel.h"
 #include "core/errors.h"
 #include "testing/http_test_server.h"
@@ -64,6 +66,44 @@ TEST_CASE("engine: remove_image sends DELETE /images/<ref>, a missing image is f
   CHECK(requests[0].method == "DELETE");
   CHECK(requests[0].target == "/v1.41/images/host:5000/team/app:1.0");
   CHECK(requests[0].body.empty());
+}
+
+TEST_CASE("engine: volumes are created with labels, listed by label, removed by name; images listed by label") {
+  HttpTestServer server([](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
+    if (request.target.rfind("/v1.41/volumes/create", 0) == 0)
+      connection.send(http_response(201, R"({"Name":"todo_data"})"));
+    else if (request.target.rfind("/v1.41/volumes?", 0) == 0)
+      connection.send(http_response(200, R"({"Volumes":[{"Name":"todo_data","Labels":{"boss.project":"todo"}}]})"));
+    else if (request.target == "/v1.41/volumes/todo_data")
+      connection.send(http_response(409, R"({"message":"remove todo_data: volume is in use"})"));
+    else if (request.target == "/v1.41/volumes/gone")
+      connection.send(http_response(404, R"({"message":"no such volume"})"));
+    else
+      connection.send(http_response(200, R"([{"Id":"sha256:a","RepoTags":["app:dev"],"Labels":{"boss.project":"todo"}}])"));
+  });
+  DockerEngine engine = engine_for(server);
+  engine.create_volume("todo_data", {{"boss.project", "todo"}, {"boss.volume", "data"}});
+  const auto volumes = engine.list_volumes({{"boss.project", "todo"}});
+  REQUIRE(volumes.size() == 1);
+  CHECK(volumes[0].name == "todo_data");
+  engine.remove_volume("gone");
+  try {
+    engine.remove_volume("todo_data");
+    FAIL("a volume in use was removed");
+  } catch (const EngineError& error) {
+    CHECK(error.status() == 409);
+  }
+  const auto images = engine.list_images({{"boss.project", "todo"}});
+  REQUIRE(images.size() == 1);
+  CHECK(images[0].tags == std::vector<std::string>{"app:dev"});
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 5);
+  CHECK(requests[0].method == "POST");
+  CHECK(nlohmann::json::parse(requests[0].body) ==
+        nlohmann::json::parse(R"({"Name":"todo_data","Labels":{"boss.project":"todo","boss.volume":"data"}})"));
+  CHECK(requests[1].target.find("filters=") != std::string::npos);
+  CHECK(requests[2].method == "DELETE");
+  CHECK(requests[4].target.rfind("/v1.41/images/json?all=0&filters=", 0) == 0);
 }
 
 TEST_CASE("engine: follow_logs asks for what the request says and streams whole lines") {

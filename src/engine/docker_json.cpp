@@ -110,6 +110,11 @@ ContainerInfo parse_container_summary(const json& summary) {
       info.ports.push_back(std::move(published));
     }
   }
+  const json& mounts = get_object(summary, "Mounts");
+  if (mounts.is_array())
+    for (const json& mount : mounts)
+      if (get_string(mount, "Type") == "volume" && !get_string(mount, "Name").empty())
+        info.volumes.push_back(get_string(mount, "Name"));
   return info;
 }
 
@@ -221,6 +226,36 @@ std::vector<NetworkInfo> parse_network_list(const json& list) {
     info.id = get_string(network, "Id");
     info.name = get_string(network, "Name");
     info.labels = parse_labels(get_object(network, "Labels"));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<ImageSummary> parse_image_list(const json& list) {
+  std::vector<ImageSummary> out;
+  if (!list.is_array()) return out;
+  for (const json& image : list) {
+    ImageSummary info;
+    info.id = get_string(image, "Id");
+    const json& tags = get_object(image, "RepoTags");
+    if (tags.is_array())
+      for (const json& tag : tags)
+        // Dangling images are listed with "<none>:<none>" by older engines.
+        if (tag.is_string() && tag.get<std::string>() != "<none>:<none>") info.tags.push_back(tag.get<std::string>());
+    info.labels = parse_labels(get_object(image, "Labels"));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<VolumeInfo> parse_volume_list(const json& body) {
+  std::vector<VolumeInfo> out;
+  const json& volumes = get_object(body, "Volumes");
+  if (!volumes.is_array()) return out;
+  for (const json& volume : volumes) {
+    VolumeInfo info;
+    info.name = get_string(volume, "Name");
+    info.labels = parse_labels(get_object(volume, "Labels"));
     out.push_back(std::move(info));
   }
   return out;

@@ -48,4 +48,10 @@ EngineEvent parse_engine_event(const nlohmann::json& message);
 // GET /networks.
 std::vector<NetworkInfo> parse_network_list(const nlohmann::json& list);
 
+// GET /images/json.
+std::vector<ImageSummary> parse_image_list(const nlohmann::json& list);
+
+// GET /volumes: {"Volumes": [{"Name": ..., "Labels": {...}}, ...]}.
+std::vector<VolumeInfo> parse_volume_list(const nlohmann::json& body);
+
 }  // namespace boss

@@ -162,6 +162,35 @@ TEST_CASE("engine: network list JSON") {
   CHECK(networks[1].labels.empty());
 }
 
+TEST_CASE("engine: image and volume lists, and the named volumes a container mounts") {
+  const auto images = parse_image_list(json::parse(R"([
+    {"Id": "sha256:a", "RepoTags": ["app:dev", "app:1"], "Labels": {"boss.project": "todo"}},
+    {"Id": "sha256:b", "RepoTags": ["<none>:<none>"], "Labels": null},
+    {"Id": "sha256:c", "RepoTags": null}])"));
+  REQUIRE(images.size() == 3);
+  CHECK(images[0].id == "sha256:a");
+  CHECK(images[0].tags == std::vector<std::string>{"app:dev", "app:1"});
+  CHECK(images[0].labels.at("boss.project") == "todo");
+  CHECK(images[1].tags.empty());  // dangling, as older engines list it
+  CHECK(images[2].tags.empty());
+  CHECK(parse_image_list(json::object()).empty());
+
+  const auto volumes = parse_volume_list(json::parse(R"({"Volumes": [
+    {"Name": "todo_data", "Driver": "local", "Labels": {"boss.project": "todo", "boss.volume": "data"}},
+    {"Name": "bare", "Labels": null}], "Warnings": null})"));
+  REQUIRE(volumes.size() == 2);
+  CHECK(volumes[0].name == "todo_data");
+  CHECK(volumes[0].labels == Labels{{"boss.project", "todo"}, {"boss.volume", "data"}});
+  CHECK(volumes[1].labels.empty());
+  CHECK(parse_volume_list(json::parse(R"({"Volumes": null})")).empty());
+
+  const auto container = parse_container_summary(json::parse(R"({"Id": "c1", "Mounts": [
+    {"Type": "volume", "Name": "todo_data", "Destination": "/data"},
+    {"Type": "bind", "Source": "/src", "Destination": "/src"},
+    {"Type": "volume", "Name": "", "Destination": "/anon"}]})"));
+  CHECK(container.volumes == std::vector<std::string>{"todo_data"});
+}
+
 TEST_CASE("engine: the engine's error message") {
   CHECK(engine_error_message(R"({"message":"Conflict. The container name \"/todo-web\" is already in use"})",
                              409) == "Conflict. The container name \"/todo-web\" is already in use");

@@ -160,6 +160,26 @@ void TracingEngine::remove_image(const std::string& image) {
   traced("remove_image", short_id(image), [&] { m_inner.remove_image(image); }, kOk);
 }
 
+std::vector<ImageSummary> TracingEngine::list_images(const Labels& filter) {
+  return traced(
+      "list_images", join_labels(filter), [&] { return m_inner.list_images(filter); },
+      [](const auto& list) { return count(list.size(), "image"); });
+}
+
+std::vector<VolumeInfo> TracingEngine::list_volumes(const Labels& filter) {
+  return traced(
+      "list_volumes", join_labels(filter), [&] { return m_inner.list_volumes(filter); },
+      [](const auto& list) { return count(list.size(), "volume"); });
+}
+
+void TracingEngine::create_volume(const std::string& name, const Labels& labels) {
+  traced("create_volume", name, [&] { m_inner.create_volume(name, labels); }, kOk);
+}
+
+void TracingEngine::remove_volume(const std::string& name) {
+  traced("remove_volume", name, [&] { m_inner.remove_volume(name); }, kOk);
+}
+
 std::vector<NetworkInfo> TracingEngine::list_networks(const Labels& filter) {
   return traced(
       "list_networks", join_labels(filter), [&] { return m_inner.list_networks(filter); },

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <lua.hpp>
 
@@ -125,6 +126,23 @@ struct LuaPrimitives {
     return 0;
   }
 
+  static int env(lua_State* L) {
+    LuaHost* host = host_of(L);
+    size_t len = 0;
+    const char* name = lua_tolstring(L, 1, &len);
+    lua_pushnil(L);  // the result when neither has it: one value, so tostring(boss.env(x)) works
+    if (!name) return 1;
+    const std::string key(name, len);
+    if (const char* value = std::getenv(key.c_str()); value && key.find('\0') == std::string::npos) {
+      lua_pushstring(L, value);
+      return 1;
+    }
+    const auto it = host->m_env_files.find(key);
+    if (it == host->m_env_files.end()) return 1;
+    lua_pushlstring(L, it->second.data(), it->second.size());
+    return 1;
+  }
+
   static int log(lua_State* L) {
     LuaHost* host = host_of(L);
     size_t len = 0;
@@ -165,7 +183,7 @@ void LuaHost::register_primitives(lua_State* L) {
       {"can_yield", &LuaPrimitives::can_yield},     {"call", &LuaPrimitives::call},
       {"container", &LuaPrimitives::container},     {"context_get", &LuaPrimitives::context_get},
       {"context_set", &LuaPrimitives::context_set}, {"log", &LuaPrimitives::log},
-      {nullptr, nullptr}};
+      {"env", &LuaPrimitives::env},                 {nullptr, nullptr}};
   lua_newtable(L);
   lua_pushlightuserdata(L, this);
   luaL_setfuncs(L, functions, 1);
@@ -250,6 +268,7 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
       project.name = slugify(project.dir.filename().string());
     lua_pop(m_L, 1);
   }
+  project.name_volumes();
 
   LuaHooks::GroupCounts groups;
   for (auto [kind, slot] : {std::pair{"start", &groups.start}, std::pair{"stop", &groups.stop},

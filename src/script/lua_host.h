@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -42,6 +43,9 @@ class LuaHost {
   // Call once per host.
   Project load(const std::filesystem::path& file, const std::string& project_override = "");
 
+  // Values from .env files (core/env_file.h) that boss.env() gives for names the
+  // environment does not set. Call before load().
+  void set_env_files(std::map<std::string, std::string> values) { m_env_files = std::move(values); }
   // The engine behind self:exec and self:host_port; set before hooks run.
   void set_engine(Engine* engine) { m_lua.set_engine(engine); }
   // The hooks of the loaded project; valid for the host's lifetime.
@@ -58,6 +62,7 @@ class LuaHost {
   LuaState m_lua;
   lua_State* m_L;  // m_lua.get()
   std::string m_last_traceback;
+  std::map<std::string, std::string> m_env_files;
   std::unique_ptr<LuaHooks> m_hooks;
 
   friend struct LuaPrimitives;

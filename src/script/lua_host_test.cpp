@@ -145,11 +145,11 @@ boss.Service:extend {
                                               {9001, "tcp", 9002}});
   const std::string dir = f.dir.dir().string();
   REQUIRE(web.volumes.size() == 5);
-  CHECK(web.volumes[0] == VolumeMount{dir + "/data", "/data", "", false});
-  CHECK(web.volumes[1] == VolumeMount{"cache", "/cache", "ro", true});
-  CHECK(web.volumes[2] == VolumeMount{"/abs/path", "/abs", "", false});
-  CHECK(web.volumes[3] == VolumeMount{dir + "/sub/dir", "/sub", "", false});
-  CHECK(web.volumes[4] == VolumeMount{std::string(home) + "/x", "/home", "rw", false});
+  CHECK(web.volumes[0] == VolumeMount{dir + "/data", "/data", "", false, ""});
+  CHECK(web.volumes[1] == VolumeMount{p.name + "_cache", "/cache", "ro", true, "cache"});
+  CHECK(web.volumes[2] == VolumeMount{"/abs/path", "/abs", "", false, ""});
+  CHECK(web.volumes[3] == VolumeMount{dir + "/sub/dir", "/sub", "", false, ""});
+  CHECK(web.volumes[4] == VolumeMount{std::string(home) + "/x", "/home", "rw", false, ""});
   CHECK(web.cmd == std::vector<std::string>{"nginx", "-g", "daemon off;", "a b\"c"});
   CHECK(web.entrypoint == std::vector<std::string>{"/entry", "{key}"});
   CHECK(web.user == "1000:1000");
@@ -161,8 +161,8 @@ boss.Service:extend {
   const ServiceSpec& tbl = p.services[1];
   CHECK(tbl.instances == 3);
   REQUIRE(tbl.volumes.size() == 2);
-  CHECK(tbl.volumes[0] == VolumeMount{f.dir.dir().parent_path().string() + "/shared", "/shared", "ro", false});
-  CHECK(tbl.volumes[1] == VolumeMount{"named", "/n", "", true});
+  CHECK(tbl.volumes[0] == VolumeMount{f.dir.dir().parent_path().string() + "/shared", "/shared", "ro", false, ""});
+  CHECK(tbl.volumes[1] == VolumeMount{p.name + "_named", "/n", "", true, "named"});
 }
 
 TEST_CASE("lua host: require finds modules beside services.lua") {
@@ -365,6 +365,57 @@ TEST_CASE("lua host: self:exec outside hooks and bad helper arguments") {
   Fixture g;
   CHECK(g.error_of("local boss = require 'boss'\nboss.run 'ls'") ==
         g.file() + ":2: boss.run: expected an argv table of strings, got string");
+}
+
+TEST_CASE("lua host: boss.env falls back to the .env files' values; the environment wins") {
+  Fixture f;
+  f.host.set_env_files({{"BOSS_TEST_FROM_FILE", "file value"}, {"HOME", "not the real home"}});
+  Project p = f.load(R"(local boss = require "boss"
+boss.Service:extend { name = "x", image = "i", env = { FILE = boss.env("BOSS_TEST_FROM_FILE"),
+  HOME = boss.env("HOME"), NONE = tostring(boss.env("BOSS_SURELY_UNSET_VAR")) } }
+)");
+  const auto& env = p.services[0].env;
+  CHECK(env.at("FILE") == "file value");
+  CHECK(env.at("HOME") == std::getenv("HOME"));
+  CHECK(env.at("NONE") == "nil");
+}
+
+TEST_CASE("lua host: profiles and optional dependencies") {
+  Fixture f;
+  Project p = f.load(R"(local boss = require "boss"
+boss.Service:extend { name = "db", image = "i" }
+boss.Service:extend { name = "metrics", image = "i", profiles = { "debug", "ops.1" } }
+boss.Service:extend { name = "web", image = "i", dependencies = { "db", { "metrics", optional = true }, { "db2" } } }
+boss.Service:extend { name = "db2", image = "i", dependencies = { { "db", optional = false } } }
+)");
+  CHECK(p.find("db")->profiles.empty());
+  CHECK(p.find("metrics")->profiles == std::vector<std::string>{"debug", "ops.1"});
+  const ServiceSpec& web = *p.find("web");
+  CHECK(web.dependencies == std::vector<std::string>{"db", "metrics", "db2"});
+  CHECK(web.optional_dependencies == std::set<std::string>{"metrics"});
+  CHECK(p.find("db2")->dependencies == std::vector<std::string>{"db"});
+  CHECK(p.find("db2")->optional_dependencies.empty());
+
+  const std::string file = f.file();
+  const std::string head = "local boss = require 'boss'\n";
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', profiles = 'debug' }") ==
+        file + ":2: service 'web': field 'profiles' must be a table, got string");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', profiles = { 'de bug' } }") ==
+        file + ":2: service 'web': field 'profiles' 'de bug' is not a profile name (a letter or digit, then "
+               "letters, digits, '_', '.', '-')");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', profiles = { 1 } }") ==
+        file + ":2: service 'web': field 'profiles' item 1 must be a string, got number");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', dependencies = { { 'db', optinal = true } } }") ==
+        file + ":2: service 'web': field 'dependencies' item 1: unknown key 'optinal' (expected { \"name\", optional = true })");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', dependencies = { { optional = true } } }") ==
+        file + ":2: service 'web': field 'dependencies' item 1: [1] must be the service's name, got nil");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', dependencies = { { 'db', optional = 'yes' } } }") ==
+        file + ":2: service 'web': field 'dependencies' item 1: 'optional' must be a boolean, got string");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', dependencies = { 5 } }") ==
+        file + ":2: service 'web': field 'dependencies' item 1 must be a name or { name, optional = true }, got number");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', dependencies = { a = 'db' } }") ==
+        file + ":2: service 'web': field 'dependencies' must be an array of names or { name, optional = true }, got a "
+               "table with key a");
 }
 
 TEST_CASE("lua host: healthcheck, stop_timeout and pre_stop") {

@@ -27,7 +27,7 @@ const std::vector<std::string> kDataFields = {
     "name",       "image", "dependencies", "env",         "ports",
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
-    "instances", "restart"};
+    "instances", "restart", "profiles"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
 
@@ -239,7 +239,9 @@ class Reader {
       lua_pop(m_L, 1);
       m_spec.instances = static_cast<int>(n);
     } else if (field == "dependencies") {
-      m_spec.dependencies = read_string_array(field);
+      read_dependencies();
+    } else if (field == "profiles") {
+      read_profiles();
     } else if (field == "env") {
       read_env();
     } else if (field == "ports") {
@@ -257,15 +259,7 @@ class Reader {
     const int t = lua_gettop(m_L);
     const int n = static_cast<int>(lua_objlen(m_L, t));
     std::vector<std::string> out;
-    lua_pushnil(m_L);
-    int count = 0;
-    while (lua_next(m_L, t) != 0) {
-      ++count;
-      lua_pop(m_L, 1);
-      if (lua_type(m_L, -1) != LUA_TNUMBER || !is_integer(lua_tonumber(m_L, -1)) ||
-          lua_tonumber(m_L, -1) < 1 || lua_tonumber(m_L, -1) > n)
-        fail(field, "must be an array of strings, got a table with key " + key_text(m_L, -1));
-    }
+    check_sequence(field, t, n, "an array of strings");
     for (int i = 1; i <= n; ++i) {
       lua_rawgeti(m_L, t, i);
       if (lua_type(m_L, -1) != LUA_TSTRING)
@@ -273,9 +267,73 @@ class Reader {
       out.push_back(string_at(m_L, -1));
       lua_pop(m_L, 1);
     }
-    if (count != n) fail(field, "must be an array of strings");
     lua_pop(m_L, 1);
     return out;
+  }
+
+  // { "db", { "metrics", optional = true } }: names, or a table whose [1] is the name and
+  // whose `optional` says whether profiles may leave it out.
+  void read_dependencies() {
+    expect_table("dependencies");
+    const int t = lua_gettop(m_L);
+    const int n = static_cast<int>(lua_objlen(m_L, t));
+    check_sequence("dependencies", t, n, "an array of names or { name, optional = true }");
+    for (int i = 1; i <= n; ++i) {
+      const std::string what = "item " + std::to_string(i);
+      lua_rawgeti(m_L, t, i);
+      if (lua_type(m_L, -1) == LUA_TSTRING) {
+        m_spec.dependencies.push_back(string_at(m_L, -1));
+      } else if (lua_type(m_L, -1) == LUA_TTABLE) {
+        const int item = lua_gettop(m_L);
+        lua_pushnil(m_L);
+        while (lua_next(m_L, item) != 0) {
+          lua_pop(m_L, 1);
+          const bool first = lua_type(m_L, -1) == LUA_TNUMBER && lua_tonumber(m_L, -1) == 1;
+          const bool optional = lua_type(m_L, -1) == LUA_TSTRING && string_at(m_L, -1) == "optional";
+          if (!first && !optional) {
+            const std::string key = key_text(m_L, -1);
+            lua_pop(m_L, 1);
+            fail("dependencies", what + ": unknown key '" + key + "' (expected { \"name\", optional = true })");
+          }
+        }
+        lua_rawgeti(m_L, item, 1);
+        if (lua_type(m_L, -1) != LUA_TSTRING)
+          fail("dependencies", what + ": [1] must be the service's name, got " + type_of(m_L, -1));
+        const std::string name = string_at(m_L, -1);
+        lua_pop(m_L, 1);
+        lua_getfield(m_L, item, "optional");
+        if (!lua_isnil(m_L, -1) && lua_type(m_L, -1) != LUA_TBOOLEAN)
+          fail("dependencies", what + ": 'optional' must be a boolean, got " + type_of(m_L, -1));
+        if (lua_toboolean(m_L, -1)) m_spec.optional_dependencies.insert(name);
+        lua_pop(m_L, 1);
+        m_spec.dependencies.push_back(name);
+      } else {
+        fail("dependencies", what + " must be a name or { name, optional = true }, got " + type_of(m_L, -1));
+      }
+      lua_pop(m_L, 1);
+    }
+    lua_pop(m_L, 1);
+  }
+
+  void read_profiles() {
+    m_spec.profiles = read_string_array("profiles");
+    for (const auto& profile : m_spec.profiles)
+      if (!is_profile_name(profile))
+        fail("profiles", "'" + profile + "' is not a profile name (a letter or digit, then letters, digits, '_', '.', '-')");
+  }
+
+  // The table at `t` has exactly the keys 1..n.
+  void check_sequence(const std::string& field, int t, int n, const std::string& expected) {
+    lua_pushnil(m_L);
+    int count = 0;
+    while (lua_next(m_L, t) != 0) {
+      ++count;
+      lua_pop(m_L, 1);
+      if (lua_type(m_L, -1) != LUA_TNUMBER || !is_integer(lua_tonumber(m_L, -1)) ||
+          lua_tonumber(m_L, -1) < 1 || lua_tonumber(m_L, -1) > n)
+        fail(field, "must be " + expected + ", got a table with key " + key_text(m_L, -1));
+    }
+    if (count != n) fail(field, "must be " + expected);
   }
 
   void read_env() {
@@ -392,7 +450,8 @@ class Reader {
     if (is_path) {
       mount.source = strip_trailing_slash(resolve_path(host).string());
     } else {
-      mount.source = host;
+      mount.source = host;  // LuaHost prefixes it with the project once that is known
+      mount.volume = host;
       mount.named = true;
     }
     return mount;

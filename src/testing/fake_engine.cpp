@@ -1,5 +1,6 @@
 #include "testing/fake_engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -207,6 +208,11 @@ std::string FakeEngine::create_container(const ContainerSpec& spec) {
   c.info.labels = spec.labels;
   c.info.image_id = image->second;
   c.info.image = spec.image;
+  for (const auto& mount : spec.binds)
+    if (!mount.source.empty() && mount.source[0] != '/') {
+      c.info.volumes.push_back(mount.source);
+      m_volumes.try_emplace(mount.source, VolumeInfo{mount.source, {}});  // as the engine does
+    }
   m_containers[c.info.id] = c;
   publish(c, "create");
   return c.info.id;
@@ -370,6 +376,7 @@ void FakeEngine::build_image(const BuildRequest& request, const ProgressFn& prog
   }
   std::lock_guard lock(m_mutex);
   m_images[tag] = next_id("sha256:built");
+  m_image_labels[m_images[tag]] = request.labels;
 }
 
 void FakeEngine::remove_image(const std::string& image) {
@@ -384,6 +391,47 @@ void FakeEngine::remove_image(const std::string& image) {
     else
       ++it;
   }
+}
+
+std::vector<ImageSummary> FakeEngine::list_images(const Labels& filter) {
+  std::lock_guard lock(m_mutex);
+  record("list_images", false);
+  std::map<std::string, ImageSummary> by_id;
+  for (const auto& [ref, id] : m_images) {
+    auto& image = by_id[id];
+    image.id = id;
+    image.tags.push_back(ref);
+    const auto labels = m_image_labels.find(id);
+    if (labels != m_image_labels.end()) image.labels = labels->second;
+  }
+  std::vector<ImageSummary> out;
+  for (auto& [id, image] : by_id)
+    if (matches(image.labels, filter)) out.push_back(std::move(image));
+  return out;
+}
+
+std::vector<VolumeInfo> FakeEngine::list_volumes(const Labels& filter) {
+  std::lock_guard lock(m_mutex);
+  record("list_volumes", false);
+  std::vector<VolumeInfo> out;
+  for (const auto& [name, v] : m_volumes)
+    if (matches(v.labels, filter)) out.push_back(v);
+  return out;
+}
+
+void FakeEngine::create_volume(const std::string& name, const Labels& labels) {
+  std::lock_guard lock(m_mutex);
+  record("create_volume " + name, true);
+  m_volumes.try_emplace(name, VolumeInfo{name, labels});
+}
+
+void FakeEngine::remove_volume(const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  record("remove_volume " + name, true);
+  for (const auto& [id, c] : m_containers)
+    if (std::find(c.info.volumes.begin(), c.info.volumes.end(), name) != c.info.volumes.end())
+      throw EngineError("remove volume " + name + ": volume is in use", 409);
+  m_volumes.erase(name);
 }
 
 std::vector<NetworkInfo> FakeEngine::list_networks(const Labels& filter) {

@@ -1,4 +1,4 @@
-// An in-memory Engine for unit tests: containers, images and networks live in maps, every
+// An in-memory Engine for unit tests: containers, images, volumes and networks live in maps, every
 // call is recorded ("create todo-web"), failures can be scripted, and container changes
 // are published to watch_events subscribers as the real engine does. Thread-safe.
 #pragma once
@@ -91,6 +91,10 @@ class FakeEngine : public Engine {
   void pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) override;
   void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) override;
   void remove_image(const std::string& image) override;
+  std::vector<ImageSummary> list_images(const Labels& filter) override;
+  std::vector<VolumeInfo> list_volumes(const Labels& filter) override;
+  void create_volume(const std::string& name, const Labels& labels) override;
+  void remove_volume(const std::string& name) override;
   std::vector<NetworkInfo> list_networks(const Labels& filter) override;
   std::string create_network(const std::string& name, const Labels& labels) override;
   void remove_network(const std::string& id) override;
@@ -128,6 +132,8 @@ class FakeEngine : public Engine {
   std::map<std::string, Container> m_containers;  // by id
   std::map<std::string, std::string> m_images;     // ref -> id
   std::map<std::string, std::string> m_pullable;
+  std::map<std::string, Labels> m_image_labels;    // image id -> labels (builds set them)
+  std::map<std::string, VolumeInfo> m_volumes;     // by name
   std::map<std::string, NetworkInfo> m_networks;   // by id
   std::map<std::string, Exec> m_execs;  // by id
   std::shared_ptr<ReceivedInput> m_last_input;

@@ -26,6 +26,10 @@ class StubEngine : public Engine {
   void pull_image(const std::string&, const ProgressFn&, const Cancel&) override { unexpected("pull_image"); }
   void build_image(const BuildRequest&, const ProgressFn&, const Cancel&) override { unexpected("build_image"); }
   void remove_image(const std::string&) override { unexpected("remove_image"); }
+  std::vector<ImageSummary> list_images(const Labels&) override { unexpected("list_images"); }
+  std::vector<VolumeInfo> list_volumes(const Labels&) override { unexpected("list_volumes"); }
+  void create_volume(const std::string&, const Labels&) override { unexpected("create_volume"); }
+  void remove_volume(const std::string&) override { unexpected("remove_volume"); }
   std::vector<NetworkInfo> list_networks(const Labels&) override { unexpected("list_networks"); }
   std::string create_network(const std::string&, const Labels&) override { unexpected("create_network"); }
   void remove_network(const std::string&) override { unexpected("remove_network"); }

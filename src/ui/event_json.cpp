@@ -64,6 +64,11 @@ void add_fields(Json& j, const SummaryEvent& e) {
   Json services = Json::array();
   for (const auto& o : r.outcomes) services.push_back(outcome_json(o));
   j["services"] = std::move(services);
+  if (!r.removed.empty()) {
+    Json removed = Json::array();
+    for (const auto& item : r.removed) removed.push_back({{"kind", item.kind}, {"name", item.name}});
+    j["removed"] = std::move(removed);
+  }
   if (!r.error.empty()) j["error"] = r.error;
   j["interrupted"] = r.interrupted;
   j["exit_code"] = r.exit_code();

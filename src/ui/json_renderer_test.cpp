@@ -143,3 +143,20 @@ TEST_CASE("json: times are RFC 3339 UTC with microseconds") {
   CHECK(rfc3339_utc(fixed_time()) == "2026-12-02T10:52:47.123456Z");
   CHECK(rfc3339_utc(system_clock::time_point(microseconds(-1))) == "1969-12-31T23:59:59.999999Z");
 }
+
+TEST_CASE("json: the summary lists the project resources removed, only when there are some") {
+  MemFile out;
+  JsonRenderer renderer(out.get(), false);
+  CommandResult r;
+  r.command = "down";
+  r.project = "todo";
+  renderer.emit(event(SummaryEvent{r}));
+  r.removed = {{"container", "todo-old"}, {"volume", "todo_data"}};
+  renderer.emit(event(SummaryEvent{r}));
+  renderer.finish();
+  const auto lines = parse_lines(out.text());
+  REQUIRE(lines.size() == 2);
+  CHECK_FALSE(lines[0].contains("removed"));
+  CHECK(lines[1].at("removed") ==
+        json::parse(R"([{"kind":"container","name":"todo-old"},{"kind":"volume","name":"todo_data"}])"));
+}

@@ -47,6 +47,15 @@ std::string render_plan_text(const Plan& plan, const Project& project) {
   for (const auto& name : plan.remove_orphans)
     steps.push_back({"remove", "container " + name, "service no longer defined"});
   for (const auto& name : plan.remove_networks) steps.push_back({"remove", "network " + name, ""});
+  for (const auto& name : plan.remove_volumes) steps.push_back({"remove", "volume " + name, "named volume"});
+  for (const auto& name : plan.remove_images)
+    steps.push_back({"remove", "image " + name, "built by boss, used by no container"});
+  for (const auto& name : plan.inactive) {
+    const ServiceSpec* spec = project.find(name);
+    std::string profiles;
+    for (const auto& p : spec ? spec->profiles : std::vector<std::string>{}) profiles += (profiles.empty() ? "" : ", ") + p;
+    steps.push_back({"skip", name, "profile not active (" + profiles + ")"});
+  }
   if (plan.remove_state) steps.push_back({"remove", "saved state", project.state_dir().string()});
 
   std::size_t action_width = 0, subject_width = 0;
@@ -88,6 +97,9 @@ Json plan_json(const Plan& plan, const Project& project) {
   j["services"] = std::move(services);
   j["remove_networks"] = plan.remove_networks;
   j["remove_orphans"] = plan.remove_orphans;
+  j["remove_volumes"] = plan.remove_volumes;
+  j["remove_images"] = plan.remove_images;
+  j["inactive"] = plan.inactive;
   j["remove_state"] = plan.remove_state;
   return j;
 }

@@ -28,6 +28,7 @@ std::string count_line(const CommandResult& result) {
     any_interrupted |= phase == Phase::interrupted;
     line += (line.empty() ? "" : ", ") + std::to_string(n) + " " + phase_name(phase);
   }
+  if (line.empty() && !result.removed.empty()) line = std::to_string(result.removed.size()) + " removed";
   if (line.empty()) line = "nothing to do";
   if (result.interrupted && !any_interrupted) line += " (interrupted)";
   return line;
@@ -68,6 +69,7 @@ std::string render_summary_text(const CommandResult& result) {
       out += under + format_ports(o.ports) + "\n";
     if (o.status == Phase::failed && !o.logs.empty()) append_logs(out, under, o);
   }
+  for (const auto& r : result.removed) out += "  removed " + r.kind + " " + r.name + "\n";
   out += count_line(result) + "\n";
   if (!result.error.empty()) out += "error: " + result.error + "\n";
   return out;

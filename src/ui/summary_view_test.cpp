@@ -71,3 +71,22 @@ TEST_CASE("service words: the state of a step in progress") {
   StillWaitingEvent w{"db", 0, 12.7, 300, "ping returned false"};
   CHECK(still_waiting_text(w) == "still waiting (12 s of 300 s): ping returned false");
 }
+
+TEST_CASE("summary: the project resources an operation removed") {
+  CommandResult r;
+  r.command = "prune";
+  r.removed = {{"container", "todo-old"}, {"volume", "todo_data"}};
+  CHECK(render_summary_text(r) ==
+        "summary:\n"
+        "  removed container todo-old\n"
+        "  removed volume todo_data\n"
+        "2 removed\n");
+  r.command = "down";
+  r.outcomes = {outcome("db", Phase::removed, ActionKind::remove, "", 0.3)};
+  r.removed = {{"network", "boss-todo"}};
+  CHECK(render_summary_text(r) ==
+        "summary:\n"
+        "  db  removed (in 0.3 s)\n"
+        "  removed network boss-todo\n"
+        "1 removed\n");
+}

@@ -68,11 +68,11 @@ expect_contains "$OUT" "fatal" "the crash's log tail in the summary"
 
 section "commands and options that do not exist, contradictions"
 expect_exit 2 boss stat
-expect_eq "$ERR" "boss: unknown command 'stat' (did you mean 'status'?); commands: start, stop, reload, restart, status, logs, exec, run" "stderr"
+expect_eq "$ERR" "boss: unknown command 'stat' (did you mean 'status'?); commands: start, stop, reload, restart, status, logs, exec, run, down, prune" "stderr"
 expect_exit 2 boss logz
 expect_contains "$ERR" "did you mean 'logs'?" "stderr"
-expect_exit 2 boss down
-expect_contains "$ERR" "unknown command 'down'" "stderr"
+expect_exit 2 boss up
+expect_contains "$ERR" "unknown command 'up'" "stderr"
 expect_exit 2 "$BOSS_BIN" -x
 expect_eq "$ERR" "boss: unknown option '-x' (see boss --help)" "stderr"
 expect_exit 2 boss start -x

@@ -61,6 +61,8 @@ cleanup() {
     ids=$(docker network ls -q --filter "label=boss.project=$P")
     [[ -n $ids ]] && docker network rm $ids >/dev/null 2>&1
     docker network rm "boss-$P" >/dev/null 2>&1
+    ids=$(docker volume ls -q --filter "label=boss.project=$P")
+    [[ -n $ids ]] && docker volume rm -f $ids >/dev/null 2>&1
   fi
   local image
   for image in "${EXTRA_IMAGES[@]}"; do docker rmi -f "$image" >/dev/null 2>&1; done
