@@ -18,6 +18,7 @@
 #include "core/validate.h"
 #include "engine/docker_engine.h"
 #include "engine/tracing_engine.h"
+#include "platform/docker_credentials.h"
 #include "platform/project_lock.h"
 #include "script/lua_host.h"
 #include "ui/json_fields.h"
@@ -103,6 +104,11 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.parallel = opt.parallel;
     return runtime.reload(request).exit_code();
   }
+  if (opt.command == "push") {
+    PushRequest request;
+    request.services = opt.services;
+    return runtime.push(request).exit_code();
+  }
   if (opt.command == "status") {
     const auto report = runtime.status();
     const std::string text = wants_json(opt, progress) ? json_line(status_json(report)) + "\n" : render_status_text(report);
@@ -134,7 +140,8 @@ int execute(const Options& opt) {
   // Plans, status and logs print documents of their own; only operations show progress.
   RendererOptions rendering;
   rendering.verbose = opt.verbose;
-  const bool shows_progress = opt.command == "start" || opt.command == "stop" || opt.command == "reload";
+  const bool shows_progress =
+      opt.command == "start" || opt.command == "stop" || opt.command == "reload" || opt.command == "push";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& sink = *renderer;
@@ -184,6 +191,8 @@ int execute(const Options& opt) {
 
   FileProjectLocker locker;
   Runtime runtime(project, engine, host.hooks(), context, sink, locker, cancel);
+  DockerConfigCredentials credentials;  // the docker CLI's logins, for services without registry_auth
+  runtime.set_credentials(&credentials);
   int code = 1;
   std::exception_ptr failure;
   try {

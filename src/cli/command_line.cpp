@@ -12,7 +12,7 @@
 namespace boss {
 namespace {
 
-const std::vector<std::string> kCommands = {"start", "stop", "reload", "status", "logs"};
+const std::vector<std::string> kCommands = {"start", "stop", "reload", "status", "logs", "push"};
 // Global options that take a value, so the scan for the command word skips the value.
 const std::set<std::string> kGlobalsWithValue = {"-f", "--file", "-p", "--project", "--progress"};
 const std::set<std::string> kGlobalFlags = {"-v", "--verbose", "-q", "--quiet"};
@@ -91,7 +91,7 @@ Parsed parse_command_line(int argc, char** argv) {
     if (std::find(kCommands.begin(), kCommands.end(), *word) == kCommands.end()) {
       const auto hint = command_hint(*word);
       return fail("unknown command '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                  "; commands: start, stop, reload, status, logs");
+                  "; commands: start, stop, reload, status, logs, push");
     }
   } else if (!asks_for_help_or_version(argc, argv)) {
     for (int i = 1; i < argc; ++i) {
@@ -101,7 +101,7 @@ Parsed parse_command_line(int argc, char** argv) {
         return fail("unknown option '" + arg + "' (see boss --help)");
       if (kGlobalsWithValue.count(arg)) ++i;
     }
-    return fail("no command given: boss start|stop|reload|status|logs (see boss --help)");
+    return fail("no command given: boss start|stop|reload|status|logs|push (see boss --help)");
   }
 
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
@@ -158,6 +158,10 @@ Parsed parse_command_line(int argc, char** argv) {
   logs->add_option("--since", since_text, "Only output since a time: RFC 3339, UNIX time, or a duration ago (10m)");
   logs->add_flag("-t,--timestamps", opt.timestamps, "Show the engine's timestamp of each line");
   logs->add_flag("--no-color", opt.no_color, "No colours");
+
+  auto* push = app.add_subcommand("push", "Push the images boss builds to their registries (building them if missing)");
+  push->add_option("services", opt.services, "Only these services (default: every service built from a directory)");
+  push->add_flag("--json", opt.json, "The same as --progress json");
 
   try {
     app.parse(argc, argv);

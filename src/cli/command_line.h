@@ -16,7 +16,7 @@ struct Options {
   bool quiet = false;    // -q
   std::string progress;  // --progress; "" = $BOSS_PROGRESS, else auto
 
-  std::string command;  // start, stop, reload, status, logs
+  std::string command;  // start, stop, reload, status, logs, push
   std::vector<std::string> services;
   std::vector<std::string> exclude;
   std::optional<double> timeout;  // seconds; the command's default when unset

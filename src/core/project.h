@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/registry_auth.h"
+
 namespace boss {
 
 enum class Hook { pre_start, ping, post_start };
@@ -43,6 +45,9 @@ struct ServiceSpec {
   std::string build_from_directory;  // absolute path, "" when the image is never built
   std::string dockerfile = "Dockerfile";
   double ping_interval = 0.1;        // seconds between two ping calls
+  // Credentials for pulling and pushing `image`, from services.lua; none: the docker
+  // CLI's (Operation::credentials). Never part of the config hash, labels or output.
+  std::optional<RegistryAuth> registry_auth;
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;

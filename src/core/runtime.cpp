@@ -100,6 +100,7 @@ CommandResult Runtime::start(const StartRequest& request) {
   load_state();
   m_events.emit_now(OperationEvent{"start", m_project.name, services});
   Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  op.credentials = m_credentials;
   const auto observed = observe(m_engine, m_project);
   ExecuteOptions options;
   options.ping_timeout = request.timeout;
@@ -137,6 +138,7 @@ CommandResult Runtime::stop(const StopRequest& request) {
   m_journal.load();
   m_events.emit_now(OperationEvent{"stop", m_project.name, services});
   Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  op.credentials = m_credentials;
   const auto observed = observe(m_engine, m_project, /*images=*/false);
   // The network, orphans and saved state belong to the whole project: only a full
   // stop --remove takes them.
@@ -169,6 +171,7 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   load_state();
   m_events.emit_now(OperationEvent{"reload", m_project.name, to_start});
   Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  op.credentials = m_credentials;
 
   // Build first: a failed build must leave the running services untouched.
   const auto present = observe(m_engine, m_project).image_ids;
@@ -230,6 +233,16 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   op.save_context();
   if (!result.interrupted) remove_replaced_images(images.replaced());
   return finish(std::move(result));
+}
+
+CommandResult Runtime::push(const PushRequest& request) {
+  const auto services = select_for_push(m_project, request.services);
+  Cancel cancel(&m_cancel);
+  const auto held = lock(cancel);
+  m_events.emit_now(OperationEvent{"push", m_project.name, services});
+  Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  op.credentials = m_credentials;
+  return finish(push_services(op, services));
 }
 
 StatusReport Runtime::status() {

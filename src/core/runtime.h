@@ -26,6 +26,8 @@
 #include "core/outcome.h"
 #include "core/plan.h"
 #include "core/project.h"
+#include "core/push.h"
+#include "core/registry_auth.h"
 #include "core/start_journal.h"
 #include "core/status.h"
 
@@ -68,7 +70,12 @@ class Runtime {
   Plan plan_stop(const StopRequest& request);
   CommandResult stop(const StopRequest& request);
   CommandResult reload(const ReloadRequest& request);
+  // Pushes the images of built services to their registries (core/push.h).
+  CommandResult push(const PushRequest& request);
   StatusReport status();
+  // Where registry credentials come from for services that give none (null: nowhere).
+  // Must outlive the runtime.
+  void set_credentials(CredentialSource* credentials) { m_credentials = credentials; }
   void logs(const LogsRequest& request, LogSink& sink);
 
   const Project& project() const { return m_project; }
@@ -89,6 +96,7 @@ class Runtime {
   ProjectLocker& m_locker;
   const Cancel& m_cancel;
   StartJournal m_journal;
+  CredentialSource* m_credentials = nullptr;
 };
 
 }  // namespace boss
