@@ -91,7 +91,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.services = opt.services;
     request.exclude = opt.exclude;
     request.remove = opt.remove;
-    request.timeout = opt.timeout.value_or(10);
+    request.timeout = opt.timeout;
     request.parallel = opt.parallel;
     if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_stop(request), runtime.project());
     return runtime.stop(request).exit_code();
@@ -108,6 +108,14 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     PushRequest request;
     request.services = opt.services;
     return runtime.push(request).exit_code();
+  }
+  if (opt.command == "restart") {
+    RestartRequest request;
+    request.services = opt.services;
+    request.timeout = opt.timeout.value_or(300);
+    request.stop_timeout = opt.stop_timeout;
+    request.parallel = opt.parallel;
+    return runtime.restart(request).exit_code();
   }
   if (opt.command == "status") {
     const auto report = runtime.status();
@@ -141,7 +149,8 @@ int execute(const Options& opt) {
   RendererOptions rendering;
   rendering.verbose = opt.verbose;
   const bool shows_progress =
-      opt.command == "start" || opt.command == "stop" || opt.command == "reload" || opt.command == "push";
+      opt.command == "start" || opt.command == "stop" || opt.command == "reload" || opt.command == "restart" ||
+      opt.command == "push";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& sink = *renderer;

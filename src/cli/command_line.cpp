@@ -12,7 +12,7 @@
 namespace boss {
 namespace {
 
-const std::vector<std::string> kCommands = {"start", "stop", "reload", "status", "logs", "push"};
+const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status", "logs", "push"};
 // Global options that take a value, so the scan for the command word skips the value.
 const std::set<std::string> kGlobalsWithValue = {"-f", "--file", "-p", "--project", "--progress"};
 const std::set<std::string> kGlobalFlags = {"-v", "--verbose", "-q", "--quiet"};
@@ -91,7 +91,7 @@ Parsed parse_command_line(int argc, char** argv) {
     if (std::find(kCommands.begin(), kCommands.end(), *word) == kCommands.end()) {
       const auto hint = command_hint(*word);
       return fail("unknown command '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                  "; commands: start, stop, reload, status, logs, push");
+                  "; commands: start, stop, reload, restart, status, logs, push");
     }
   } else if (!asks_for_help_or_version(argc, argv)) {
     for (int i = 1; i < argc; ++i) {
@@ -101,7 +101,7 @@ Parsed parse_command_line(int argc, char** argv) {
         return fail("unknown option '" + arg + "' (see boss --help)");
       if (kGlobalsWithValue.count(arg)) ++i;
     }
-    return fail("no command given: boss start|stop|reload|status|logs|push (see boss --help)");
+    return fail("no command given: boss start|stop|reload|restart|status|logs|push (see boss --help)");
   }
 
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
@@ -115,7 +115,7 @@ Parsed parse_command_line(int argc, char** argv) {
   app.add_option("--progress", opt.progress, "How to show progress: auto, tty, plain, json, quiet (default: $BOSS_PROGRESS, else auto)")
       ->check(CLI::IsMember({"auto", "tty", "plain", "json", "quiet"}));
 
-  std::string timeout_text, tail_text = "all", since_text;
+  std::string timeout_text, stop_timeout_text, tail_text = "all", since_text;
   auto one_per_flag = [](CLI::Option* option) {
     // `--exclude a b` excludes a, and b is a service again: one name per flag.
     return option->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->allow_extra_args(false);
@@ -136,7 +136,7 @@ Parsed parse_command_line(int argc, char** argv) {
   stop->add_option("services", opt.services, "Only these services and what depends on them");
   one_per_flag(stop->add_option("--exclude", opt.exclude, "Do not stop this service (repeatable)"));
   stop->add_flag("--remove", opt.remove, "Also remove the containers, and with all services the network and saved state");
-  stop->add_option("--timeout", timeout_text, "Grace before a container is killed (default 10 s)")->check(duration(true));
+  stop->add_option("--timeout", timeout_text, "Grace before a container is killed (default: each service's stop_timeout, else 10 s)")->check(duration(true));
   stop->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
   stop->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
   stop->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");
@@ -147,6 +147,15 @@ Parsed parse_command_line(int argc, char** argv) {
   reload->add_option("--timeout", timeout_text, "How long each service may take to become ready (default 300 s)")
       ->check(duration(false));
   reload->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
+
+  auto* restart = app.add_subcommand("restart", "Restart running services (default: all), dependencies first");
+  restart->add_option("services", opt.services, "Only these services");
+  restart->add_option("--timeout", timeout_text, "How long each service may take to become ready again (default 300 s)")
+      ->check(duration(false));
+  restart->add_option("--stop-timeout", stop_timeout_text,
+                      "Grace before a container is killed (default: each service's stop_timeout, else 10 s)")
+      ->check(duration(true));
+  restart->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
 
   auto* status = app.add_subcommand("status", "Show each service's containers, state and ports");
   status->add_flag("--json", opt.json, "The report as one JSON document");
@@ -181,6 +190,7 @@ Parsed parse_command_line(int argc, char** argv) {
     opt.progress = "json";
   }
   if (!timeout_text.empty()) opt.timeout = parse_duration(timeout_text);
+  if (!stop_timeout_text.empty()) opt.stop_timeout = parse_duration(stop_timeout_text);
   if (tail_text != "all") {
     char* end = nullptr;
     const long n = std::strtol(tail_text.c_str(), &end, 10);

@@ -20,6 +20,7 @@ struct Options {
   std::vector<std::string> services;
   std::vector<std::string> exclude;
   std::optional<double> timeout;  // seconds; the command's default when unset
+  std::optional<double> stop_timeout;  // restart --stop-timeout
   bool dry_run = false;
   bool json = false;
   bool remove = false;

@@ -13,6 +13,7 @@ const char* action_name(ActionKind kind) {
     case ActionKind::stop: return "stop";
     case ActionKind::remove: return "remove";
     case ActionKind::push: return "push";
+    case ActionKind::restart: return "restart";
   }
   return "?";
 }

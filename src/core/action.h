@@ -13,6 +13,7 @@ enum class ActionKind {
   stop,       // stop its running containers
   remove,     // stop and remove its containers
   push,       // push its image to its registry (building it first when missing)
+  restart,    // restart: its running container is stopped (pre_stop first) and started again, pinged
 };
 const char* action_name(ActionKind kind);
 

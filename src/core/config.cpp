@@ -25,6 +25,8 @@ nlohmann::json DesiredConfig::to_json() const {
   j["entrypoint"] = entrypoint ? nlohmann::json(*entrypoint) : nlohmann::json(nullptr);
   j["user"] = user;
   j["stop_signal"] = stop_signal;
+  if (stop_timeout) j["stop_timeout"] = *stop_timeout;
+  if (healthcheck) j["healthcheck"] = healthcheck->to_json();
   return j;
 }
 
@@ -67,16 +69,19 @@ DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_i
   c.volumes = spec.volumes;
   c.user = spec.user;
   c.stop_signal = spec.stop_signal;
+  c.stop_timeout = spec.stop_timeout;
+  c.healthcheck = spec.healthcheck;
   return c;
 }
 
 std::vector<std::string> describe_changes(const nlohmann::json& old_config, const DesiredConfig& desired) {
   if (!old_config.is_object()) return {"configuration unknown"};
   const nlohmann::json now = desired.to_json();
-  auto old_field = [&](const char* field) {
-    const auto it = old_config.find(field);
-    return it == old_config.end() ? nlohmann::json() : *it;
+  auto field_of = [](const nlohmann::json& config, const char* field) {
+    const auto it = config.find(field);
+    return it == config.end() ? nlohmann::json() : *it;
   };
+  auto old_field = [&](const char* field) { return field_of(old_config, field); };
   std::vector<std::string> changes;
   if (old_field("image") != now["image"])
     changes.push_back("image changed");
@@ -98,8 +103,9 @@ std::vector<std::string> describe_changes(const nlohmann::json& old_config, cons
       }
     }
   }
-  for (const char* field : {"ports", "volumes", "cmd", "entrypoint", "user", "stop_signal"})
-    if (old_field(field) != now[field]) changes.push_back(std::string(field) + " changed");
+  for (const char* field :
+       {"ports", "volumes", "cmd", "entrypoint", "user", "stop_signal", "stop_timeout", "healthcheck"})
+    if (old_field(field) != field_of(now, field)) changes.push_back(std::string(field) + " changed");
   return changes;
 }
 

@@ -25,6 +25,10 @@ struct DesiredConfig {
   std::optional<std::vector<std::string>> entrypoint;
   std::string user;
   std::string stop_signal;
+  // Set only when services.lua sets them; unset ones are left out of the JSON, so the
+  // hashes of containers made before these fields existed do not change.
+  std::optional<double> stop_timeout;
+  std::optional<HealthCheck> healthcheck;
 
   nlohmann::json to_json() const;
   std::string canonical() const { return to_json().dump(); }
@@ -44,7 +48,7 @@ DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_i
 
 // What differs between the config a container was made from (its boss.config label,
 // parsed) and the desired one, as short phrases: "image changed", "env USER_ID changed",
-// "ports changed". Empty when they are equal.
+// "ports changed", "healthcheck changed". Empty when they are equal.
 std::vector<std::string> describe_changes(const nlohmann::json& old_config, const DesiredConfig& desired);
 
 std::string fnv1a_hex(const std::string& data);

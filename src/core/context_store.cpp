@@ -80,7 +80,8 @@ bool ContextStore::save_if_dirty() {
     if (const auto* d = std::get_if<double>(&value); d && *d == std::floor(*d) && std::fabs(*d) < 1e15)
       values[key] = static_cast<long long>(*d);
     else
-      std::visit([&](const auto& v) { values[key] = v; }, value);
+      // An init-capture: clang 14 (the fuzz build) cannot capture a structured binding.
+      std::visit([&values, &name = key](const auto& v) { values[name] = v; }, value);
   }
   const nlohmann::json doc = {{"version", 1}, {"values", values}, {"set_by", m_set_by}};
   std::error_code ec;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/registry_auth.h"
+#include "core/healthcheck.h"
 
 namespace boss {
 
@@ -82,6 +83,8 @@ struct ContainerSpec {
   std::optional<std::vector<std::string>> entrypoint;
   std::string user;
   std::string stop_signal;
+  std::optional<double> stop_timeout;       // seconds; sent as whole seconds, rounded up
+  std::optional<HealthCheck> healthcheck;   // nullopt: the image's own
   struct Port {
     int container_port = 0;
     std::string protocol = "tcp";

@@ -26,6 +26,34 @@ std::string collision_free_name(const Project& project, const std::string& servi
   return project.container_name(service) + "-" + fnv1a_hex(project.name + "\n" + service).substr(0, 8);
 }
 
+double grace_for(const ExecuteOptions& options, const ServiceSpec* spec) {
+  if (options.stop_timeout) return *options.stop_timeout;
+  return spec && spec->stop_timeout ? *spec->stop_timeout : kDefaultStopTimeout;
+}
+
+std::string run_pre_stop(Operation& op, const ServiceSpec& spec, const std::string& container_id,
+                         ServiceProgress& progress) {
+  if (!spec.has_pre_stop) return "";
+  progress.hook(hook_name(Hook::pre_stop));
+  const auto deadline = std::chrono::steady_clock::now() + kPreStopTimeout;
+  const auto result = op.hooks.call(spec.name, Hook::pre_stop, container_id, deadline, op.cancel);
+  op.save_context();
+  std::string warning;
+  switch (result.status) {
+    case HookResult::Status::ok: return "";
+    case HookResult::Status::cancelled: warning = "pre_stop interrupted"; break;
+    case HookResult::Status::timed_out:
+      warning = "pre_stop timed out after " + std::to_string(kPreStopTimeout.count()) + " s";
+      break;
+    case HookResult::Status::error:
+      if (!result.traceback.empty()) op.trace(result.traceback);
+      warning = "pre_stop failed: " + first_line(result.error);
+      break;
+  }
+  op.warn("service '" + spec.name + "': " + warning + "; stopping it all the same");
+  return warning;
+}
+
 namespace {
 
 std::string trim_logs(std::string logs) {
@@ -57,6 +85,8 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   c.entrypoint = config.entrypoint;
   c.user = config.user;
   c.stop_signal = config.stop_signal;
+  c.stop_timeout = config.stop_timeout;
+  c.healthcheck = config.healthcheck;
   for (const auto& p : config.ports) c.ports.push_back({p.container_port, p.protocol, p.host_port});
   for (const auto& v : config.volumes) c.binds.push_back({v.source, v.target, v.mode});
   c.network = project.network_name();
@@ -110,11 +140,19 @@ class StartTask {
  private:
   void run_steps(ServiceOutcome& outcome) {
     check_cancel();
-    m_stage = Stage::image;
-    const std::string image_id = m_images.ensure(m_spec, m_progress);
-    check_cancel();
-    m_stage = Stage::hooks_before;
-    const Decision decision = decide_now(image_id);
+    std::string image_id;
+    Decision decision = m_planned;
+    if (m_options.restart) {
+      // Restart works on the containers as they are: no image, no new decision.
+      if (decision.kind == ActionKind::none)
+        throw ServiceFailure{"no container to restart (`boss start` creates it)", "", std::nullopt};
+    } else {
+      m_stage = Stage::image;
+      image_id = m_images.ensure(m_spec, m_progress);
+      check_cancel();
+      m_stage = Stage::hooks_before;
+      decision = decide_now(image_id);
+    }
     outcome.action = decision.kind;
     outcome.reason = decision.reason;
     m_progress.set_action(decision.kind);
@@ -137,6 +175,7 @@ class StartTask {
     m_stage = Stage::done;
     outcome.status = Phase::up;
     if (!ready_note.empty()) outcome.reason = ready_note;
+    if (!m_warning.empty()) outcome.reason += (outcome.reason.empty() ? "" : "; ") + m_warning;
     outcome.ports = current_ports();
     m_progress.final(Phase::up, outcome.reason, outcome.ports);
   }
@@ -164,10 +203,11 @@ class StartTask {
         return "";
       case StepKind::remove_old:
         m_stage = Stage::replacing;
+        if (running(step.container_id)) add_warning(run_pre_stop(m_op, m_spec, step.container_id, m_progress));
         m_progress.phase(Phase::removing, step.container_id.substr(0, 12));
         engine_step([&] {
           // Stopped first, so the old process gets its stop signal and a grace period.
-          m_op.engine.stop_container(step.container_id, m_options.stop_timeout);
+          m_op.engine.stop_container(step.container_id, grace_for(m_options, &m_spec));
           m_op.engine.remove_container(step.container_id);
         });
         return "";
@@ -192,6 +232,14 @@ class StartTask {
         run_hook(Hook::post_start);
         return "";
       case StepKind::stop:
+        // A restart's: its pre_stop, then the stop signal and its grace.
+        m_stage = Stage::readying;
+        m_container = step.container_id;
+        m_progress.set_container(m_container);
+        add_warning(run_pre_stop(m_op, m_spec, m_container, m_progress));
+        m_progress.phase(Phase::stopping);
+        engine_step([&] { m_op.engine.stop_container(m_container, grace_for(m_options, &m_spec)); });
+        return "";
       case StepKind::remove:
         break;  // not part of a start
     }
@@ -274,6 +322,16 @@ class StartTask {
     if (m_op.cancel.requested()) throw Interrupted("interrupted");
   }
 
+  bool running(const std::string& id) const {
+    for (const auto& c : m_existing)
+      if (c.id == id) return c.running();
+    return false;
+  }
+
+  void add_warning(const std::string& warning) {
+    if (!warning.empty()) m_warning += (m_warning.empty() ? "" : "; ") + warning;
+  }
+
   std::vector<PublishedPort> observed_ports(const std::string& id) const {
     for (const auto& c : m_existing)
       if (c.id == id) return c.ports;
@@ -335,6 +393,7 @@ class StartTask {
   const ExecuteOptions& m_options;
   ServiceProgress m_progress;
   std::string m_container;
+  std::string m_warning;  // what went wrong on the way without failing it (pre_stop)
   Stage m_stage = Stage::waiting_turn;
 };
 
@@ -349,16 +408,23 @@ ServiceOutcome run_stop(Operation& op, const Decision& d, EngineGate& gate, cons
   outcome.reason = d.kind == ActionKind::none ? (d.reason == "not running" ? "was not running" : d.reason)
                   : d.stop.empty()             ? "was not running"
                                                : "";
+  const ServiceSpec* spec = op.project.find(d.service);
+  const double grace = grace_for(options, spec);
   try {
     for (const auto& step : steps_for(d, ServiceSpec{})) {
-      const auto slot = gate.enter(Cancel::never());  // a stop begun is finished
       progress.set_container(step.container_id);
       outcome.container_id = step.container_id;
+      if (step.kind == StepKind::stop && spec) {
+        const auto warning = run_pre_stop(op, *spec, step.container_id, progress);
+        if (!warning.empty()) outcome.reason = warning;
+      }
+      const auto slot = gate.enter(Cancel::never());  // a stop begun is finished
       if (step.kind == StepKind::stop) {
         progress.phase(Phase::stopping);
-        if (op.engine.stop_container(step.container_id, options.stop_timeout).killed) {
+        if (op.engine.stop_container(step.container_id, grace).killed) {
           outcome.killed = true;
-          outcome.reason = "killed after " + seconds_text(options.stop_timeout) + ": it did not stop on its stop signal";
+          outcome.reason = (outcome.reason.empty() ? "" : outcome.reason + "; ") + "killed after " +
+                           seconds_text(grace) + ": it did not stop on its stop signal";
         }
       } else if (step.kind == StepKind::remove) {
         op.engine.remove_container(step.container_id);
@@ -473,7 +539,7 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   ImageProvider images(op, observed.image_ids, options.rebuild);
   EngineGate gate(options.parallel);
   std::vector<std::thread> prefetch;
-  if (!stop_plan && !plan.services.empty()) {
+  if (!stop_plan && !options.restart && !plan.services.empty()) {
     ensure_network(op, observed);
     // Missing images are fetched right away, in parallel with the dependencies coming up,
     // instead of when their service's turn comes; a service whose image is still being

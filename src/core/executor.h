@@ -9,6 +9,8 @@
 // events). A failed service skips everything that waits on it; Ctrl-C begins nothing new.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,15 +18,24 @@
 #include "core/operation.h"
 #include "core/outcome.h"
 #include "core/plan.h"
+#include "core/service_progress.h"
 
 namespace boss {
 
+// How long a pre_stop hook may take before boss gives up on it and stops the container.
+inline constexpr std::chrono::seconds kPreStopTimeout{60};
+
 struct ExecuteOptions {
   double ping_timeout = 300;      // start: per service, from its container's start
-  double stop_timeout = 10;       // stop, and containers replaced by a start
+  // The grace before the engine kills, for every service (stop --timeout); nullopt: each
+  // service's own stop_timeout (default kDefaultStopTimeout). Stop, restart, and
+  // containers replaced by a start.
+  std::optional<double> stop_timeout;
   std::set<std::string> forced;   // start: these services get new containers (reload)
   std::set<std::string> rebuild;  // start: these image references are built anew (--build)
   std::size_t parallel = 0;       // container calls in flight at most (0: kDefaultEngineCalls)
+  // A restart plan: its decisions are carried out as they are (no image, no new decision).
+  bool restart = false;
 };
 
 struct Execution {
@@ -34,6 +45,15 @@ struct Execution {
 };
 
 Execution execute(Operation& op, const Plan& plan, const Observed& observed, const ExecuteOptions& options);
+
+// The grace `spec`'s containers get before the engine kills them.
+double grace_for(const ExecuteOptions& options, const ServiceSpec* spec);
+
+// Runs `spec`'s pre_stop hook (if it has one) on its running container `container_id`,
+// before boss stops it. A failure does not keep the container from stopping: it is
+// emitted as a warning and returned ("pre_stop failed: ..."); "" when it went well.
+std::string run_pre_stop(Operation& op, const ServiceSpec& spec, const std::string& container_id,
+                         ServiceProgress& progress);
 
 // The container name of a service; when that name is held by another project's (or
 // another service's) container, a name derived from both that cannot collide.

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <string>
 
+#include "core/background.h"
 #include "core/cancel.h"
 #include "core/context_store.h"
 #include "core/engine.h"
@@ -47,6 +48,10 @@ class Operation {
 
  private:
   std::atomic<bool> m_context_warned{false};
+
+ public:
+  // Last: joined before anything above goes.
+  BackgroundThreads background;
 };
 
 }  // namespace boss

@@ -204,6 +204,34 @@ Plan plan_stop(const Project& project, const std::vector<std::string>& services,
   return plan;
 }
 
+Plan plan_restart(const Project& project, const std::vector<std::string>& services, const Observed& observed) {
+  Plan plan;
+  plan.command = "restart";
+  plan.project = project.name;
+  for (const auto& name : services) {
+    Decision d;
+    d.service = name;
+    const auto& containers = observed.of(name);
+    const auto running =
+        std::find_if(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); });
+    if (running != containers.end()) {
+      d.kind = ActionKind::restart;
+      d.reason = "was running";
+      d.container_id = running->id;
+      d.stop.push_back(running->id);
+    } else if (!containers.empty()) {
+      d.kind = ActionKind::start;
+      d.reason = "was " + containers.front().state;
+      d.container_id = containers.front().id;
+    } else {
+      d.kind = ActionKind::none;
+      d.reason = "no container";
+    }
+    plan.services.push_back(std::move(d));
+  }
+  return plan;
+}
+
 const char* step_name(StepKind kind) {
   switch (kind) {
     case StepKind::pre_start: return "pre_start";
@@ -245,6 +273,11 @@ std::vector<Step> steps_for(const Decision& d, const ServiceSpec& spec) {
       steps.push_back({StepKind::start, ""});
       steps.push_back({StepKind::wait_ready, ""});
       if (spec.has_post_start) steps.push_back({StepKind::post_start, ""});
+      break;
+    case ActionKind::restart:
+      steps.push_back({StepKind::stop, d.container_id});
+      steps.push_back({StepKind::start, d.container_id});
+      steps.push_back({StepKind::wait_ready, d.container_id});
       break;
     case ActionKind::stop:
     case ActionKind::remove:

@@ -107,6 +107,11 @@ Plan plan_start(const StartPlanInput& input);
 Plan plan_stop(const Project& project, const std::vector<std::string>& services, const Observed& observed,
                bool remove, bool whole_project);
 
+// Restart `services` (dependencies first): a running container is stopped and started
+// again (restart), a stopped one started (start), a service without a container fails
+// (restart makes none).
+Plan plan_restart(const Project& project, const std::vector<std::string>& services, const Observed& observed);
+
 // What the executor does for one decision, in order.
 enum class StepKind {
   pre_start,     // the pre_start hook
@@ -115,7 +120,7 @@ enum class StepKind {
   start,         // start the new container, or `container_id` (start action)
   wait_ready,    // ping (or settle) until ready
   post_start,    // the post_start hook
-  stop,          // stop `container_id`
+  stop,          // stop `container_id` (restart: its pre_stop first)
   remove,        // remove `container_id`
 };
 struct Step {

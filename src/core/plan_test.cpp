@@ -78,6 +78,36 @@ TEST_CASE("plan: every hashed field is detected") {
   s = base; s.stop_signal = "SIGINT"; check_change(s, "stop_signal changed");
   s = base; s.volumes.push_back({"/data", "/data", "ro", false}); check_change(s, "volumes changed");
   s = base; s.image = "other"; check_change(s, "image changed");
+  s = base; s.stop_timeout = 3; check_change(s, "stop_timeout changed");
+  s = base; s.healthcheck = disabled_healthcheck(); check_change(s, "healthcheck changed");
+  // Unset, they are not in the hashed JSON: containers made before they existed are kept.
+  CHECK_FALSE(old_config.to_json().contains("healthcheck"));
+  CHECK_FALSE(old_config.to_json().contains("stop_timeout"));
+  s = base; s.healthcheck = HealthCheck{{"CMD", "true"}};
+  auto other = s;
+  other.healthcheck->interval = 2;
+  CHECK(desired_config(s, "sha256:1", {}).hash() != desired_config(other, "sha256:1", {}).hash());
+}
+
+TEST_CASE("plan: restart restarts what runs, starts what is stopped, and has nothing to restart without a container") {
+  Project project;
+  project.name = "demo";
+  project.services = {svc("db"), svc("web"), svc("new")};
+  const auto config = desired_config(project.services[0], "sha256:1", {});
+  Observed observed;
+  observed.containers["db"] = {container("c1", "running", config)};
+  observed.containers["web"] = {container("c2", "exited", config)};
+  const auto plan = plan_restart(project, {"db", "web", "new"}, observed);
+  CHECK(plan.command == "restart");
+  REQUIRE(plan.services.size() == 3);
+  CHECK(plan.services[0].kind == ActionKind::restart);
+  CHECK(steps_for(plan.services[0], project.services[0]) ==
+        std::vector<Step>{{StepKind::stop, "c1"}, {StepKind::start, "c1"}, {StepKind::wait_ready, "c1"}});
+  CHECK(plan.services[1].kind == ActionKind::start);
+  CHECK(plan.services[1].reason == "was exited");
+  CHECK(steps_for(plan.services[1], project.services[1]) ==
+        std::vector<Step>{{StepKind::start, "c2"}, {StepKind::wait_ready, "c2"}});
+  CHECK(plan.services[2].kind == ActionKind::none);
 }
 
 TEST_CASE("plan: duplicates and stale containers are removed, the matching one reused") {

@@ -7,6 +7,7 @@ const char* hook_name(Hook hook) {
     case Hook::pre_start: return "pre_start";
     case Hook::ping: return "ping";
     case Hook::post_start: return "post_start";
+    case Hook::pre_stop: return "pre_stop";
   }
   return "?";
 }
@@ -16,6 +17,7 @@ bool ServiceSpec::has_hook(Hook hook) const {
     case Hook::pre_start: return has_pre_start;
     case Hook::ping: return has_ping;
     case Hook::post_start: return has_post_start;
+    case Hook::pre_stop: return has_pre_stop;
   }
   return false;
 }

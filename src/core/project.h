@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "core/registry_auth.h"
+#include "core/healthcheck.h"
 
 namespace boss {
 
-enum class Hook { pre_start, ping, post_start };
+// pre_stop runs on the host before boss stops or replaces a running container.
+enum class Hook { pre_start, ping, post_start, pre_stop };
 const char* hook_name(Hook hook);
 
 struct PortBinding {
@@ -42,6 +44,11 @@ struct ServiceSpec {
   std::string user;
   bool always_start_new = false;
   std::string stop_signal;           // "" = engine/image default
+  // Grace between the stop signal and SIGKILL; nullopt: kDefaultStopTimeout (and not sent
+  // to the engine, so the container's own default stays).
+  std::optional<double> stop_timeout;
+  // nullopt: the image's own health check, if it has one.
+  std::optional<HealthCheck> healthcheck;
   std::string build_from_directory;  // absolute path, "" when the image is never built
   std::string dockerfile = "Dockerfile";
   double ping_interval = 0.1;        // seconds between two ping calls
@@ -52,9 +59,12 @@ struct ServiceSpec {
   bool has_pre_start = false;
   bool has_ping = false;
   bool has_post_start = false;
+  bool has_pre_stop = false;
 
   bool has_hook(Hook hook) const;
 };
+
+inline constexpr double kDefaultStopTimeout = 10;
 
 struct Project {
   std::string name;                // the slug used in resource names and labels

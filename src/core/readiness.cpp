@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/errors.h"
+#include "core/health_wait.h"
 #include "core/service_failure.h"
 #include "core/time_text.h"
 
@@ -17,23 +18,6 @@ Clock::duration seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
 }
 
-std::string format_seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, s < 10 ? "%.2g s" : "%.0f s", s);
-  return buf;
-}
-
-ContainerState inspect_or_fail(Operation& op, const std::string& id) {
-  std::optional<ContainerState> state;
-  try {
-    state = op.engine.inspect_container(id);
-  } catch (const EngineError& e) {
-    throw ServiceFailure{e.what(), id, std::nullopt};
-  }
-  if (!state) throw ServiceFailure{"container " + id.substr(0, 12) + " disappeared", "", std::nullopt};
-  return *state;
-}
-
 // How long the container's process has run, by the engine's own start stamp; nullopt
 // when it cannot be told.
 std::optional<std::chrono::system_clock::duration> running_for(const ContainerState& state) {
@@ -42,8 +26,7 @@ std::optional<std::chrono::system_clock::duration> running_for(const ContainerSt
   return std::chrono::system_clock::now() - *started;
 }
 
-std::string settle(Operation& op, const std::string& id) {
-  auto state = inspect_or_fail(op, id);
+std::string settle(Operation& op, const std::string& id, ContainerState state) {
   if (state.running) {
     // Wait out the rest of the settle time, measured from the process start; an unknown
     // or skewed clock (a remote engine) waits the whole of it at most.
@@ -59,6 +42,23 @@ std::string settle(Operation& op, const std::string& id) {
 
 }  // namespace
 
+ContainerState inspect_or_fail(Operation& op, const std::string& id) {
+  std::optional<ContainerState> state;
+  try {
+    state = op.engine.inspect_container(id);
+  } catch (const EngineError& e) {
+    throw ServiceFailure{e.what(), id, std::nullopt};
+  }
+  if (!state) throw ServiceFailure{"container " + id.substr(0, 12) + " disappeared", "", std::nullopt};
+  return *state;
+}
+
+std::string seconds_phrase(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 10 ? "%.2g s" : "%.0f s", s);
+  return buf;
+}
+
 std::string exited_reason(const ContainerState& state) {
   std::string reason = "container exited with code " + std::to_string(state.exit_code);
   if (state.oom_killed) reason += " (out of memory)";
@@ -68,13 +68,25 @@ std::string exited_reason(const ContainerState& state) {
 
 std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::string& container_id,
                              double timeout_seconds, ServiceProgress& progress) {
-  if (!spec.has_ping) {
-    progress.phase(Phase::waiting, "running for " + std::to_string(kSettle.count()) + " ms");
-    return settle(op, container_id);
-  }
-  progress.phase(Phase::waiting, "ping");
   const auto t0 = Clock::now();
   const auto deadline = t0 + seconds(timeout_seconds);
+  // Its own healthcheck says whether there is one; else the container's state tells
+  // whether its image has one.
+  std::optional<ContainerState> state;
+  bool health_check = spec.healthcheck && !spec.healthcheck->disabled();
+  if (!spec.healthcheck) {
+    state = inspect_or_fail(op, container_id);
+    health_check = !state->health.empty();
+  }
+  if (health_check) {
+    progress.phase(Phase::waiting, "health check");
+    wait_until_healthy(op, spec.name, container_id, t0, deadline, timeout_seconds);
+    if (!spec.has_ping) return "";
+  } else if (!spec.has_ping) {
+    progress.phase(Phase::waiting, "running for " + std::to_string(kSettle.count()) + " ms");
+    return settle(op, container_id, state ? *state : inspect_or_fail(op, container_id));
+  }
+  progress.phase(Phase::waiting, "ping");
   const auto interval = seconds(spec.ping_interval);
   auto next_report = t0 + kStillWaitingEvery;
   std::string last = "ping has not answered yet";
@@ -99,7 +111,7 @@ std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::
       throw ServiceFailure{"ping failed: " + first_line(result.error), container_id, std::nullopt};
     }
     if (result.status == HookResult::Status::timed_out || next_ping > deadline)
-      throw ServiceFailure{"ping timed out after " + format_seconds(timeout_seconds) + " (last: " + last + ")",
+      throw ServiceFailure{"ping timed out after " + seconds_phrase(timeout_seconds) + " (last: " + last + ")",
                            container_id, std::nullopt};
     if (Clock::now() >= next_report) {
       next_report += kStillWaitingEvery;

@@ -1,4 +1,7 @@
 // When a started container counts as ready, one rule for every path:
+//  - with a health check (its `healthcheck`, or its image's unless `healthcheck = false`):
+//    when the engine reports it healthy (health_wait.h), and then its ping passes too
+//    when it has one; unhealthy fails it with the check's output. One timeout covers both.
 //  - with a `ping` hook: when ping returns a true value (polled every ping_interval,
 //    each from the previous one's start), before the timeout; between pings the
 //    container must still run, so a crash fails at once with its exit code, not at the
@@ -24,6 +27,13 @@ inline constexpr std::chrono::seconds kStillWaitingEvery{5};
 // when it ran to completion.
 std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::string& container_id,
                              double timeout_seconds, ServiceProgress& progress);
+
+// The container's state; a failed inspect or a container that is gone is the service's
+// failure (ServiceFailure).
+ContainerState inspect_or_fail(Operation& op, const std::string& id);
+
+// A timeout for a reason: "0.2 s", "30 s".
+std::string seconds_phrase(double seconds);
 
 // "container exited with code 3: <engine error>"
 std::string exited_reason(const ContainerState& state);

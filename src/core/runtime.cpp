@@ -245,6 +245,29 @@ CommandResult Runtime::push(const PushRequest& request) {
   return finish(push_services(op, services));
 }
 
+CommandResult Runtime::restart(const RestartRequest& request) {
+  check_service_names(m_project, request.services, "restart");
+  const std::set<std::string> named(request.services.begin(), request.services.end());
+  std::vector<std::string> services;
+  for (const auto& name : DependencyGraph(m_project).topological_order())
+    if (named.empty() || named.count(name)) services.push_back(name);
+
+  Cancel cancel(&m_cancel);
+  const auto held = lock(cancel);
+  load_state();
+  m_events.emit_now(OperationEvent{"restart", m_project.name, services});
+  Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  const auto observed = observe(m_engine, m_project, /*images=*/false);
+  ExecuteOptions options;
+  options.restart = true;
+  options.ping_timeout = request.timeout;
+  options.stop_timeout = request.stop_timeout;
+  options.parallel = request.parallel;
+  CommandResult result = execute(op, boss::plan_restart(m_project, services, observed), observed, options).result;
+  op.save_context();
+  return finish(std::move(result));
+}
+
 StatusReport Runtime::status() {
   m_journal.load();
   const auto observed = observe(m_engine, m_project, /*images=*/false);

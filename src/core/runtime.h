@@ -11,6 +11,7 @@
 // operation runs; each operation also has its own, as a child of it.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -45,7 +46,7 @@ struct StopRequest {
   std::vector<std::string> services;  // and what depends on them; empty: all
   std::vector<std::string> exclude;
   bool remove = false;
-  double timeout = 10;  // grace before the engine kills
+  std::optional<double> timeout;  // grace before the engine kills; nullopt: each service's stop_timeout
   std::size_t parallel = 0;
 };
 
@@ -53,7 +54,18 @@ struct ReloadRequest {
   std::vector<std::string> services;  // rebuilt and replaced; their dependents restarted
   bool remove = false;                // remove the stopped dependents' containers too
   double timeout = 300;
-  double stop_timeout = 10;
+  std::optional<double> stop_timeout;  // nullopt: each service's stop_timeout
+  std::size_t parallel = 0;
+};
+
+// Restart: each named service's container (all, when none is named) is stopped (its
+// pre_stop first) and started again, dependencies first, each ready again before what
+// depends on it restarts; a stopped one is started. No pre_start/post_start, and the
+// containers stay as they were made: a changed definition is applied by start.
+struct RestartRequest {
+  std::vector<std::string> services;  // empty: all
+  double timeout = 300;                // seconds each service may take to become ready again
+  std::optional<double> stop_timeout;  // nullopt: each service's stop_timeout
   std::size_t parallel = 0;
 };
 
@@ -72,6 +84,7 @@ class Runtime {
   CommandResult reload(const ReloadRequest& request);
   // Pushes the images of built services to their registries (core/push.h).
   CommandResult push(const PushRequest& request);
+  CommandResult restart(const RestartRequest& request);
   StatusReport status();
   // Where registry credentials come from for services that give none (null: nowhere).
   // Must outlive the runtime.

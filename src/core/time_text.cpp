@@ -70,6 +70,11 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::st
   tm.tm_min = minute;
   tm.tm_sec = second;
   const std::time_t seconds = timegm(&tm) - offset_seconds;
+  // A time_point counts nanoseconds in 64 bits (years 1678 to 2261): a year outside that
+  // overflowed into undefined behaviour (found by fuzz/time_text: "6212-02-02T10:52:47Z").
+  constexpr std::time_t limit =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max()).count() - 1;
+  if (seconds >= limit || seconds <= -limit) return std::nullopt;
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::seconds(seconds) +
                                                                       std::chrono::nanoseconds(nanos)));
@@ -110,6 +115,8 @@ std::optional<double> parse_duration(const std::string& text) {
     else
       return std::nullopt;
   }
+  // Hundreds of digits add up to infinity, which no caller can turn into a wait.
+  if (!std::isfinite(total)) return std::nullopt;
   return total;
 }
 

@@ -225,6 +225,25 @@ TEST_CASE("engine: a minimal create body leaves the image's defaults alone") {
   CHECK_FALSE(body["HostConfig"].contains("NetworkMode"));
 }
 
+TEST_CASE("engine: health check and stop timeout in the create body") {
+  ContainerSpec spec;
+  spec.image = "postgres";
+  CHECK_FALSE(container_create_body(spec).contains("Healthcheck"));
+  CHECK_FALSE(container_create_body(spec).contains("StopTimeout"));
+  HealthCheck check;
+  check.test = {"CMD", "pg_isready"};
+  check.interval = 0.5;
+  check.start_period = 2;
+  spec.healthcheck = check;
+  spec.stop_timeout = 2.5;
+  const json body = container_create_body(spec);
+  CHECK(body["StopTimeout"] == 3);  // whole seconds, rounded up
+  CHECK(body["Healthcheck"] == json::parse(R"({"Test":["CMD","pg_isready"],"Interval":500000000,"Timeout":2000000000,
+      "Retries":3,"StartPeriod":2000000000,"StartInterval":200000000})"));
+  spec.healthcheck = disabled_healthcheck();
+  CHECK(container_create_body(spec)["Healthcheck"] == json::parse(R"({"Test":["NONE"]})"));
+}
+
 TEST_CASE("engine: network create body") {
   const json body = network_create_body("todo_default", {{"boss.project", "todo"}});
   CHECK(body["Name"] == "todo_default");

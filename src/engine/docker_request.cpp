@@ -1,5 +1,7 @@
 #include "engine/docker_request.h"
 
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "engine/http_transport.h"
@@ -16,7 +18,19 @@ json label_list(const Labels& labels) {
   return list;
 }
 
+std::int64_t nanoseconds(double seconds) { return std::llround(seconds * 1e9); }
+
 }  // namespace
+
+json healthcheck_body(const HealthCheck& check) {
+  if (check.disabled()) return {{"Test", check.test}};
+  return {{"Test", check.test},
+          {"Interval", nanoseconds(check.interval)},
+          {"Timeout", nanoseconds(check.timeout)},
+          {"Retries", check.retries},
+          {"StartPeriod", nanoseconds(check.start_period)},
+          {"StartInterval", nanoseconds(check.start_interval)}};
+}
 
 std::string label_filters_query(const Labels& labels) {
   if (labels.empty()) return {};
@@ -48,6 +62,8 @@ json container_create_body(const ContainerSpec& spec) {
   if (!spec.user.empty()) body["User"] = spec.user;
   if (!spec.stop_signal.empty()) body["StopSignal"] = spec.stop_signal;
   if (!spec.hostname.empty()) body["Hostname"] = spec.hostname;
+  if (spec.stop_timeout) body["StopTimeout"] = static_cast<int>(std::ceil(*spec.stop_timeout));
+  if (spec.healthcheck) body["Healthcheck"] = healthcheck_body(*spec.healthcheck);
   body["Labels"] = json::object();
   for (const auto& [key, value] : spec.labels) body["Labels"][key] = value;
 

@@ -24,6 +24,10 @@ std::string since_query_value(std::chrono::system_clock::time_point time);
 // image's defaults apply; host port 0 is sent as "" so the engine picks one.
 nlohmann::json container_create_body(const ContainerSpec& spec);
 
+// Config.Healthcheck of a create body: times in nanoseconds; {"Test":["NONE"]} for a
+// disabled check. StartInterval is API 1.44+: older engines ignore it.
+nlohmann::json healthcheck_body(const HealthCheck& check);
+
 // The body of POST /networks/create: a labelled user-defined bridge.
 nlohmann::json network_create_body(const std::string& name, const Labels& labels);
 

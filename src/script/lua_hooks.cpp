@@ -51,7 +51,7 @@ void LuaHooks::set_definitions(const Project& project, GroupCounts groups) {
   std::lock_guard lock(m_mutex);
   m_defined.clear();
   for (const auto& service : project.services)
-    for (Hook hook : {Hook::pre_start, Hook::ping, Hook::post_start})
+    for (Hook hook : {Hook::pre_start, Hook::ping, Hook::post_start, Hook::pre_stop})
       if (service.has_hook(hook)) m_defined.emplace(service.name, hook);
   m_groups = groups;
 }

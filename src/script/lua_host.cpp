@@ -218,7 +218,11 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
   const int handler = lua_gettop(m_L);
   const std::string chunkname = "@" + file.string();
   m_last_traceback.clear();
-  if (luaL_loadbuffer(m_L, source.data(), source.size(), chunkname.c_str()) != 0)
+  // Source only: LuaJIT does not verify bytecode, so a damaged compiled file would crash
+  // boss instead of failing with a message (found while writing fuzz/services_lua).
+  if (!source.empty() && source[0] == LUA_SIGNATURE[0])
+    throw DefinitionError(file.string() + ": compiled Lua bytecode; boss reads services.lua as Lua source only");
+  if (luaL_loadbufferx(m_L, source.data(), source.size(), chunkname.c_str(), "t") != 0)
     throw DefinitionError(lua_error_text(m_L, -1));
   if (lua_pcall(m_L, 0, 0, handler) != 0) {
     if (!m_last_traceback.empty()) m_events.emit_now(TraceEvent{m_last_traceback});

@@ -260,6 +260,15 @@ TEST_CASE("lua host: Lua errors keep their file:line form") {
   CHECK(h.error_of("#!/usr/bin/env boss\nlocal boss = require 'boss'\nerror('x')") == h.file() + ":3: x");
 }
 
+TEST_CASE("lua host: compiled bytecode is refused, not run") {
+  // A damaged bytecode file crashed LuaJIT (it does not verify bytecode); a whole one is
+  // refused too, so that both fail the same way.
+  Fixture f;
+  const std::string expected = f.file() + ": compiled Lua bytecode; boss reads services.lua as Lua source only";
+  CHECK(f.error_of(std::string("\x1bLJ\x02\x0a\x00\xff\xff", 8)) == expected);
+  CHECK(f.error_of(std::string("\x1bLua") + "local boss = require 'boss'") == expected);
+}
+
 TEST_CASE("lua host: a missing file") {
   EventLoop loop;
   ContextStore context;
@@ -326,4 +335,28 @@ TEST_CASE("lua host: self:exec outside hooks and bad helper arguments") {
   Fixture g;
   CHECK(g.error_of("local boss = require 'boss'\nboss.run 'ls'") ==
         g.file() + ":2: boss.run: expected an argv table of strings, got string");
+}
+
+TEST_CASE("lua host: healthcheck, stop_timeout and pre_stop") {
+  Fixture f;
+  const std::string head = "local boss = require 'boss'\n";
+  Project p = f.load(head + "boss.Service:extend { name = 'db', image = 'x', stop_timeout = '1.5s',\n"
+                            "  healthcheck = { test = { 'CMD', 'pg_isready' }, interval = '250ms' },\n"
+                            "  pre_stop = function(self) end }\n"
+                            "boss.Service:extend { name = 'web', image = 'x', healthcheck = false, stop_timeout = 3 }\n");
+  REQUIRE(p.services.size() == 2);
+  CHECK(p.services[0].stop_timeout == 1.5);
+  CHECK(p.services[0].healthcheck->test == std::vector<std::string>{"CMD", "pg_isready"});
+  CHECK(p.services[0].healthcheck->interval == 0.25);
+  CHECK(p.services[0].has_pre_stop);
+  CHECK(p.services[1].healthcheck->disabled());
+  CHECK(p.services[1].stop_timeout == 3);
+  CHECK_FALSE(p.services[1].has_pre_stop);
+  const std::string file = f.file();
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', healthcheck = { test = 'x', intervl = 1 } }") ==
+        file + ":2: service 'web': field 'healthcheck' has unknown key 'intervl' (did you mean 'interval'?)");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', stop_timeout = 'soon' }") ==
+        file + ":2: service 'web': field 'stop_timeout' must be a duration such as 10, 2.5 or '500ms', got 'soon'");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', pre_stop = 1 }") ==
+        file + ":2: service 'web': field 'pre_stop' must be a function, got number");
 }

@@ -14,6 +14,7 @@
 #include "core/errors.h"
 #include "core/template.h"
 #include "core/validate.h"
+#include "script/healthcheck_field.h"
 #include "script/stack_guard.h"
 
 namespace boss {
@@ -24,8 +25,9 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kDataFields = {
     "name",       "image", "dependencies", "env",         "ports",
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
-    "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "registry_auth"};
-const std::vector<std::string> kHookFields = {"pre_start", "ping", "post_start"};
+    "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
+    "registry_auth"};
+const std::vector<std::string> kHookFields = {"pre_start", "ping", "post_start", "pre_stop"};
 
 std::string type_of(lua_State* L, int index) { return lua_typename(L, lua_type(L, index)); }
 
@@ -77,6 +79,7 @@ class Reader {
       if (hook == "pre_start") m_spec.has_pre_start = true;
       if (hook == "ping") m_spec.has_ping = true;
       if (hook == "post_start") m_spec.has_post_start = true;
+      if (hook == "pre_stop") m_spec.has_pre_stop = true;
     }
     std::vector<std::string> known = kDataFields;
     known.insert(known.end(), kHookFields.begin(), kHookFields.end());
@@ -182,6 +185,15 @@ class Reader {
       m_spec.ping_interval = lua_tonumber(m_L, -1);
       lua_pop(m_L, 1);
       if (!(m_spec.ping_interval > 0)) fail(field, "must be a positive number of seconds");
+    } else if (field == "stop_timeout" || field == "healthcheck") {
+      push_field(field);
+      try {
+        if (field == "stop_timeout") m_spec.stop_timeout = read_stop_timeout(m_L, -1);
+        else m_spec.healthcheck = read_healthcheck(m_L, -1);
+      } catch (const DefinitionError& e) {
+        fail(field, e.what());
+      }
+      lua_pop(m_L, 1);
     } else if (field == "dependencies") {
       m_spec.dependencies = read_string_array(field);
     } else if (field == "env") {

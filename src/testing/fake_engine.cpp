@@ -81,6 +81,15 @@ void FakeEngine::exit_container(const std::string& id, int code) {
   publish(it->second, "die");
 }
 
+void FakeEngine::set_health(const std::string& id, const std::string& status, const std::string& output) {
+  std::lock_guard lock(m_mutex);
+  auto it = find_container(id);
+  if (it == m_containers.end()) return;
+  it->second.health = status;
+  it->second.health_log = output;
+  publish(it->second, "health_status: " + status);
+}
+
 void FakeEngine::write_log(const std::string& id, LogLine line) {
   std::lock_guard lock(m_mutex);
   auto it = find_container(id);
@@ -175,6 +184,8 @@ std::optional<ContainerState> FakeEngine::inspect_container(const std::string& i
   s.image = it->second.spec.image;
   s.labels = it->second.info.labels;
   if (it->second.started_at) s.started_at = rfc3339(*it->second.started_at);
+  s.health = it->second.health;
+  s.health_log = it->second.health_log;
   return s;
 }
 
@@ -215,16 +226,30 @@ void FakeEngine::start_container(const std::string& id) {
     return;
   }
   c.info.state = "running";
+  const auto image_health_it = image_health.find(c.spec.image);
+  const auto& check = c.spec.healthcheck;
+  c.health = "";
+  if (!check || !check->disabled()) {
+    if (image_health_it != image_health.end()) c.health = image_health_it->second;
+    else if (check) c.health = "starting";
+  }
   c.info.ports.clear();
   int next_port = 32768;
   for (const auto& p : c.spec.ports)
     c.info.ports.push_back({p.container_port, p.protocol, "0.0.0.0", p.host_port ? p.host_port : next_port++});
 }
 
-StopResult FakeEngine::stop_container(const std::string& id, double) {
+double FakeEngine::stop_grace(const std::string& name) const {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_stop_grace.find(name);
+  return it == m_stop_grace.end() ? -1 : it->second;
+}
+
+StopResult FakeEngine::stop_container(const std::string& id, double timeout_seconds) {
   std::lock_guard lock(m_mutex);
   auto it = find_container(id);
   record("stop " + (it == m_containers.end() ? id : it->second.info.name), true);
+  if (it != m_containers.end()) m_stop_grace[it->second.info.name] = timeout_seconds;
   if (it == m_containers.end() || !it->second.info.running()) return {};
   const bool killed = ignore_stop_signal.count(it->second.spec.image) > 0;
   it->second.info.state = "exited";

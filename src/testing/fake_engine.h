@@ -27,6 +27,8 @@ class FakeEngine : public Engine {
     int exit_code = 0;
     std::vector<LogLine> logs;  // what follow_logs and logs_tail return
     std::optional<std::chrono::system_clock::time_point> started_at;
+    std::string health;      // "", "starting", "healthy", "unhealthy"
+    std::string health_log;  // the last check's output
   };
 
   // --- scripting ---
@@ -40,12 +42,20 @@ class FakeEngine : public Engine {
   // Registries (registry_host) that take only these credentials: a pull or push without
   // them fails as the real engine's refusal does.
   std::map<std::string, RegistryAuth> registry_credentials;
+  // Images with a health check of their own, and the status their containers report
+  // right after start: "starting", or "healthy" as if the check passed before anyone
+  // could subscribe. healthcheck = false turns it off; containers created with a
+  // healthcheck of their own start "starting" unless their image is listed here.
+  std::map<std::string, std::string> image_health;
   bool unreachable = false;
   std::function<ExecResult(const Container&, const std::vector<std::string>&)> exec_handler;
   // Adds a container directly, as if left by an earlier run.
   std::string add_container(const ContainerSpec& spec, const std::string& state);
   // The container's process exits now with `code` (a "die" event).
   void exit_container(const std::string& id, int code);
+  // The engine's health check gives a new verdict ("healthy", "unhealthy"), with the
+  // check's output: a "health_status: STATUS" event.
+  void set_health(const std::string& id, const std::string& status, const std::string& output = "");
   // The container writes a line (a running follow_logs sees it).
   void write_log(const std::string& id, LogLine line);
   // Blocks until `n` watch_events subscriptions are active (tests synchronise on it).
@@ -58,6 +68,8 @@ class FakeEngine : public Engine {
   std::vector<Container> containers() const;
   std::optional<Container> container_named(const std::string& name) const;
   std::size_t network_count() const;
+  // The grace the last stop of the container named `name` was given (-1: never stopped).
+  double stop_grace(const std::string& name) const;
 
   // --- Engine ---
   std::string endpoint() const override { return "fake://engine"; }
@@ -112,6 +124,7 @@ class FakeEngine : public Engine {
   std::map<std::string, NetworkInfo> m_networks;   // by id
   std::vector<std::string> m_calls;
   std::vector<std::string> m_mutations;
+  std::map<std::string, double> m_stop_grace;  // by container name
   int m_counter = 0;
 };
 

@@ -40,6 +40,7 @@ const char* action_id(ActionKind action) {
     case ActionKind::stop: return "stop";
     case ActionKind::remove: return "remove";
     case ActionKind::push: return "push";
+    case ActionKind::restart: return "restart";
   }
   return "none";
 }

@@ -16,6 +16,7 @@ const char* done_verb(ActionKind action) {
     case ActionKind::start: return "started";
     case ActionKind::stop: return "stopped";
     case ActionKind::remove: return "removed";
+    case ActionKind::restart: return "restarted";
     default: return nullptr;
   }
 }

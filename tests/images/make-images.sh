@@ -5,27 +5,82 @@
 #   make-images.sh            busybox image only (seconds)
 #   make-images.sh --postgres also the Debian+PostgreSQL image (about a minute, needs
 #                             the Debian mirror that apt uses)
+#   make-images.sh --check [--postgres]
+#                             makes nothing: says which images are missing, foreign or
+#                             stale, exit 1 if any is
 #
-# Images are only made when missing; set BOSS_REBUILD_IMAGES=1 to make them again.
-# Every image carries the label boss.test=1 so it can be found and removed. (No STOPSIGNAL:
-# Debian's docker 20.10 rejects it in `docker import -c`; services set stop_signal.)
+# Each image carries the label boss.test.recipe=<n>, the version of the recipe below that
+# made it (bump BUSYBOX_RECIPE / POSTGRES_RECIPE whenever a recipe changes). An image is
+# made when it is missing, when it has another recipe version (stale), or when it has
+# none (foreign: made another way, e.g. a `docker pull busybox` tagged with the name,
+# which lacks /tmp and CMD and makes suites hang); the image it replaces is removed if
+# nothing uses it. BOSS_REBUILD_IMAGES=1 makes them again regardless.
+# Every image also carries the label boss.test=1 so it can be found and removed. (No
+# STOPSIGNAL: Debian's docker 20.10 rejects it in `docker import -c`; services set
+# stop_signal.)
 set -euo pipefail
 
 BUSYBOX_IMAGE=${BOSS_TEST_BUSYBOX_IMAGE:-boss-test/busybox:latest}
 POSTGRES_IMAGE=${BOSS_TEST_POSTGRES_IMAGE:-boss-test/postgres:latest}
-want_postgres=0
+BUSYBOX_RECIPE=1
+POSTGRES_RECIPE=1
+want_postgres=0 check_only=0
 for arg in "$@"; do
   case $arg in
     --postgres) want_postgres=1 ;;
+    --check) check_only=1 ;;
     *) echo "make-images.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
 
-have_image() { [[ -z ${BOSS_REBUILD_IMAGES:-} ]] && docker image inspect "$1" >/dev/null 2>&1; }
+# image_problem IMAGE RECIPE: nothing if IMAGE is there and made by recipe RECIPE, else
+# why it has to be made ("missing", "foreign ...", "stale ...").
+image_problem() {
+  local recipe
+  if ! recipe=$(docker image inspect -f '{{index .Config.Labels "boss.test.recipe"}}' "$1" 2>/dev/null); then
+    echo "missing"
+  elif [[ -z $recipe || $recipe == '<no value>' ]]; then
+    echo "foreign (no boss.test.recipe label: made another way)"
+  elif [[ $recipe != "$2" ]]; then
+    echo "stale (recipe $recipe, this script makes $2)"
+  elif [[ -n ${BOSS_REBUILD_IMAGES:-} ]]; then
+    echo "BOSS_REBUILD_IMAGES is set"
+  fi
+}
+
+# needs_making IMAGE RECIPE: true (and says why) if IMAGE must be made; remembers the id
+# of the image it replaces in $replaced.
+replaced=""
+needs_making() {
+  local problem
+  problem=$(image_problem "$1" "$2")
+  [[ -n $problem ]] || return 1
+  replaced=$(docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true)
+  echo "$1: $problem"
+  return 0
+}
+
+# retire OLD_ID: removes the image a new one replaced, unless containers still use it.
+retire() {
+  [[ -n $1 ]] && docker rmi "$1" >/dev/null 2>&1 || true
+}
+
+if ((check_only)); then
+  bad=0
+  check_one() {
+    local problem
+    problem=$(BOSS_REBUILD_IMAGES='' image_problem "$1" "$2")
+    if [[ -n $problem ]]; then echo "$1: $problem"; bad=1; else echo "$1: ok (recipe $2)"; fi
+  }
+  check_one "$BUSYBOX_IMAGE" "$BUSYBOX_RECIPE"
+  ((want_postgres)) && check_one "$POSTGRES_IMAGE" "$POSTGRES_RECIPE"
+  exit "$bad"
+fi
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-if ! have_image "$BUSYBOX_IMAGE"; then
+if needs_making "$BUSYBOX_IMAGE" "$BUSYBOX_RECIPE"; then
   busybox=$(command -v busybox || true)
   [[ -n $busybox ]] && file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
     busybox=/bin/busybox
@@ -42,11 +97,12 @@ if ! have_image "$BUSYBOX_IMAGE"; then
   chmod 1777 "$root/tmp"
   tar -C "$root" -c . | docker import \
     -c 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' -c 'CMD ["/bin/sh"]' -c 'LABEL boss.test=1' \
-    - "$BUSYBOX_IMAGE" >/dev/null
-  echo "made $BUSYBOX_IMAGE"
+    -c "LABEL boss.test.recipe=$BUSYBOX_RECIPE" - "$BUSYBOX_IMAGE" >/dev/null
+  retire "$replaced"
+  echo "made $BUSYBOX_IMAGE (recipe $BUSYBOX_RECIPE)"
 fi
 
-if ((want_postgres)) && ! have_image "$POSTGRES_IMAGE"; then
+if ((want_postgres)) && needs_making "$POSTGRES_IMAGE" "$POSTGRES_RECIPE"; then
   command -v debootstrap >/dev/null || { echo "make-images.sh: debootstrap is not installed" >&2; exit 1; }
   mirror=${BOSS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
   root=$work/postgres
@@ -82,6 +138,7 @@ SCRIPT
   tar -C "$root" -c . | docker import \
     -c 'ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'ENV LANG=C.UTF-8' \
     -c 'CMD ["/usr/local/bin/boss-postgres"]' -c 'LABEL boss.test=1' \
-    - "$POSTGRES_IMAGE" >/dev/null
-  echo "made $POSTGRES_IMAGE"
+    -c "LABEL boss.test.recipe=$POSTGRES_RECIPE" - "$POSTGRES_IMAGE" >/dev/null
+  retire "$replaced"
+  echo "made $POSTGRES_IMAGE (recipe $POSTGRES_RECIPE)"
 fi

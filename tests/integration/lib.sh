@@ -98,7 +98,19 @@ ctx_file() { printf '%s' "$DIR/.boss/$P/context.json"; }
 # boss ARGS...: the binary on this test's project (stdout/stderr not captured). Progress
 # comes as JSON lines (--progress json), so checks read typed events, not wording; set
 # BOSS_TEST_PROGRESS=plain to see the plain output instead.
-boss() { "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress "${BOSS_TEST_PROGRESS:-json}" "$@"; }
+#
+# `boss start` without a --timeout of its own gets --timeout $BOSS_TEST_START_TIMEOUT
+# (default 30 s; postgres.sh sets more): a service whose ping can never succeed (say, an
+# image without what the ping needs) fails in seconds with its reason instead of waiting
+# boss's 300 s until ctest kills the whole suite without one.
+BOSS_TEST_START_TIMEOUT=${BOSS_TEST_START_TIMEOUT:-30}
+boss() {
+  local args=("$@")
+  if [[ ${1:-} == start && " $* " != *" --timeout "* && " $*" != *" --timeout="* ]]; then
+    args=(start --timeout "$BOSS_TEST_START_TIMEOUT" "${@:2}")
+  fi
+  "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress "${BOSS_TEST_PROGRESS:-json}" "${args[@]}"
+}
 
 # ---- events (the JSON lines of the last `run`/`expect_exit`, in $OUT) ------------------
 

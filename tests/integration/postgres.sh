@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A real PostgreSQL: ping until it accepts connections, post_start creates a table and
 # inserts a row, the id goes through boss.context into a dependent's env.
+# PostgreSQL takes longer than busybox to come up the first time (initdb).
+BOSS_TEST_START_TIMEOUT=${BOSS_TEST_START_TIMEOUT:-120}
 source "$(dirname "$0")/lib.sh" "$@"
 need_image "$POSTGRES" --postgres
 

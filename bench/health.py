@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""boss benchmark for health checks as readiness: the health-gated hand-off.
+
+    bench/health.py [--reps 25] [--boss build/boss] [--out FILE]
+
+`gate` has a health check (`test -f /tmp/ready`, every 50 ms, a 30 s start period) and
+creates /tmp/ready half a second after it starts; `after` depends on it. Each repetition runs
+`boss -v --progress json start` from nothing and then reads the engine's own event stream.
+
+- hand-off: from gate's `health_status: healthy` event (stamped by the engine, `timeNano`)
+  to boss's create call for `after`: the moment the call was sent, from boss's `-v` trace
+  of it (the trace line's time minus the call's duration, whole milliseconds). Both clocks
+  are this machine's.
+- to the create event: from the same healthy event to after's `create` event, as the engine
+  stamped it; it adds the engine's own create time, so it is an upper bound.
+
+`stop --remove` between repetitions (not measured). Prints each repetition, then medians,
+min and max; --out writes them as JSON. Target: hand-off median <= 20 ms. Standard library only. Needs a Docker engine, the busybox image
+(tests/images/make-images.sh) and a built boss (--boss, default $BOSS, else build/boss).
+"""
+
+import argparse
+import datetime
+import json
+import re
+import shutil
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+IMAGE = "boss-test/busybox:latest"
+PROJECT = "bbhealth"
+TARGET_MS = 20.0
+
+SERVICES = """local boss = require "boss"
+boss.project "%(project)s"
+boss.Service:extend {
+  name = "gate", image = "%(image)s", stop_signal = "SIGKILL",
+  cmd = { "sh", "-c", "sleep 0.5; touch /tmp/ready; sleep 600" },
+  healthcheck = { test = "test -f /tmp/ready", interval = "50ms", timeout = 1, retries = 3, start_period = "30s" },
+}
+boss.Service:extend {
+  name = "after", image = "%(image)s", stop_signal = "SIGKILL", cmd = { "sleep", "600" },
+  dependencies = { "gate" },
+}
+"""
+
+
+def sh(*argv, check=True):
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=check).stdout.strip()
+
+
+def cleanup(boss, path):
+    subprocess.run([boss, "-f", path, "stop", "--remove", "--timeout", "0"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    ids = sh("docker", "ps", "-aq", "--filter", "label=boss.project=" + PROJECT).split()
+    if ids:
+        sh("docker", "rm", "-f", *ids, check=False)
+
+
+def engine_events(since_ns, until_ns):
+    """The project's container events between the two moments, as the engine stamped them."""
+    out = sh("docker", "events", "--since", "%.9f" % (since_ns / 1e9), "--until", "%.9f" % (until_ns / 1e9),
+             "--filter", "label=boss.project=" + PROJECT, "--filter", "type=container", "--format", "{{json .}}")
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def stamp(events, action, service):
+    for e in events:
+        if e.get("Action") == action and e.get("Actor", {}).get("Attributes", {}).get("boss.service") == service:
+            return e["timeNano"]
+    raise RuntimeError("no '%s' event of %s among %d events" % (action, service, len(events)))
+
+
+def create_call_ns(json_lines, service):
+    """When boss sent the create call of `service`, from its -v trace: the trace is emitted
+    when the call returns, with the call's duration in whole milliseconds."""
+    pattern = re.compile(r"engine: create_container \S*-%s -> .* \((\d+) ms\)$" % re.escape(service))
+    for line in json_lines.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event.get("type") != "trace":
+            continue
+        match = pattern.search(event.get("text", ""))
+        if not match:
+            continue
+        when = datetime.datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+        micros = int(when.timestamp()) * 1000000 + when.microsecond
+        return micros * 1000 - int(match.group(1)) * 1000000
+    raise RuntimeError("no create_container trace of %s in boss's output" % service)
+
+
+def summary(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reps", type=int, default=25)
+    parser.add_argument("--boss", default=os.environ.get("BOSS", os.path.join(REPO, "build", "boss")))
+    parser.add_argument("--image", default=IMAGE)
+    parser.add_argument("--out")
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="bbhealth.")
+    path = os.path.join(work, "services.lua")
+    with open(path, "w") as f:
+        f.write(SERVICES % {"project": PROJECT, "image": args.image})
+    handoff, to_event = [], []
+    try:
+        cleanup(args.boss, path)
+        for rep in range(args.reps):
+            since = time.time_ns()
+            run = subprocess.run([args.boss, "-f", path, "-v", "--progress", "json", "start", "--timeout", "60"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if run.returncode != 0:
+                sys.exit("boss start failed:\n" + run.stdout + run.stderr)
+            events = engine_events(since, time.time_ns())
+            healthy = stamp(events, "health_status: healthy", "gate")
+            handoff.append((create_call_ns(run.stdout, "after") - healthy) / 1e6)
+            to_event.append((stamp(events, "create", "after") - healthy) / 1e6)
+            print("rep %2d/%d: healthy -> create call %.1f ms, -> create event %.1f ms"
+                  % (rep + 1, args.reps, handoff[-1], to_event[-1]), flush=True)
+            cleanup(args.boss, path)
+    finally:
+        cleanup(args.boss, path)
+        shutil.rmtree(work, ignore_errors=True)
+    result = {"reps": len(handoff), "target_ms": TARGET_MS, "healthy_to_create_call_ms": summary(handoff),
+              "healthy_to_create_event_ms": summary(to_event),
+              "samples_ms": {"create_call": handoff, "create_event": to_event}}
+    h, e = result["healthy_to_create_call_ms"], result["healthy_to_create_event_ms"]
+    print("health-gated hand-off over %d runs: healthy -> create call median %.1f ms (min %.1f, max %.1f); "
+          "-> create event median %.1f ms (min %.1f, max %.1f); target <= %.0f ms: %s"
+          % (len(handoff), h["median"], h["min"], h["max"], e["median"], e["min"], e["max"], TARGET_MS,
+             "met" if h["median"] <= TARGET_MS else "NOT met"))
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(result, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
