@@ -17,7 +17,7 @@ local internal = {}
 
 local registered = {}    -- classes that set `name` themselves, in declaration order
 local class_info = {}    -- class -> { parent = class, defined_at = "file:line" }
-local instances = {}     -- service name -> the object its hooks get as `self`
+local instances = {}     -- "service#instance" -> the object that instance's hooks get as `self`
 local group_hooks = { start = {}, stop = {}, reload = {} }
 local project_name = nil
 
@@ -223,13 +223,18 @@ function internal.services()
   return out
 end
 
-local function instance(service)
-  local obj = instances[service]
+-- Each instance of a service (`instances = N`) has a `self` of its own, which knows
+-- its number (self.instance, 1-based), its service (self.service, as self.name) and
+-- the name it answers to on the project network (self.hostname: "web-2", or "web"
+-- for a single container).
+local function instance(service, number, hostname)
+  local key = service .. "#" .. number
+  local obj = instances[key]
   if obj then return obj end
   for _, cls in ipairs(registered) do
     if rawget(cls, "name") == service then
-      obj = setmetatable({}, { __index = cls })
-      instances[service] = obj
+      obj = setmetatable({ instance = number, service = service, hostname = hostname }, { __index = cls })
+      instances[key] = obj
       return obj
     end
   end
@@ -237,8 +242,8 @@ local function instance(service)
 end
 
 -- Body of a hook coroutine. A hook that is not defined succeeds.
-function internal.call_hook(service, hook)
-  local obj = instance(service)
+function internal.call_hook(service, hook, number, hostname)
+  local obj = instance(service, number or 1, hostname or service)
   if obj == nil then error("no service named '" .. tostring(service) .. "'", 0) end
   local fn = obj[hook]
   if fn == nil then return true end

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <optional>
 #include <thread>
+#include <utility>
 
+#include "cli/attach_commands.h"
 #include "cli/command_line.h"
 #include "cli/interrupts.h"
 #include "core/errors.h"
@@ -61,8 +63,17 @@ int run_with_loop(EventLoop& loop, const std::function<int()>& command) {
 // status, stop and logs keep working from the engine's labels when services.lua is
 // missing or broken: what runs must always be stoppable.
 bool works_without_file(const Options& opt) {
-  return opt.command == "status" || opt.command == "stop" || opt.command == "logs";
+  return opt.command == "status" || opt.command == "stop" || opt.command == "logs" || opt.command == "exec";
 }
+
+// What exec and run need beyond the Runtime.
+struct Attachments {
+  Engine& engine;
+  ContextStore& context;
+  EventSink& events;
+  std::function<void()> end_progress;
+  const Cancel& cancel;
+};
 
 // Documents (plans, status) are JSON with --json or --progress json.
 bool wants_json(const Options& opt, const ProgressRequest& progress) {
@@ -75,7 +86,11 @@ int print_plan(bool json, const Plan& plan, const Project& project) {
   return 0;
 }
 
-int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime) {
+int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime, const Attachments& attached) {
+  if (opt.command == "exec") return exec_command(opt, runtime.project(), attached.engine, attached.cancel);
+  if (opt.command == "run")
+    return run_command(opt, runtime, attached.engine, attached.context, attached.events, attached.end_progress,
+                       attached.cancel);
   if (opt.command == "start") {
     StartRequest request;
     request.services = opt.services;
@@ -148,9 +163,12 @@ int execute(const Options& opt) {
   // Plans, status and logs print documents of their own; only operations show progress.
   RendererOptions rendering;
   rendering.verbose = opt.verbose;
+  // run's stdout is the one-off's: its dependencies' progress goes to stderr.
+  if (opt.command == "run") rendering.out = stderr;
+  // run shows the start of its dependencies.
   const bool shows_progress =
-      opt.command == "start" || opt.command == "stop" || opt.command == "reload" || opt.command == "restart" ||
-      opt.command == "push";
+      opt.command == "start" || opt.command == "stop" || opt.command == "reload" ||
+      opt.command == "restart" || opt.command == "run" || opt.command == "push";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& sink = *renderer;
@@ -161,7 +179,8 @@ int execute(const Options& opt) {
   static EventSink* interrupt_sink = nullptr;
   {
     std::lock_guard lock(sink_mutex);
-    interrupt_sink = opt.command == "logs" ? nullptr : &sink;  // Ctrl-C is how logs -f ends
+    // Ctrl-C is how logs -f ends, and what ends an exec's plain streams.
+    interrupt_sink = opt.command == "logs" || opt.command == "exec" ? nullptr : &sink;
   }
   struct Detach {
     ~Detach() {
@@ -202,15 +221,20 @@ int execute(const Options& opt) {
   Runtime runtime(project, engine, host.hooks(), context, sink, locker, cancel);
   DockerConfigCredentials credentials;  // the docker CLI's logins, for services without registry_auth
   runtime.set_credentials(&credentials);
+  bool progress_ended = false;
+  const auto end_progress = [&] {
+    if (!std::exchange(progress_ended, true)) sink.finish();
+  };
+  const Attachments attached{engine, context, sink, end_progress, cancel};
   int code = 1;
   std::exception_ptr failure;
   try {
-    code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime); });
+    code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime, attached); });
   } catch (...) {
     failure = std::current_exception();
   }
   // The display is put away before anything else is printed.
-  sink.finish();
+  end_progress();
   if (!failure) return code;
   try {
     std::rethrow_exception(failure);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <set>
 
 #include <CLI/CLI.hpp>
@@ -12,24 +13,42 @@
 namespace boss {
 namespace {
 
-const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status", "logs", "push"};
+const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status", "logs", "exec", "run", "push"};
 // Global options that take a value, so the scan for the command word skips the value.
 const std::set<std::string> kGlobalsWithValue = {"-f", "--file", "-p", "--project", "--progress"};
 const std::set<std::string> kGlobalFlags = {"-v", "--verbose", "-q", "--quiet"};
+// Options of exec and run that take a value (in the same word after '=' or not).
+const std::set<std::string> kAttachWithValue = {"--instance", "-e", "--env"};
 
-// The first word that is neither an option nor an option's value: the command. Lets
-// boss say "unknown command 'stat'" instead of CLI11's "A subcommand is required".
-std::optional<std::string> command_word(int argc, char** argv) {
+// The index of the first word that is neither an option nor an option's value: the
+// command. Lets boss say "unknown command 'stat'" instead of CLI11's "A subcommand is
+// required". argc when there is none.
+int command_index(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--") return std::nullopt;
+    if (arg == "--") return argc;
     if (arg.rfind("-", 0) == 0) {
       if (kGlobalsWithValue.count(arg)) ++i;
       continue;
     }
-    return arg;
+    return i;
   }
-  return std::nullopt;
+  return argc;
+}
+
+std::optional<std::string> command_word(int argc, char** argv) {
+  const int index = command_index(argc, argv);
+  if (index >= argc) return std::nullopt;
+  return std::string(argv[index]);
+}
+
+bool is_attach_command(const std::string& word) { return word == "exec" || word == "run"; }
+
+// -e KEY=VALUE, as a pair; nullopt when it is not one.
+std::optional<std::pair<std::string, std::string>> env_assignment(const std::string& text) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0) return std::nullopt;
+  return std::make_pair(text.substr(0, equals), text.substr(equals + 1));
 }
 
 // A command the word abbreviates ("stat" -> "status"), else the closest by spelling.
@@ -84,14 +103,43 @@ CLI::Validator duration(bool allow_zero) {
 
 }  // namespace
 
+int service_word_index(int argc, char** argv, int command) {
+  for (int i = command + 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") return i + 1 < argc ? i + 1 : argc;
+    if (arg.rfind("-", 0) == 0) {
+      if (kGlobalsWithValue.count(arg) || kAttachWithValue.count(arg)) ++i;
+      continue;
+    }
+    return i;
+  }
+  return argc;
+}
+
 Parsed parse_command_line(int argc, char** argv) {
   Parsed parsed;
   Options& opt = parsed.options;
+  // exec and run: what follows the service is the command, whatever it looks like.
+  std::vector<char*> own_args(argv, argv + argc);
+  if (const auto word = command_word(argc, argv); word && is_attach_command(*word)) {
+    const int service = service_word_index(argc, argv, command_index(argc, argv));
+    if (service < argc) {
+      int first = service + 1;
+      if (first < argc && std::string(argv[first]) == "--") ++first;
+      opt.argv.assign(argv + first, argv + argc);
+      own_args.assign(argv, argv + service + 1);
+      own_args.erase(std::remove_if(own_args.begin() + 1, own_args.end(),
+                                    [](const char* arg) { return std::string(arg) == "--"; }),
+                     own_args.end());
+    }
+  }
+  argc = static_cast<int>(own_args.size());
+  argv = own_args.data();
   if (const auto word = command_word(argc, argv)) {
     if (std::find(kCommands.begin(), kCommands.end(), *word) == kCommands.end()) {
       const auto hint = command_hint(*word);
       return fail("unknown command '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                  "; commands: start, stop, reload, restart, status, logs, push");
+                  "; commands: start, stop, reload, restart, status, logs, exec, run, push");
     }
   } else if (!asks_for_help_or_version(argc, argv)) {
     for (int i = 1; i < argc; ++i) {
@@ -101,7 +149,7 @@ Parsed parse_command_line(int argc, char** argv) {
         return fail("unknown option '" + arg + "' (see boss --help)");
       if (kGlobalsWithValue.count(arg)) ++i;
     }
-    return fail("no command given: boss start|stop|reload|restart|status|logs|push (see boss --help)");
+    return fail("no command given: boss start|stop|reload|restart|status|logs|exec|run|push (see boss --help)");
   }
 
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
@@ -168,6 +216,23 @@ Parsed parse_command_line(int argc, char** argv) {
   logs->add_flag("-t,--timestamps", opt.timestamps, "Show the engine's timestamp of each line");
   logs->add_flag("--no-color", opt.no_color, "No colours");
 
+  std::vector<std::string> env_text;
+  auto* exec = app.add_subcommand("exec", "Run a command in a service's running container");
+  exec->add_option("service", opt.services, "The service")->required()->expected(1);
+  exec->add_option("--instance", opt.instance, "Which of the service's containers (default 1)")
+      ->check(CLI::Range(1, 1000000));
+  exec->add_flag("-T,--no-tty", opt.no_tty, "No TTY, plain streams, even on a terminal");
+  exec->footer("Everything after SERVICE (or after --) is the command: boss exec db psql -U app");
+
+  auto* run = app.add_subcommand("run", "Run a one-off container of a service, then remove it");
+  run->add_option("service", opt.services, "The service whose definition is used")->required()->expected(1);
+  run->add_flag("--no-deps", opt.no_deps, "Do not start the service's dependencies first");
+  run->add_flag("--keep", opt.keep, "Keep the container when it is done");
+  run->add_flag("--publish", opt.publish, "Publish the service's ports");
+  one_per_flag(run->add_option("-e,--env", env_text, "KEY=VALUE added to the environment (repeatable)"));
+  run->add_flag("-T,--no-tty", opt.no_tty, "No TTY, plain streams, even on a terminal");
+  run->footer("Everything after SERVICE (or after --) is the command, instead of the service's cmd");
+
   auto* push = app.add_subcommand("push", "Push the images boss builds to their registries (building them if missing)");
   push->add_option("services", opt.services, "Only these services (default: every service built from a directory)");
   push->add_flag("--json", opt.json, "The same as --progress json");
@@ -191,6 +256,13 @@ Parsed parse_command_line(int argc, char** argv) {
   }
   if (!timeout_text.empty()) opt.timeout = parse_duration(timeout_text);
   if (!stop_timeout_text.empty()) opt.stop_timeout = parse_duration(stop_timeout_text);
+  for (const auto& text : env_text) {
+    const auto assignment = env_assignment(text);
+    if (!assignment) return fail("-e: must be KEY=VALUE, got '" + text + "'");
+    opt.env[assignment->first] = assignment->second;
+  }
+  if (opt.command == "exec" && opt.argv.empty())
+    return fail("exec: no command given: boss exec " + opt.services.front() + " [--] COMMAND...");
   if (tail_text != "all") {
     char* end = nullptr;
     const long n = std::strtol(tail_text.c_str(), &end, 10);

@@ -3,6 +3,7 @@
 // 'status'?)", "unknown option '-x'", "--timeout: must be ..."), exit code 2.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ struct Options {
   bool quiet = false;    // -q
   std::string progress;  // --progress; "" = $BOSS_PROGRESS, else auto
 
-  std::string command;  // start, stop, reload, status, logs, push
+  std::string command;  // start, stop, reload, status, logs, exec, run, push
   std::vector<std::string> services;
   std::vector<std::string> exclude;
   std::optional<double> timeout;  // seconds; the command's default when unset
@@ -33,6 +34,16 @@ struct Options {
   std::string since;  // UNIX time for the engine; "" = from the start
   bool timestamps = false;
   bool no_color = false;
+
+  // exec, run: the service is services[0]; what to run in it (exec: required; run: the
+  // service's cmd when empty)
+  std::vector<std::string> argv;
+  bool no_tty = false;  // -T: plain streams even on a terminal
+  int instance = 1;     // exec --instance
+  bool no_deps = false;  // run
+  bool keep = false;     // run: leave the container
+  bool publish = false;  // run: publish the service's ports
+  std::map<std::string, std::string> env;  // run -e KEY=VALUE
 };
 
 // What parse_command_line decided.
@@ -42,6 +53,10 @@ struct Parsed {
   int exit_code = 0;  // for Outcome::exit: 0 after --help/--version, 2 after an error
   Options options;
 };
+
+// `boss exec|run [OPTIONS] SERVICE [--] CMD...`: where SERVICE is in argv (its index),
+// or argc when it is missing. Everything after it is the command, never boss's options.
+int service_word_index(int argc, char** argv, int command_index);
 
 // Parses argv. Prints --help/--version output and one-line errors ("boss: ...") itself.
 Parsed parse_command_line(int argc, char** argv);

@@ -5,6 +5,8 @@
 #include <thread>
 #include <unistd.h>
 
+#include "platform/raw_terminal.h"
+
 namespace boss {
 namespace {
 
@@ -30,7 +32,9 @@ void watch_interrupts(Cancel& cancel, std::function<void()> on_first) {
     if (sigwait(&set, &signal) != 0) return;
     cancel.request();
     if (on_first) on_first();
-    if (sigwait(&set, &signal) == 0) _exit(130);
+    if (sigwait(&set, &signal) != 0) return;
+    restore_raw_terminal();  // an interactive session's terminal, left as it was found
+    _exit(130);
   }).detach();
 }
 

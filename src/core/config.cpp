@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <set>
 
+#include "core/host_binding.h"
+#include "core/restart_policy.h"
 #include "core/template.h"
 
 namespace boss {
@@ -15,7 +17,8 @@ nlohmann::json DesiredConfig::to_json() const {
   j["env"] = env;  // std::map: keys come out sorted, so the dump is canonical
   auto ports_json = nlohmann::json::array();
   for (const auto& p : ports)
-    ports_json.push_back(std::to_string(p.container_port) + "/" + p.protocol + "=" + std::to_string(p.host_port));
+    ports_json.push_back(std::to_string(p.container_port) + "/" + p.protocol + "=" +
+                         host_binding_text({p.host_ip, p.host_port}));
   j["ports"] = ports_json;
   auto volumes_json = nlohmann::json::array();
   for (const auto& v : volumes)
@@ -27,6 +30,7 @@ nlohmann::json DesiredConfig::to_json() const {
   j["stop_signal"] = stop_signal;
   if (stop_timeout) j["stop_timeout"] = *stop_timeout;
   if (healthcheck) j["healthcheck"] = healthcheck->to_json();
+  if (!restart.empty()) j["restart"] = restart;
   return j;
 }
 
@@ -71,12 +75,14 @@ DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_i
   c.stop_signal = spec.stop_signal;
   c.stop_timeout = spec.stop_timeout;
   c.healthcheck = spec.healthcheck;
+  c.restart = restart_policy_text(parse_restart_policy(spec.restart).value_or(RestartPolicy{}));
   return c;
 }
 
 std::vector<std::string> describe_changes(const nlohmann::json& old_config, const DesiredConfig& desired) {
   if (!old_config.is_object()) return {"configuration unknown"};
   const nlohmann::json now = desired.to_json();
+  // A field left out (at its default) reads as null on both sides.
   auto field_of = [](const nlohmann::json& config, const char* field) {
     const auto it = config.find(field);
     return it == config.end() ? nlohmann::json() : *it;
@@ -103,8 +109,8 @@ std::vector<std::string> describe_changes(const nlohmann::json& old_config, cons
       }
     }
   }
-  for (const char* field :
-       {"ports", "volumes", "cmd", "entrypoint", "user", "stop_signal", "stop_timeout", "healthcheck"})
+  for (const char* field : {"ports", "volumes", "cmd", "entrypoint", "user", "stop_signal", "stop_timeout",
+                             "healthcheck", "restart"})
     if (old_field(field) != field_of(now, field)) changes.push_back(std::string(field) + " changed");
   return changes;
 }

@@ -29,7 +29,10 @@ struct DesiredConfig {
   // hashes of containers made before these fields existed do not change.
   std::optional<double> stop_timeout;
   std::optional<HealthCheck> healthcheck;
+  std::string restart;  // restart_policy_text: "" for no policy
 
+  // Fields at their defaults that came after the first release (restart, a port's host
+  // address) are left out, so the hash of an unchanged definition stays what it was.
   nlohmann::json to_json() const;
   std::string canonical() const { return to_json().dump(); }
   // 16 hex digits, stable across runs and machines.

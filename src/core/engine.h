@@ -13,11 +13,14 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/registry_auth.h"
 #include "core/healthcheck.h"
+#include "core/restart_policy.h"
 
 namespace boss {
 
@@ -59,6 +62,7 @@ struct ContainerState {
   std::string health;       // "", "starting", "healthy", "unhealthy"
   std::string health_log;   // output of the last health check, when there is one
   bool oom_killed = false;
+  RestartPolicy restart;    // HostConfig.RestartPolicy ("no" reads as the empty policy)
   Labels labels;
   std::vector<PublishedPort> ports;
 };
@@ -85,10 +89,12 @@ struct ContainerSpec {
   std::string stop_signal;
   std::optional<double> stop_timeout;       // seconds; sent as whole seconds, rounded up
   std::optional<HealthCheck> healthcheck;   // nullopt: the image's own
+  RestartPolicy restart;  // empty: the engine's default (no)
   struct Port {
     int container_port = 0;
     std::string protocol = "tcp";
     int host_port = 0;  // 0: the engine picks a free port
+    std::string host_ip = {};  // "": every address
   };
   std::vector<Port> ports;
   struct Mount {
@@ -101,6 +107,10 @@ struct ContainerSpec {
   std::vector<std::string> aliases;  // DNS names on that network
   std::string hostname;
   Labels labels;
+  // One-off containers (boss run): a terminal for the process, and stdin kept open for an
+  // attached client until it closes its end (then the process sees end of input).
+  bool tty = false;
+  bool open_stdin = false;
 };
 
 struct ExecResult {
@@ -166,6 +176,31 @@ struct EngineEvent {
 };
 using EngineEventFn = std::function<void(const EngineEvent& event)>;
 
+// A process's standard streams over a connection the engine took over (attached exec or
+// container). Used from one thread at a time.
+class AttachedStreams {
+ public:
+  using OutputFn = std::function<void(LogLine::Stream stream, std::string_view bytes)>;
+  virtual ~AttachedStreams() = default;
+  // A descriptor that polls readable when read() has something (or the end) to report.
+  virtual int fd() const = 0;
+  // Blocks until output arrives, hands it to `on_output` (demultiplexed into stdout and
+  // stderr without a TTY; all stdout with one) and returns true; false once the output
+  // has ended (the process exited). Throws EngineError when the connection fails.
+  virtual bool read(const OutputFn& on_output) = 0;
+  // Sends bytes to the process's stdin. Throws EngineError when the connection fails.
+  virtual void write(std::string_view bytes) = 0;
+  // Ends the process's stdin (the connection's write half), output goes on.
+  virtual void close_stdin() = 0;
+};
+
+// What `boss exec` runs: argv in a running container, with a TTY or plain streams.
+struct ExecSpec {
+  std::vector<std::string> argv;
+  bool tty = false;
+  bool attach_stdin = false;
+};
+
 class Engine {
  public:
   virtual ~Engine() = default;
@@ -228,6 +263,24 @@ class Engine {
   // as the engine has accepted the subscription: nothing that happens after it is missed.
   virtual void watch_events(const Labels& filter, const EngineEventFn& on_event,
                             const std::function<void()>& on_subscribed, const Cancel& cancel) = 0;
+
+  // --- attached processes (boss exec, boss run) ---
+  // Creates an exec instance in a running container; returns its id. A container that
+  // is not running: EngineError with status 409.
+  virtual std::string create_exec(const std::string& container_id, const ExecSpec& spec) = 0;
+  // Starts the exec with its streams attached; the process runs once this returns.
+  virtual std::unique_ptr<AttachedStreams> start_exec(const std::string& exec_id, bool tty) = 0;
+  // The exec's TTY size, in characters.
+  virtual void resize_exec(const std::string& exec_id, int rows, int columns) = 0;
+  // The exit code of an exec whose output has ended (waits briefly for the engine to
+  // record it). Cancelled: throws Interrupted.
+  virtual int exec_exit_code(const std::string& exec_id, const Cancel& cancel) = 0;
+  // Attaches to a created (not yet started) container's streams, stdin too when asked.
+  virtual std::unique_ptr<AttachedStreams> attach_container(const std::string& id, bool stdin, bool tty) = 0;
+  virtual void resize_container(const std::string& id, int rows, int columns) = 0;
+  // Waits until the container is not running and returns its exit code. Cancelled:
+  // throws Interrupted.
+  virtual int wait_container(const std::string& id, const Cancel& cancel) = 0;
 };
 
 }  // namespace boss

@@ -1,5 +1,6 @@
 #include "core/executor.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -9,7 +10,9 @@
 #include "core/engine_gate.h"
 #include "core/graph.h"
 #include "core/image_provider.h"
+#include "core/instances.h"
 #include "core/readiness.h"
+#include "core/restart_policy.h"
 #include "core/service_failure.h"
 #include "core/service_progress.h"
 #include "core/template.h"
@@ -17,13 +20,13 @@
 
 namespace boss {
 
-std::string container_name(const Project& project, const std::string& service) {
-  return project.container_name(service);
+std::string container_name(const Project& project, const std::string& service, int instance) {
+  return project.container_name(instance_host(service, instance));
 }
 
-std::string collision_free_name(const Project& project, const std::string& service) {
+std::string collision_free_name(const Project& project, const std::string& service, int instance) {
   // "ncp" + "q-r" and "ncp-q" + "r" both want "ncp-q-r": a hash of the pair tells them apart.
-  return project.container_name(service) + "-" + fnv1a_hex(project.name + "\n" + service).substr(0, 8);
+  return container_name(project, service, instance) + "-" + fnv1a_hex(project.name + "\n" + service).substr(0, 8);
 }
 
 double grace_for(const ExecuteOptions& options, const ServiceSpec* spec) {
@@ -36,7 +39,8 @@ std::string run_pre_stop(Operation& op, const ServiceSpec& spec, const std::stri
   if (!spec.has_pre_stop) return "";
   progress.hook(hook_name(Hook::pre_stop));
   const auto deadline = std::chrono::steady_clock::now() + kPreStopTimeout;
-  const auto result = op.hooks.call(spec.name, Hook::pre_stop, container_id, deadline, op.cancel);
+  const auto result = op.hooks.call(spec.name, Hook::pre_stop, container_id, deadline, op.cancel,
+                                    instance_number(progress.instance()));
   op.save_context();
   std::string warning;
   switch (result.status) {
@@ -76,9 +80,12 @@ std::string seconds_text(double s) {
   return buf;
 }
 
-ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, const DesiredConfig& config) {
+}  // namespace
+
+ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, const DesiredConfig& config,
+                             int instance) {
   ContainerSpec c;
-  c.name = container_name(project, spec.name);
+  c.name = container_name(project, spec.name, instance);
   c.image = spec.image;  // the name, so `docker ps` reads well; the id is in boss.config
   c.env = config.env;
   c.cmd = config.cmd;
@@ -87,18 +94,23 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   c.stop_signal = config.stop_signal;
   c.stop_timeout = config.stop_timeout;
   c.healthcheck = config.healthcheck;
-  for (const auto& p : config.ports) c.ports.push_back({p.container_port, p.protocol, p.host_port});
+  c.restart = parse_restart_policy(config.restart).value_or(RestartPolicy{});
+  for (const auto& p : config.ports) c.ports.push_back({p.container_port, p.protocol, p.host_port, p.host_ip});
   for (const auto& v : config.volumes) c.binds.push_back({v.source, v.target, v.mode});
   c.network = project.network_name();
   c.aliases = {spec.name};
-  c.hostname = spec.name;
+  if (instance > 0) c.aliases.push_back(instance_host(spec.name, instance));
+  c.hostname = instance_host(spec.name, instance);
   c.labels = {{kLabelProject, project.name},
               {kLabelService, spec.name},
+              {kLabelInstance, std::to_string(instance_number(instance))},
               {kLabelConfigHash, config.hash()},
               {kLabelConfig, config.canonical()}};
   if (!spec.dependencies.empty()) c.labels[kLabelDependencies] = joined(spec.dependencies);
   return c;
 }
+
+namespace {
 
 std::string label(const Labels& labels, const char* key) {
   const auto it = labels.find(key);
@@ -108,17 +120,20 @@ std::string label(const Labels& labels, const char* key) {
 // Where the work on a service got to, for an honest word when it is interrupted.
 enum class Stage { waiting_turn, image, hooks_before, replacing, creating, readying, done };
 
-// One service of a start plan, from its image to ready.
+// One instance of a service of a start plan, from its image to ready.
 class StartTask {
  public:
   StartTask(Operation& op, const ServiceSpec& spec, const Decision& planned, const Observed& observed,
             ImageProvider& images, EngineGate& gate, const ExecuteOptions& options)
-      : m_op(op), m_spec(spec), m_planned(planned), m_existing(observed.of(spec.name)), m_observed(observed),
-        m_images(images), m_gate(gate), m_options(options), m_progress(op.events, spec.name, planned.kind) {}
+      : m_op(op), m_spec(spec), m_planned(planned), m_number(instance_number(planned.instance)),
+        m_key(instance_key(spec.name, planned.instance)), m_existing(observed.of(spec.name, m_number)),
+        m_observed(observed), m_images(images), m_gate(gate), m_options(options),
+        m_progress(op.events, spec.name, planned.kind, planned.instance) {}
 
   ServiceOutcome run() {
     ServiceOutcome outcome;
     outcome.service = m_spec.name;
+    outcome.instance = m_planned.instance;
     outcome.action = m_planned.kind;
     outcome.began = true;
     try {
@@ -171,7 +186,7 @@ class StartTask {
       const auto note = run_step(step, decision, image_id);
       if (step.kind == StepKind::wait_ready) ready_note = note;
     }
-    m_op.journal.clear(m_spec.name);
+    m_op.journal.clear(m_key);
     m_stage = Stage::done;
     outcome.status = Phase::up;
     if (!ready_note.empty()) outcome.reason = ready_note;
@@ -181,7 +196,7 @@ class StartTask {
   }
 
   Decision decide_now(const std::string& image_id) {
-    DecideInput input{m_spec, m_existing, std::nullopt, "", "", m_op.journal.pending(m_spec.name)};
+    DecideInput input{m_spec, m_existing, std::nullopt, "", "", m_op.journal.pending(m_key)};
     try {
       input.desired = desired_config(m_spec, image_id, m_op.context.text_snapshot());
     } catch (const UnfilledTemplate& u) {
@@ -191,7 +206,9 @@ class StartTask {
     }
     input.forced_reason = forced_replacement(m_spec, m_options.forced.count(m_spec.name) > 0,
                                              m_observed.network_present(), m_existing);
-    return decide(input);
+    Decision decision = decide(input);
+    decision.instance = m_planned.instance;
+    return decision;
   }
 
   // Runs one step; returns what wait_ready says of the service ("" otherwise).
@@ -221,7 +238,7 @@ class StartTask {
           m_stage = Stage::readying;
           m_container = step.container_id;
           m_progress.set_container(m_container);
-          m_op.journal.mark(m_spec.name, {m_container, "ping"});
+          m_op.journal.mark(m_key, {m_container, "ping"});
         }
         m_progress.phase(Phase::starting, decision.reason);
         engine_step([&] { m_op.engine.start_container(m_container); });
@@ -253,7 +270,7 @@ class StartTask {
     } catch (const UnfilledTemplate& u) {
       throw ServiceFailure{describe_unfilled(u, m_op.context.set_by(u.key)), "", {}};
     }
-    ContainerSpec spec = container_spec(m_op.project, m_spec, config);
+    ContainerSpec spec = container_spec(m_op.project, m_spec, config, m_planned.instance);
     try {
       const auto slot = m_gate.enter(m_op.cancel);
       m_container = m_op.engine.create_container(spec);
@@ -266,7 +283,7 @@ class StartTask {
     m_stage = Stage::readying;
     // Recorded before it starts: if boss stops before it is ready, the next start
     // replaces it with all hooks instead of keeping it.
-    m_op.journal.mark(m_spec.name, {m_container, "post_start"});
+    m_op.journal.mark(m_key, {m_container, "post_start"});
   }
 
   // The name is taken. Another project's (or service's) container may hold it: then
@@ -283,18 +300,20 @@ class StartTask {
       throw ServiceFailure{"a container named '" + name + "' exists and is not managed by boss: remove it (docker rm -f " +
                                name + ") or use another project name (-p)",
                            "", {}};
-    if (holder && owner == m_op.project.name && label(holder->labels, kLabelService) == m_spec.name)
+    if (holder && owner == m_op.project.name && label(holder->labels, kLabelService) == m_spec.name &&
+        instance_of(holder->labels) == m_number)
       throw ServiceFailure{"container '" + name + "' of this service appeared while boss was creating it", "", {}};
     m_op.trace("container name " + name + " is held by " +
                (owner.empty() ? std::string("a removed container") : "project '" + owner + "'") + "; using " +
-               collision_free_name(m_op.project, m_spec.name));
-    return collision_free_name(m_op.project, m_spec.name);
+               collision_free_name(m_op.project, m_spec.name, m_planned.instance));
+    return collision_free_name(m_op.project, m_spec.name, m_planned.instance);
   }
 
   void run_hook(Hook hook) {
     m_progress.hook(hook_name(hook));
     const auto result =
-        m_op.hooks.call(m_spec.name, hook, m_container, std::chrono::steady_clock::time_point::max(), m_op.cancel);
+        m_op.hooks.call(m_spec.name, hook, m_container, std::chrono::steady_clock::time_point::max(), m_op.cancel,
+                        m_number);
     m_op.save_context();
     switch (result.status) {
       case HookResult::Status::ok: return;
@@ -386,7 +405,9 @@ class StartTask {
   Operation& m_op;
   const ServiceSpec& m_spec;
   const Decision& m_planned;
-  const std::vector<ContainerInfo>& m_existing;
+  const int m_number;         // the instance number (labels, hooks)
+  const std::string m_key;    // the instance in the start journal
+  const std::vector<ContainerInfo> m_existing;  // this instance's
   const Observed& m_observed;
   ImageProvider& m_images;
   EngineGate& m_gate;
@@ -397,15 +418,19 @@ class StartTask {
   Stage m_stage = Stage::waiting_turn;
 };
 
-// One service of a stop plan.
-ServiceOutcome run_stop(Operation& op, const Decision& d, EngineGate& gate, const ExecuteOptions& options) {
-  ServiceProgress progress(op.events, d.service, d.kind);
+// One instance of a service of a stop plan, or one that a start scales down (`scale_down`:
+// the decision's reason is the outcome's).
+ServiceOutcome run_stop(Operation& op, const Decision& d, EngineGate& gate, const ExecuteOptions& options,
+                        bool scale_down = false) {
+  ServiceProgress progress(op.events, d.service, d.kind, d.instance);
   ServiceOutcome outcome;
   outcome.service = d.service;
+  outcome.instance = d.instance;
   outcome.action = d.kind;
   outcome.began = true;
   outcome.status = d.kind == ActionKind::remove ? Phase::removed : Phase::stopped;
-  outcome.reason = d.kind == ActionKind::none ? (d.reason == "not running" ? "was not running" : d.reason)
+  outcome.reason = scale_down                   ? d.reason
+                  : d.kind == ActionKind::none ? (d.reason == "not running" ? "was not running" : d.reason)
                   : d.stop.empty()             ? "was not running"
                                                : "";
   const ServiceSpec* spec = op.project.find(d.service);
@@ -500,6 +525,7 @@ ServiceOutcome not_begun(const Decision& d, const Observed& observed, bool stop_
                          const std::string& cause) {
   ServiceOutcome o;
   o.service = d.service;
+  o.instance = d.instance;
   o.action = d.kind;
   if (status == NodeStatus::skipped) {
     o.status = Phase::skipped;
@@ -508,7 +534,7 @@ ServiceOutcome not_begun(const Decision& d, const Observed& observed, bool stop_
     return o;
   }
   o.status = Phase::interrupted;
-  const auto& containers = observed.of(d.service);
+  const auto containers = observed.of(d.service, instance_number(d.instance));
   const bool running =
       std::any_of(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); });
   if (stop_plan)
@@ -520,6 +546,18 @@ ServiceOutcome not_begun(const Decision& d, const Observed& observed, bool stop_
   return o;
 }
 
+// When services failed because the engine itself went away (killed, restarted, its socket
+// gone), each failure says so in its own words; the result says it once, as the cause.
+void note_engine_gone(Operation& op, CommandResult& result) {
+  try {
+    op.engine.ping();
+  } catch (const EngineError& e) {
+    if (e.status() != 0) return;  // it answered, with an error: it is there
+    result.error = "the engine stopped answering during the " + result.command + " (" + e.what() +
+                   "); once it is back, run the same command again: it picks up from what is there";
+  }
+}
+
 }  // namespace
 
 Execution execute(Operation& op, const Plan& plan, const Observed& observed, const ExecuteOptions& options) {
@@ -529,11 +567,12 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   result.project = plan.project;
   const bool stop_plan = plan.command == "stop";
   const DependencyGraph graph(op.project);
-  std::map<std::string, const Decision*> decisions;
+  // A service's instances are one node of the walk: its dependents wait for all of them.
+  std::map<std::string, std::vector<const Decision*>> decisions;
   std::vector<std::string> order;
   for (const auto& d : plan.services) {
-    decisions[d.service] = &d;
-    order.push_back(d.service);
+    if (decisions[d.service].empty()) order.push_back(d.service);
+    decisions[d.service].push_back(&d);
   }
 
   ImageProvider images(op, observed.image_ids, options.rebuild);
@@ -548,8 +587,9 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
     for (const auto& name : order) {
       const ServiceSpec& spec = *op.project.find(name);
       if (!images.needs_fetch(spec) || !fetching.insert(spec.image).second) continue;
-      prefetch.emplace_back([&op, &images, &spec, action = decisions[name]->kind] {
-        ServiceProgress progress(op.events, spec.name, action);
+      const Decision& first = *decisions[name].front();
+      prefetch.emplace_back([&op, &images, &spec, action = first.kind, instance = first.instance] {
+        ServiceProgress progress(op.events, spec.name, action, instance);
         try {
           images.ensure(spec, progress);
         } catch (...) {
@@ -560,15 +600,42 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   }
 
   std::mutex outcomes_mutex;
-  std::map<std::string, ServiceOutcome> outcomes;
-  auto task = [&](const std::string& name) {
-    const Decision& d = *decisions.at(name);
-    ServiceOutcome outcome = stop_plan ? run_stop(op, d, gate, options)
-                                       : StartTask(op, *op.project.find(name), d, observed, images, gate, options).run();
+  std::map<const Decision*, ServiceOutcome> outcomes;
+  std::set<std::string> interrupted_services;
+  auto run_one = [&](const Decision& d) {
+    const bool scale_down = !stop_plan && d.kind == ActionKind::remove;
+    ServiceOutcome outcome =
+        stop_plan || scale_down ? run_stop(op, d, gate, options, scale_down)
+                                : StartTask(op, *op.project.find(d.service), d, observed, images, gate, options).run();
     const bool ok = outcome.status != Phase::failed && outcome.status != Phase::interrupted;
     std::lock_guard lock(outcomes_mutex);
-    outcomes[name] = std::move(outcome);
+    if (outcome.status == Phase::interrupted) interrupted_services.insert(d.service);
+    outcomes[&d] = std::move(outcome);
     return ok;
+  };
+  // A service's instances go concurrently; those a start scales down one after the
+  // other, highest first, beside them.
+  auto task = [&](const std::string& name) {
+    std::vector<std::vector<const Decision*>> lanes;
+    std::vector<const Decision*> scale_downs;
+    for (const Decision* d : decisions.at(name)) {
+      if (!stop_plan && d->kind == ActionKind::remove)
+        scale_downs.push_back(d);
+      else
+        lanes.push_back({d});
+    }
+    if (!scale_downs.empty()) lanes.push_back(scale_downs);
+    std::vector<char> ok(lanes.size(), 0);
+    auto run_lane = [&](std::size_t k) {
+      bool all = true;
+      for (const Decision* d : lanes[k]) all = run_one(*d) && all;
+      ok[k] = all;
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t k = 1; k < lanes.size(); ++k) threads.emplace_back(run_lane, k);
+    if (!lanes.empty()) run_lane(0);
+    for (auto& t : threads) t.join();
+    return std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; });
   };
   WalkOptions walk_options;
   // A failed start skips what needs it; a failed stop must not keep the others running.
@@ -579,8 +646,9 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
       op.cancel, walk_options);
   for (auto& t : prefetch) t.join();
 
-  for (const auto& name : order) {
-    auto it = outcomes.find(name);
+  for (const auto& d : plan.services) {
+    const std::string& name = d.service;
+    auto it = outcomes.find(&d);
     ServiceOutcome o;
     if (it != outcomes.end()) {
       o = std::move(it->second);
@@ -588,16 +656,15 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
       const auto status = walk.status.at(name);
       const auto cause = walk.skipped_because.count(name) ? walk.skipped_because.at(name) : "";
       // Skipped because an interrupted service never finished is interrupted too.
-      const bool cause_interrupted =
-          status == NodeStatus::skipped && outcomes.count(cause) && outcomes.at(cause).status == Phase::interrupted;
-      o = not_begun(*decisions.at(name), observed, stop_plan, cause_interrupted ? NodeStatus::cancelled : status,
-                    cause);
-      ServiceProgress(op.events, name, o.action).final(o.status, o.reason);
+      const bool cause_interrupted = status == NodeStatus::skipped && interrupted_services.count(cause);
+      o = not_begun(d, observed, stop_plan, cause_interrupted ? NodeStatus::cancelled : status, cause);
+      ServiceProgress(op.events, name, o.action, o.instance).final(o.status, o.reason);
     }
     if (o.status == Phase::interrupted) result.interrupted = true;
     result.outcomes.push_back(std::move(o));
   }
   if (op.cancel.requested()) result.interrupted = true;
+  if (result.any_failed()) note_engine_gone(op, result);
   if (stop_plan && !result.interrupted && !result.any_failed()) remove_project_resources(op, plan);
   execution.replaced_images = images.replaced();
   return execution;

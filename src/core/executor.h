@@ -55,9 +55,18 @@ double grace_for(const ExecuteOptions& options, const ServiceSpec* spec);
 std::string run_pre_stop(Operation& op, const ServiceSpec& spec, const std::string& container_id,
                          ServiceProgress& progress);
 
-// The container name of a service; when that name is held by another project's (or
-// another service's) container, a name derived from both that cannot collide.
-std::string container_name(const Project& project, const std::string& service);
-std::string collision_free_name(const Project& project, const std::string& service);
+// The container name of a service's instance (the instance shown, instances.h):
+// "<project>-<service>" for a single container, "<project>-<service>-<i>" for one of
+// several; when that name is held by another project's (or another service's) container,
+// a name derived from both that cannot collide.
+std::string container_name(const Project& project, const std::string& service, int instance = 0);
+std::string collision_free_name(const Project& project, const std::string& service, int instance = 0);
+
+// What the service's container is created from: `config` with the project's network,
+// the service's name as alias and hostname, and the identity labels. `instance`: the
+// instance shown (instances.h); every instance answers to the service's name, and one
+// of several also to "<service>-<i>".
+ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, const DesiredConfig& config,
+                             int instance = 0);
 
 }  // namespace boss

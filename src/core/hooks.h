@@ -27,9 +27,12 @@ class Hooks {
   // until it finishes, `deadline` passes (timed_out) or `cancel` is requested
   // (cancelled); a hook given up on is stopped, and so are the host commands it runs. `container_id` is the service's current container, for self:exec and
   // self:host_port. Calling a hook the service does not define returns ok/true at once.
+  // `instance`: which of the service's containers it runs for (self.instance, 1-based;
+  // instances.h), each instance with a `self` of its own.
   virtual HookResult call(const std::string& service, Hook hook,
                           const std::string& container_id,
-                          std::chrono::steady_clock::time_point deadline, const Cancel& cancel) = 0;
+                          std::chrono::steady_clock::time_point deadline, const Cancel& cancel,
+                          int instance = 1) = 0;
 
   // Group hooks: boss.on_start(names), boss.on_stop(names), boss.on_reload(name).
   // Same blocking contract, without a deadline.

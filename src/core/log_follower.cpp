@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "core/errors.h"
+#include "core/instances.h"
+#include "core/one_off.h"
 #include "core/time_text.h"
 
 namespace boss {
@@ -68,7 +70,7 @@ class Follower {
       }
     }
     for (const auto& c : m_engine.list_containers({{kLabelProject, m_project.name}}))
-      attach(c.id, service_of(c.labels), /*initial=*/true);
+      attach(c.id, c.labels, /*initial=*/true);
     // Flush buffered output whenever nothing came for a moment; wait for the end.
     while (!m_cancel.requested()) {
       {
@@ -104,6 +106,7 @@ class Follower {
   };
 
   std::string service_of(const Labels& labels) const {
+    if (is_one_off(labels)) return "";  // boss run's output is its own terminal's
     const auto it = labels.find(kLabelService);
     return it == labels.end() ? "" : it->second;
   }
@@ -115,11 +118,15 @@ class Follower {
 
   void on_event(const EngineEvent& e) {
     if (e.type != "container" || e.action != "start") return;
-    attach(e.id, service_of(e.attributes), /*initial=*/false);
+    attach(e.id, e.attributes, /*initial=*/false);
   }
 
-  void attach(const std::string& id, const std::string& service, bool initial) {
+  // `labels`: the container's (an event's attributes hold them too).
+  void attach(const std::string& id, const Labels& labels, bool initial) {
+    const std::string service = service_of(labels);
     if (!wanted(service)) return;
+    const ServiceSpec* spec = m_project.find(service);
+    const int instance = spec ? shown_instance(*spec, instance_of(labels)) : 0;
     std::lock_guard lock(m_mutex);
     Stream& stream = m_streams[id];
     if (stream.active) return;
@@ -136,10 +143,10 @@ class Follower {
       // at that very moment, so those are skipped below).
       request.since = unix_text(stream.last_nanos);
     }
-    m_threads.emplace_back([this, id, service, request] { pump(id, service, request); });
+    m_threads.emplace_back([this, id, service, instance, request] { pump(id, service, instance, request); });
   }
 
-  void pump(const std::string& id, const std::string& service, const LogRequest& request) {
+  void pump(const std::string& id, const std::string& service, int instance, const LogRequest& request) {
     std::int64_t skip_until = 0;
     {
       std::lock_guard lock(m_mutex);
@@ -155,13 +162,13 @@ class Follower {
             if (skip_until && nanos && nanos <= skip_until) return;
             last = nanos;
             seen = true;
-            m_sink.line(service, 0, line);
+            m_sink.line(service, instance, line);
           },
           m_cancel);
     } catch (const EngineError& e) {
       // Removed meanwhile (404) is the normal end of a replaced container.
       if (e.status() != 404 && !m_cancel.requested())
-        m_events.emit_now(WarningEvent{"logs of " + service + ": " + e.what()});
+        m_events.emit_now(WarningEvent{"logs of " + instance_host(service, instance) + ": " + e.what()});
     } catch (const Interrupted&) {
     }
     std::lock_guard lock(m_mutex);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/instances.h"
+#include "core/one_off.h"
 #include "core/template.h"
 
 namespace boss {
@@ -10,6 +12,19 @@ const std::vector<ContainerInfo>& Observed::of(const std::string& service) const
   static const std::vector<ContainerInfo> none;
   const auto it = containers.find(service);
   return it == containers.end() ? none : it->second;
+}
+
+std::vector<ContainerInfo> Observed::of(const std::string& service, int number) const {
+  std::vector<ContainerInfo> out;
+  for (const auto& c : of(service))
+    if (instance_of(c.labels) == number) out.push_back(c);
+  return out;
+}
+
+std::vector<int> Observed::instance_numbers(const std::string& service) const {
+  std::set<int> numbers;
+  for (const auto& c : of(service)) numbers.insert(instance_of(c.labels));
+  return {numbers.begin(), numbers.end()};
 }
 
 bool Observed::network_present() const {
@@ -21,6 +36,7 @@ Observed observe(Engine& engine, const Project& project, bool images) {
   observed.network_name = project.network_name();
   const Labels project_label{{kLabelProject, project.name}};
   for (auto& c : engine.list_containers(project_label)) {
+    if (is_one_off(c.labels)) continue;  // boss run's: never the service's, never an orphan
     const auto it = c.labels.find(kLabelService);
     const std::string service = it == c.labels.end() ? "" : it->second;
     if (project.find(service))
@@ -55,6 +71,28 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
 bool only_stopped(const std::vector<ContainerInfo>& containers) {
   return !containers.empty() &&
          std::none_of(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); });
+}
+
+// The containers of instance `number`, stopped (those that run) and removed.
+Decision remove_instance(const ServiceSpec& spec, int number, const Observed& observed, std::string reason) {
+  Decision d;
+  d.service = spec.name;
+  d.instance = shown_instance(spec, number);
+  d.kind = ActionKind::remove;
+  d.reason = std::move(reason);
+  for (const auto& c : observed.of(spec.name, number)) {
+    if (c.running() || c.state == "paused" || c.state == "restarting") d.stop.push_back(c.id);
+    d.remove.push_back(c.id);
+  }
+  return d;
+}
+
+// Instances above `instances` go, highest first.
+void plan_scale_down(Plan& plan, const ServiceSpec& spec, const Observed& observed) {
+  const auto numbers = observed.instance_numbers(spec.name);
+  for (auto it = numbers.rbegin(); it != numbers.rend() && *it > spec.instances; ++it)
+    plan.services.push_back(
+        remove_instance(spec, *it, observed, "instances = " + std::to_string(spec.instances) + ": scaled down"));
 }
 
 }  // namespace
@@ -147,27 +185,34 @@ Plan plan_start(const StartPlanInput& in) {
   plan.create_network = !in.observed.network_present();
   for (const auto& name : in.services) {
     const ServiceSpec& spec = *in.project.find(name);
-    const auto& existing = in.observed.of(name);
     const auto image_it = in.observed.image_ids.find(spec.image);
     const bool rebuild = in.rebuild.count(name) > 0;
     const std::string image_id = image_it == in.observed.image_ids.end() || rebuild ? "" : image_it->second;
-    DecideInput input{spec, existing, std::nullopt, "", "", std::nullopt};
+    std::optional<DesiredConfig> desired;
+    std::string unfilled_reason;
     try {
-      input.desired = desired_config(spec, image_id, in.context);
+      desired = desired_config(spec, image_id, in.context);
     } catch (const UnfilledTemplate& u) {
-      input.unfilled_reason = describe_unfilled(u, in.set_by ? in.set_by(u.key) : std::nullopt);
+      unfilled_reason = describe_unfilled(u, in.set_by ? in.set_by(u.key) : std::nullopt);
     }
-    input.forced_reason =
-        forced_replacement(spec, in.forced.count(name) > 0, in.observed.network_present(), existing);
-    const auto pending = in.pending.find(name);
-    if (pending != in.pending.end()) input.pending = pending->second;
-    Decision d = decide(input);
-    if (image_id.empty()) {
-      d.image = spec.build_from_directory.empty() ? Decision::Image::pull : Decision::Image::build;
-      // Fetched first; the decision is made again once the image is there.
-      if (rebuild && d.kind == ActionKind::recreate && d.reason.rfind("image ", 0) == 0) d.reason = "image rebuilt";
+    for (int number = 1; number <= spec.instances; ++number) {
+      const int shown = shown_instance(spec, number);
+      const auto existing = in.observed.of(name, number);
+      DecideInput input{spec, existing, desired, unfilled_reason, "", std::nullopt};
+      input.forced_reason =
+          forced_replacement(spec, in.forced.count(name) > 0, in.observed.network_present(), existing);
+      const auto pending = in.pending.find(instance_key(name, shown));
+      if (pending != in.pending.end()) input.pending = pending->second;
+      Decision d = decide(input);
+      d.instance = shown;
+      if (image_id.empty()) {
+        d.image = spec.build_from_directory.empty() ? Decision::Image::pull : Decision::Image::build;
+        // Fetched first; the decision is made again once the image is there.
+        if (rebuild && d.kind == ActionKind::recreate && d.reason.rfind("image ", 0) == 0) d.reason = "image rebuilt";
+      }
+      plan.services.push_back(std::move(d));
     }
-    plan.services.push_back(std::move(d));
+    plan_scale_down(plan, spec, in.observed);
   }
   return plan;
 }
@@ -177,10 +222,11 @@ Plan plan_stop(const Project& project, const std::vector<std::string>& services,
   Plan plan;
   plan.command = "stop";
   plan.project = project.name;
-  for (const auto& name : services) {
+  auto decide_stop = [&](const std::string& name, int shown, const std::vector<ContainerInfo>& containers) {
     Decision d;
     d.service = name;
-    for (const auto& c : observed.of(name)) {
+    d.instance = shown;
+    for (const auto& c : containers) {
       if (c.running() || c.state == "paused" || c.state == "restarting") d.stop.push_back(c.id);
       if (remove) d.remove.push_back(c.id);
     }
@@ -192,9 +238,15 @@ Plan plan_stop(const Project& project, const std::vector<std::string>& services,
       d.reason = "running";
     } else {
       d.kind = ActionKind::none;
-      d.reason = observed.of(name).empty() ? "no container" : "not running";
+      d.reason = containers.empty() ? "no container" : "not running";
     }
     plan.services.push_back(std::move(d));
+  };
+  for (const auto& name : services) {
+    const ServiceSpec& spec = *project.find(name);
+    const auto numbers = observed.instance_numbers(name);
+    if (numbers.empty()) decide_stop(name, 0, {});
+    for (const int number : numbers) decide_stop(name, shown_instance(spec, number), observed.of(name, number));
   }
   if (remove && whole_project) {
     for (const auto& c : observed.orphans) plan.remove_orphans.push_back(c.name);

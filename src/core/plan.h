@@ -60,6 +60,10 @@ struct Observed {
   std::string network_name;                      // the one the project's containers join
 
   const std::vector<ContainerInfo>& of(const std::string& service) const;
+  // Those of instance `number` (instances.h).
+  std::vector<ContainerInfo> of(const std::string& service, int number) const;
+  // The instance numbers the service's containers carry, in ascending order.
+  std::vector<int> instance_numbers(const std::string& service) const;
   // The project network exists (containers made for a pruned one cannot start again).
   bool network_present() const;
 };
@@ -96,13 +100,17 @@ struct StartPlanInput {
   const Observed& observed;
   const std::map<std::string, std::string>& context;  // text values, for templates
   std::function<std::optional<std::string>(const std::string& key)> set_by;  // may be empty
-  std::map<std::string, PendingStart> pending;
+  std::map<std::string, PendingStart> pending;  // by instance_key
   std::set<std::string> forced;   // reload: these always get a new container
   std::set<std::string> rebuild;  // start --build: these images are built anew
 };
+// One decision per instance of each service (instances 1..N), then one per instance
+// above N that still has containers, highest first: those are stopped and removed
+// (kind remove), and the others are decided as if alone.
 Plan plan_start(const StartPlanInput& input);
 
-// Stop (or with `remove`, remove) every container of `services` (dependents first).
+// Stop (or with `remove`, remove) every container of `services` (dependents first): one
+// decision per instance when the service has several.
 // `whole_project`: the project network, orphans and the saved state go too (remove only).
 Plan plan_stop(const Project& project, const std::vector<std::string>& services, const Observed& observed,
                bool remove, bool whole_project);

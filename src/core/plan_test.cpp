@@ -78,6 +78,8 @@ TEST_CASE("plan: every hashed field is detected") {
   s = base; s.stop_signal = "SIGINT"; check_change(s, "stop_signal changed");
   s = base; s.volumes.push_back({"/data", "/data", "ro", false}); check_change(s, "volumes changed");
   s = base; s.image = "other"; check_change(s, "image changed");
+  s = base; s.restart = "always"; check_change(s, "restart changed");
+  s = base; s.restart = "on-failure:2"; check_change(s, "restart changed");
   s = base; s.stop_timeout = 3; check_change(s, "stop_timeout changed");
   s = base; s.healthcheck = disabled_healthcheck(); check_change(s, "healthcheck changed");
   // Unset, they are not in the hashed JSON: containers made before they existed are kept.
@@ -108,6 +110,33 @@ TEST_CASE("plan: restart restarts what runs, starts what is stopped, and has not
   CHECK(steps_for(plan.services[1], project.services[1]) ==
         std::vector<Step>{{StepKind::start, "c2"}, {StepKind::wait_ready, "c2"}});
   CHECK(plan.services[2].kind == ActionKind::none);
+}
+
+TEST_CASE("plan: a definition without the newer fields keeps the hash it always had") {
+  auto s = svc("web", {{"A", "1"}});
+  s.ports = {{80, "tcp", 8080}};
+  CHECK(desired_config(s, "sha256:1", {}).canonical() ==
+        R"({"cmd":null,"entrypoint":null,"env":{"A":"1"},"image":"busybox","image_id":"sha256:1",)"
+        R"("ports":["80/tcp=8080"],"stop_signal":"","user":"","volumes":[]})");
+  const auto old_config = desired_config(s, "sha256:1", {});
+  s.ports[0].host_ip = "127.0.0.1";
+  const auto bound = desired_config(s, "sha256:1", {});
+  CHECK(bound.to_json()["ports"] == nlohmann::json::array({"80/tcp=127.0.0.1:8080"}));
+  CHECK(decide_for(s, {container("c1", "running", old_config)}, bound).reason == "ports changed");
+}
+
+TEST_CASE("plan: restart = \"no\" is the same as no restart field") {
+  auto no = svc("web");
+  no.restart = "no";
+  const auto config = desired_config(svc("web"), "sha256:1", {});
+  CHECK(desired_config(no, "sha256:1", {}).hash() == config.hash());
+  CHECK(decide_for(no, {container("c1", "running", config)}, desired_config(no, "sha256:1", {})).kind ==
+        ActionKind::keep);
+  auto always = svc("web");
+  always.restart = "always";
+  const auto with_policy = desired_config(always, "sha256:1", {});
+  CHECK(with_policy.restart == "always");
+  CHECK(decide_for(svc("web"), {container("c1", "running", with_policy)}, config).reason == "restart changed");
 }
 
 TEST_CASE("plan: duplicates and stale containers are removed, the matching one reused") {

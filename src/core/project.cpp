@@ -22,6 +22,15 @@ bool ServiceSpec::has_hook(Hook hook) const {
   return false;
 }
 
+void ServiceSpec::set_has_hook(Hook hook) {
+  switch (hook) {
+    case Hook::pre_start: has_pre_start = true; return;
+    case Hook::ping: has_ping = true; return;
+    case Hook::post_start: has_post_start = true; return;
+    case Hook::pre_stop: has_pre_stop = true; return;
+  }
+}
+
 const ServiceSpec* Project::find(const std::string& service) const {
   for (const auto& s : services)
     if (s.name == service) return &s;

@@ -15,12 +15,16 @@ namespace boss {
 
 // pre_stop runs on the host before boss stops or replaces a running container.
 enum class Hook { pre_start, ping, post_start, pre_stop };
+// Every service hook, in the order they run: the one list of hook names
+// (services.lua's methods are hook_name(hook)).
+inline constexpr Hook kHooks[] = {Hook::pre_start, Hook::ping, Hook::post_start, Hook::pre_stop};
 const char* hook_name(Hook hook);
 
 struct PortBinding {
   int container_port = 0;
   std::string protocol = "tcp";  // "tcp" or "udp"
   int host_port = 0;             // 0 = any free port chosen by the engine
+  std::string host_ip = {};      // "" = every address of the host; else one IPv4/IPv6 address
   bool operator==(const PortBinding&) const = default;
 };
 
@@ -49,9 +53,11 @@ struct ServiceSpec {
   std::optional<double> stop_timeout;
   // nullopt: the image's own health check, if it has one.
   std::optional<HealthCheck> healthcheck;
+  std::string restart;               // as written ("on-failure:3"); "" when not set (no policy)
   std::string build_from_directory;  // absolute path, "" when the image is never built
   std::string dockerfile = "Dockerfile";
   double ping_interval = 0.1;        // seconds between two ping calls
+  int instances = 1;                 // replicas: containers run from this definition (>= 1)
   // Credentials for pulling and pushing `image`, from services.lua; none: the docker
   // CLI's (Operation::credentials). Never part of the config hash, labels or output.
   std::optional<RegistryAuth> registry_auth;
@@ -62,6 +68,7 @@ struct ServiceSpec {
   bool has_pre_stop = false;
 
   bool has_hook(Hook hook) const;
+  void set_has_hook(Hook hook);
 };
 
 inline constexpr double kDefaultStopTimeout = 10;
@@ -91,5 +98,8 @@ inline constexpr const char* kLabelConfig = "boss.config";  // canonical JSON of
 // The service's dependencies, comma-separated: lets `stop` order containers even when
 // services.lua is missing or broken.
 inline constexpr const char* kLabelDependencies = "boss.dependencies";
+// The replica number of a container, 1-based (instances.h). Containers made before
+// replicas existed have none, and count as instance 1.
+inline constexpr const char* kLabelInstance = "boss.instance";
 
 }  // namespace boss

@@ -1,6 +1,10 @@
 #include "core/project_from_labels.h"
 
+#include <algorithm>
 #include <map>
+
+#include "core/instances.h"
+#include "core/one_off.h"
 
 namespace boss {
 
@@ -13,11 +17,12 @@ Project project_from_labels(const std::string& name, const std::filesystem::path
   std::map<std::string, ServiceSpec> services;  // sorted by name
   for (const auto& c : containers) {
     const auto service = c.labels.find(kLabelService);
-    if (service == c.labels.end() || service->second.empty()) continue;
+    if (service == c.labels.end() || service->second.empty() || is_one_off(c.labels)) continue;
     ServiceSpec& spec = services[service->second];
     spec.name = service->second;
     spec.image = c.image;
     spec.defined_at = "container " + c.name;
+    spec.instances = std::max(spec.instances, instance_of(c.labels));
     const auto deps = c.labels.find(kLabelDependencies);
     if (deps == c.labels.end() || !spec.dependencies.empty()) continue;
     std::size_t start = 0;

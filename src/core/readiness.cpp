@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "core/health_wait.h"
+#include "core/instances.h"
 #include "core/service_failure.h"
 #include "core/time_text.h"
 
@@ -95,7 +96,8 @@ std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::
     // Pings start every `interval`, whatever the ping and the state check between them
     // cost, so readiness is noticed within one interval of happening.
     const auto next_ping = Clock::now() + interval;
-    const auto result = op.hooks.call(spec.name, Hook::ping, container_id, deadline, op.cancel);
+    const auto result = op.hooks.call(spec.name, Hook::ping, container_id, deadline, op.cancel,
+                                      instance_number(progress.instance()));
     op.save_context();
     if (result.status == HookResult::Status::cancelled) throw Interrupted("interrupted");
     if (result.status == HookResult::Status::ok && result.value) return "";
@@ -117,6 +119,7 @@ std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::
       next_report += kStillWaitingEvery;
       StillWaitingEvent waiting;
       waiting.service = spec.name;
+      waiting.instance = progress.instance();
       waiting.waited = std::chrono::duration<double>(Clock::now() - t0).count();
       waiting.timeout = timeout_seconds;
       waiting.last_result = last;

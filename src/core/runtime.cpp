@@ -6,18 +6,30 @@
 #include "core/executor.h"
 #include "core/graph.h"
 #include "core/image_provider.h"
+#include "core/instances.h"
 #include "core/legacy_state.h"
 #include "core/operation.h"
+#include "core/restart_policy.h"
 #include "core/selection.h"
 #include "core/service_progress.h"
+#include "core/validate.h"
 
 namespace boss {
 namespace {
 
+// The services all of whose instances ended in one of `phases` (those a start scaled
+// down aside), in order.
 std::vector<std::string> services_with(const CommandResult& result, std::initializer_list<Phase> phases) {
   std::vector<std::string> out;
-  for (const auto& o : result.outcomes)
-    if (std::find(phases.begin(), phases.end(), o.status) != phases.end()) out.push_back(o.service);
+  std::set<std::string> missed;
+  for (const auto& o : result.outcomes) {
+    if (result.command != "stop" && o.action == ActionKind::remove) continue;
+    if (std::find(phases.begin(), phases.end(), o.status) == phases.end())
+      missed.insert(o.service);
+    else if (std::find(out.begin(), out.end(), o.service) == out.end())
+      out.push_back(o.service);
+  }
+  std::erase_if(out, [&](const std::string& name) { return missed.count(name) > 0; });
   return out;
 }
 
@@ -82,6 +94,7 @@ void Runtime::remove_replaced_images(const std::vector<std::string>& ids) {
 
 Plan Runtime::plan_start(const StartRequest& request) {
   const auto services = select_for_start(m_project, request.services, request.exclude);
+  check_build_contexts(m_project, services);
   load_state();
   const auto observed = observe(m_engine, m_project);
   std::set<std::string> rebuild;
@@ -95,6 +108,7 @@ Plan Runtime::plan_start(const StartRequest& request) {
 
 CommandResult Runtime::start(const StartRequest& request) {
   const auto services = select_for_start(m_project, request.services, request.exclude);
+  check_build_contexts(m_project, services);
   Cancel cancel(&m_cancel);
   const auto held = lock(cancel);
   load_state();
@@ -165,6 +179,7 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
     if (needed.count(name)) to_start.push_back(name);
     if (affected.count(name)) to_stop.insert(to_stop.begin(), name);
   }
+  check_build_contexts(m_project, to_start);
 
   Cancel cancel(&m_cancel);
   const auto held = lock(cancel);
@@ -274,9 +289,10 @@ StatusReport Runtime::status() {
   const auto pending = m_journal.snapshot();
   StatusReport report;
   report.project = m_project.name;
-  auto row_of = [&](const std::string& service, const ContainerInfo& c, bool orphan) {
+  auto row_of = [&](const std::string& service, int instance, const ContainerInfo& c, bool orphan) {
     StatusRow row;
     row.service = service;
+    row.instance = instance;
     row.state = c.state;
     row.container_id = c.id;
     row.container_name = c.name;
@@ -287,28 +303,38 @@ StatusReport Runtime::status() {
       row.state = state->status;
       row.health = state->health;
       row.started_at = state->started_at;
+      row.restart = restart_policy_text(state->restart);
       if (!state->running && !state->started_at.empty()) row.exit_code = state->exit_code;
       if (!state->image.empty()) row.image = state->image;
     }
-    const auto p = pending.find(service);
+    const auto p = pending.find(instance_key(service, instance));
     if (!orphan && p != pending.end() && p->second.container_id == c.id && row.state == "running")
       row.not_ready = p->second.needs == "ping" ? "ping did not succeed since its restart"
                                                 : "its start did not finish (ping or post_start)";
     return row;
   };
+  // Each instance 1..N (absent ones too), then leftovers above N.
   for (const auto& s : m_project.services) {
-    const auto& containers = observed.of(s.name);
-    if (containers.empty()) {
-      StatusRow row;
-      row.service = s.name;
-      row.state = "absent";
-      report.rows.push_back(row);
+    const auto present = observed.instance_numbers(s.name);
+    std::set<int> numbers(present.begin(), present.end());
+    for (int number = 1; number <= s.instances; ++number) numbers.insert(number);
+    for (const int number : numbers) {
+      const int shown = shown_instance(s, number);
+      const auto containers = observed.of(s.name, number);
+      if (containers.empty()) {
+        StatusRow row;
+        row.service = s.name;
+        row.instance = shown;
+        row.state = "absent";
+        report.rows.push_back(row);
+      }
+      for (const auto& c : containers) report.rows.push_back(row_of(s.name, shown, c, false));
     }
-    for (const auto& c : containers) report.rows.push_back(row_of(s.name, c, false));
   }
   for (const auto& c : observed.orphans) {
     const auto it = c.labels.find(kLabelService);
-    report.rows.push_back(row_of(it == c.labels.end() ? c.name : it->second, c, true));
+    const int number = instance_of(c.labels);
+    report.rows.push_back(row_of(it == c.labels.end() ? c.name : it->second, number > 1 ? number : 0, c, true));
   }
   return report;
 }

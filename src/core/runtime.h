@@ -3,8 +3,9 @@
 // and the plans behind --dry-run. A command-line run makes one and runs one operation; a
 // long-running front (proxy, scheduler) keeps one and runs many.
 //
-// Each operation checks its request first (unknown names, contradictions: a
-// DefinitionError before anything is touched), then takes the project lock, reads the
+// Each operation checks its request first (unknown names, contradictions, and for start
+// and reload the build folders of what they start: a DefinitionError before anything is
+// touched), then takes the project lock, reads the
 // context and the start journal afresh (another boss may have changed them while it
 // waited), observes, plans, executes, and reports everything as events, ending with a
 // SummaryEvent. Cancelling the Cancel given at construction (Ctrl-C) interrupts whatever

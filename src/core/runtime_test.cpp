@@ -217,7 +217,7 @@ TEST_CASE("start: images are pulled once per run even when shared; a failed pull
 TEST_CASE("start: services with build_from_directory are built when their image is missing") {
   Fixture f;
   auto s = svc("app", {}, "app:dev");
-  s.build_from_directory = "/src/app";
+  s.build_from_directory = f.build_dir("app");
   f.project.services = {s};
   CHECK(f.start().exit_code() == 0);
   const auto m = f.engine.mutations();
@@ -225,10 +225,36 @@ TEST_CASE("start: services with build_from_directory are built when their image 
   CHECK(std::count(m.begin(), m.end(), "build app:dev") == 1);
 }
 
+TEST_CASE("start, its plan and reload: a missing build folder is an error before anything is touched") {
+  Fixture f;
+  auto web = svc("web", {"db"}, "web:dev");
+  web.build_from_directory = (f.dir / "web").string();
+  web.defined_at = "services.lua:4";
+  f.project.services = {svc("db"), web, svc("other")};
+  const std::string message =
+      "services.lua:4: service 'web': field 'build_from_directory': folder " + (f.dir / "web").string() +
+      " does not exist";
+  CHECK_THROWS_WITH_AS(f.start(), message.c_str(), DefinitionError);
+  CHECK_THROWS_WITH_AS(f.runtime().plan_start({}), message.c_str(), DefinitionError);
+  CHECK(f.engine.calls().empty());  // not even observed
+  // A selection without web starts; stop and status work with the file as it is.
+  StartRequest only_db;
+  only_db.services = {"db"};
+  REQUIRE(f.runtime().start(only_db).exit_code() == 0);
+  const auto db_id = f.engine.container_named("demo-db")->info.id;
+  const auto mutations = f.engine.mutations().size();
+  CHECK_THROWS_WITH_AS(f.start(), message.c_str(), DefinitionError);
+  CHECK_THROWS_WITH_AS(f.reload({"db"}), message.c_str(), DefinitionError);  // web depends on db
+  CHECK(f.engine.mutations().size() == mutations);
+  CHECK(f.engine.container_named("demo-db")->info.id == db_id);
+  CHECK(f.runtime().status().rows.size() == 3);
+  CHECK(f.stop().exit_code() == 0);
+}
+
 TEST_CASE("start --build: images are built anew; what changed is replaced and the old image removed") {
   Fixture f;
   auto s = svc("app", {}, "app:dev");
-  s.build_from_directory = "/src/app";
+  s.build_from_directory = f.build_dir("app");
   f.project.services = {s, svc("db")};
   REQUIRE(f.start().exit_code() == 0);
   const auto old_image = f.engine.container_named("demo-app")->info.image_id;
@@ -387,7 +413,7 @@ TEST_CASE("stop of some services keeps the network and the others") {
 TEST_CASE("reload: rebuilds, replaces the service, restarts its dependents in order") {
   Fixture f;
   auto app = svc("app", {"db"}, "app:dev");
-  app.build_from_directory = "/src/app";
+  app.build_from_directory = f.build_dir("app");
   app.has_post_start = true;
   auto web = svc("web", {"app"});
   web.has_ping = web.has_post_start = true;
@@ -428,7 +454,7 @@ TEST_CASE("reload: several services at once, each replaced once") {
 TEST_CASE("reload: a failed build leaves the running services alone") {
   Fixture f;
   auto app = svc("app", {}, "app:dev");
-  app.build_from_directory = "/src/app";
+  app.build_from_directory = f.build_dir("app");
   f.project.services = {app};
   REQUIRE(f.start().exit_code() == 0);
   f.engine.fail_build.insert("app:dev");
@@ -442,7 +468,7 @@ TEST_CASE("reload: a failed build leaves the running services alone") {
 TEST_CASE("start: a failed build fails the service and its dependents, and does not hang") {
   Fixture f;
   auto app = svc("app", {}, "app:dev");
-  app.build_from_directory = "/src/app";
+  app.build_from_directory = f.build_dir("app");
   f.engine.fail_build.insert("app:dev");
   f.project.services = {app, svc("web", {"app"}), svc("db")};
   const auto r = f.start();
@@ -637,4 +663,161 @@ TEST_CASE("status: states, exit codes and containers that never became ready") {
   CHECK(report.rows[1].state == "exited");
   CHECK(report.rows[1].exit_code == 1);
   CHECK(report.rows[2].state == "absent");
+}
+
+// --- replicas: instances = N ---
+
+namespace {
+
+// The mutations of `f` since `before` calls were made.
+std::vector<std::string> mutations_since(Fixture& f, std::size_t before) {
+  const auto m = f.engine.mutations();
+  return {m.begin() + static_cast<std::ptrdiff_t>(before), m.end()};
+}
+
+// The project is one service "web" with `instances`, started.
+void start_web(Fixture& f, int instances) {
+  auto web = svc("web");
+  web.instances = instances;
+  f.project.services = {web};
+  REQUIRE(f.start().exit_code() == 0);
+}
+
+std::string container_id(Fixture& f, const std::string& name) {
+  const auto c = f.engine.container_named(name);
+  REQUIRE(c);
+  return c->info.id;
+}
+
+}  // namespace
+
+TEST_CASE("replicas: each instance is a container of its own, with hooks; dependents wait for all") {
+  Fixture f;
+  auto web = svc("web");
+  web.instances = 3;
+  web.has_post_start = true;
+  f.project.services = {web, svc("app", {"web"})};
+  const auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  REQUIRE(r.outcomes.size() == 4);
+  for (int i = 1; i <= 3; ++i) {
+    const auto name = "demo-web-" + std::to_string(i);
+    const auto c = f.engine.container_named(name);
+    REQUIRE(c);
+    CHECK(c->spec.labels.at(kLabelInstance) == std::to_string(i));
+    CHECK(c->spec.aliases == std::vector<std::string>{"web", "web-" + std::to_string(i)});
+    CHECK(c->spec.hostname == "web-" + std::to_string(i));
+    CHECK(r.outcomes[static_cast<std::size_t>(i - 1)].instance == i);
+    CHECK(f.index_of(f.engine.mutations(), "start " + name) < f.index_of(f.engine.mutations(), "create demo-app"));
+  }
+  CHECK(r.outcomes[3].instance == 0);
+  // A single container reads as before: its name, no instance in events.
+  CHECK(f.engine.container_named("demo-app")->spec.labels.at(kLabelInstance) == "1");
+  CHECK(f.engine.container_named("demo-app")->spec.aliases == std::vector<std::string>{"app"});
+  auto calls = f.hooks.calls();
+  std::sort(calls.begin(), calls.end());
+  CHECK(calls == std::vector<std::string>{"on_start(web,app)", "web#2.post_start", "web#3.post_start",
+                                          "web.post_start"});
+  int instance_events = 0;
+  for (const auto& e : f.events.of("web")) instance_events += e.instance > 0;
+  CHECK(instance_events == static_cast<int>(f.events.of("web").size()));
+}
+
+TEST_CASE("replicas: a failing instance fails the service, and its dependents are skipped") {
+  Fixture f;
+  auto web = svc("web");
+  web.instances = 2;
+  web.has_post_start = true;
+  f.hooks.on("web", Hook::post_start, [&](const std::string& id) {
+    const bool second = f.engine.container_named("demo-web-2")->info.id == id;
+    return second ? HookResult{HookResult::Status::error, false, "boom", ""} : HookResult{};
+  });
+  f.project.services = {web, svc("app", {"web"})};
+  const auto r = f.start();
+  CHECK(r.exit_code() == 1);
+  CHECK(r.outcomes[0].status == Phase::up);
+  CHECK(r.outcomes[1].status == Phase::failed);
+  CHECK(f.outcome(r, "app").status == Phase::skipped);
+  CHECK_FALSE(f.engine.container_named("demo-app"));
+}
+
+TEST_CASE("replicas: scaling 3 -> 5 -> 2 keeps the survivors' containers and removes the highest first") {
+  Fixture f;
+  start_web(f, 3);
+  const auto one = container_id(f, "demo-web-1"), two = container_id(f, "demo-web-2");
+  auto before = f.engine.mutations().size();
+  f.project.services[0].instances = 5;
+  auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  auto added = mutations_since(f, before);  // the new instances come up concurrently
+  std::sort(added.begin(), added.end());
+  CHECK(added ==
+        std::vector<std::string>{"create demo-web-4", "create demo-web-5", "start demo-web-4", "start demo-web-5"});
+  CHECK(f.outcome(r, "web").status == Phase::kept);
+
+  before = f.engine.mutations().size();
+  f.project.services[0].instances = 2;
+  r = f.start();
+  CHECK(r.exit_code() == 0);
+  CHECK(mutations_since(f, before) ==
+        std::vector<std::string>{"stop demo-web-5", "remove demo-web-5", "stop demo-web-4", "remove demo-web-4",
+                                 "stop demo-web-3", "remove demo-web-3"});
+  CHECK(container_id(f, "demo-web-1") == one);
+  CHECK(container_id(f, "demo-web-2") == two);
+  REQUIRE(r.outcomes.size() == 5);
+  CHECK(r.outcomes[2].instance == 5);
+  CHECK(r.outcomes[2].status == Phase::removed);
+  CHECK(r.outcomes[2].reason == "instances = 2: scaled down");
+  CHECK(f.hooks.calls().back() == "on_start(web)");
+}
+
+TEST_CASE("replicas: 1 -> 2 keeps the single container as instance 1; 2 -> 1 keeps instance 1") {
+  Fixture f;
+  start_web(f, 1);
+  const auto single = container_id(f, "demo-web");
+  auto before = f.engine.mutations().size();
+  f.project.services[0].instances = 2;
+  REQUIRE(f.start().exit_code() == 0);
+  CHECK(mutations_since(f, before) == std::vector<std::string>{"create demo-web-2", "start demo-web-2"});
+  CHECK(container_id(f, "demo-web") == single);
+  before = f.engine.mutations().size();
+  f.project.services[0].instances = 1;
+  const auto r = f.start();
+  CHECK(mutations_since(f, before) == std::vector<std::string>{"stop demo-web-2", "remove demo-web-2"});
+  CHECK(r.outcomes[0].instance == 0);
+  CHECK(r.outcomes[0].container_id == single);
+}
+
+TEST_CASE("replicas: stop stops every instance, reload replaces them all, status shows each") {
+  Fixture f;
+  start_web(f, 2);
+  const auto one = container_id(f, "demo-web-1");
+
+  auto report = f.runtime().status();
+  REQUIRE(report.rows.size() == 2);
+  CHECK(report.rows[0].instance == 1);
+  CHECK(report.rows[0].container_name == "demo-web-1");
+  CHECK(report.rows[1].instance == 2);
+  f.project.services[0].instances = 3;  // instance 3 is defined but not made yet
+  report = f.runtime().status();
+  REQUIRE(report.rows.size() == 3);
+  CHECK(report.rows[2].instance == 3);
+  CHECK(report.rows[2].state == "absent");
+  f.project.services[0].instances = 2;
+
+  auto before = f.engine.mutations().size();
+  const auto reloaded = f.reload({"web"});
+  CHECK(reloaded.exit_code() == 0);
+  const auto m = mutations_since(f, before);
+  CHECK(std::count(m.begin(), m.end(), std::string("create demo-web-1")) == 1);
+  CHECK(std::count(m.begin(), m.end(), std::string("create demo-web-2")) == 1);
+  CHECK(container_id(f, "demo-web-1") != one);
+
+  const auto stopped = f.stop();
+  CHECK(stopped.exit_code() == 0);
+  REQUIRE(stopped.outcomes.size() == 2);
+  CHECK(stopped.outcomes[1].instance == 2);
+  CHECK_FALSE(f.engine.container_named("demo-web-1")->info.running());
+  CHECK_FALSE(f.engine.container_named("demo-web-2")->info.running());
+  CHECK(f.hooks.calls().back() == "on_stop(web)");
 }

@@ -2,8 +2,8 @@
 
 namespace boss {
 
-ServiceProgress::ServiceProgress(EventSink& events, std::string service, ActionKind action)
-    : m_events(events), m_service(std::move(service)), m_action(action) {}
+ServiceProgress::ServiceProgress(EventSink& events, std::string service, ActionKind action, int instance)
+    : m_events(events), m_service(std::move(service)), m_action(action), m_instance(instance) {}
 
 double ServiceProgress::elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_began).count();
@@ -14,6 +14,7 @@ void ServiceProgress::phase(Phase phase, std::string reason) { final(phase, std:
 void ServiceProgress::hook(const std::string& hook) {
   ServiceEvent event;
   event.service = m_service;
+  event.instance = m_instance;
   event.phase = Phase::hook;
   event.action = m_action;
   event.hook = hook;
@@ -26,6 +27,7 @@ void ServiceProgress::final(Phase phase, std::string reason, std::vector<Publish
                             std::optional<int> exit_code) {
   ServiceEvent event;
   event.service = m_service;
+  event.instance = m_instance;
   event.phase = phase;
   event.action = m_action;
   event.reason = std::move(reason);

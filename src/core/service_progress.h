@@ -14,12 +14,14 @@ namespace boss {
 
 class ServiceProgress {
  public:
-  ServiceProgress(EventSink& events, std::string service, ActionKind action);
+  // `instance`: the instance shown (instances.h), 0 for a single container.
+  ServiceProgress(EventSink& events, std::string service, ActionKind action, int instance = 0);
 
   void set_action(ActionKind action) { m_action = action; }
   void set_container(std::string id) { m_container = std::move(id); }
   const std::string& container() const { return m_container; }
   const std::string& service() const { return m_service; }
+  int instance() const { return m_instance; }
   double elapsed() const;
 
   void phase(Phase phase, std::string reason = "");
@@ -32,6 +34,7 @@ class ServiceProgress {
   EventSink& m_events;
   std::string m_service;
   ActionKind m_action;
+  int m_instance;
   std::string m_container;
   std::chrono::steady_clock::time_point m_began = std::chrono::steady_clock::now();
 };

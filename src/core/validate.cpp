@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <map>
+#include <filesystem>
+#include <optional>
 #include <set>
 
 #include "core/errors.h"
 #include "core/graph.h"
+#include "core/host_binding.h"
+#include "core/restart_policy.h"
 #include "core/template.h"
 
 namespace boss {
@@ -65,12 +68,34 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return d[a.size()][b.size()];
 }
 
+namespace {
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The edits is_close_name allows between a word and a candidate, or nullopt when the
+// candidate is not close.
+std::optional<std::size_t> close_distance(const std::string& word, const std::string& candidate) {
+  const std::size_t shorter = std::min(word.size(), candidate.size());
+  const std::size_t d = edit_distance(lowercase(word), lowercase(candidate));
+  if (d > std::max<std::size_t>(1, shorter / 4) || d >= shorter) return std::nullopt;
+  return d;
+}
+
+}  // namespace
+
+bool is_close_name(const std::string& word, const std::string& candidate) {
+  return close_distance(word, candidate).has_value();
+}
+
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  std::optional<std::size_t> best_distance;
   for (const auto& candidate : candidates) {
-    const auto d = edit_distance(word, candidate);
-    if (d < best_distance) {
+    const auto d = close_distance(word, candidate);
+    if (d && (!best_distance || *d < *best_distance)) {
       best = candidate;
       best_distance = d;
     }
@@ -115,7 +140,17 @@ void check_container_fields(const ServiceSpec& s) {
                          s.image.front() == ':' || s.image.front() == '/' || s.image.back() == ':';
   if (bad_image) throw DefinitionError(where(s) + ": field 'image': invalid image reference '" + s.image + "'");
   // build_from_directory is not checked here: a missing folder must not keep `stop` or
-  // `status` from working; a build names the missing path when it is needed.
+  // `status` from working (check_build_contexts, for what starts).
+}
+
+// Whether two host addresses of port bindings ("" = all) can take the same port.
+bool addresses_overlap(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty() || a == b) return true;
+  auto wildcard_over = [](const std::string& any, const std::string& ip) {
+    const bool v6 = ip.find(':') != std::string::npos;
+    return (any == "0.0.0.0" && !v6) || (any == "::" && v6);
+  };
+  return wildcard_over(a, b) || wildcard_over(b, a);
 }
 
 void check_templates(const ServiceSpec& s) {
@@ -157,21 +192,33 @@ void validate_project(const Project& project) {
     if (!s.stop_signal.empty() && !is_valid_stop_signal(s.stop_signal))
       throw DefinitionError(where(s) + ": unknown stop_signal '" + s.stop_signal +
                             "' (use SIGINT, SIGTERM, SIGKILL, SIGQUIT, SIGHUP, SIGUSR1 or SIGUSR2)");
+    if (!s.restart.empty() && !parse_restart_policy(s.restart))
+      throw DefinitionError(where(s) + ": field 'restart': unknown policy '" + s.restart + "' (use " +
+                            kRestartPolicyForms + ")");
     if (!(s.ping_interval > 0))
       throw DefinitionError(where(s) + ": field 'ping_interval' must be a positive number of seconds");
     check_templates(s);
     check_container_fields(s);
   }
-  // A fixed host port can be published once per protocol, across the whole project.
-  std::map<std::string, std::string> host_ports;
+  // A fixed host port can be published once per protocol and address, across the whole
+  // project.
+  std::vector<std::pair<const PortBinding*, std::string>> fixed;  // binding, its service
   for (const auto& s : project.services) {
     for (const auto& p : s.ports) {
       if (p.host_port == 0) continue;
-      const auto key = std::to_string(p.host_port) + "/" + p.protocol;
-      const auto [it, inserted] = host_ports.emplace(key, s.name);
-      if (!inserted)
-        throw DefinitionError(where(s) + ": field 'ports': host port " + key + " is already published by " +
-                              (it->second == s.name ? "this service" : "service '" + it->second + "'"));
+      if (s.instances > 1)
+        throw DefinitionError(where(s) + ": field 'ports': host port " +
+                              host_binding_text({p.host_ip, p.host_port}) + "/" + p.protocol +
+                              " cannot be published by " + std::to_string(s.instances) +
+                              " instances: use host port 0 (any free port)");
+      for (const auto& [other, service] : fixed)
+        if (other->host_port == p.host_port && other->protocol == p.protocol &&
+            addresses_overlap(other->host_ip, p.host_ip))
+          throw DefinitionError(where(s) + ": field 'ports': host port " +
+                                host_binding_text({p.host_ip, p.host_port}) + "/" + p.protocol +
+                                " is already published by " +
+                                (service == s.name ? "this service" : "service '" + service + "'"));
+      fixed.emplace_back(&p, s.name);
     }
   }
   for (const auto& s : project.services) {
@@ -183,12 +230,38 @@ void validate_project(const Project& project) {
     }
     if (std::find(s.dependencies.begin(), s.dependencies.end(), s.name) != s.dependencies.end())
       throw DefinitionError(where(s) + ": depends on itself");
+    // Instance i answers to "<name>-<i>" on the project network.
+    for (int i = 1; s.instances > 1 && i <= s.instances; ++i)
+      if (const ServiceSpec* other = project.find(s.name + "-" + std::to_string(i)))
+        throw DefinitionError(where(s) + ": field 'instances': instance " + std::to_string(i) + " answers to '" +
+                              other->name + "', which is the name of another service" +
+                              (other->defined_at.empty() ? "" : " (defined at " + other->defined_at + ")"));
   }
   const auto cycle = DependencyGraph(project).find_cycle();
   if (!cycle.empty()) {
     std::string path;
     for (const auto& node : cycle) path += (path.empty() ? "" : " -> ") + node;
     throw DefinitionError("dependency cycle: " + path);
+  }
+}
+
+void check_build_contexts(const Project& project, const std::vector<std::string>& services) {
+  namespace fs = std::filesystem;
+  for (const auto& name : services) {
+    const ServiceSpec* s = project.find(name);
+    if (!s || s->build_from_directory.empty()) continue;
+    const fs::path dir = s->build_from_directory;
+    std::error_code error;
+    if (!fs::is_directory(dir, error))
+      throw DefinitionError(where(*s) + ": field 'build_from_directory': " +
+                            (fs::exists(dir, error) ? dir.string() + " is not a folder"
+                                                    : "folder " + dir.string() + " does not exist"));
+    const fs::path dockerfile = (dir / s->dockerfile).lexically_normal();
+    if (fs::is_regular_file(dockerfile, error)) continue;
+    if (s->dockerfile == "Dockerfile")
+      throw DefinitionError(where(*s) + ": field 'build_from_directory': folder " + dir.string() +
+                            " has no Dockerfile");
+    throw DefinitionError(where(*s) + ": field 'dockerfile': file " + dockerfile.string() + " does not exist");
   }
 }
 

@@ -18,13 +18,26 @@ bool is_valid_project_name(const std::string& name);
 bool is_valid_stop_signal(const std::string& signal);
 // Edit distance, for did-you-mean suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b);
-// The closest candidate within a small distance, or "".
+// Whether `word` looks like a misspelling of `candidate`: compared ignoring case, at most
+// one edit per 4 letters of the shorter of the two (at least one), and fewer edits than
+// that word has letters. "imgae" ~ "image", "Ping" ~ "ping", "poststart" ~ "post_start";
+// not "restart" ~ "pre_start" (2 edits for 7 letters), not "a" ~ "b".
+bool is_close_name(const std::string& word, const std::string& candidate);
+// The closest of `candidates` that is_close_name to `word` (the first on a tie), or "".
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 
 // Throws DefinitionError on the first problem: duplicate or invalid names, missing image,
 // unknown dependencies (naming both services), dependency cycles ("a -> b -> c -> a"),
-// unknown stop signals, non-positive ping_interval. Messages start with the service's
+// unknown stop signals and restart policies, non-positive ping_interval. Messages start with the service's
 // defined_at when known ("services.lua:12: service 'web': ...").
 void validate_project(const Project& project);
+
+// Throws DefinitionError when one of `services` (names of `project`) builds its image
+// from a folder that is missing or holds no Dockerfile, naming service, field and path:
+// "services.lua:12: service 'web': field 'build_from_directory': folder /src/web does not
+// exist". Whether or not the image would be built this time: the definition is wrong.
+// Start (and its plan) and reload call it for the services they would start, before
+// anything is touched; stop, status and logs do not, so they work whatever the disk holds.
+void check_build_contexts(const Project& project, const std::vector<std::string>& services);
 
 }  // namespace boss

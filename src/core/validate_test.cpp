@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 #include "core/errors.h"
 
 using namespace boss;
@@ -31,11 +35,37 @@ TEST_CASE("validate: names") {
   CHECK_FALSE(is_valid_hostname("-db"));
   CHECK_FALSE(is_valid_hostname("db_1"));
   CHECK_FALSE(is_valid_hostname(std::string(64, 'a')));
-  CHECK(did_you_mean("imgae", {"image", "name", "env"}) == "image");
-  CHECK(did_you_mean("zzzzzz", {"image", "name"}).empty());
   CHECK(edit_distance("imgae", "image") == 1);
   CHECK(edit_distance("wbe", "web") == 1);
   CHECK(edit_distance("", "abc") == 3);
+}
+
+TEST_CASE("validate: did_you_mean suggests only close names") {
+  const std::vector<std::string> fields = {"name", "image", "env", "ports", "restart", "pre_start", "ping",
+                                           "post_start", "dependencies", "user", "cmd"};
+  // Good suggestions: a typo, a swap, a wrong case, a missing underscore.
+  CHECK(did_you_mean("imgae", fields) == "image");
+  CHECK(did_you_mean("dependecies", fields) == "dependencies");
+  CHECK(did_you_mean("Image", fields) == "image");
+  CHECK(did_you_mean("poststart", fields) == "post_start");
+  CHECK(did_you_mean("pign", fields) == "ping");
+  CHECK(did_you_mean("restrat", fields) == "restart");
+  CHECK(did_you_mean("dbb", {"db", "web"}) == "db");
+  CHECK(did_you_mean("wbe", {"db", "web"}) == "web");
+  CHECK(did_you_mean("usr", {"user"}) == "user");
+  CHECK(did_you_mean("envs", {"env"}) == "env");
+  // Bad ones, which the old rule (a third of the word, at least 2) made.
+  CHECK(did_you_mean("restart", {"pre_start", "post_start"}).empty());
+  CHECK(did_you_mean("cpu", {"cmd", "user"}).empty());
+  CHECK(did_you_mean("volume_list", {"volumes"}).empty());
+  CHECK(did_you_mean("a", {"b", "db"}).empty());
+  CHECK(did_you_mean("zzzzzz", fields).empty());
+  CHECK(did_you_mean("", fields).empty());
+  // The closest wins; on a tie, the first.
+  CHECK(did_you_mean("abcdefgh", {"abcdefxy", "abcdefgx"}) == "abcdefgx");
+  CHECK(did_you_mean("ab", {"ac", "ad"}) == "ac");
+  CHECK(is_close_name("PING", "ping"));
+  CHECK_FALSE(is_close_name("pingpong", "ping"));
 }
 
 TEST_CASE("validate: a good project passes") {
@@ -63,6 +93,17 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
   bad_signal.stop_signal = "SIGFOO";
   CHECK_THROWS_WITH_AS(validate_project(project({bad_signal})), doctest::Contains("unknown stop_signal 'SIGFOO'"),
                        DefinitionError);
+  auto bad_restart = svc("x", {}, 4);
+  bad_restart.restart = "sometimes";
+  CHECK_THROWS_WITH_AS(validate_project(project({bad_restart})),
+                       "services.lua:4: service 'x': field 'restart': unknown policy 'sometimes' "
+                       "(use no, always, unless-stopped, on-failure or on-failure:N)",
+                       DefinitionError);
+  for (const char* good : {"no", "always", "unless-stopped", "on-failure", "on-failure:5"}) {
+    auto restart = svc("x");
+    restart.restart = good;
+    CHECK_NOTHROW(validate_project(project({restart})));
+  }
   auto bad_env = svc("x");
   bad_env.env["A"] = "{oops";
   CHECK_THROWS_WITH_AS(validate_project(project({bad_env})), doctest::Contains("field 'env.A': unterminated"),
@@ -88,7 +129,7 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
                        DefinitionError);
   auto no_dir = svc("x");
   no_dir.build_from_directory = "/nonexistent/boss-build";
-  CHECK_NOTHROW(validate_project(project({no_dir})));  // checked when a build needs it
+  CHECK_NOTHROW(validate_project(project({no_dir})));  // checked by check_build_contexts
   auto a = svc("a"), b = svc("b");
   a.ports = {{80, "tcp", 8080}};
   b.ports = {{81, "tcp", 8080}, {53, "udp", 8080}};
@@ -97,7 +138,75 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
                        DefinitionError);
   b.ports = {{53, "udp", 8080}, {54, "tcp", 0}, {55, "tcp", 0}};
   CHECK_NOTHROW(validate_project(project({a, b})));
+  auto replicas = svc("web");
+  replicas.instances = 3;
+  replicas.ports = {{80, "tcp", 0}};
+  CHECK_NOTHROW(validate_project(project({replicas, svc("web-4")})));
+  CHECK_THROWS_WITH_AS(validate_project(project({replicas, svc("web-2", {}, 9)})),
+                       "services.lua:1: service 'web': field 'instances': instance 2 answers to 'web-2', which is "
+                       "the name of another service (defined at services.lua:9)",
+                       DefinitionError);
+  replicas.ports = {{80, "tcp", 8080}};
+  CHECK_THROWS_WITH_AS(validate_project(project({replicas})),
+                       "services.lua:1: service 'web': field 'ports': host port 8080/tcp cannot be published by 3 "
+                       "instances: use host port 0 (any free port)",
+                       DefinitionError);
+  // With addresses: one port on two addresses is fine; on an address and on all, not.
+  a.ports = {{80, "tcp", 8080, "127.0.0.1"}, {81, "tcp", 8081, "::1"}};
+  b.ports = {{80, "tcp", 8080, "127.0.0.2"}, {81, "tcp", 8081, "0.0.0.0"}, {82, "tcp", 0, "127.0.0.1"}};
+  CHECK_NOTHROW(validate_project(project({a, b})));
+  b.ports = {{80, "tcp", 8080}};
+  CHECK_THROWS_WITH_AS(validate_project(project({a, b})),
+                       "services.lua:1: service 'b': field 'ports': host port 8080/tcp is already published by service 'a'",
+                       DefinitionError);
+  b.ports = {{80, "tcp", 8081, "::"}};
+  CHECK_THROWS_WITH_AS(validate_project(project({a, b})),
+                       "services.lua:1: service 'b': field 'ports': host port [::]:8081/tcp is already published by service 'a'",
+                       DefinitionError);
+  b.ports = {{90, "tcp", 8080, "0.0.0.0"}};
+  CHECK_THROWS_WITH_AS(validate_project(project({a, b})), doctest::Contains("host port 0.0.0.0:8080/tcp"),
+                       DefinitionError);
   auto p = project({svc("x")});
   p.name = "Bad Name";
   CHECK_THROWS_WITH_AS(validate_project(p), doctest::Contains("invalid project name"), DefinitionError);
+}
+
+TEST_CASE("validate: build folders and Dockerfiles of the services that start must exist") {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("boss-validate-" + std::to_string(std::rand()));
+  fs::create_directories(root / "web");
+  fs::create_directories(root / "api");
+  std::ofstream(root / "web" / "Dockerfile") << "FROM scratch\n";
+  std::ofstream(root / "api" / "Dockerfile.dev") << "FROM scratch\n";
+  std::ofstream(root / "file") << "x";
+  auto web = svc("web", {}, 3), api = svc("api", {}, 5), gone = svc("gone", {}, 7), nofile = svc("nofile", {}, 9),
+       plain = svc("plain", {}, 11), empty = svc("empty", {}, 13), notdir = svc("notdir", {}, 15);
+  web.build_from_directory = (root / "web").string();
+  api.build_from_directory = (root / "api").string();
+  api.dockerfile = "Dockerfile.dev";
+  gone.build_from_directory = (root / "gone").string();
+  nofile.build_from_directory = (root / "api").string();
+  nofile.dockerfile = "sub/Dockerfile";
+  empty.build_from_directory = (root / "api").string();
+  notdir.build_from_directory = (root / "file").string();
+  const auto p = project({web, api, gone, nofile, plain, empty, notdir});
+  CHECK_NOTHROW(check_build_contexts(p, {"web", "api", "plain"}));
+  CHECK_NOTHROW(check_build_contexts(p, {}));
+  auto error_of = [&](const std::vector<std::string>& services) -> std::string {
+    try {
+      check_build_contexts(p, services);
+    } catch (const DefinitionError& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  CHECK(error_of({"web", "gone"}) == "services.lua:7: service 'gone': field 'build_from_directory': folder " +
+                                         (root / "gone").string() + " does not exist");
+  CHECK(error_of({"nofile"}) == "services.lua:9: service 'nofile': field 'dockerfile': file " +
+                                    (root / "api" / "sub" / "Dockerfile").string() + " does not exist");
+  CHECK(error_of({"empty"}) == "services.lua:13: service 'empty': field 'build_from_directory': folder " +
+                                   (root / "api").string() + " has no Dockerfile");
+  CHECK(error_of({"notdir"}) == "services.lua:15: service 'notdir': field 'build_from_directory': " +
+                                    (root / "file").string() + " is not a folder");
+  fs::remove_all(root);
 }

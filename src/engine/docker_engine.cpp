@@ -12,6 +12,7 @@
 #include "engine/build_context.h"
 #include "engine/docker_json.h"
 #include "engine/docker_request.h"
+#include "engine/hijacked_streams.h"
 #include "engine/image_ref.h"
 #include "engine/json_stream.h"
 #include "engine/log_lines.h"
@@ -244,6 +245,67 @@ int DockerEngine::wait_for_exec_exit(const std::string& what, const std::string&
       throw EngineError(what + ": the engine did not report the command's exit code", 0);
     if (cancel.sleep_for(20ms)) throw Interrupted(what + ": cancelled");
   }
+}
+
+std::unique_ptr<AttachedStreams> DockerEngine::hijack(const std::string& what, const HttpRequest& request, bool tty) {
+  UpgradeResponse response;
+  try {
+    response = m_transport.upgrade(request);
+  } catch (const TransportFailure& failure) {
+    throw EngineError(what + ": " + failure.what(), failure.status());
+  }
+  if (!response.connection)
+    throw EngineError(what + ": " + engine_error_message(response.body, response.status), response.status);
+  return std::make_unique<HijackedStreams>(std::move(response.connection), tty, what);
+}
+
+std::string DockerEngine::create_exec(const std::string& container_id, const ExecSpec& spec) {
+  const std::string what = "exec in container " + container_id;
+  const json body = {{"AttachStdin", spec.attach_stdin}, {"AttachStdout", true}, {"AttachStderr", true},
+                     {"Tty", spec.tty}, {"Cmd", spec.argv}};
+  const HttpResponse created = send_expecting(what, post("/containers/" + url_encode(container_id) + "/exec", body));
+  const std::string exec_id = json_string(parse_engine_json(created.body, what), "Id");
+  if (exec_id.empty()) throw EngineError(what + ": the engine returned no exec id", 0);
+  return exec_id;
+}
+
+std::unique_ptr<AttachedStreams> DockerEngine::start_exec(const std::string& exec_id, bool tty) {
+  HttpRequest request = post("/exec/" + url_encode(exec_id) + "/start", json{{"Detach", false}, {"Tty", tty}});
+  request.timeout = 30s;
+  return hijack("start exec " + exec_id, request, tty);
+}
+
+void DockerEngine::resize_exec(const std::string& exec_id, int rows, int columns) {
+  send_expecting("resize exec " + exec_id, post("/exec/" + url_encode(exec_id) + "/resize?h=" + std::to_string(rows) +
+                                                "&w=" + std::to_string(columns)));
+}
+
+int DockerEngine::exec_exit_code(const std::string& exec_id, const Cancel& cancel) {
+  return wait_for_exec_exit("exec " + exec_id, exec_id, cancel);
+}
+
+std::unique_ptr<AttachedStreams> DockerEngine::attach_container(const std::string& id, bool stdin, bool tty) {
+  HttpRequest request = post("/containers/" + url_encode(id) + "/attach?stream=1&stdout=1&stderr=1&stdin=" +
+                             (stdin ? "1" : "0"));
+  request.timeout = 30s;
+  return hijack("attach to container " + id, request, tty);
+}
+
+void DockerEngine::resize_container(const std::string& id, int rows, int columns) {
+  send_expecting("resize container " + id, post("/containers/" + url_encode(id) + "/resize?h=" +
+                                                std::to_string(rows) + "&w=" + std::to_string(columns)));
+}
+
+int DockerEngine::wait_container(const std::string& id, const Cancel& cancel) {
+  const std::string what = "wait for container " + id;
+  HttpRequest request = post("/containers/" + url_encode(id) + "/wait?condition=not-running");
+  request.timeout = kNoTimeout;
+  const HttpResponse response = send_expecting(what, cancellable(std::move(request), cancel));
+  const json answer = parse_engine_json(response.body, what);
+  const auto code = answer.is_object() ? answer.find("StatusCode") : answer.end();
+  if (!answer.is_object() || code == answer.end() || !code->is_number_integer())
+    throw EngineError(what + ": the engine returned no exit code", 0);
+  return code->get<int>();
 }
 
 std::optional<ImageInfo> DockerEngine::inspect_image(const std::string& ref) {

@@ -42,7 +42,18 @@ class DockerEngine : public Engine {
   void watch_events(const Labels& filter, const EngineEventFn& on_event, const std::function<void()>& on_subscribed,
                     const Cancel& cancel) override;
 
+  std::string create_exec(const std::string& container_id, const ExecSpec& spec) override;
+  std::unique_ptr<AttachedStreams> start_exec(const std::string& exec_id, bool tty) override;
+  void resize_exec(const std::string& exec_id, int rows, int columns) override;
+  int exec_exit_code(const std::string& exec_id, const Cancel& cancel) override;
+  std::unique_ptr<AttachedStreams> attach_container(const std::string& id, bool stdin, bool tty) override;
+  void resize_container(const std::string& id, int rows, int columns) override;
+  int wait_container(const std::string& id, const Cancel& cancel) override;
+
  private:
+  // Sends an upgrade request and returns the process's streams on the connection the
+  // engine takes over; an error status throws EngineError("<what>: <engine's message>").
+  std::unique_ptr<AttachedStreams> hijack(const std::string& what, const HttpRequest& request, bool tty);
   // Sends `request`; transport failures become EngineError("<what>: ..."), a cancelled
   // request Interrupted("<what>: cancelled").
   HttpResponse send(const std::string& what, const HttpRequest& request);

@@ -160,6 +160,10 @@ ContainerState parse_container_inspect(const json& inspect) {
   state.health = get_string(health, "Status");
   if (const json& log = get_object(health, "Log"); log.is_array() && !log.empty())
     state.health_log = get_string(log.back(), "Output");
+  const json& policy = get_object(get_object(inspect, "HostConfig"), "RestartPolicy");
+  state.restart.name = get_string(policy, "Name");
+  if (state.restart.name == "no") state.restart.name.clear();
+  state.restart.max_retries = get_int(policy, "MaximumRetryCount");
   const json& config = get_object(inspect, "Config");
   state.image = get_string(config, "Image");
   state.labels = parse_labels(get_object(config, "Labels"));

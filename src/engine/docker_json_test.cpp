@@ -63,6 +63,7 @@ TEST_CASE("engine: container inspect JSON to ContainerState") {
                   {"Start": "x", "End": "y", "ExitCode": 1, "Output": "first check\n"},
                   {"Start": "x", "End": "y", "ExitCode": 1, "Output": "connection refused\n"}]}},
       "Config": {"Image": "postgres:16", "Labels": {"boss.project": "todo", "boss.service": "db"}},
+      "HostConfig": {"RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 3}},
       "NetworkSettings": {"Ports": {
         "9000/tcp": [{"HostIp": "0.0.0.0", "HostPort": "32768"},
                      {"HostIp": "::", "HostPort": "32768"}],
@@ -83,6 +84,7 @@ TEST_CASE("engine: container inspect JSON to ContainerState") {
   CHECK(state.health == "unhealthy");
   CHECK(state.health_log == "connection refused\n");
   CHECK(state.oom_killed);
+  CHECK(state.restart == RestartPolicy{"on-failure", 3});
   CHECK(state.labels == Labels{{"boss.project", "todo"}, {"boss.service", "db"}});
   REQUIRE(state.ports.size() == 3);
   CHECK(state.ports[0] == PublishedPort{9000, "tcp", "0.0.0.0", 32768});
@@ -93,6 +95,9 @@ TEST_CASE("engine: container inspect JSON to ContainerState") {
 TEST_CASE("engine: sparse inspect JSON (as podman may send) reads as empty") {
   const ContainerState state = parse_container_inspect(json::parse(R"({"Id": "x", "State": {}})"));
   CHECK(state.id == "x");
+  CHECK(state.restart == RestartPolicy{});
+  const auto no = parse_container_inspect(json::parse(R"({"HostConfig": {"RestartPolicy": {"Name": "no"}}})"));
+  CHECK(no.restart == RestartPolicy{});
   CHECK(state.status.empty());
   CHECK_FALSE(state.running);
   CHECK(state.ports.empty());
@@ -183,6 +188,7 @@ TEST_CASE("engine: container create body") {
   spec.cmd = std::vector<std::string>{"serve", "--port", "80"};
   spec.user = "1000:1000";
   spec.stop_signal = "SIGINT";
+  spec.restart = {"on-failure", 4};
   spec.ports = {{80, "tcp", 0}, {53, "udp", 5353}, {80, "tcp", 8080}};
   spec.binds = {{"/srv/data", "/data", "ro"}, {"cache", "/cache", ""}};
   spec.network = "todo_default";
@@ -207,9 +213,20 @@ TEST_CASE("engine: container create body") {
         json::parse(R"([{"HostIp":"","HostPort":""},{"HostIp":"","HostPort":"8080"}])"));
   CHECK(host["PortBindings"]["53/udp"][0]["HostPort"] == "5353");
   CHECK(host["Binds"] == json::array({"/srv/data:/data:ro", "cache:/cache"}));
+  CHECK(host["RestartPolicy"] == json::parse(R"({"Name":"on-failure","MaximumRetryCount":4})"));
   CHECK(host["NetworkMode"] == "todo_default");
   CHECK(body["NetworkingConfig"]["EndpointsConfig"]["todo_default"]["Aliases"] ==
         json::array({"web"}));
+}
+
+TEST_CASE("engine: a port bound to one host address") {
+  ContainerSpec spec;
+  spec.image = "postgres";
+  spec.ports = {{5432, "tcp", 5433, "127.0.0.1"}, {6379, "tcp", 0, "::1"}};
+  const json body = container_create_body(spec);
+  CHECK(body["HostConfig"]["PortBindings"]["5432/tcp"] ==
+        json::parse(R"([{"HostIp":"127.0.0.1","HostPort":"5433"}])"));
+  CHECK(body["HostConfig"]["PortBindings"]["6379/tcp"] == json::parse(R"([{"HostIp":"::1","HostPort":""}])"));
 }
 
 TEST_CASE("engine: a minimal create body leaves the image's defaults alone") {
@@ -223,6 +240,7 @@ TEST_CASE("engine: a minimal create body leaves the image's defaults alone") {
   CHECK_FALSE(body.contains("ExposedPorts"));
   CHECK_FALSE(body.contains("NetworkingConfig"));
   CHECK_FALSE(body["HostConfig"].contains("NetworkMode"));
+  CHECK_FALSE(body["HostConfig"].contains("RestartPolicy"));
 }
 
 TEST_CASE("engine: health check and stop timeout in the create body") {
@@ -242,6 +260,20 @@ TEST_CASE("engine: health check and stop timeout in the create body") {
       "Retries":3,"StartPeriod":2000000000,"StartInterval":200000000})"));
   spec.healthcheck = disabled_healthcheck();
   CHECK(container_create_body(spec)["Healthcheck"] == json::parse(R"({"Test":["NONE"]})"));
+}
+
+TEST_CASE("engine: a one-off's create body asks for a TTY and an open stdin only when told") {
+  ContainerSpec spec;
+  spec.image = "busybox";
+  CHECK_FALSE(container_create_body(spec).contains("Tty"));
+  CHECK_FALSE(container_create_body(spec).contains("OpenStdin"));
+  spec.tty = true;
+  spec.open_stdin = true;
+  const json body = container_create_body(spec);
+  CHECK(body["Tty"] == true);
+  CHECK(body["OpenStdin"] == true);
+  CHECK(body["StdinOnce"] == true);
+  CHECK(body["AttachStdin"] == true);
 }
 
 TEST_CASE("engine: network create body") {

@@ -64,10 +64,20 @@ json container_create_body(const ContainerSpec& spec) {
   if (!spec.hostname.empty()) body["Hostname"] = spec.hostname;
   if (spec.stop_timeout) body["StopTimeout"] = static_cast<int>(std::ceil(*spec.stop_timeout));
   if (spec.healthcheck) body["Healthcheck"] = healthcheck_body(*spec.healthcheck);
+  if (spec.tty) body["Tty"] = true;
+  if (spec.open_stdin) {
+    // Stdin stays open for the one client that attaches, and closes when that client's
+    // input ends.
+    body["OpenStdin"] = true;
+    body["StdinOnce"] = true;
+    body["AttachStdin"] = true;
+  }
   body["Labels"] = json::object();
   for (const auto& [key, value] : spec.labels) body["Labels"][key] = value;
 
   json host_config = json::object();
+  if (!spec.restart.name.empty())
+    host_config["RestartPolicy"] = {{"Name", spec.restart.name}, {"MaximumRetryCount", spec.restart.max_retries}};
   if (!spec.ports.empty()) {
     json exposed = json::object();
     json bindings = json::object();
@@ -77,7 +87,7 @@ json container_create_body(const ContainerSpec& spec) {
       exposed[key] = json::object();
       if (!bindings.contains(key)) bindings[key] = json::array();
       bindings[key].push_back(
-          {{"HostIp", ""},
+          {{"HostIp", port.host_ip},
            {"HostPort", port.host_port == 0 ? std::string() : std::to_string(port.host_port)}});
     }
     body["ExposedPorts"] = exposed;

@@ -2,12 +2,19 @@
 
 #include "platform/libcurl_api.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <optional>
 #include <system_error>
 
 #include "core/cancel.h"
+#include "engine/raw_http.h"
 
 namespace boss {
 
@@ -289,6 +296,123 @@ HttpResponse HttpTransport::request(const HttpRequest& request) const {
                            0);
   }
   return HttpResponse{static_cast<int>(status), std::move(transfer.body)};
+}
+
+RawConnection::~RawConnection() {
+  // curl owns the socket: cleaning the handle up closes it.
+  libcurl().easy_cleanup(static_cast<CURL*>(m_handle));
+}
+
+std::size_t RawConnection::read_some(char* buffer, std::size_t size) {
+  for (;;) {
+    const ssize_t got = ::recv(m_fd, buffer, size, 0);
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {  // curl leaves its sockets non-blocking
+      pollfd readable{m_fd, POLLIN, 0};
+      ::poll(&readable, 1, -1);
+      continue;
+    }
+    if (errno == ECONNRESET) return 0;
+    throw TransportFailure(std::string("read from the engine: ") + std::strerror(errno), 0);
+  }
+}
+
+void RawConnection::write_all(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t sent = ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (sent >= 0) {
+      bytes.remove_prefix(static_cast<std::size_t>(sent));
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      pollfd writable{m_fd, POLLOUT, 0};
+      ::poll(&writable, 1, -1);
+      continue;
+    }
+    throw TransportFailure(std::string("write to the engine: ") + std::strerror(errno), 0);
+  }
+}
+
+void RawConnection::shutdown_write() { ::shutdown(m_fd, SHUT_WR); }
+
+UpgradeResponse HttpTransport::upgrade(const HttpRequest& request) const {
+  auto interrupted = [&] { return Interrupted(request.method + " " + request.path + " cancelled"); };
+  if (request.cancel && request.cancel->requested()) throw interrupted();
+  auto failure = [&](const std::string& reason) {
+    return TransportFailure(request.method + " " + request.path + " at " + m_endpoint.display() + ": " + reason, 0);
+  };
+  // A handle of its own: the connection leaves with the RawConnection, never to a cache.
+  struct HandleCleanup {
+    void operator()(CURL* handle) const { libcurl().easy_cleanup(handle); }
+  };
+  std::unique_ptr<CURL, HandleCleanup> owned(libcurl().easy_init());
+  CURL* handle = owned.get();
+  if (!handle) throw FatalError("cannot initialise libcurl");
+  char error[CURL_ERROR_SIZE] = {0};
+  libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
+  libcurl().easy_setopt(handle, CURLOPT_URL, m_base_url.c_str());
+  if (m_endpoint.kind == Endpoint::Kind::Unix)
+    libcurl().easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, m_endpoint.socket_path.c_str());
+  libcurl().easy_setopt(handle, CURLOPT_CONNECT_ONLY, 1L);
+  libcurl().easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  libcurl().easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+  const CURLcode code = libcurl().easy_perform(handle);
+  libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
+  if (code != CURLE_OK) {
+    const std::string reason = error[0] ? error : libcurl().easy_strerror(code);
+    if (is_unreachable(code))
+      throw EngineError("cannot reach the docker engine at " + m_endpoint.display() + ": " +
+                            libcurl().easy_strerror(code),
+                        0);
+    throw failure(reason);
+  }
+  curl_socket_t fd = CURL_SOCKET_BAD;
+  libcurl().easy_getinfo(handle, CURLINFO_ACTIVESOCKET, &fd);
+  if (fd == CURL_SOCKET_BAD) throw failure("no socket after connecting");
+  auto connection = std::make_unique<RawConnection>(owned.release(), fd);
+
+  const std::string host = m_endpoint.kind == Endpoint::Kind::Unix ? "localhost" : m_base_url.substr(7);
+  connection->write_all(upgrade_request_text(request.method, kDockerApiPrefix + request.path, host,
+                                             request.content_type, request.body));
+
+  // The head, a byte at a time: whatever follows it is the process's, and stays unread.
+  const auto limit = request.timeout.count() > 0 ? request.timeout : std::chrono::milliseconds(60000);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::string head;
+  auto wait_readable = [&] {
+    for (;;) {
+      if (request.cancel && request.cancel->requested()) throw interrupted();
+      if (std::chrono::steady_clock::now() > deadline) throw failure("no answer in time");
+      pollfd readable{fd, POLLIN, 0};
+      if (::poll(&readable, 1, static_cast<int>(Cancel::kPollSlice.count())) > 0) return;
+    }
+  };
+  while (!head_complete(head)) {
+    if (head.size() > 65536) throw failure("the answer's head is too long");
+    wait_readable();
+    char byte = 0;
+    if (connection->read_some(&byte, 1) == 0) throw failure("the engine closed the connection");
+    head += byte;
+  }
+  const auto parsed = parse_response_head(head);
+  if (!parsed) throw failure("not an HTTP answer: " + head.substr(0, head.find('\n')));
+  UpgradeResponse response;
+  response.status = parsed->status;
+  if (parsed->status == 101 || parsed->status == 200) {
+    response.connection = std::move(connection);
+    return response;
+  }
+  // An error: its body says why.
+  char buffer[4096];
+  while (!parsed->content_length || response.body.size() < *parsed->content_length) {
+    wait_readable();
+    const std::size_t got = connection->read_some(buffer, sizeof buffer);
+    if (got == 0) break;
+    response.body.append(buffer, got);
+  }
+  return response;
 }
 
 namespace {

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,11 +78,48 @@ struct HttpResponse {
   std::string body;
 };
 
+// A connection the engine took over after answering an upgrade request: its socket now
+// carries raw bytes both ways (a process's streams). Owns the curl handle that opened it;
+// destroying it closes the connection. Used from one thread at a time.
+class RawConnection {
+ public:
+  RawConnection(void* curl_handle, int fd) : m_handle(curl_handle), m_fd(fd) {}
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  int fd() const { return m_fd; }
+  // Up to `size` bytes as they arrive (blocks until some do); 0 once the peer has closed
+  // its end. Throws TransportFailure.
+  std::size_t read_some(char* buffer, std::size_t size);
+  // Writes all of `bytes`. Throws TransportFailure (the peer has gone).
+  void write_all(std::string_view bytes);
+  // Closes our write half: the peer reads the end, and can still write to us.
+  void shutdown_write();
+
+ private:
+  void* m_handle;
+  int m_fd;
+};
+
+// What an upgrade request got: the connection (status 101, or 200 from engines that take
+// the connection over without saying so), or the error status and its body.
+struct UpgradeResponse {
+  int status = 0;
+  std::string body;
+  std::unique_ptr<RawConnection> connection;
+};
+
 class HttpTransport {
  public:
   explicit HttpTransport(Endpoint endpoint);
   const Endpoint& endpoint() const { return m_endpoint; }
   HttpResponse request(const HttpRequest& request) const;
+  // Sends `request` (method, path, body, content type; on_chunk/on_headers are not used)
+  // on a connection of its own with `Connection: Upgrade` / `Upgrade: tcp`, reads the
+  // response head, and hands the connection over. Errors as request(); `request.cancel`
+  // and `request.timeout` bound the wait for the head.
+  UpgradeResponse upgrade(const HttpRequest& request) const;
 
  private:
   Endpoint m_endpoint;

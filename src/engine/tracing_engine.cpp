@@ -204,4 +204,47 @@ void TracingEngine::watch_events(const Labels& filter, const EngineEventFn& on_e
       [&] { return count(events, "event"); });
 }
 
+std::string TracingEngine::create_exec(const std::string& container_id, const ExecSpec& spec) {
+  return traced(
+      "create_exec", short_id(container_id) + " " + join_argv(spec.argv) + (spec.tty ? " (tty)" : ""),
+      [&] { return m_inner.create_exec(container_id, spec); }, [](const std::string& id) { return short_id(id); });
+}
+
+std::unique_ptr<AttachedStreams> TracingEngine::start_exec(const std::string& exec_id, bool tty) {
+  return traced(
+      "start_exec", short_id(exec_id), [&] { return m_inner.start_exec(exec_id, tty); },
+      [](const std::unique_ptr<AttachedStreams>&) { return std::string("attached"); });
+}
+
+void TracingEngine::resize_exec(const std::string& exec_id, int rows, int columns) {
+  traced(
+      "resize_exec", short_id(exec_id) + " " + std::to_string(rows) + "x" + std::to_string(columns),
+      [&] { m_inner.resize_exec(exec_id, rows, columns); }, kOk);
+}
+
+int TracingEngine::exec_exit_code(const std::string& exec_id, const Cancel& cancel) {
+  return traced(
+      "exec_exit_code", short_id(exec_id), [&] { return m_inner.exec_exit_code(exec_id, cancel); },
+      [](int code) { return "exit " + std::to_string(code); });
+}
+
+std::unique_ptr<AttachedStreams> TracingEngine::attach_container(const std::string& id, bool stdin, bool tty) {
+  return traced(
+      "attach_container", short_id(id) + (stdin ? " stdin" : "") + (tty ? " tty" : ""),
+      [&] { return m_inner.attach_container(id, stdin, tty); },
+      [](const std::unique_ptr<AttachedStreams>&) { return std::string("attached"); });
+}
+
+void TracingEngine::resize_container(const std::string& id, int rows, int columns) {
+  traced(
+      "resize_container", short_id(id) + " " + std::to_string(rows) + "x" + std::to_string(columns),
+      [&] { m_inner.resize_container(id, rows, columns); }, kOk);
+}
+
+int TracingEngine::wait_container(const std::string& id, const Cancel& cancel) {
+  return traced(
+      "wait_container", short_id(id), [&] { return m_inner.wait_container(id, cancel); },
+      [](int code) { return "exit " + std::to_string(code); });
+}
+
 }  // namespace boss

@@ -45,6 +45,13 @@ class TracingEngine : public Engine {
   void remove_network(const std::string& id) override;
   void watch_events(const Labels& filter, const EngineEventFn& on_event, const std::function<void()>& on_subscribed,
                     const Cancel& cancel) override;
+  std::string create_exec(const std::string& container_id, const ExecSpec& spec) override;
+  std::unique_ptr<AttachedStreams> start_exec(const std::string& exec_id, bool tty) override;
+  void resize_exec(const std::string& exec_id, int rows, int columns) override;
+  int exec_exit_code(const std::string& exec_id, const Cancel& cancel) override;
+  std::unique_ptr<AttachedStreams> attach_container(const std::string& id, bool stdin, bool tty) override;
+  void resize_container(const std::string& id, int rows, int columns) override;
+  int wait_container(const std::string& id, const Cancel& cancel) override;
 
  private:
   // Runs `call`, traces "engine: <call> <args> -> <describe(result)> (<ms> ms)" or the

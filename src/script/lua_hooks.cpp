@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "core/event_loop.h"
+#include "core/instances.h"
 #include "script/lua_state.h"
 
 namespace boss {
@@ -50,8 +51,10 @@ LuaHooks::~LuaHooks() = default;
 void LuaHooks::set_definitions(const Project& project, GroupCounts groups) {
   std::lock_guard lock(m_mutex);
   m_defined.clear();
+  m_instances.clear();
+  for (const auto& service : project.services) m_instances[service.name] = service.instances;
   for (const auto& service : project.services)
-    for (Hook hook : {Hook::pre_start, Hook::ping, Hook::post_start, Hook::pre_stop})
+    for (Hook hook : kHooks)
       if (service.has_hook(hook)) m_defined.emplace(service.name, hook);
   m_groups = groups;
 }
@@ -70,20 +73,26 @@ std::optional<std::string> LuaHooks::container_of(const std::string& service) co
 
 HookResult LuaHooks::call(const std::string& service, Hook hook, const std::string& container_id,
                           std::chrono::steady_clock::time_point deadline,
-                          const Cancel& cancel) {
+                          const Cancel& cancel, int instance) {
+  int shown = 0;
   {
     std::lock_guard lock(m_mutex);
     if (!m_defined.count({service, hook})) return HookResult{};
+    const auto it = m_instances.find(service);
+    shown = shown_instance(it == m_instances.end() ? 1 : it->second, instance);
   }
   auto run = std::make_shared<Run>();
   run->service = service;
   run->container = container_id;
   const std::string name = hook_name(hook);
-  run->push_body = [this, service, name](lua_State* co) {
+  const std::string host = instance_host(service, shown);
+  run->push_body = [this, service, name, instance, host](lua_State* co) {
     m_lua.push_internal(co, "call_hook");
     lua_pushlstring(co, service.data(), service.size());
     lua_pushlstring(co, name.data(), name.size());
-    return 2;
+    lua_pushinteger(co, instance);
+    lua_pushlstring(co, host.data(), host.size());
+    return 4;
   };
   return run_and_wait(run, deadline, cancel);
 }

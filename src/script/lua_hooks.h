@@ -44,7 +44,7 @@ class LuaHooks final : public Hooks {
 
   HookResult call(const std::string& service, Hook hook, const std::string& container_id,
                   std::chrono::steady_clock::time_point deadline,
-                  const Cancel& cancel) override;
+                  const Cancel& cancel, int instance = 1) override;
   HookResult on_start(const std::vector<std::string>& services) override;
   HookResult on_stop(const std::vector<std::string>& services) override;
   HookResult on_reload(const std::string& service) override;
@@ -81,8 +81,9 @@ class LuaHooks final : public Hooks {
 
   LuaState& m_lua;
   EventLoop& m_loop;
-  mutable std::mutex m_mutex;  // guards m_defined and m_groups
+  mutable std::mutex m_mutex;  // guards m_defined, m_instances and m_groups
   std::set<std::pair<std::string, Hook>> m_defined;
+  std::map<std::string, int> m_instances;  // service -> its `instances`
   GroupCounts m_groups;
   Run* m_running = nullptr;                         // loop thread only
   std::map<std::string, std::string> m_containers;  // loop thread only

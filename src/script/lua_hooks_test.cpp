@@ -109,6 +109,33 @@ function T:ping() end
   CHECK(f.call("quiet", Hook::ping).value == false);
 }
 
+TEST_CASE("lua hooks: each instance has a self of its own, with its number and hostname") {
+  Fixture f(R"(local boss = require "boss"
+local S = boss.Service:extend { name = "web", image = "x", instances = 3 }
+function S:ping()
+  self._pings = (self._pings or 0) + 1
+  boss.context["seen_" .. self.instance] = self.hostname .. " " .. self.name .. " " .. self.service .. " " ..
+    self._pings
+  return true
+end
+local T = boss.Service:extend { name = "db", image = "x" }
+function T:ping()
+  boss.context.db = self.instance .. " " .. self.hostname
+  return true
+end
+)");
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  auto ping = [&](const std::string& service, int instance) {
+    return f.host.hooks().call(service, Hook::ping, "cid-1", deadline, Cancel::never(), instance);
+  };
+  f.run_workers({[&] { ping("web", 2); }, [&] { ping("web", 3); }});
+  f.run_workers({[&] { ping("web", 2); }, [&] { ping("db", 1); }});
+  CHECK(f.context.get("seen_2") == ContextValue(std::string("web-2 web web 2")));
+  CHECK(f.context.get("seen_3") == ContextValue(std::string("web-3 web web 1")));
+  CHECK_FALSE(f.context.get("seen_1"));
+  CHECK(f.context.get("db") == ContextValue(std::string("1 db")));
+}
+
 TEST_CASE("lua hooks: a hook the service does not define succeeds at once, without the loop") {
   Fixture f("local boss = require 'boss'\nboss.Service:extend { name = 'a', image = 'x' }\n");
   HookResult r = f.host.hooks().call("a", Hook::pre_start, "cid-1", Clock::now() + std::chrono::seconds(1), Cancel::never());

@@ -122,19 +122,27 @@ TEST_CASE("lua host: ports, volumes, cmd, entrypoint and scalar fields") {
   Project p = f.load(R"(local boss = require "boss"
 boss.Service:extend {
   name = "web", image = "nginx",
-  ports = { [80] = 8080, ["53/udp"] = 0, ["443/tcp"] = 8443 },
+  ports = { [80] = 8080, ["53/udp"] = 0, ["443/tcp"] = 8443, [5432] = "127.0.0.1:5433", [6379] = "[::1]:",
+            [9000] = "10.0.0.1:", [9001] = "9002" },
   volumes = { "./data:/data", "cache:/cache:ro", "/abs/path/:/abs", "sub/dir:/sub", "~/x:/home:rw" },
   cmd = [[nginx -g 'daemon off;' "a b\"c"]],
   entrypoint = { "/entry", "{key}" },
   user = "1000:1000", always_start_new = true, dockerfile = "Dockerfile.dev", ping_interval = 0.5,
+  restart = "on-failure:3",
 }
 boss.Service:extend {
-  name = "tbl", image = "x",
+  name = "tbl", image = "x", instances = 3,
   volumes = { ["../shared"] = { bind = "/shared", mode = "ro" }, named = { bind = "/n" } },
 }
 )");
   const ServiceSpec& web = p.services[0];
-  CHECK(web.ports == std::vector<PortBinding>{{53, "udp", 0}, {80, "tcp", 8080}, {443, "tcp", 8443}});
+  CHECK(web.ports == std::vector<PortBinding>{{53, "udp", 0},
+                                              {80, "tcp", 8080},
+                                              {443, "tcp", 8443},
+                                              {5432, "tcp", 5433, "127.0.0.1"},
+                                              {6379, "tcp", 0, "::1"},
+                                              {9000, "tcp", 0, "10.0.0.1"},
+                                              {9001, "tcp", 9002}});
   const std::string dir = f.dir.dir().string();
   REQUIRE(web.volumes.size() == 5);
   CHECK(web.volumes[0] == VolumeMount{dir + "/data", "/data", "", false});
@@ -148,7 +156,10 @@ boss.Service:extend {
   CHECK(web.always_start_new);
   CHECK(web.dockerfile == "Dockerfile.dev");
   CHECK(web.ping_interval == 0.5);
+  CHECK(web.instances == 1);
+  CHECK(web.restart == "on-failure:3");
   const ServiceSpec& tbl = p.services[1];
+  CHECK(tbl.instances == 3);
   REQUIRE(tbl.volumes.size() == 2);
   CHECK(tbl.volumes[0] == VolumeMount{f.dir.dir().parent_path().string() + "/shared", "/shared", "ro", false});
   CHECK(tbl.volumes[1] == VolumeMount{"named", "/n", "", true});
@@ -191,15 +202,32 @@ TEST_CASE("lua host: field errors name file:line, service and field") {
   CHECK(f.error_of(head + "boss.Service:extend { name = 'web', ports = { [70000] = 1 } }") ==
         file + ":2: service 'web': field 'ports' key '70000' must be a container port 1..65535, like 80 or '53/udp'");
   CHECK(f.error_of(head + "boss.Service:extend { name = 'web', ports = { [80] = -1 } }") ==
-        file + ":2: service 'web': field 'ports' key '80': host port must be an integer 0..65535, got -1");
+        file + ":2: service 'web': field 'ports' key '80': host port must be a port 0..65535, 'ADDR:PORT', "
+               "'[IPv6]:PORT' or 'ADDR:', got -1");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', ports = { [5432] = 'localhost:5433' } }") ==
+        file + ":2: service 'web': field 'ports' key '5432': host port must be a port 0..65535, 'ADDR:PORT', "
+               "'[IPv6]:PORT' or 'ADDR:' (ADDR a numeric IP), got 'localhost:5433'");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', ports = { [5432] = '127.0.0.1:99999' } }") ==
+        file + ":2: service 'web': field 'ports' key '5432': host port must be a port 0..65535, 'ADDR:PORT', "
+               "'[IPv6]:PORT' or 'ADDR:' (ADDR a numeric IP), got '127.0.0.1:99999'");
   CHECK(f.error_of(head + "boss.Service:extend { name = 'web', dependencies = 'db' }") ==
         file + ":2: service 'web': field 'dependencies' must be a table, got string");
   CHECK(f.error_of(head + "boss.Service:extend { name = 'web', env = { A = {} } }") ==
         file + ":2: service 'web': field 'env' key 'A' must be a string, number or boolean, got table");
   CHECK(f.error_of(head + "boss.Service:extend { name = 'web', volumes = { 'nocolon' } }") ==
         file + ":2: service 'web': field 'volumes' item 1 must look like 'host:container[:mode]', got 'nocolon'");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', restart = true }") ==
+        file + ":2: service 'web': field 'restart' must be a string, got boolean");
   CHECK(f.error_of(head + "boss.Service:extend { name = 'web', always_start_new = 'yes' }") ==
         file + ":2: service 'web': field 'always_start_new' must be a boolean, got string");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', instances = 0 }") ==
+        file + ":2: service 'web': field 'instances' must be an integer from 1 to 1000, got 0");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', instances = 2.5 }") ==
+        file + ":2: service 'web': field 'instances' must be an integer from 1 to 1000, got 2.5");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', instances = -1 }") ==
+        file + ":2: service 'web': field 'instances' must be an integer from 1 to 1000, got -1");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', instances = '3' }") ==
+        file + ":2: service 'web': field 'instances' must be an integer from 1 to 1000, got string");
   CHECK(f.error_of(head + "boss.Service:extend { name = 5 }") ==
         file + ":2: field 'name' must be a string, got number");
 }
@@ -245,6 +273,44 @@ TEST_CASE("lua host: an inherited bad field is reported where it was set") {
   CHECK(f.error_of("local boss = require 'boss'\nlocal Base = boss.Service:extend { image = false }\n"
                    "Base:extend { name = 'web' }\n") ==
         f.file() + ":2: service 'web': field 'image' must be a string, got boolean");
+}
+
+TEST_CASE("lua host: a method named like a hook is an error where it was written") {
+  Fixture f;
+  const std::string file = f.file();
+  const std::string head = "local boss = require 'boss'\nlocal A = boss.Service:extend { name = 'db', image = 'x' }\n";
+  auto message = [&](int line, const std::string& method, const std::string& hook) {
+    return file + ":" + std::to_string(line) + ": service 'db': '" + method + "' looks like hook '" + hook +
+           "' (did you mean '" + hook + "'?); name helper methods with a leading '_' to keep them";
+  };
+  CHECK(f.error_of(head + "\nfunction A:pign() return true end\n") == message(4, "pign", "ping"));
+  CHECK(f.error_of(head + "function A:poststart() end\n") == message(3, "poststart", "post_start"));
+  CHECK(f.error_of(head + "function A:Ping() return true end\n") == message(3, "Ping", "ping"));
+  CHECK(f.error_of(head + "function A:PreStart() end\n") == message(3, "PreStart", "pre_start"));
+  CHECK(f.error_of("local boss = require 'boss'\nboss.Service:extend { name = 'db', image = 'x',\n"
+                   "  post_strat = function() end }\n") == message(3, "post_strat", "post_start"));
+  // Inherited from a base class: reported where the base's method is.
+  CHECK(f.error_of("local boss = require 'boss'\nlocal Base = boss.Service:extend { image = 'x' }\n"
+                   "function Base:pre_strat() end\nBase:extend { name = 'db' }\n") ==
+        message(3, "pre_strat", "pre_start"));
+  // Not functions: unknown fields, with the hook as the suggestion.
+  CHECK(f.error_of(head + "A.pign = true\n") ==
+        file + ":2: service 'db': unknown field 'pign' (did you mean 'ping'?)");
+
+  // Helpers with a leading '_', or named unlike any hook, and the hooks themselves are fine.
+  Project p = f.load(head + R"(function A:_pign() return true end
+function A:_poststart() end
+function A:wait_for_port() end
+function A:seed() end
+function A:prepare() end
+function A:post_start_db() end
+function A:ping() return self:_pign() end
+function A:post_start() end
+)");
+  REQUIRE(p.services.size() == 1);
+  CHECK(p.services[0].has_ping);
+  CHECK(p.services[0].has_post_start);
+  CHECK_FALSE(p.services[0].has_pre_start);
 }
 
 TEST_CASE("lua host: Lua errors keep their file:line form") {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/host_binding.h"
 #include "core/template.h"
 #include "core/validate.h"
 #include "script/healthcheck_field.h"
@@ -26,8 +27,16 @@ const std::vector<std::string> kDataFields = {
     "name",       "image", "dependencies", "env",         "ports",
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
-    "registry_auth"};
-const std::vector<std::string> kHookFields = {"pre_start", "ping", "post_start", "pre_stop"};
+    "instances", "restart", "registry_auth"};
+// More would only be a typo: each one is a container of its own.
+constexpr int kMaxInstances = 1000;
+
+std::vector<std::string> hook_fields() {
+  std::vector<std::string> out;
+  for (Hook hook : kHooks) out.push_back(hook_name(hook));
+  return out;
+}
+const std::vector<std::string> kHookFields = hook_fields();
 
 std::string type_of(lua_State* L, int index) { return lua_typename(L, lua_type(L, index)); }
 
@@ -71,15 +80,13 @@ class Reader {
       if (field == "name" || !has(field)) continue;
       read_field(field);
     }
-    for (const auto& hook : kHookFields) {
-      if (!has(hook)) continue;
-      push_field(hook);
-      if (lua_type(m_L, -1) != LUA_TFUNCTION) fail(hook, "must be a function, got " + type_of(m_L, -1));
+    for (Hook hook : kHooks) {
+      const std::string field = hook_name(hook);
+      if (!has(field)) continue;
+      push_field(field);
+      if (lua_type(m_L, -1) != LUA_TFUNCTION) fail(field, "must be a function, got " + type_of(m_L, -1));
       lua_pop(m_L, 1);
-      if (hook == "pre_start") m_spec.has_pre_start = true;
-      if (hook == "ping") m_spec.has_ping = true;
-      if (hook == "post_start") m_spec.has_post_start = true;
-      if (hook == "pre_stop") m_spec.has_pre_stop = true;
+      m_spec.set_has_hook(hook);
     }
     std::vector<std::string> known = kDataFields;
     known.insert(known.end(), kHookFields.begin(), kHookFields.end());
@@ -90,24 +97,50 @@ class Reader {
       if (!guess.empty()) message += " (did you mean '" + guess + "'?)";
       throw DefinitionError(prefix(key) + message);
     }
+    check_methods();
     return m_spec;
   }
 
  private:
-  // Field names that are neither private ("_x") nor user methods, sorted.
+  // A user method named like a hook ("pign", "Ping", "poststart") would silently never
+  // run: it is an error, reported where the function was written. Names starting with
+  // '_' are the way to keep such a helper.
+  void check_methods() {
+    for (const auto& [method, at] : m_methods) {
+      const std::string hook = did_you_mean(method, kHookFields);
+      if (hook.empty()) continue;
+      throw DefinitionError(at + ": service '" + m_spec.name + "': '" + method + "' looks like hook '" + hook +
+                            "' (did you mean '" + hook + "'?); name helper methods with a leading '_' to keep them");
+    }
+  }
+
+  // "file:line" where the function on top of the stack was defined (its origin field's
+  // when it is not a Lua function). Leaves the stack as it is.
+  std::string function_origin(const std::string& field) {
+    lua_Debug info;
+    lua_pushvalue(m_L, -1);
+    if (lua_getinfo(m_L, ">S", &info) == 0 || info.linedefined <= 0) return origin(field);
+    return std::string(info.short_src) + ":" + std::to_string(info.linedefined);
+  }
+
+  // Field names that are neither private ("_x") nor user methods, sorted. User methods
+  // (functions under names that are no field or hook) go to m_methods.
   std::vector<std::string> collect_keys() {
     std::vector<std::string> keys;
     lua_pushnil(m_L);
     while (lua_next(m_L, m_fields) != 0) {
-      const bool is_function = lua_type(m_L, -1) == LUA_TFUNCTION;
-      lua_pop(m_L, 1);
-      if (lua_type(m_L, -1) != LUA_TSTRING) {
-        fail_plain("unknown field " + key_text(m_L, -1) + " (field names are strings)");
+      if (lua_type(m_L, -2) != LUA_TSTRING) {
+        fail_plain("unknown field " + key_text(m_L, -2) + " (field names are strings)");
       }
-      std::string key = string_at(m_L, -1);
+      std::string key = string_at(m_L, -2);
+      const bool is_function = lua_type(m_L, -1) == LUA_TFUNCTION;
+      const bool is_field = std::find(kDataFields.begin(), kDataFields.end(), key) != kDataFields.end();
+      const bool is_hook = std::find(kHookFields.begin(), kHookFields.end(), key) != kHookFields.end();
+      if (is_function && !is_field && !is_hook && !key.empty() && key[0] != '_')
+        m_methods.emplace(key, function_origin(key));
+      lua_pop(m_L, 1);
       if (!key.empty() && key[0] == '_') continue;
-      if (is_function && std::find(kDataFields.begin(), kDataFields.end(), key) == kDataFields.end())
-        continue;  // a user method, or a hook (checked by name)
+      if (is_function && !is_field) continue;  // a user method, or a hook (checked by name)
       keys.push_back(std::move(key));
     }
     std::sort(keys.begin(), keys.end());
@@ -169,6 +202,8 @@ class Reader {
       m_spec.user = expect_string(field);
     } else if (field == "stop_signal") {
       m_spec.stop_signal = expect_string(field);
+    } else if (field == "restart") {
+      m_spec.restart = expect_string(field);
     } else if (field == "dockerfile") {
       m_spec.dockerfile = expect_string(field);
     } else if (field == "build_from_directory") {
@@ -194,6 +229,15 @@ class Reader {
         fail(field, e.what());
       }
       lua_pop(m_L, 1);
+    } else if (field == "instances") {
+      push_field(field);
+      const bool number = lua_type(m_L, -1) == LUA_TNUMBER;
+      const double n = number ? lua_tonumber(m_L, -1) : 0;
+      if (!number || !is_integer(n) || n < 1 || n > kMaxInstances)
+        fail(field, "must be an integer from 1 to " + std::to_string(kMaxInstances) + ", got " +
+                        (number ? lua_number_text(n) : type_of(m_L, -1)));
+      lua_pop(m_L, 1);
+      m_spec.instances = static_cast<int>(n);
     } else if (field == "dependencies") {
       m_spec.dependencies = read_string_array(field);
     } else if (field == "env") {
@@ -330,11 +374,7 @@ class Reader {
       }
       if (!ok)
         fail("ports", "key '" + key + "' must be a container port 1..65535, like 80 or '53/udp'");
-      if (lua_type(m_L, -1) != LUA_TNUMBER || !is_integer(lua_tonumber(m_L, -1)) ||
-          lua_tonumber(m_L, -1) < 0 || lua_tonumber(m_L, -1) > 65535)
-        fail("ports", "key '" + key + "': host port must be an integer 0..65535, got " +
-                          (lua_type(m_L, -1) == LUA_TNUMBER ? key_text(m_L, -1) : type_of(m_L, -1)));
-      binding.host_port = static_cast<int>(lua_tonumber(m_L, -1));
+      read_host_binding(key, binding);
       m_spec.ports.push_back(binding);
       lua_pop(m_L, 1);
     }
@@ -342,6 +382,25 @@ class Reader {
     std::sort(m_spec.ports.begin(), m_spec.ports.end(), [](const auto& a, const auto& b) {
       return std::tie(a.container_port, a.protocol) < std::tie(b.container_port, b.protocol);
     });
+  }
+
+  // The value on top: a host port number, or text with an address (core/host_binding.h).
+  void read_host_binding(const std::string& key, PortBinding& binding) {
+    if (lua_type(m_L, -1) == LUA_TSTRING) {
+      const std::string text = string_at(m_L, -1);
+      const auto host = parse_host_binding(text);
+      if (!host)
+        fail("ports", "key '" + key + "': host port must be " + kHostBindingForms + " (ADDR a numeric IP), got '" +
+                          text + "'");
+      binding.host_ip = host->ip;
+      binding.host_port = host->port;
+      return;
+    }
+    if (lua_type(m_L, -1) != LUA_TNUMBER || !is_integer(lua_tonumber(m_L, -1)) || lua_tonumber(m_L, -1) < 0 ||
+        lua_tonumber(m_L, -1) > 65535)
+      fail("ports", "key '" + key + "': host port must be " + kHostBindingForms + ", got " +
+                        (lua_type(m_L, -1) == LUA_TNUMBER ? key_text(m_L, -1) : type_of(m_L, -1)));
+    binding.host_port = static_cast<int>(lua_tonumber(m_L, -1));
   }
 
   fs::path resolve_path(const std::string& path) {
@@ -457,6 +516,7 @@ class Reader {
   int m_origins = 0;
   std::string m_defined_at;
   ServiceSpec m_spec;
+  std::map<std::string, std::string> m_methods;  // user method -> where it was defined
 };
 
 }  // namespace

@@ -183,6 +183,7 @@ std::optional<ContainerState> FakeEngine::inspect_container(const std::string& i
   s.name = it->second.info.name;
   s.image = it->second.spec.image;
   s.labels = it->second.info.labels;
+  s.restart = it->second.spec.restart;
   if (it->second.started_at) s.started_at = rfc3339(*it->second.started_at);
   s.health = it->second.health;
   s.health_log = it->second.health_log;
@@ -236,7 +237,8 @@ void FakeEngine::start_container(const std::string& id) {
   c.info.ports.clear();
   int next_port = 32768;
   for (const auto& p : c.spec.ports)
-    c.info.ports.push_back({p.container_port, p.protocol, "0.0.0.0", p.host_port ? p.host_port : next_port++});
+    c.info.ports.push_back({p.container_port, p.protocol, p.host_ip.empty() ? "0.0.0.0" : p.host_ip,
+                            p.host_port ? p.host_port : next_port++});
 }
 
 double FakeEngine::stop_grace(const std::string& name) const {
@@ -454,6 +456,72 @@ void FakeEngine::watch_events(const Labels& filter, const EngineEventFn& on_even
     m_changed.wait_for(lock, Cancel::kPollSlice);
   }
   m_subscribers.erase(self);
+}
+
+std::shared_ptr<ReceivedInput> FakeEngine::last_input() const {
+  std::lock_guard lock(m_mutex);
+  return m_last_input;
+}
+
+std::unique_ptr<AttachedStreams> FakeEngine::attached(const Container& c, const std::vector<std::string>& argv,
+                                                      int& exit_code) {
+  const ScriptedProcess process = attached_handler ? attached_handler(c, argv) : ScriptedProcess{};
+  exit_code = process.exit_code;
+  m_last_input = std::make_shared<ReceivedInput>();
+  return std::make_unique<FakeAttachedStreams>(process, m_last_input);
+}
+
+std::string FakeEngine::create_exec(const std::string& container_id, const ExecSpec& spec) {
+  std::lock_guard lock(m_mutex);
+  record("create_exec " + container_id, false);
+  const auto it = find_container(container_id);
+  if (it == m_containers.end()) throw EngineError("exec in container " + container_id + ": No such container", 404);
+  if (!it->second.info.running())
+    throw EngineError("exec in container " + container_id + ": container is not running", 409);
+  const std::string id = next_id("e");
+  m_execs[id] = Exec{it->first, spec, 0};
+  return id;
+}
+
+std::unique_ptr<AttachedStreams> FakeEngine::start_exec(const std::string& exec_id, bool tty) {
+  std::lock_guard lock(m_mutex);
+  record("start_exec " + exec_id + (tty ? " tty" : ""), false);
+  auto& exec = m_execs.at(exec_id);
+  return attached(m_containers.at(exec.container_id), exec.spec.argv, exec.exit_code);
+}
+
+void FakeEngine::resize_exec(const std::string& exec_id, int rows, int columns) {
+  std::lock_guard lock(m_mutex);
+  record("resize_exec " + exec_id + " " + std::to_string(rows) + "x" + std::to_string(columns), false);
+}
+
+int FakeEngine::exec_exit_code(const std::string& exec_id, const Cancel&) {
+  std::lock_guard lock(m_mutex);
+  return m_execs.at(exec_id).exit_code;
+}
+
+std::unique_ptr<AttachedStreams> FakeEngine::attach_container(const std::string& id, bool stdin, bool tty) {
+  std::lock_guard lock(m_mutex);
+  auto it = find_container(id);
+  record("attach " + (it == m_containers.end() ? id : it->second.info.name) + (stdin ? " stdin" : "") +
+             (tty ? " tty" : ""),
+         false);
+  if (it == m_containers.end()) throw EngineError("attach to container " + id + ": No such container", 404);
+  return attached(it->second, {}, it->second.exit_code);
+}
+
+void FakeEngine::resize_container(const std::string& id, int rows, int columns) {
+  std::lock_guard lock(m_mutex);
+  record("resize " + id + " " + std::to_string(rows) + "x" + std::to_string(columns), false);
+}
+
+int FakeEngine::wait_container(const std::string& id, const Cancel&) {
+  std::lock_guard lock(m_mutex);
+  auto it = find_container(id);
+  record("wait " + (it == m_containers.end() ? id : it->second.info.name), false);
+  if (it == m_containers.end()) throw EngineError("wait for container " + id + ": No such container", 404);
+  it->second.info.state = "exited";
+  return it->second.exit_code;
 }
 
 }  // namespace boss::testing

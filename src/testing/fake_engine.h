@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/engine.h"
+#include "testing/fake_attached.h"
 
 namespace boss::testing {
 
@@ -49,6 +50,11 @@ class FakeEngine : public Engine {
   std::map<std::string, std::string> image_health;
   bool unreachable = false;
   std::function<ExecResult(const Container&, const std::vector<std::string>&)> exec_handler;
+  // Attached processes (exec with streams, a one-off's own process): what each does.
+  // `argv` is the exec's, or empty for a container's own process. Default: no output, 0.
+  std::function<ScriptedProcess(const Container&, const std::vector<std::string>& argv)> attached_handler;
+  // What the last attached process received on stdin.
+  std::shared_ptr<ReceivedInput> last_input() const;
   // Adds a container directly, as if left by an earlier run.
   std::string add_container(const ContainerSpec& spec, const std::string& state);
   // The container's process exits now with `code` (a "die" event).
@@ -98,8 +104,21 @@ class FakeEngine : public Engine {
   void remove_network(const std::string& id) override;
   void watch_events(const Labels& filter, const EngineEventFn& on_event, const std::function<void()>& on_subscribed,
                     const Cancel& cancel) override;
+  std::string create_exec(const std::string& container_id, const ExecSpec& spec) override;
+  std::unique_ptr<AttachedStreams> start_exec(const std::string& exec_id, bool tty) override;
+  void resize_exec(const std::string& exec_id, int rows, int columns) override;
+  int exec_exit_code(const std::string& exec_id, const Cancel& cancel) override;
+  std::unique_ptr<AttachedStreams> attach_container(const std::string& id, bool stdin, bool tty) override;
+  void resize_container(const std::string& id, int rows, int columns) override;
+  int wait_container(const std::string& id, const Cancel& cancel) override;
 
  private:
+  struct Exec {
+    std::string container_id;
+    ExecSpec spec;
+    int exit_code = 0;
+  };
+  std::unique_ptr<AttachedStreams> attached(const Container& c, const std::vector<std::string>& argv, int& exit_code);
   struct Subscriber {
     Labels filter;
     std::deque<EngineEvent> queue;
@@ -122,6 +141,8 @@ class FakeEngine : public Engine {
   std::map<std::string, std::string> m_images;     // ref -> id
   std::map<std::string, std::string> m_pullable;
   std::map<std::string, NetworkInfo> m_networks;   // by id
+  std::map<std::string, Exec> m_execs;  // by id
+  std::shared_ptr<ReceivedInput> m_last_input;
   std::vector<std::string> m_calls;
   std::vector<std::string> m_mutations;
   std::map<std::string, double> m_stop_grace;  // by container name

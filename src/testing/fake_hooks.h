@@ -1,5 +1,5 @@
 // Scripted Hooks for unit tests: each (service, hook) may have a handler; every call is
-// recorded as "service.hook". Handlers run on the calling worker thread. Thread-safe.
+// recorded as "service.hook" ("service#2.hook" for instance 2 and above). Handlers run on the calling worker thread. Thread-safe.
 #pragma once
 
 #include <functional>
@@ -25,11 +25,11 @@ class FakeHooks : public Hooks {
   }
 
   HookResult call(const std::string& service, Hook hook, const std::string& container_id,
-                  std::chrono::steady_clock::time_point, const Cancel& cancel) override {
+                  std::chrono::steady_clock::time_point, const Cancel& cancel, int instance = 1) override {
     Handler handler;
     {
       std::lock_guard lock(m_mutex);
-      m_calls.push_back(service + "." + hook_name(hook));
+      m_calls.push_back(service + (instance > 1 ? "#" + std::to_string(instance) : "") + "." + hook_name(hook));
       const auto it = m_handlers.find({service, hook});
       if (it != m_handlers.end()) handler = it->second;
     }

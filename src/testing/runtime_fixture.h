@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +49,13 @@ struct Fixture {
     engine.add_image("busybox", "sha256:bb");
   }
   ~Fixture() { std::filesystem::remove_all(dir); }
+
+  // A build folder with a Dockerfile, in the project's folder.
+  std::string build_dir(const std::string& name) {
+    std::filesystem::create_directories(dir / name);
+    std::ofstream(dir / name / "Dockerfile") << "FROM busybox\n";
+    return (dir / name).string();
+  }
 
   Runtime runtime() { return Runtime(project, engine, hooks, context, events, locker, *cancel); }
   void reset_cancel() { cancel = std::make_unique<Cancel>(); }

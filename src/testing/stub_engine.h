@@ -37,6 +37,15 @@ class StubEngine : public Engine {
   void watch_events(const Labels&, const EngineEventFn&, const std::function<void()>&, const Cancel&) override {
     unexpected("watch_events");
   }
+  std::string create_exec(const std::string&, const ExecSpec&) override { unexpected("create_exec"); }
+  std::unique_ptr<AttachedStreams> start_exec(const std::string&, bool) override { unexpected("start_exec"); }
+  void resize_exec(const std::string&, int, int) override { unexpected("resize_exec"); }
+  int exec_exit_code(const std::string&, const Cancel&) override { unexpected("exec_exit_code"); }
+  std::unique_ptr<AttachedStreams> attach_container(const std::string&, bool, bool) override {
+    unexpected("attach_container");
+  }
+  void resize_container(const std::string&, int, int) override { unexpected("resize_container"); }
+  int wait_container(const std::string&, const Cancel&) override { unexpected("wait_container"); }
 
  protected:
   [[noreturn]] static void unexpected(const char* call) {

@@ -13,6 +13,8 @@ namespace boss {
 //   todo          running (not ready: ping did not succeed)  9c8d7e6f5a4b
 //   seed          exited (3)                                 1a2b3c4d5e6f
 //   old (orphan)  running                                    0f1e2d3c4b5a
+// A RESTART column (the policy: always, on-failure:3, ...) comes before PORTS when some
+// container has a restart policy.
 std::string render_status_text(const StatusReport& report);
 
 // What the STATE column says for one row.

@@ -46,6 +46,22 @@ TEST_CASE("status view: a table with readiness, health and exit codes; orphans m
         "old (orphan)  running                                    0f1e2d3c4b5a\n");
 }
 
+TEST_CASE("status view: a RESTART column when some container has a restart policy") {
+  auto r = report();
+  r.rows[0].restart = "always";
+  r.rows[2].restart = "on-failure:3";
+  CHECK(render_status_text(r) ==
+        "project todo\n"
+        "SERVICE       STATE                                      CONTAINER     RESTART       PORTS\n"
+        "appdb         running (healthy)                          3f2a1b4c5d6e  always        localhost:5433 -> 5432/tcp\n"
+        "todo          running (not ready: ping did not succeed)  9c8d7e6f5a4b\n"
+        "seed          exited (3)                                 1a2b3c4d5e6f  on-failure:3\n"
+        "web-2         running                                    aaaabbbbcccc\n"
+        "cache         absent\n"
+        "old (orphan)  running                                    0f1e2d3c4b5a\n");
+  CHECK(status_json(r)["services"][2].at("restart") == "on-failure:3");
+}
+
 TEST_CASE("status view: JSON with every field of each row") {
   const auto j = status_json(report());
   CHECK(j.at("v") == 1);

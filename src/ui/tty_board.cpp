@@ -80,8 +80,20 @@ TtyBoard::Row& TtyBoard::row(const std::string& label) {
   return m_rows[it->second];
 }
 
+TtyBoard::Row& TtyBoard::instance_row(const std::string& service, int instance) {
+  const std::string label = service_label(service, instance);
+  const auto base = m_index.find(service);
+  if (instance > 0 && base != m_index.end() && !m_index.count(label)) {
+    const std::size_t index = base->second;
+    m_index.erase(base);
+    m_index.emplace(label, index);
+    m_rows[index].label = label;
+  }
+  return row(label);
+}
+
 void TtyBoard::update(const ServiceEvent& event, Clock::time_point now) {
-  Row& r = row(service_label(event.service, event.instance));
+  Row& r = instance_row(event.service, event.instance);
   const bool was_active = !is_final(r.phase) && r.phase != Phase::queued;
   r.phase = event.phase;
   r.text = phase_text(event);
@@ -115,7 +127,7 @@ void TtyBoard::update(const ProgressEvent& event) {
 
 void TtyBoard::finish(const CommandResult& result) {
   for (const auto& o : result.outcomes) {
-    Row& r = row(service_label(o.service, o.instance));
+    Row& r = instance_row(o.service, o.instance);
     r.phase = o.status;
     r.text = outcome_text(o);
     r.elapsed = o.seconds;

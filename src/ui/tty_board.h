@@ -56,6 +56,9 @@ class TtyBoard {
   };
 
   Row& row(const std::string& label);
+  // The row of one instance: the service's own row (queued, or fetching its image)
+  // becomes its first instance's, so that replicas leave no row behind.
+  Row& instance_row(const std::string& service, int instance);
   void render_row(std::string& line, const Row& r, const View& view, std::size_t label_width) const;
   std::string fold_line(const std::vector<const Row*>& hidden) const;
 

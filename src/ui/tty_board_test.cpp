@@ -40,6 +40,25 @@ TEST_CASE("tty board: a row per service with mark, elapsed time and state") {
   CHECK(board.animating());
 }
 
+TEST_CASE("tty board: replicas get a row per instance; the service's queued row becomes the first") {
+  TtyBoard board;
+  board.begin({"start", "todo", {"web", "app"}});
+  const auto now = TtyBoard::Clock::now();
+  board.update(service("web", Phase::pulling, ActionKind::create, "busybox"), now);
+  for (int i : {2, 1, 3}) {
+    auto e = service("web", Phase::up, ActionKind::create, "no container", 1);
+    e.instance = i;
+    board.update(e, now);
+  }
+  const auto lines = board.render(view());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].find(" web-2 ") != std::string::npos);
+  CHECK(lines[1].find(" app ") != std::string::npos);
+  CHECK(lines[2].find(" web-1 ") != std::string::npos);
+  CHECK(lines[3].find(" web-3 ") != std::string::npos);
+  for (const auto& line : lines) CHECK(line.find("pulling") == std::string::npos);
+}
+
 TEST_CASE("tty board: a pull's bar sums bytes over layers and never goes back") {
   TtyBoard board;
   board.begin({"start", "todo", {"db"}});

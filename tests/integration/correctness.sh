@@ -3,7 +3,9 @@
 # that must not share state, a crash that must fail the same way every time, Ctrl-C
 # during stop, commands and options that do not exist, contradictions, names that collide
 # across projects, status and stop without a loadable services.lua, a ping that keeps
-# failing, a container that ignores its stop signal, reload of several services.
+# failing, a container that ignores its stop signal, reload of several services; then
+# (project defs) restart policies, ports bound to one address, and a build folder that
+# is missing while other services run.
 source "$(dirname "$0")/lib.sh" "$@"
 
 new_project corr
@@ -66,7 +68,7 @@ expect_contains "$OUT" "fatal" "the crash's log tail in the summary"
 
 section "commands and options that do not exist, contradictions"
 expect_exit 2 boss stat
-expect_eq "$ERR" "boss: unknown command 'stat' (did you mean 'status'?); commands: start, stop, reload, restart, status, logs, push" "stderr"
+expect_eq "$ERR" "boss: unknown command 'stat' (did you mean 'status'?); commands: start, stop, reload, restart, status, logs, exec, run, push" "stderr"
 expect_exit 2 boss logz
 expect_contains "$ERR" "did you mean 'logs'?" "stderr"
 expect_exit 2 boss down
@@ -168,5 +170,91 @@ expect_exit 0 boss reload db web
 expect_ne "$(cid db) $(cid web)" "$ids_before" "containers of db and web"
 expect_state db running
 expect_state web running
+
+new_project defs
+write_services <<'EOF'
+local boss = require "boss"
+local Base = boss.Service:extend { image = "@IMG@", stop_signal = "SIGKILL", cmd = { "sleep", "100000" } }
+local Db = Base:extend { name = "db", restart = "on-failure:3" }
+function Db:_pign() return true end   -- helpers: a leading '_', or a name unlike any hook
+function Db:seed_users() end
+Base:extend { name = "keeper", restart = "always" }
+Base:extend {
+  name = "http",
+  ports = { [8080] = "127.0.0.1:" },
+  cmd = { "sh", "-c", "echo bound > /www/index.html; exec httpd -f -p 8080 -h /www" },
+  ping = function(self)
+    local port = self:host_port(8080)
+    return port ~= nil and boss.http_get("http://127.0.0.1:" .. port .. "/") == 200
+  end,
+  post_start = function(self)
+    local _, body = boss.http_get("http://127.0.0.1:" .. self:host_port(8080) .. "/")
+    boss.context.http_body = (body:gsub("%s+$", ""))
+  end,
+}
+Base:extend { name = "web", image = "bosst-never/web:dev", build_from_directory = "web", dependencies = { "db" } }
+EOF
+
+section "restart: the policy is set on the container and shown by status"
+expect_exit 0 boss start db keeper http
+expect_outcome db up
+expect_outcome keeper up
+expect_eq "$(inspect db '{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}')" \
+  "on-failure:3" "db's restart policy (docker inspect)"
+expect_eq "$(inspect keeper '{{.HostConfig.RestartPolicy.Name}}')" "always" "keeper's restart policy (docker inspect)"
+expect_match "$(inspect http '{{.HostConfig.RestartPolicy.Name}}')" '^(no)?$' "http's restart policy (none)"
+expect_exit 0 boss status --json
+expect_eq "$(jq -r '.services[] | "\(.service)=\(.restart)"' <<<"$OUT" | sort | tr '\n' ' ')" \
+  "db=on-failure:3 http= keeper=always web= " "status --json restart of each service"
+expect_exit 0 boss_text status
+expect_match "$OUT" "^SERVICE +STATE +CONTAINER +RESTART +PORTS" "status header"
+expect_match "$OUT" "^db +running +[0-9a-f]{12} +on-failure:3" "status of db"
+expect_match "$OUT" "^keeper +running +[0-9a-f]{12} +always" "status of keeper"
+
+section "restart: a changed policy replaces the container; \"no\" is the same as none"
+keeper_id=$(cid keeper) http_id=$(cid http)
+sed -i -e 's/name = "keeper", restart = "always"/name = "keeper", restart = "unless-stopped"/' \
+  -e 's/name = "http",/name = "http", restart = "no",/' "$DIR/services.lua"
+expect_exit 0 boss start keeper http
+expect_outcome keeper up recreate "restart changed"
+expect_outcome http kept
+expect_ne "$(cid keeper)" "$keeper_id" "keeper's container"
+expect_eq "$(cid http)" "$http_id" "http's container"
+expect_eq "$(inspect keeper '{{.HostConfig.RestartPolicy.Name}}')" "unless-stopped" "keeper's new restart policy"
+
+section "ports: a port bound to 127.0.0.1 only, any free port there; ping and self:host_port reach it"
+expect_eq "$(inspect http '{{(index (index .HostConfig.PortBindings "8080/tcp") 0).HostIp}}')" "127.0.0.1" \
+  "HostIp of http's binding (docker inspect)"
+expect_eq "$(inspect http '{{range (index .NetworkSettings.Ports "8080/tcp")}}{{.HostIp}} {{end}}')" "127.0.0.1 " \
+  "addresses http's port is published on"
+http_port=$(inspect http '{{(index (index .NetworkSettings.Ports "8080/tcp") 0).HostPort}}')
+expect_eq "$(jq -r .values.http_body "$(ctx_file)")" "bound" "what post_start read through self:host_port"
+expect_exit 0 boss_text status
+expect_match "$OUT" "^http +running .*127\.0\.0\.1:$http_port -> 8080/tcp" "status of http"
+
+section "a missing build folder: exit 2 naming it, and nothing touched"
+db_id=$(cid db)
+networks_before=$(count_networks)
+expect_exit 2 boss start
+expect_one_line_stderr
+expect_contains "$ERR" "service 'web': field 'build_from_directory': folder $DIR/web does not exist" "stderr"
+expect_eq "$(cid db)" "$db_id" "db's container"
+expect_state db running
+expect_no_container web
+expect_exit 2 boss start --dry-run
+expect_contains "$ERR" "$DIR/web does not exist" "stderr of start --dry-run"
+expect_exit 2 boss reload db
+expect_contains "$ERR" "$DIR/web does not exist" "stderr of reload db (web depends on it)"
+expect_eq "$(cid db)" "$db_id" "db's container after the reload that was refused"
+expect_state db running
+expect_eq "$(count_networks)" "$networks_before" "networks of the project"
+section "the same file for a fresh project creates no network"
+fresh=$P-fresh
+expect_exit 2 "$BOSS_BIN" -f "$DIR/services.lua" -p "$fresh" --progress json start
+expect_contains "$ERR" "$DIR/web does not exist" "stderr"
+expect_eq "$(docker network ls -q --filter "label=boss.project=$fresh" | grep -c .)" 0 "networks of $fresh"
+expect_eq "$(docker ps -aq --filter "label=boss.project=$fresh" | grep -c .)" 0 "containers of $fresh"
+expect_exit 0 boss stop --remove
+expect_no_container db
 
 finish

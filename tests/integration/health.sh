@@ -122,7 +122,7 @@ expect_exit 0 boss start --timeout 60
 expect_exit 0 boss stop --timeout 2
 expect_contains "$(outcome stubborn reason)" "killed after 2 s" "stubborn's reason with --timeout 2"
 
-section "unhealthy: failed with the check's output, dependents skipped"
+section "unhealthy: failed with the check's output, dependents skipped; a slow one says it waits"
 new_project health-bad
 write_services <<'LUA'
 local boss = require "boss"
@@ -131,11 +131,18 @@ boss.Service:extend {
   healthcheck = { test = { "CMD-SHELL", "echo broken-db-check; exit 1" }, interval = "100ms", retries = 2 },
 }
 boss.Service:extend { name = "web", image = "@IMG@", cmd = { "sleep", "600" }, dependencies = { "db" } }
+boss.Service:extend {
+  name = "slow", image = "@IMG@", cmd = { "sh", "-c", "sleep 6; touch /tmp/ready; sleep 600" },
+  healthcheck = { test = "test -f /tmp/ready", interval = "100ms", start_period = "60s" },
+}
 LUA
 expect_exit 1 boss start --timeout 60
 expect_outcome db failed create "unhealthy: broken-db-check"
 expect_outcome web skipped
 expect_no_container web
+expect_outcome slow up create
+expect_eq "$(jq -r 'select(.type == "still_waiting" and .service == "slow") | .last_result' <<<"$OUT" | head -1)" \
+  "waiting for its health check (health: starting)" "slow's still_waiting event"
 
 section "the image's own health check gates its dependents; healthcheck = false turns it off"
 new_project health-img

@@ -47,7 +47,7 @@ expect_contains "$OUT" "made $IMAGE" "make-images"
 expect_eq "$(recipe_of)" "$want_recipe" "recipe label"
 expect_ne "$(docker image inspect -f '{{.Id}}' "$IMAGE")" "$foreign" "image id"
 expect_true "the foreign image is gone" bash -c "! docker image inspect '$foreign' >/dev/null 2>&1"
-expect_exit 0 docker run --rm "$IMAGE" test -d /tmp
+expect_exit 0 docker run --rm --network none "$IMAGE" test -d /tmp
 expect_eq "$(docker image inspect -f '{{json .Config.Cmd}}' "$IMAGE")" '["/bin/sh"]' "CMD"
 
 section "stale: an image of an older recipe is remade"
