@@ -5,10 +5,7 @@
 namespace boss {
 
 RegistryAuth Operation::registry_auth_for(const ServiceSpec& spec) const {
-  if (spec.registry_auth) return *spec.registry_auth;
-  if (credentials)
-    if (auto found = credentials->find(registry_host(spec.image))) return *found;
-  return {};
+  return credentials_for(spec.registry_auth, spec.image, credentials);
 }
 
 void Operation::save_context() {

@@ -14,4 +14,12 @@ std::string registry_host(const std::string& image) {
   return image.substr(0, image.find('/'));
 }
 
+RegistryAuth credentials_for(const std::optional<RegistryAuth>& own, const std::string& image,
+                             CredentialSource* source) {
+  if (own) return *own;
+  if (source)
+    if (auto found = source->find(registry_host(image))) return *found;
+  return {};
+}
+
 }  // namespace boss

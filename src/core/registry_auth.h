@@ -38,4 +38,9 @@ class CredentialSource {
   virtual std::optional<RegistryAuth> find(const std::string& registry) = 0;
 };
 
+// The credentials to pull or push `image` with: `own` (a service's registry_auth), else
+// `source`'s for its registry (source may be null), else none. Throws as find() does.
+RegistryAuth credentials_for(const std::optional<RegistryAuth>& own, const std::string& image,
+                             CredentialSource* source);
+
 }  // namespace boss

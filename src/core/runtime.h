@@ -90,6 +90,7 @@ class Runtime {
   // Where registry credentials come from for services that give none (null: nowhere).
   // Must outlive the runtime.
   void set_credentials(CredentialSource* credentials) { m_credentials = credentials; }
+  CredentialSource* credentials() const { return m_credentials; }
   void logs(const LogsRequest& request, LogSink& sink);
 
   const Project& project() const { return m_project; }
