@@ -41,8 +41,8 @@ PACKAGES=(
   doctest-dev libarchive-dev
   # engine and test images
   docker.io iptables ca-certificates busybox-static debootstrap debian-archive-keyring gpgv
-  # what the scripts and tests use
-  file procps jq coreutils util-linux tmux
+  # what the scripts and tests use (a registry with htpasswd auth for tests/integration/registry.sh)
+  file procps jq coreutils util-linux tmux docker-registry apache2-utils curl
   # benchmarks (bench/run.py) compare against docker-compose and read peak memory with time
   docker-compose python3 time
 )

@@ -54,7 +54,7 @@ int run_command(const Options& opt, Runtime& runtime, Engine& engine, ContextSto
         run_session(streams, mode, [&](int rows, int columns) { engine.resize_container(container, rows, columns); },
                     cancel);
       },
-      cancel);
+      cancel, runtime.credentials());
 }
 
 }  // namespace boss

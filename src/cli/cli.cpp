@@ -22,6 +22,7 @@
 #include "core/validate.h"
 #include "engine/docker_engine.h"
 #include "engine/tracing_engine.h"
+#include "platform/docker_credentials.h"
 #include "platform/project_lock.h"
 #include "script/lua_host.h"
 #include "ui/json_fields.h"
@@ -173,6 +174,11 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.parallel = opt.parallel;
     return runtime.reload(request).exit_code();
   }
+  if (opt.command == "push") {
+    PushRequest request;
+    request.services = opt.services;
+    return runtime.push(request).exit_code();
+  }
   if (opt.command == "restart") {
     RestartRequest request;
     request.services = opt.services;
@@ -217,7 +223,8 @@ int execute(const Options& opt) {
   // run shows the start of its dependencies.
   const bool shows_progress =
       opt.command == "start" || opt.command == "stop" || opt.command == "reload" ||
-      opt.command == "restart" || opt.command == "run" || opt.command == "down" || opt.command == "prune";
+      opt.command == "restart" || opt.command == "run" || opt.command == "down" || opt.command == "prune" ||
+      opt.command == "push";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& sink = *renderer;
@@ -269,6 +276,8 @@ int execute(const Options& opt) {
 
   FileProjectLocker locker;
   Runtime runtime(project, engine, host.hooks(), context, sink, locker, cancel);
+  DockerConfigCredentials credentials;  // the docker CLI's logins, for services without registry_auth
+  runtime.set_credentials(&credentials);
   bool progress_ended = false;
   const auto end_progress = [&] {
     if (!std::exchange(progress_ended, true)) sink.finish();

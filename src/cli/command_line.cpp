@@ -13,8 +13,8 @@
 namespace boss {
 namespace {
 
-const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status",
-                                             "logs",  "exec", "run",    "down",    "prune"};
+const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status", "logs",
+                                             "exec",  "run",  "down",   "prune",   "push"};
 // Global options that take a value, so the scan for the command word skips the value.
 const std::set<std::string> kGlobalsWithValue = {"-f",         "--file",    "-p",         "--project",
                                                   "--progress", "--env-file", "--profile"};
@@ -141,7 +141,7 @@ Parsed parse_command_line(int argc, char** argv) {
     if (std::find(kCommands.begin(), kCommands.end(), *word) == kCommands.end()) {
       const auto hint = command_hint(*word);
       return fail("unknown command '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                  "; commands: start, stop, reload, restart, status, logs, exec, run, down, prune");
+                  "; commands: start, stop, reload, restart, status, logs, exec, run, down, prune, push");
     }
   } else if (!asks_for_help_or_version(argc, argv)) {
     for (int i = 1; i < argc; ++i) {
@@ -151,7 +151,7 @@ Parsed parse_command_line(int argc, char** argv) {
         return fail("unknown option '" + arg + "' (see boss --help)");
       if (kGlobalsWithValue.count(arg)) ++i;
     }
-    return fail("no command given: boss start|stop|reload|restart|status|logs|exec|run|down|prune (see boss --help)");
+    return fail("no command given: boss start|stop|reload|restart|status|logs|exec|run|down|prune|push (see boss --help)");
   }
 
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
@@ -257,6 +257,10 @@ Parsed parse_command_line(int argc, char** argv) {
   prune->add_flag("--images", opt.images, "Also the images boss built for the project that no container uses");
   prune->add_flag("--volumes", opt.volumes, "Also the project's named volumes that no container uses");
   plan_flags(prune);
+
+  auto* push = app.add_subcommand("push", "Push the images boss builds to their registries (building them if missing)");
+  push->add_option("services", opt.services, "Only these services (default: every service built from a directory)");
+  push->add_flag("--json", opt.json, "The same as --progress json");
 
   try {
     app.parse(argc, argv);

@@ -19,7 +19,7 @@ struct Options {
   std::vector<std::string> env_files;  // --env-file, in order; empty = .env beside services.lua, if any
   std::vector<std::string> profiles;   // --profile; empty = $BOSS_PROFILES (comma-separated)
 
-  std::string command;  // start, stop, reload, restart, status, logs, exec, run, down, prune
+  std::string command;  // start, stop, reload, restart, status, logs, exec, run, down, prune, push
   std::vector<std::string> services;
   std::vector<std::string> exclude;
   std::optional<double> timeout;  // seconds; the command's default when unset

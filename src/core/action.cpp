@@ -12,6 +12,7 @@ const char* action_name(ActionKind kind) {
     case ActionKind::undecided: return "decide at start";
     case ActionKind::stop: return "stop";
     case ActionKind::remove: return "remove";
+    case ActionKind::push: return "push";
     case ActionKind::restart: return "restart";
   }
   return "?";

@@ -12,6 +12,7 @@ enum class ActionKind {
   undecided,  // start: a {key} is filled only by a hook that runs first; decided then
   stop,       // stop its running containers
   remove,     // stop and remove its containers
+  push,       // push its image to its registry (building it first when missing)
   restart,    // restart: its running container is stopped (pre_stop first) and started again, pinged
 };
 const char* action_name(ActionKind kind);

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/registry_auth.h"
 #include "core/healthcheck.h"
 #include "core/restart_policy.h"
 
@@ -132,9 +133,9 @@ struct ExecResult {
 
 // One step of a pull or a build, as data (renderers draw bars from it).
 struct ImageProgress {
-  enum class Kind { pull, build };
+  enum class Kind { pull, build, push };
   Kind kind = Kind::pull;
-  // pull: the layer this is about ("" for whole-image messages such as
+  // pull and push: the layer this is about ("" for whole-image messages such as
   // "Digest: sha256:..."), its status ("Pulling fs layer", "Downloading", "Pull
   // complete", ...) and, while bytes move, how many of how many (total 0 = unknown).
   std::string layer;
@@ -247,10 +248,16 @@ class Engine {
   virtual ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) = 0;
 
   virtual std::optional<ImageInfo> inspect_image(const std::string& ref) = 0;
-  // Pull and build report progress as they go; cancelled, they throw Interrupted and
-  // the engine drops the request (a pull may go on in the engine's background, a build
-  // stops).
-  virtual void pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) = 0;
+  // Pull, push and build report progress as they go; cancelled, they throw Interrupted
+  // and the engine drops the request (a pull may go on in the engine's background, a
+  // build stops). Pull and push send `auth` (empty: none) to the ref's registry; a
+  // registry that refuses is an EngineError "pull of REF failed: HOST: unauthorized
+  // (check the credentials for HOST)". No secret of `auth` is ever in an error.
+  virtual void pull_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                          const Cancel& cancel) = 0;
+  // Pushes the local image `ref` (name:tag) to its registry; progress is Kind::push.
+  virtual void push_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                          const Cancel& cancel) = 0;
   // Tags the result as request.tag; intermediate containers are removed. Throws
   // EngineError with the build's own error message on failure.
   virtual void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) = 0;

@@ -66,7 +66,7 @@ void ImageProvider::fetch(const ServiceSpec& spec, Entry& e, ServiceProgress& pr
     } else {
       progress.phase(Phase::pulling, spec.image);
       m_op.engine.pull_image(
-          spec.image, [&](const ImageProgress& step) { m_op.events.emit_now(ProgressEvent{spec.name, step}); },
+          spec.image, m_op.registry_auth_for(spec), [&](const ImageProgress& step) { m_op.events.emit_now(ProgressEvent{spec.name, step}); },
           m_op.cancel);
     }
     const auto image = m_op.engine.inspect_image(spec.image);

@@ -12,12 +12,12 @@ namespace {
 
 // The image's id, pulled or built first when it is missing.
 std::string ensure_image(Engine& engine, const Project& project, const ServiceSpec& spec, EventSink& events,
-                         const Cancel& cancel) {
+                         const Cancel& cancel, CredentialSource* credentials) {
   if (const auto image = engine.inspect_image(spec.image)) return image->id;
   const ProgressFn quiet = [](const ImageProgress&) {};
   if (spec.build_from_directory.empty()) {
     events.emit_now(WarningEvent{"run: pulling image " + spec.image + " for " + spec.name});
-    engine.pull_image(spec.image, quiet, cancel);
+    engine.pull_image(spec.image, credentials_for(spec.registry_auth, spec.image, credentials), quiet, cancel);
   } else {
     events.emit_now(WarningEvent{"run: building image " + spec.image + " for " + spec.name});
     engine.build_image({spec.build_from_directory, spec.dockerfile, spec.image, {{kLabelProject, project.name}}},
@@ -31,7 +31,8 @@ std::string ensure_image(Engine& engine, const Project& project, const ServiceSp
 }  // namespace
 
 int run_one_off(Engine& engine, const Project& project, ContextStore& context, EventSink& events,
-                const RunRequest& request, const SessionFn& session, const Cancel& cancel) {
+                const RunRequest& request, const SessionFn& session, const Cancel& cancel,
+                CredentialSource* credentials) {
   const ServiceSpec* spec = project.find(request.service);
   if (!spec) throw unknown_service(project, request.service, "run");
   context.load();
@@ -49,7 +50,7 @@ int run_one_off(Engine& engine, const Project& project, ContextStore& context, E
 
   const Observed observed = observe(engine, project, /*images=*/false);
   if (!observed.network_present()) engine.create_network(project.network_name(), {{kLabelProject, project.name}});
-  const DesiredConfig config = config_for(ensure_image(engine, project, *spec, events, cancel));
+  const DesiredConfig config = config_for(ensure_image(engine, project, *spec, events, cancel, credentials));
 
   const std::string name = one_off_name(project, spec->name, random_suffix());
   const std::string id = engine.create_container(one_off_spec(project, *spec, config, request.options, name));

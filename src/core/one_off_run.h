@@ -27,10 +27,12 @@ struct RunRequest {
 // Gets the one-off's streams while it runs; returns when its output has ended.
 using SessionFn = std::function<void(AttachedStreams& streams, const std::string& container_id)>;
 
-// Returns the one-off's exit code. Throws DefinitionError for an unknown service,
+// A missing image is pulled with the service's registry_auth, else `credentials`' (may be
+// null). Returns the one-off's exit code. Throws DefinitionError for an unknown service,
 // FatalError for a {key} no hook has set, EngineError, Interrupted (the container is
 // then removed, or stopped when kept).
 int run_one_off(Engine& engine, const Project& project, ContextStore& context, EventSink& events,
-                const RunRequest& request, const SessionFn& session, const Cancel& cancel);
+                const RunRequest& request, const SessionFn& session, const Cancel& cancel,
+                CredentialSource* credentials = nullptr);
 
 }  // namespace boss

@@ -4,6 +4,10 @@
 
 namespace boss {
 
+RegistryAuth Operation::registry_auth_for(const ServiceSpec& spec) const {
+  return credentials_for(spec.registry_auth, spec.image, credentials);
+}
+
 void Operation::save_context() {
   try {
     context.save_if_dirty();

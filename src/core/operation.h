@@ -12,6 +12,7 @@
 #include "core/events.h"
 #include "core/hooks.h"
 #include "core/project.h"
+#include "core/registry_auth.h"
 #include "core/start_journal.h"
 
 namespace boss {
@@ -32,6 +33,12 @@ class Operation {
   StartJournal& journal;
   EventSink& events;
   const Cancel& cancel;
+  // Where registry credentials come from for services that give none; may be null.
+  CredentialSource* credentials = nullptr;
+
+  // The credentials to pull or push `spec`'s image with: the service's own, else the
+  // source's for its registry, else none. Throws EngineError when the source fails.
+  RegistryAuth registry_auth_for(const ServiceSpec& spec) const;
 
   // Saves the context if a hook changed it. A failure to write is a warning, given once
   // per operation: the values live on in memory, and the summary must never be lost.

@@ -15,6 +15,8 @@ const char* phase_name(Phase phase) {
     case Phase::up: return "up";
     case Phase::kept: return "kept";
     case Phase::stopping: return "stopping";
+    case Phase::pushing: return "pushing";
+    case Phase::pushed: return "pushed";
     case Phase::stopped: return "stopped";
     case Phase::removed: return "removed";
     case Phase::failed: return "failed";
@@ -28,6 +30,7 @@ bool is_final(Phase phase) {
   switch (phase) {
     case Phase::up:
     case Phase::kept:
+    case Phase::pushed:
     case Phase::stopped:
     case Phase::removed:
     case Phase::failed:

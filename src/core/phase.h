@@ -16,6 +16,8 @@ enum class Phase {
   up,           // ready: made or restarted by this operation
   kept,         // ready: it was running and unchanged, nothing was done
   stopping,
+  pushing,      // its image is being pushed to its registry (ProgressEvents follow)
+  pushed,       // push: its image is in its registry
   stopped,
   removed,
   failed,       // the reason says why; exit_code when its container exited

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/registry_auth.h"
 #include "core/healthcheck.h"
 
 namespace boss {
@@ -61,6 +62,9 @@ struct ServiceSpec {
   std::string dockerfile = "Dockerfile";
   double ping_interval = 0.1;        // seconds between two ping calls
   int instances = 1;                 // replicas: containers run from this definition (>= 1)
+  // Credentials for pulling and pushing `image`, from services.lua; none: the docker
+  // CLI's (Operation::credentials). Never part of the config hash, labels or output.
+  std::optional<RegistryAuth> registry_auth;
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;

@@ -141,6 +141,7 @@ CommandResult Runtime::start(const StartRequest& request) {
   load_state();
   m_events.emit_now(OperationEvent{"start", m_project.name, services});
   Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  op.credentials = m_credentials;
   const auto observed = observe(m_engine, m_project);
   ExecuteOptions options;
   options.ping_timeout = request.timeout;
@@ -180,6 +181,7 @@ CommandResult Runtime::run_removal(const std::string& command, const std::vector
   m_journal.load();
   m_events.emit_now(OperationEvent{command, m_project.name, services});
   Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  op.credentials = m_credentials;
   const auto observed = observe(m_engine, m_project, /*images=*/false);
   CommandResult result = execute(op, make_plan(observed), observed, options).result;
   const auto stopped = services_with(result, {Phase::stopped, Phase::removed});
@@ -259,6 +261,7 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   load_state();
   m_events.emit_now(OperationEvent{"reload", m_project.name, to_start});
   Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  op.credentials = m_credentials;
 
   // Build first: a failed build must leave the running services untouched.
   const auto present = observe(m_engine, m_project).image_ids;
@@ -320,6 +323,16 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   op.save_context();
   if (!result.interrupted) remove_replaced_images(images.replaced());
   return finish(std::move(result));
+}
+
+CommandResult Runtime::push(const PushRequest& request) {
+  const auto services = select_for_push(m_project, request.services);
+  Cancel cancel(&m_cancel);
+  const auto held = lock(cancel);
+  m_events.emit_now(OperationEvent{"push", m_project.name, services});
+  Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  op.credentials = m_credentials;
+  return finish(push_services(op, services));
 }
 
 CommandResult Runtime::restart(const RestartRequest& request) {

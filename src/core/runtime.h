@@ -30,6 +30,8 @@
 #include "core/executor.h"
 #include "core/plan.h"
 #include "core/project.h"
+#include "core/push.h"
+#include "core/registry_auth.h"
 #include "core/selection.h"
 #include "core/start_journal.h"
 #include "core/status.h"
@@ -103,8 +105,14 @@ class Runtime {
   Plan plan_prune(const PruneRequest& request);
   CommandResult prune(const PruneRequest& request);
   CommandResult reload(const ReloadRequest& request);
+  // Pushes the images of built services to their registries (core/push.h).
+  CommandResult push(const PushRequest& request);
   CommandResult restart(const RestartRequest& request);
   StatusReport status();
+  // Where registry credentials come from for services that give none (null: nowhere).
+  // Must outlive the runtime.
+  void set_credentials(CredentialSource* credentials) { m_credentials = credentials; }
+  CredentialSource* credentials() const { return m_credentials; }
   void logs(const LogsRequest& request, LogSink& sink);
 
   const Project& project() const { return m_project; }
@@ -131,6 +139,7 @@ class Runtime {
   ProjectLocker& m_locker;
   const Cancel& m_cancel;
   StartJournal m_journal;
+  CredentialSource* m_credentials = nullptr;
 };
 
 }  // namespace boss

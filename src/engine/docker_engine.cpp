@@ -17,6 +17,7 @@
 #include "engine/json_stream.h"
 #include "engine/log_lines.h"
 #include "engine/progress_message.h"
+#include "engine/registry_auth_header.h"
 #include "engine/stream_demux.h"
 
 namespace boss {
@@ -316,12 +317,37 @@ std::optional<ImageInfo> DockerEngine::inspect_image(const std::string& ref) {
   return ImageInfo{json_string(image, "Id")};
 }
 
-void DockerEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) {
+void DockerEngine::send_to_registry(const std::string& verb, const std::string& ref, HttpRequest request,
+                                    const RegistryAuth& auth, const ProgressFn& progress, const Cancel& cancel) {
+  request.headers.push_back(registry_auth_header(auth, registry_host(ref)));
+  try {
+    send_streaming(verb + " image " + ref, std::move(request), progress, cancel);
+  } catch (const EngineError& error) {
+    if (auto refused = unauthorized_error(verb, ref, error.what())) throw EngineError(*refused, error.status());
+    throw;
+  }
+}
+
+void DockerEngine::pull_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                              const Cancel& cancel) {
   const ImageRef parsed = parse_image_ref(ref);
-  send_streaming("pull image " + ref,
-                 post("/images/create?fromImage=" + url_encode(parsed.name) +
-                      "&tag=" + url_encode(parsed.api_tag())),
-                 progress, cancel);
+  send_to_registry("pull", ref,
+                   post("/images/create?fromImage=" + url_encode(parsed.name) + "&tag=" + url_encode(parsed.api_tag())),
+                   auth, progress, cancel);
+}
+
+void DockerEngine::push_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                              const Cancel& cancel) {
+  const ImageRef parsed = parse_image_ref(ref);
+  const ProgressFn as_push = [&](const ImageProgress& step) {
+    if (!progress) return;
+    ImageProgress pushed = step;
+    pushed.kind = ImageProgress::Kind::push;
+    progress(pushed);
+  };
+  send_to_registry("push", ref,
+                   post("/images/" + path_encode(parsed.name) + "/push?tag=" + url_encode(parsed.api_tag())), auth,
+                   as_push, cancel);
 }
 
 void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& progress, const Cancel& cancel) {

@@ -29,7 +29,10 @@ class DockerEngine : public Engine {
   ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) override;
 
   std::optional<ImageInfo> inspect_image(const std::string& ref) override;
-  void pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) override;
+  void pull_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                  const Cancel& cancel) override;
+  void push_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                  const Cancel& cancel) override;
   void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) override;
   void remove_image(const std::string& image) override;
   std::vector<ImageSummary> list_images(const Labels& filter) override;
@@ -71,6 +74,10 @@ class DockerEngine : public Engine {
   // One GET /containers/{id}/logs, its lines to `on_line`; false when it was cancelled.
   bool read_logs(const std::string& what, const std::string& id, const LogRequest& log, const LogLineFn& on_line,
                  const Cancel& cancel);
+  // send_streaming for a pull or push with `auth`; a registry's refusal becomes the one
+  // line unauthorized_error() gives.
+  void send_to_registry(const std::string& verb, const std::string& ref, HttpRequest request,
+                        const RegistryAuth& auth, const ProgressFn& progress, const Cancel& cancel);
   int wait_for_exec_exit(const std::string& what, const std::string& exec_id, const Cancel& cancel);
 
   HttpTransport m_transport;

@@ -12,6 +12,7 @@
 
 #include "core/cancel.h"
 #include "core/errors.h"
+#include "engine/registry_auth_header.h"
 #include "testing/http_test_server.h"
 #include "testing/docker_frame.h"
 
@@ -264,7 +265,7 @@ TEST_CASE("engine: pull progress goes to the callback; the first error is the ca
   const ProgressFn progress = [&](const ImageProgress& step) {
     steps.push_back(step.layer + " " + step.status + " " + std::to_string(step.current) + "/" + std::to_string(step.total));
   };
-  CHECK_THROWS_WITH_AS(engine.pull_image("busybox", progress, Cancel::never()), "pull image busybox: unexpected EOF",
+  CHECK_THROWS_WITH_AS(engine.pull_image("busybox", {}, progress, Cancel::never()), "pull image busybox: unexpected EOF",
                        EngineError);
   CHECK(steps == std::vector<std::string>{"a1 Pulling fs layer 0/0", "a1 Downloading 5/10"});
   CHECK(server.requests().at(0).target == "/v1.41/images/create?fromImage=busybox&tag=latest");
@@ -272,7 +273,45 @@ TEST_CASE("engine: pull progress goes to the callback; the first error is the ca
   stall = true;
   Cancel cancel;
   CancelLater later(cancel, 100ms);
-  CHECK_THROWS_WITH_AS(engine.pull_image("busybox", progress, cancel), "pull image busybox: cancelled", Interrupted);
+  CHECK_THROWS_WITH_AS(engine.pull_image("busybox", {}, progress, cancel), "pull image busybox: cancelled", Interrupted);
+}
+
+TEST_CASE("engine: pull and push send X-Registry-Auth; a registry's refusal is one line naming it") {
+  HttpTestServer server([&](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
+    if (request.target.find("/push") != std::string::npos) {
+      connection.send(http_chunked_head(200, "application/json"));
+      connection.send(http_chunk(R"({"status":"Pushing","progressDetail":{"current":5,"total":10},"id":"l1"})"
+                                 R"({"status":"Pushed","progressDetail":{},"id":"l1"})"));
+      connection.send(http_chunk(""));
+    } else {
+      connection.send(http_response(500, R"({"message":"unauthorized: authentication required"})"));
+    }
+  });
+  DockerEngine engine = engine_for(server);
+  const RegistryAuth auth{"alice", "pa55word", ""};
+  std::vector<std::string> steps;
+  engine.push_image("127.0.0.1:5000/team/app:1", auth,
+                    [&](const ImageProgress& step) {
+                      CHECK(step.kind == ImageProgress::Kind::push);
+                      steps.push_back(step.layer + " " + step.status);
+                    },
+                    Cancel::never());
+  CHECK(steps == std::vector<std::string>{"l1 Pushing", "l1 Pushed"});
+  try {
+    engine.pull_image("127.0.0.1:5000/team/app:1", auth, {}, Cancel::never());
+    FAIL("a refused pull succeeded");
+  } catch (const EngineError& error) {
+    CHECK(std::string(error.what()) ==
+          "pull of 127.0.0.1:5000/team/app:1 failed: 127.0.0.1:5000: unauthorized (check the credentials for "
+          "127.0.0.1:5000)");
+  }
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].method == "POST");
+  CHECK(requests[0].target == "/v1.41/images/127.0.0.1:5000/team/app/push?tag=1");
+  CHECK(requests[1].target == "/v1.41/images/create?fromImage=127.0.0.1%3A5000%2Fteam%2Fapp&tag=1");
+  for (const auto& request : requests)
+    CHECK(request.headers.at("x-registry-auth") == registry_auth_header(auth, "127.0.0.1:5000").substr(17));
 }
 
 TEST_CASE("engine: a stop the signal ended is not a kill, and costs no inspect") {

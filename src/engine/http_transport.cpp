@@ -259,6 +259,7 @@ HttpResponse HttpTransport::request(const HttpRequest& request) const {
   // "Expect:" stops curl from waiting for 100-continue before large bodies (build tars).
   scope.add_header("Expect:");
   if (!request.content_type.empty()) scope.add_header("Content-Type: " + request.content_type);
+  for (const auto& header : request.headers) scope.add_header(header);
   if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
     libcurl().easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
     libcurl().easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,

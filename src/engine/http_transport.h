@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/errors.h"
 
@@ -57,6 +58,7 @@ struct HttpRequest {
   std::string path;  // path and query, without the version prefix: "/containers/json?all=1"
   std::string body;
   std::string content_type;  // sent only when non-empty
+  std::vector<std::string> headers;  // more header lines, "Name: value"
   // When set, a successful (< 300) response body is handed over in chunks as it arrives
   // instead of being collected into HttpResponse::body. Error bodies are always collected.
   // An exception thrown here aborts the transfer and propagates out of request().

@@ -147,8 +147,19 @@ std::optional<ImageInfo> TracingEngine::inspect_image(const std::string& ref) {
       [](const auto& image) { return image ? short_id(image->id) : std::string("not found"); });
 }
 
-void TracingEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) {
-  traced("pull_image", ref, [&] { m_inner.pull_image(ref, progress, cancel); }, kOk);
+// Credentials are shown only as whether there were any: never a name or a secret.
+std::string with_auth(const std::string& ref, const RegistryAuth& auth) {
+  return ref + (auth.empty() ? " (no credentials)" : " (with credentials)");
+}
+
+void TracingEngine::pull_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                               const Cancel& cancel) {
+  traced("pull_image", with_auth(ref, auth), [&] { m_inner.pull_image(ref, auth, progress, cancel); }, kOk);
+}
+
+void TracingEngine::push_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                               const Cancel& cancel) {
+  traced("push_image", with_auth(ref, auth), [&] { m_inner.push_image(ref, auth, progress, cancel); }, kOk);
 }
 
 void TracingEngine::build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) {

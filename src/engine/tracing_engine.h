@@ -33,7 +33,10 @@ class TracingEngine : public Engine {
   ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) override;
 
   std::optional<ImageInfo> inspect_image(const std::string& ref) override;
-  void pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) override;
+  void pull_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                  const Cancel& cancel) override;
+  void push_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                  const Cancel& cancel) override;
   void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) override;
   void remove_image(const std::string& image) override;
   std::vector<ImageSummary> list_images(const Labels& filter) override;

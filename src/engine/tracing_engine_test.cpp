@@ -36,8 +36,8 @@ class CannedEngine : public boss::testing::StubEngine {
     calls.push_back("exec");
     return {3, "out"};
   }
-  void pull_image(const std::string&, const ProgressFn& progress, const Cancel&) override {
-    calls.push_back("pull_image");
+  void pull_image(const std::string&, const RegistryAuth& auth, const ProgressFn& progress, const Cancel&) override {
+    calls.push_back("pull_image " + auth.username);
     ImageProgress step;
     step.layer = "layer";
     step.status = "Pull complete";
@@ -62,13 +62,13 @@ TEST_CASE("engine: tracing forwards calls and results") {
   CHECK_FALSE(engine.inspect_container("x"));
   std::vector<std::string> progress;
   engine.pull_image(
-      "busybox", [&](const ImageProgress& step) { progress.push_back(step.layer + ": " + step.status); },
+      "h:5000/app", RegistryAuth{"alice", "pa55word", ""}, [&](const ImageProgress& step) { progress.push_back(step.layer + ": " + step.status); },
       Cancel::never());
   CHECK(progress == std::vector<std::string>{"layer: Pull complete"});
   CHECK(engine.endpoint() == "unix:///canned.sock");
 
   CHECK(inner.calls == std::vector<std::string>{"create_container", "exec", "list_containers",
-                                                "inspect_container", "pull_image"});
+                                                "inspect_container", "pull_image alice"});
   REQUIRE(lines.size() == 5);
   CHECK(std::regex_match(lines[0],
                          std::regex(R"(engine: create_container todo-web -> 3f2a1b4c5d6e \(\d+ ms\))")));
@@ -77,7 +77,10 @@ TEST_CASE("engine: tracing forwards calls and results") {
   CHECK(std::regex_match(
       lines[2], std::regex(R"(engine: list_containers boss.project=todo -> 2 containers \(\d+ ms\))")));
   CHECK(lines[3].find("-> not found") != std::string::npos);
-  CHECK(lines[4].rfind("engine: pull_image busybox -> ok (", 0) == 0);
+  // Whether there were credentials, never which.
+  CHECK(lines[4].rfind("engine: pull_image h:5000/app (with credentials) -> ok (", 0) == 0);
+  for (const auto& line : lines) CHECK(line.find("pa55word") == std::string::npos);
+  for (const auto& line : lines) CHECK(line.find("alice") == std::string::npos);
 }
 
 TEST_CASE("engine: tracing records failures and rethrows them") {

@@ -232,6 +232,42 @@ TEST_CASE("lua host: field errors name file:line, service and field") {
         file + ":2: field 'name' must be a string, got number");
 }
 
+TEST_CASE("lua host: registry_auth takes a username and a password, read from the environment") {
+  Fixture f;
+  setenv("BOSS_TEST_REG_USER", "alice", 1);
+  setenv("BOSS_TEST_REG_PASS", "pa55-word", 1);
+  const Project p = f.load(
+      "local boss = require 'boss'\n"
+      "boss.Service:extend { name = 'web', image = 'h:5000/web:1',\n"
+      "  registry_auth = { username = boss.env('BOSS_TEST_REG_USER'), password = boss.env('BOSS_TEST_REG_PASS') } }\n"
+      "boss.Service:extend { name = 'db', image = 'db:1' }\n");
+  REQUIRE(p.services[0].registry_auth.has_value());
+  CHECK(p.services[0].registry_auth->username == "alice");
+  CHECK(p.services[0].registry_auth->password == "pa55-word");
+  CHECK_FALSE(p.services[1].registry_auth.has_value());
+  unsetenv("BOSS_TEST_REG_USER");
+  unsetenv("BOSS_TEST_REG_PASS");
+}
+
+TEST_CASE("lua host: registry_auth errors name the key, never a value") {
+  Fixture f;
+  const std::string file = f.file();
+  const std::string head = "local boss = require 'boss'\n";
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', registry_auth = 'alice:pw' }") ==
+        file + ":2: service 'web': field 'registry_auth' must be a table, got string");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', "
+                          "registry_auth = { username = 'u', pasword = 'secret-value' } }") ==
+        file + ":2: service 'web': field 'registry_auth' has an unknown key 'pasword' (did you mean 'password'?); "
+               "it takes username and password");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', "
+                          "registry_auth = { username = 'u', password = boss.env('BOSS_TEST_UNSET_VAR') } }") ==
+        file + ":2: service 'web': field 'registry_auth' key 'password' must be a string, got nil "
+               "(is the environment variable it reads set?)");
+  CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', "
+                          "registry_auth = { username = 'u', password = 12345 } }") ==
+        file + ":2: service 'web': field 'registry_auth' key 'password' must be a string, got number");
+}
+
 TEST_CASE("lua host: an inherited bad field is reported where it was set") {
   Fixture f;
   CHECK(f.error_of("local boss = require 'boss'\nlocal Base = boss.Service:extend { image = false }\n"

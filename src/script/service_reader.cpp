@@ -27,7 +27,7 @@ const std::vector<std::string> kDataFields = {
     "name",       "image", "dependencies", "env",         "ports",
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
-    "instances", "restart", "profiles"};
+    "instances", "restart", "profiles", "registry_auth"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
 
@@ -250,6 +250,8 @@ class Reader {
       read_volumes();
     } else if (field == "cmd" || field == "entrypoint") {
       read_command(field);
+    } else if (field == "registry_auth") {
+      read_registry_auth();
     }
   }
 
@@ -334,6 +336,36 @@ class Reader {
         fail(field, "must be " + expected + ", got a table with key " + key_text(m_L, -1));
     }
     if (count != n) fail(field, "must be " + expected);
+  }
+
+  // { username = "...", password = "..." }, both strings. Messages name keys and types,
+  // never a value: the value is a secret.
+  void read_registry_auth() {
+    static const std::vector<std::string> kKeys = {"username", "password"};
+    const std::string field = "registry_auth";
+    expect_table(field);
+    const int t = lua_gettop(m_L);
+    lua_pushnil(m_L);
+    while (lua_next(m_L, t) != 0) {
+      lua_pop(m_L, 1);
+      const std::string key = key_text(m_L, -1);
+      if (lua_type(m_L, -1) != LUA_TSTRING || std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+        const std::string guess = did_you_mean(key, kKeys);
+        fail(field, "has an unknown key '" + key + "'" + (guess.empty() ? "" : " (did you mean '" + guess + "'?)") +
+                        "; it takes username and password");
+      }
+    }
+    RegistryAuth auth;
+    for (const auto& key : kKeys) {
+      lua_getfield(m_L, t, key.c_str());
+      if (lua_type(m_L, -1) != LUA_TSTRING)
+        fail(field, "key '" + key + "' must be a string, got " + type_of(m_L, -1) +
+                        (lua_isnil(m_L, -1) ? " (is the environment variable it reads set?)" : ""));
+      (key == "username" ? auth.username : auth.password) = string_at(m_L, -1);
+      lua_pop(m_L, 1);
+    }
+    lua_pop(m_L, 1);
+    m_spec.registry_auth = std::move(auth);
   }
 
   void read_env() {

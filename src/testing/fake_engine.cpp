@@ -335,28 +335,53 @@ std::optional<ImageInfo> FakeEngine::inspect_image(const std::string& ref) {
   return ImageInfo{it->second};
 }
 
-void FakeEngine::pull_image(const std::string& ref, const ProgressFn& progress, const Cancel&) {
+void FakeEngine::check_credentials(const std::string& verb, const std::string& ref, const RegistryAuth& auth) const {
+  const auto it = registry_credentials.find(registry_host(ref));
+  if (it == registry_credentials.end() || it->second == auth) return;
+  const std::string registry = it->first;
+  throw EngineError(verb + " of " + ref + " failed: " + registry + ": unauthorized (check the credentials for " +
+                        registry + ")",
+                    500);
+}
+
+void FakeEngine::transfer(bool push, const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress) {
+  const std::string verb = push ? "push" : "pull";
+  // A pull takes from what the registry holds; a push from the local images.
+  auto& from = push ? m_images : m_pullable;
+  auto& to = push ? m_pullable : m_images;
   std::string id;
   {
     std::lock_guard lock(m_mutex);
-    record("pull " + ref, true);
-    const auto it = m_pullable.find(ref);
-    if (it == m_pullable.end()) throw EngineError("pull image " + ref + ": not found", 404);
+    record(verb + " " + ref + (auth.empty() ? "" : " as " + auth.username), true);
+    check_credentials(verb, ref, auth);
+    const auto it = from.find(ref);
+    if (it == from.end()) throw EngineError(verb + " image " + ref + ": not found", 404);
     id = it->second;
   }
   if (progress) {
     ImageProgress step;
+    step.kind = push ? ImageProgress::Kind::push : ImageProgress::Kind::pull;
     step.layer = "layer1";
-    step.status = "Downloading";
+    step.status = push ? "Pushing" : "Downloading";
     step.current = 50;
     step.total = 100;
     progress(step);
-    step.status = "Pull complete";
+    step.status = push ? "Pushed" : "Pull complete";
     step.current = step.total = 0;
     progress(step);
   }
   std::lock_guard lock(m_mutex);
-  m_images[ref] = id;
+  to[ref] = id;
+}
+
+void FakeEngine::pull_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                            const Cancel&) {
+  transfer(false, ref, auth, progress);
+}
+
+void FakeEngine::push_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                            const Cancel&) {
+  transfer(true, ref, auth, progress);
 }
 
 void FakeEngine::build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel&) {

@@ -40,6 +40,9 @@ class FakeEngine : public Engine {
   std::set<std::string> exit_on_start; // images whose containers exit (code 1) right after start
   std::set<std::string> ignore_stop_signal;  // images whose containers are killed by stop
   std::set<std::string> fail_build;    // tags whose build fails
+  // Registries (registry_host) that take only these credentials: a pull or push without
+  // them fails as the real engine's refusal does.
+  std::map<std::string, RegistryAuth> registry_credentials;
   // Images with a health check of their own, and the status their containers report
   // right after start: "starting", or "healthy" as if the check passed before anyone
   // could subscribe. healthcheck = false turns it off; containers created with a
@@ -88,7 +91,12 @@ class FakeEngine : public Engine {
                    const Cancel& cancel) override;
   ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) override;
   std::optional<ImageInfo> inspect_image(const std::string& ref) override;
-  void pull_image(const std::string& ref, const ProgressFn& progress, const Cancel& cancel) override;
+  // Recorded as "pull REF" ("pull REF as USER" with credentials); push likewise.
+  void pull_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                  const Cancel& cancel) override;
+  // Pushing a local image makes it pullable.
+  void push_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
+                  const Cancel& cancel) override;
   void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) override;
   void remove_image(const std::string& image) override;
   std::vector<ImageSummary> list_images(const Labels& filter) override;
@@ -125,6 +133,10 @@ class FakeEngine : public Engine {
   std::map<std::string, NetworkInfo>::iterator find_network(const std::string& id_or_name);
   // With m_mutex held: tells every subscriber whose filter matches.
   void publish(const Container& c, const std::string& action);
+  // With m_mutex held: throws the refusal when `ref`'s registry wants other credentials.
+  void check_credentials(const std::string& verb, const std::string& ref, const RegistryAuth& auth) const;
+  // A pull (registry -> local images) or a push (the other way), recorded and reported.
+  void transfer(bool push, const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress);
 
   mutable std::mutex m_mutex;
   mutable std::condition_variable m_changed;  // events published, logs written, subscribers

@@ -23,7 +23,12 @@ class StubEngine : public Engine {
   }
   ExecResult exec(const std::string&, const std::vector<std::string>&, const Cancel&) override { unexpected("exec"); }
   std::optional<ImageInfo> inspect_image(const std::string&) override { unexpected("inspect_image"); }
-  void pull_image(const std::string&, const ProgressFn&, const Cancel&) override { unexpected("pull_image"); }
+  void pull_image(const std::string&, const RegistryAuth&, const ProgressFn&, const Cancel&) override {
+    unexpected("pull_image");
+  }
+  void push_image(const std::string&, const RegistryAuth&, const ProgressFn&, const Cancel&) override {
+    unexpected("push_image");
+  }
   void build_image(const BuildRequest&, const ProgressFn&, const Cancel&) override { unexpected("build_image"); }
   void remove_image(const std::string&) override { unexpected("remove_image"); }
   std::vector<ImageSummary> list_images(const Labels&) override { unexpected("list_images"); }

@@ -22,8 +22,8 @@ void add_fields(Json& j, const ServiceEvent& e) {
 void add_fields(Json& j, const ProgressEvent& e) {
   const ImageProgress& p = e.progress;
   j["service"] = e.service;
-  if (p.kind == ImageProgress::Kind::pull) {
-    j["kind"] = "pull";
+  if (p.kind != ImageProgress::Kind::build) {
+    j["kind"] = p.kind == ImageProgress::Kind::push ? "push" : "pull";
     if (!p.layer.empty()) j["layer"] = p.layer;
     j["status"] = p.status;
     if (p.current != 0 || p.total != 0) {

@@ -39,6 +39,7 @@ const char* action_id(ActionKind action) {
     case ActionKind::undecided: return "undecided";
     case ActionKind::stop: return "stop";
     case ActionKind::remove: return "remove";
+    case ActionKind::push: return "push";
     case ActionKind::restart: return "restart";
   }
   return "none";

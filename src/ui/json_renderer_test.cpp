@@ -129,6 +129,28 @@ TEST_CASE("json: the summary lists every service with its outcome, the exit code
   CHECK_FALSE(s["services"][3].contains("ports"));
 }
 
+TEST_CASE("json: a push's layers are progress of kind push, and the service ends pushed") {
+  MemFile out;
+  JsonRenderer renderer(out.get(), false);
+  ProgressEvent step = pull("web", "l1", "Pushing", 5, 10);
+  step.progress.kind = ImageProgress::Kind::push;
+  renderer.emit(event(step));
+  ServiceEvent pushed;
+  pushed.service = "web";
+  pushed.phase = Phase::pushed;
+  pushed.action = ActionKind::push;
+  pushed.reason = "h:5000/web:1";
+  renderer.emit(event(pushed));
+  renderer.finish();
+  const auto lines = parse_lines(out.text());
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == json::parse(R"({"v":1,"time":"2026-12-02T10:52:47.123456Z","type":"progress","service":"web",
+      "kind":"push","layer":"l1","status":"Pushing","current":5,"total":10})"));
+  CHECK(lines[1].at("state") == "pushed");
+  CHECK(lines[1].at("action") == "push");
+  CHECK(lines[1].at("reason") == "h:5000/web:1");
+}
+
 TEST_CASE("json: traces only with -v") {
   MemFile out;
   JsonRenderer renderer(out.get(), false);

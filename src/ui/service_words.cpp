@@ -48,6 +48,8 @@ std::string outcome_text(const ServiceOutcome& o) {
       if (o.killed) return "removed (killed after ignoring its stop signal)";
       if (o.action == ActionKind::stop || o.action == ActionKind::remove) return "removed (in " + took + ")";
       return with_detail("removed", o.reason);
+    case Phase::pushed:
+      return "pushed " + o.reason + " (in " + took + ")";
     case Phase::failed:
       return with_reason("failed", o.reason);
     case Phase::skipped:
@@ -81,6 +83,7 @@ std::string phase_text(const ServiceEvent& e) {
     case Phase::starting: return "starting container";
     case Phase::waiting: return "waiting until ready";
     case Phase::stopping: return "stopping";
+    case Phase::pushing: return "pushing image";
     default: break;
   }
   return outcome_text(outcome_of(e));

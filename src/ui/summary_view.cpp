@@ -17,7 +17,7 @@ constexpr std::size_t kMaxStateWidth = 32;
 Phase counted_as(Phase status) { return status == Phase::kept ? Phase::up : status; }
 
 std::string count_line(const CommandResult& result) {
-  static const Phase kOrder[] = {Phase::up,     Phase::stopped, Phase::removed,
+  static const Phase kOrder[] = {Phase::up,     Phase::pushed,  Phase::stopped,    Phase::removed,
                                  Phase::failed, Phase::skipped, Phase::interrupted};
   std::string line;
   bool any_interrupted = false;

@@ -26,6 +26,7 @@ Mark mark_for(Phase phase, std::size_t spinner_frame) {
     case Phase::queued: return {"·", ansi::dim};
     case Phase::up:
     case Phase::kept:
+    case Phase::pushed:
     case Phase::stopped:
     case Phase::removed: return {"✔", ansi::green};
     case Phase::failed: return {"✘", ansi::red};
@@ -158,7 +159,7 @@ void TtyBoard::render_row(std::string& line, const Row& r, const View& view, std
     out.add(" " + seconds_column(seconds) + "  ", ansi::dim);
   }
   out.add(r.text, text_color);
-  if (r.phase == Phase::pulling && r.total > 0)
+  if ((r.phase == Phase::pulling || r.phase == Phase::pushing) && r.total > 0)
     out.add(" " + bar(static_cast<double>(r.done) / static_cast<double>(r.total)) + " " + format_bytes(r.done) +
             " / " + format_bytes(r.total));
   if (r.phase == Phase::building && r.steps > 0)
@@ -167,8 +168,8 @@ void TtyBoard::render_row(std::string& line, const Row& r, const View& view, std
 }
 
 std::string TtyBoard::fold_line(const std::vector<const Row*>& hidden) const {
-  static const Phase kCounted[] = {Phase::up,     Phase::stopped, Phase::removed,    Phase::failed,
-                                   Phase::skipped, Phase::interrupted};
+  static const Phase kCounted[] = {Phase::up,      Phase::pushed,      Phase::stopped, Phase::removed,
+                                   Phase::failed,  Phase::skipped, Phase::interrupted};
   std::map<Phase, int> finals;
   int active = 0, queued = 0;
   for (const Row* r : hidden) {

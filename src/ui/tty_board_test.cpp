@@ -75,6 +75,21 @@ TEST_CASE("tty board: a pull's bar sums bytes over layers and never goes back") 
   CHECK(line.find("[====================] 2.0 MB / 2.0 MB") != std::string::npos);
 }
 
+TEST_CASE("tty board: a push shows its layers' bar, then pushed with the image") {
+  TtyBoard board;
+  board.begin({"push", "todo", {"web"}});
+  board.update(service("web", Phase::pushing, ActionKind::push, "h:5000/web:1"), TtyBoard::Clock::now());
+  ProgressEvent step = pull("web", "a", "Pushing", 250000, 1000000);
+  step.progress.kind = ImageProgress::Kind::push;
+  board.update(step);
+  const auto line = board.render(view())[0];
+  INFO(line);
+  CHECK(line.find("pushing image (h:5000/web:1) [=====>              ] 250.0 kB / 1.0 MB") != std::string::npos);
+  board.update(service("web", Phase::pushed, ActionKind::push, "h:5000/web:1", 2.0), TtyBoard::Clock::now());
+  CHECK(board.render(view())[0] == " ✔ web    2.0s  pushed h:5000/web:1 (in 2.0 s)");
+  CHECK_FALSE(board.animating());
+}
+
 TEST_CASE("tty board: a build shows step n of m") {
   TtyBoard board;
   board.begin({"start", "todo", {"app"}});

@@ -330,7 +330,7 @@ TEST_CASE("engine live: images") {
   // A registry that refuses connections fails fast and needs no network.
   int status = -1;
   const std::string pull = error_of(
-      [&] { engine.pull_image("127.0.0.1:1/" + kPrefix + "nothing:1", [](const ImageProgress&) {}, Cancel::never()); },
+      [&] { engine.pull_image("127.0.0.1:1/" + kPrefix + "nothing:1", {}, [](const ImageProgress&) {}, Cancel::never()); },
       &status);
   CHECK(pull.rfind("pull image 127.0.0.1:1/" + kPrefix + "nothing:1: ", 0) == 0);
   CHECK(status != 0);
@@ -642,7 +642,7 @@ TEST_CASE("engine live: follow_logs, watch_events, exec, build and pull give up 
     const std::string ref = "127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/" + kPrefix + "silent:1";
     Canceller canceller;
     canceller.ready();
-    CHECK_THROWS_WITH_AS(engine.pull_image(ref, [](const ImageProgress&) {}, canceller.cancel),
+    CHECK_THROWS_WITH_AS(engine.pull_image(ref, {}, [](const ImageProgress&) {}, canceller.cancel),
                          ("pull image " + ref + ": cancelled").c_str(), Interrupted);
     check_cancel_latency("pull from a registry that does not answer", canceller.latency_ms());
     ::close(listener);
