@@ -185,6 +185,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.timeout = opt.timeout.value_or(300);
     request.stop_timeout = opt.stop_timeout;
     request.parallel = opt.parallel;
+    request.profiles = profile_choice(opt);
     return runtime.restart(request).exit_code();
   }
   if (opt.command == "status") {

@@ -62,12 +62,13 @@ TEST_CASE("prune: exited orphans go, running ones stay; images and volumes only 
   CHECK(all.remove_volumes == Names{"demo_old", "demo_spare"});
 }
 
-TEST_CASE("down: stop --remove of everything, orphans and network; volumes only with --volumes") {
+TEST_CASE("down: stop --remove of everything, orphans, one-offs and network; volumes only with --volumes") {
   const Project p = demo();
   Observed observed;
   observed.network_name = "boss-demo";
   observed.containers["web"] = {container("w1", "demo-web", "running")};
   observed.orphans = {container("o1", "demo-old", "running")};
+  observed.one_offs = {container("r1", "demo-web-run-a1b2c3", "exited")};
   observed.networks = {{"n1", "boss-demo", {}}};
   CleanupObserved cleanup;
   cleanup.volumes = {{"demo_data", {}}};
@@ -76,6 +77,7 @@ TEST_CASE("down: stop --remove of everything, orphans and network; volumes only 
   REQUIRE(plan.services.size() == 1);
   CHECK(plan.services[0].kind == ActionKind::remove);
   CHECK(plan.remove_orphans == Names{"demo-old"});
+  CHECK(plan.remove_one_offs == Names{"demo-web-run-a1b2c3"});  // boss run --keep's
   CHECK(plan.remove_networks == Names{"boss-demo"});
   CHECK(plan.remove_state);
   CHECK(plan.remove_volumes.empty());

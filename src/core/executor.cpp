@@ -518,6 +518,11 @@ void remove_project_resources(Operation& op, const Plan& plan, CommandResult& re
     boss::try_remove(op, result, kind, name, remove);
   };
   remove_orphans(op, plan, result);
+  for (const auto& name : plan.remove_one_offs)
+    try_remove("container", name, [&] {
+      op.engine.stop_container(name, 10);
+      op.engine.remove_container(name);
+    });
   for (const auto& name : plan.remove_networks)
     try_remove("network", name, [&] {
       // The engine may still be releasing the endpoints of containers just removed

@@ -36,7 +36,10 @@ Observed observe(Engine& engine, const Project& project, bool images) {
   observed.network_name = project.network_name();
   const Labels project_label{{kLabelProject, project.name}};
   for (auto& c : engine.list_containers(project_label)) {
-    if (is_one_off(c.labels)) continue;  // boss run's: never the service's, never an orphan
+    if (is_one_off(c.labels)) {  // boss run's: never the service's, never an orphan
+      observed.one_offs.push_back(std::move(c));
+      continue;
+    }
     const auto it = c.labels.find(kLabelService);
     const std::string service = it == c.labels.end() ? "" : it->second;
     if (project.find(service))
@@ -250,6 +253,7 @@ Plan plan_stop(const Project& project, const std::vector<std::string>& services,
   }
   if (remove && whole_project) {
     for (const auto& c : observed.orphans) plan.remove_orphans.push_back(c.name);
+    for (const auto& c : observed.one_offs) plan.remove_one_offs.push_back(c.name);
     for (const auto& n : observed.networks) plan.remove_networks.push_back(n.name);
     plan.remove_state = true;
   }

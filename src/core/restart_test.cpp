@@ -136,3 +136,25 @@ TEST_CASE("restart: a stopped service is started; one without a container fails 
   CHECK(f.engine.containers().empty());
   CHECK_THROWS_WITH_AS(restart(f, {"wbe"}), "restart: unknown service 'wbe' (did you mean 'web'?)", DefinitionError);
 }
+
+TEST_CASE("restart: of all services leaves out a service of an inactive profile unless it runs") {
+  Fixture f;
+  auto debugger = svc("debugger", {"db"});
+  debugger.profiles = {"debug"};
+  f.project.services = {svc("db"), debugger};
+  REQUIRE(f.start().exit_code() == 0);
+  REQUIRE(f.engine.containers().size() == 1);
+  auto r = restart(f);
+  CHECK(r.exit_code() == 0);
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(f.outcome(r, "db").action == ActionKind::restart);
+  // Named, it is restarted as any service (and fails: it has no container).
+  CHECK(restart(f, {"debugger"}).exit_code() == 1);
+  // Started with its profile, a restart of all restarts it too.
+  StartRequest with_profile;
+  with_profile.profiles.active = {"debug"};
+  REQUIRE(f.runtime().start(with_profile).exit_code() == 0);
+  r = restart(f);
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "debugger").action == ActionKind::restart);
+}

@@ -338,16 +338,25 @@ CommandResult Runtime::push(const PushRequest& request) {
 CommandResult Runtime::restart(const RestartRequest& request) {
   check_service_names(m_project, request.services, "restart");
   const std::set<std::string> named(request.services.begin(), request.services.end());
-  std::vector<std::string> services;
-  for (const auto& name : DependencyGraph(m_project).topological_order())
-    if (named.empty() || named.count(name)) services.push_back(name);
+  const auto inactive_list = inactive_services(m_project, request.services, request.profiles);
+  const std::set<std::string> inactive(inactive_list.begin(), inactive_list.end());
 
   Cancel cancel(&m_cancel);
   const auto held = lock(cancel);
   load_state();
+  const auto observed = observe(m_engine, m_project, /*images=*/false);
+  const auto runs = [&](const std::string& name) {
+    const auto& containers = observed.of(name);
+    return std::any_of(containers.begin(), containers.end(), [](const ContainerInfo& c) { return c.running(); });
+  };
+  std::vector<std::string> services;
+  for (const auto& name : DependencyGraph(m_project).topological_order()) {
+    if (!named.empty() && !named.count(name)) continue;
+    if (inactive.count(name) && !runs(name)) continue;
+    services.push_back(name);
+  }
   m_events.emit_now(OperationEvent{"restart", m_project.name, services});
   Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
-  const auto observed = observe(m_engine, m_project, /*images=*/false);
   ExecuteOptions options;
   options.restart = true;
   options.ping_timeout = request.timeout;

@@ -46,6 +46,7 @@ std::string render_plan_text(const Plan& plan, const Project& project) {
     steps.push_back({action_name(d.kind), service_label(d.service, d.instance), with_image_note(d, project)});
   for (const auto& name : plan.remove_orphans)
     steps.push_back({"remove", "container " + name, "service no longer defined"});
+  for (const auto& name : plan.remove_one_offs) steps.push_back({"remove", "container " + name, "one-off (boss run)"});
   for (const auto& name : plan.remove_networks) steps.push_back({"remove", "network " + name, ""});
   for (const auto& name : plan.remove_volumes) steps.push_back({"remove", "volume " + name, "named volume"});
   for (const auto& name : plan.remove_images)
@@ -97,6 +98,7 @@ Json plan_json(const Plan& plan, const Project& project) {
   j["services"] = std::move(services);
   j["remove_networks"] = plan.remove_networks;
   j["remove_orphans"] = plan.remove_orphans;
+  j["remove_one_offs"] = plan.remove_one_offs;
   j["remove_volumes"] = plan.remove_volumes;
   j["remove_images"] = plan.remove_images;
   j["inactive"] = plan.inactive;

@@ -81,7 +81,7 @@ TEST_CASE("plan view: one JSON document") {
         R"({"v":1,"type":"plan","command":"start","project":"todo","network":"boss-todo","create_network":false,)"
         R"("services":[{"service":"todo","action":"recreate","reason":"env USER_ID changed","container":"c1",)"
         R"("image":"build","image_ref":"todo:dev","remove":["c1"],"stop":[]}],)"
-        R"("remove_networks":[],"remove_orphans":[],"remove_volumes":[],"remove_images":[],"inactive":[],)"
+        R"("remove_networks":[],"remove_orphans":[],"remove_one_offs":[],"remove_volumes":[],"remove_images":[],"inactive":[],)"
         R"("remove_state":false})");
 }
 

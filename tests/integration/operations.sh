@@ -35,6 +35,9 @@ expect_no_container debugger
 expect_eq "$(outcome metrics)" "" "metrics in the summary"
 expect_exit 0 boss_text status
 expect_match "$OUT" '^debugger +absent' "status lists a service of an inactive profile"
+expect_exit 0 boss restart
+expect_outcome db up restart
+expect_eq "$(outcome debugger)" "" "restart of all leaves out debugger (inactive profile, no container)"
 
 section "profiles: --profile, BOSS_PROFILES, and naming a service"
 expect_exit 0 boss_text start --dry-run --profile debug
@@ -47,6 +50,9 @@ expect_no_container metrics
 expect_exit 0 env BOSS_PROFILES=" ops , debug" "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json start --timeout 30
 expect_outcome metrics up create
 expect_outcome debugger kept
+expect_exit 0 boss restart
+expect_outcome debugger up restart
+expect_outcome metrics up restart
 expect_exit 0 boss stop
 for s in db web metrics debugger; do expect_state $s exited; done
 expect_exit 0 boss_text status
@@ -173,14 +179,16 @@ expect_true "volume survives stop --remove" volume_exists "${P}_data"
 expect_exit 0 boss start --timeout 30
 expect_eq "$(docker exec "$(cid db)" cat /data/file)" "kept" "data after stop --remove"
 
-section "down: containers, orphans, network; volumes only with --volumes"
+section "down: containers, orphans, kept one-offs, network; volumes only with --volumes"
 docker run -d --stop-signal KILL --name "$P-stray" --label "boss.project=$P" --label "boss.service=stray" "$BUSYBOX" sleep 600 >/dev/null
+expect_exit 0 boss run --keep db true
 expect_exit 0 boss_text down --dry-run
 expect_match "$OUT" "^remove +db " "down --dry-run"
 expect_match "$OUT" "^remove +container $P-stray" "down --dry-run"
+expect_match "$OUT" "^remove +container $P-db-run-[0-9a-f]+ +one-off \\(boss run\\)" "down --dry-run"
 expect_match "$OUT" "^remove +network boss-$P" "down --dry-run"
 expect_not_contains "$OUT" "volume" "down --dry-run"
-expect_eq "$(count_containers)" "2" "containers after a dry run"
+expect_eq "$(count_containers)" "3" "containers after a dry run"
 expect_exit 0 boss down --timeout 1
 expect_outcome db removed
 expect_eq "$(count_containers)" "0" "containers after down"
