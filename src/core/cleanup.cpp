@@ -40,6 +40,11 @@ Plan plan_prune(const Project& project, const Observed& observed, const CleanupO
       plan.remove_orphans.push_back(c.name);
       pruned.insert(c.id);
     }
+  for (const auto& c : observed.one_offs)
+    if (!is_active(c)) {
+      plan.remove_one_offs.push_back(c.name);
+      pruned.insert(c.id);
+    }
   // What the containers that stay use.
   std::set<std::string> used_images, used_volumes;
   for (const auto& c : cleanup.all_containers) {

@@ -1,10 +1,10 @@
 // What `down` and `prune` remove beyond the services' own containers, decided before
 // anything is touched (the plan --dry-run shows):
-//   down:  every container of the project (services and orphans), the project network
+//   down:  every container of the project (services, orphans, one-offs), the project network
 //          and saved state, as `stop --remove` of the whole project; with `volumes`
 //          also every named volume of the project.
 //   prune: the project's orphan containers that are not running (an orphan is one whose
-//          service is no longer defined; one-offs of `boss run` never are); with
+//          service is no longer defined) and its exited one-offs (`boss run --keep`'s); with
 //          `images`, the images boss built for the project that no container on the
 //          engine uses; with `volumes`, the project's named volumes that no container
 //          uses. Running containers and what they use are never pruned.

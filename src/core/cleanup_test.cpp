@@ -38,12 +38,17 @@ TEST_CASE("prune: exited orphans go, running ones stay; images and volumes only 
   observed.orphans = {container("o1", "demo-old", "exited", "sha256:old", {"demo_old"}),
                       container("o2", "demo-job", "running", "sha256:job"),
                       container("o3", "demo-dead", "created")};
+  observed.one_offs = {container("r1", "demo-web-run-a1", "exited", "sha256:oneoff"),
+                       container("r2", "demo-web-run-b2", "running", "sha256:web")};
   CleanupObserved cleanup;
   cleanup.all_containers = {observed.containers["web"][0], observed.orphans[0], observed.orphans[1],
-                            observed.orphans[2], container("x", "other-project", "exited", "sha256:shared")};
+                            observed.orphans[2], observed.one_offs[0], observed.one_offs[1],
+                            container("x", "other-project", "exited", "sha256:shared")};
+  // oneoff's only user is an exited one-off, pruned with it.
   ImageSummary web{"sha256:web", {"web:dev"}, {}}, old{"sha256:old", {"old:1", "old:latest"}, {}},
+      oneoff{"sha256:oneoff", {"oneoff:1"}, {}},
       dangling{"sha256:dangling", {}, {}}, shared{"sha256:shared", {"shared:1"}, {}};
-  cleanup.images = {web, old, dangling, shared};
+  cleanup.images = {web, old, oneoff, dangling, shared};
   cleanup.volumes = {{"demo_data", {}}, {"demo_old", {}}, {"demo_spare", {}}};
 
   const Plan plain = plan_prune(p, observed, cleanup, false, false);
@@ -51,6 +56,7 @@ TEST_CASE("prune: exited orphans go, running ones stay; images and volumes only 
   CHECK(plain.stops());
   CHECK(plain.services.empty());
   CHECK(plain.remove_orphans == Names{"demo-old", "demo-dead"});
+  CHECK(plain.remove_one_offs == Names{"demo-web-run-a1"});  // an exited one-off; the running one stays
   CHECK(plain.remove_images.empty());
   CHECK(plain.remove_volumes.empty());
   CHECK(plain.remove_networks.empty());
@@ -58,7 +64,7 @@ TEST_CASE("prune: exited orphans go, running ones stay; images and volumes only 
 
   const Plan all = plan_prune(p, observed, cleanup, true, true);
   // old's only user is pruned with it; shared is used by another project's container.
-  CHECK(all.remove_images == Names{"old:1", "old:latest", "sha256:dangling"});
+  CHECK(all.remove_images == Names{"old:1", "old:latest", "oneoff:1", "sha256:dangling"});
   CHECK(all.remove_volumes == Names{"demo_old", "demo_spare"});
 }
 

@@ -220,18 +220,23 @@ expect_exit 0 boss start --timeout 60
 expect_outcome app up create
 expect_exit 0 boss stop old --timeout 1
 expect_state old exited
+expect_exit 0 boss run --keep keeper true
 write_services <<EOF
 local boss = require "boss"
 boss.Service:extend { name = "keeper", $IDLE, volumes = { "keep:/keep" } }
 EOF
 
-section "prune: exited orphans only; running ones, images and volumes stay"
+section "prune: exited orphans and one-offs only; running ones, images and volumes stay"
 expect_exit 0 boss_text prune --dry-run
 expect_match "$OUT" "^remove +container $P-old" "prune --dry-run"
+expect_match "$OUT" "^remove +container $P-keeper-run-[0-9a-f]+ +one-off" "prune --dry-run"
 expect_not_contains "$OUT" "$P-app" "prune --dry-run"
 expect_state old exited
 expect_exit 0 boss prune
-expect_eq "$(removed)" "container $P-old" "removed"
+expect_match "$(removed)" "^container $P-old$" "removed"
+expect_match "$(removed)" "^container $P-keeper-run-[0-9a-f]+$" "removed"
+expect_eq "$(removed | wc -l)" "2" "removed count"
+expect_eq "$(docker ps -aq --filter "label=boss.project=$P" --filter label=boss.oneoff=1)" "" "one-offs after prune"
 expect_no_container old
 expect_state app running
 expect_true "cache volume stays without --volumes" volume_exists "${P}_cache"
