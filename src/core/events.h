@@ -49,8 +49,9 @@ struct StillWaitingEvent {
 
 // boss.log(...) from a hook; `service` is "" outside a service's hook.
 struct HookOutputEvent {
-  std::string service;
+  std::string service;  // "" for group hooks and the file's own top level
   std::string text;
+  int instance = 0;     // the replica whose hook printed (0: a service of one instance)
 };
 
 // A problem that does not stop the operation.

@@ -18,6 +18,7 @@ namespace boss {
 struct LuaHooks::Run {
   // Set before posting, then read-only.
   std::string service;    // "" for group hooks
+  int instance = 0;       // the replica number shown (0: a service of one instance)
   std::string container;  // for self:exec / self:host_port
   std::function<int(lua_State*)> push_body;  // pushes the coroutine's function and arguments
 
@@ -63,6 +64,8 @@ lua_State* LuaHooks::running_thread() const { return m_running ? m_running->thre
 
 std::string LuaHooks::running_service() const { return m_running ? m_running->service : ""; }
 
+int LuaHooks::running_instance() const { return m_running ? m_running->instance : 0; }
+
 std::optional<std::string> LuaHooks::container_of(const std::string& service) const {
   if (!m_running) return std::nullopt;
   if (!service.empty() && service == m_running->service) return m_running->container;
@@ -83,6 +86,7 @@ HookResult LuaHooks::call(const std::string& service, Hook hook, const std::stri
   }
   auto run = std::make_shared<Run>();
   run->service = service;
+  run->instance = shown;
   run->container = container_id;
   const std::string name = hook_name(hook);
   const std::string host = instance_host(service, shown);

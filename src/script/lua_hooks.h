@@ -56,6 +56,8 @@ class LuaHooks final : public Hooks {
   lua_State* running_thread() const;
   // Its service ("" for group hooks and outside hooks).
   std::string running_service() const;
+  // The replica number of that hook's service as shown (0: a service of one instance).
+  int running_instance() const;
   // The container hooks of `service` work on; nullopt outside hooks or if never given.
   std::optional<std::string> container_of(const std::string& service) const;
 

@@ -147,7 +147,8 @@ struct LuaPrimitives {
     LuaHost* host = host_of(L);
     size_t len = 0;
     const char* text = lua_tolstring(L, 1, &len);
-    host->m_events.emit_now(HookOutputEvent{host->m_hooks->running_service(), std::string(text ? text : "", len)});
+    host->m_events.emit_now(HookOutputEvent{host->m_hooks->running_service(), std::string(text ? text : "", len),
+                                            host->m_hooks->running_instance()});
     return 0;
   }
 };

@@ -50,6 +50,7 @@ void add_fields(Json& j, const StillWaitingEvent& e) {
 
 void add_fields(Json& j, const HookOutputEvent& e) {
   if (!e.service.empty()) j["service"] = e.service;
+  if (e.instance != 0) j["instance"] = e.instance;
   j["text"] = e.text;
 }
 

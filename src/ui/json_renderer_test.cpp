@@ -151,6 +151,24 @@ TEST_CASE("json: a push's layers are progress of kind push, and the service ends
   CHECK(lines[1].at("reason") == "h:5000/web:1");
 }
 
+TEST_CASE("json: a replica's hook output carries its instance") {
+  MemFile out;
+  JsonRenderer renderer(out.get(), false);
+  renderer.emit(event(HookOutputEvent{"web", "seeded", 2}));
+  renderer.emit(event(HookOutputEvent{"db", "one"}));
+  renderer.finish();
+  std::istringstream lines(out.text());
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  const auto a = nlohmann::json::parse(first), b = nlohmann::json::parse(second);
+  CHECK(a["type"] == "hook_output");
+  CHECK(a["service"] == "web");
+  CHECK(a["instance"] == 2);
+  CHECK(a["text"] == "seeded");
+  CHECK_FALSE(b.contains("instance"));
+}
+
 TEST_CASE("json: traces only with -v") {
   MemFile out;
   JsonRenderer renderer(out.get(), false);

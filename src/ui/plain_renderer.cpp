@@ -59,7 +59,7 @@ void PlainRenderer::on(const StillWaitingEvent& e) {
 }
 
 void PlainRenderer::on(const HookOutputEvent& e) {
-  line(m_out, m_column.padded(e.service.empty() ? "boss" : e.service) + "  > " + e.text);
+  line(m_out, m_column.padded(e.service.empty() ? "boss" : service_label(e.service, e.instance)) + "  > " + e.text);
 }
 
 void PlainRenderer::on(const WarningEvent& e) { line(m_err, "boss: warning: " + e.text); }

@@ -90,8 +90,9 @@ TEST_CASE("plain: a replica is named with its number") {
   auto e = service("web", Phase::creating, ActionKind::create, "no container");
   e.instance = 2;
   plain.emit(event(e));
+  plain.emit(event(HookOutputEvent{"web", "seeded", 2}));
   plain.finish();
-  CHECK(out.text() == "web-2  creating container (no container)\n");
+  CHECK(out.text() == "web-2  creating container (no container)\nweb-2  > seeded\n");
 }
 
 TEST_CASE("quiet: only failures, warnings and the summary") {

@@ -104,7 +104,7 @@ void TtyRenderer::emit(const Event& event) {
   } else if (const auto* e = std::get_if<StillWaitingEvent>(&body)) {
     above(m_column.padded(service_label(e->service, e->instance)) + "  " + still_waiting_text(*e));
   } else if (const auto* e = std::get_if<HookOutputEvent>(&body)) {
-    above(m_column.padded(e->service.empty() ? "boss" : e->service) + "  > " + e->text);
+    above(m_column.padded(e->service.empty() ? "boss" : service_label(e->service, e->instance)) + "  > " + e->text);
   } else if (const auto* e = std::get_if<SummaryEvent>(&body)) {
     m_board.finish(e->result);
     draw_frame();

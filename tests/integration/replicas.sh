@@ -26,6 +26,7 @@ Base:extend {
     local _, body = boss.http_get("http://127.0.0.1:" .. port .. "/")
     boss.run { "sh", "-c", "echo " .. self.instance .. " " .. self.hostname .. " " .. self.name .. " " ..
       (body:gsub("%s+$", "")) .. " > @DIR@/hook-" .. self.instance }
+    boss.log("ready on " .. port)
   end,
 }
 
@@ -67,6 +68,8 @@ expect_eq "$(jq -r 'select(.type == "summary") | [.services[] | select(.service 
 expect_eq "$(jq -r 'select(.type == "summary") | [.services[] | select(.service == "web") | .state] | join(",")' <<<"$OUT")" \
   "up,up,up" "states in the summary"
 expect_outcome client up create
+expect_eq "$(jq -r 'select(.type == "hook_output") | "\(.service) \(.instance)"' <<<"$OUT" | sort | tr '\n' ,)" \
+  "web 1,web 2,web 3," "each instance's boss.log carries its instance"
 expect_eq "$(cat "$DIR/client-saw" 2>/dev/null)" 3 "post_start files when the dependent's pre_start ran"
 expect_eq "$(docker inspect -f '{{.Name}}' "$(cid client)")" "/$P-client" "a single container keeps its plain name"
 
