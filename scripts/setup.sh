@@ -66,8 +66,31 @@ if ((want_build)); then
   cmake --build "$BUILD_DIR"
 fi
 
-# ---- docker --------------------------------------------------------------------------
+# ---- docker ----------------------------------------------------------------------------
+# dockerd is started here when nothing answers. Its exec-root (/var/run/docker) is runtime
+# state that a reboot wipes; on machines whose /run is not a tmpfs it survives a dockerd
+# that ended with its machine, and containerd then spends its whole start-up grace
+# (60 s) cleaning up the dead shims it lists, gives up and takes dockerd with it ("failed
+# to start containerd: timeout waiting for containerd to start", seen on CI). With no
+# dockerd or containerd running, that state is stale: remove it, as a reboot would.
 docker_up() { docker info >/dev/null 2>&1; }
+dockerd_running() { pgrep -x dockerd >/dev/null 2>&1; }
+clear_stale_engine_state() {
+  dockerd_running && return 0
+  pgrep -x containerd >/dev/null 2>&1 && return 0
+  local stale=(/var/run/docker/containerd /var/run/docker.pid /var/run/docker.sock)
+  local path
+  for path in "${stale[@]}"; do
+    [[ -e $path ]] && { say "removing stale engine state $path"; "${SUDO[@]}" rm -rf "$path"; }
+  done
+  # A shim of a container that outlived its dockerd holds nothing boss's tests need.
+  "${SUDO[@]}" pkill -9 -f containerd-shim-runc-v2 2>/dev/null || true
+}
+start_dockerd() {
+  clear_stale_engine_state
+  say "starting dockerd in the background (log: /var/log/boss-dockerd.log)"
+  "${SUDO[@]}" bash -c 'setsid dockerd >>/var/log/boss-dockerd.log 2>&1 </dev/null &'
+}
 if ! docker_up; then
   if [[ -n ${DOCKER_HOST:-} ]]; then
     die "docker does not answer at DOCKER_HOST=$DOCKER_HOST (unset it to use a local dockerd)"
@@ -76,16 +99,21 @@ if ! docker_up; then
     say "starting docker (systemctl)"
     "${SUDO[@]}" systemctl start docker || true
   fi
-  if ! docker_up; then
-    say "starting dockerd in the background (log: /var/log/boss-dockerd.log)"
-    "${SUDO[@]}" bash -c 'setsid dockerd >/var/log/boss-dockerd.log 2>&1 </dev/null &'
-  fi
-  for ((i = 0; i < 60; i++)); do
+  docker_up || dockerd_running || start_dockerd
+  # A dockerd with many containers on disk may take minutes; one that exited is started
+  # once more (its first try cleared part of what slowed it).
+  restarted=0
+  for ((i = 0; i < 300; i++)); do
     docker_up && break
+    if ! dockerd_running && ((!restarted)); then
+      say "dockerd exited while starting; starting it again"
+      restarted=1
+      start_dockerd
+    fi
     sleep 1
   done
   if ! docker_up; then
-    echo "setup: dockerd did not answer within 60 s; last lines of /var/log/boss-dockerd.log:" >&2
+    echo "setup: dockerd did not answer within 300 s; last lines of /var/log/boss-dockerd.log:" >&2
     tail -20 /var/log/boss-dockerd.log >&2 2>/dev/null || true
     die "docker is not running (docker info fails)"
   fi
