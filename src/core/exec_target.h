@@ -17,9 +17,10 @@ class NotRunning : public FatalError {
   using FatalError::FatalError;
 };
 
-// The id of the running container of `service`. `instance` is the replica asked for
-// (1-based; services have one container, so only 1 exists). Throws DefinitionError for an
-// unknown service (with a suggestion) or instance, NotRunning when nothing runs.
+// The id of the running container of instance `instance` (1-based) of `service`.
+// Throws DefinitionError for an unknown service (with a suggestion) or an instance above
+// the service's `instances` that has no container either, NotRunning when that instance's
+// container does not run ("service 'web-2' is not running (boss start web)").
 std::string exec_target(const Project& project, const Observed& observed, const std::string& service, int instance);
 
 }  // namespace boss

@@ -101,6 +101,14 @@ expect_exit 0 boss logs web
 expect_eq "$(jq -r 'select(.type == "log") | .instance' <<<"$OUT" | sort -u | tr '\n' ' ')" "1 2 3 " \
   "instances of the json log lines"
 
+section "exec --instance N runs in that replica"
+expect_exit 0 boss exec -T --instance 2 web hostname
+expect_eq "$OUT" "web-2" "boss exec --instance 2 web hostname"
+expect_exit 0 boss exec -T web hostname
+expect_eq "$OUT" "web-1" "boss exec web hostname (instance 1 by default)"
+expect_exit 2 boss exec -T --instance 4 web hostname
+expect_contains "$ERR" "service 'web' has 3 instances; --instance 4 does not exist" "exec --instance 4"
+
 section "a second start keeps every instance"
 before="$(inst_id 1) $(inst_id 2) $(inst_id 3)"
 expect_exit 0 boss start --timeout 60
