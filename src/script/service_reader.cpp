@@ -27,7 +27,7 @@ const std::vector<std::string> kDataFields = {
     "name",       "image", "dependencies", "env",         "ports",
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
-    "instances", "restart", "profiles", "registry_auth"};
+    "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
 
@@ -190,6 +190,14 @@ class Reader {
     return value;
   }
 
+  bool expect_boolean(const std::string& field) {
+    push_field(field);
+    if (lua_type(m_L, -1) != LUA_TBOOLEAN) fail(field, "must be a boolean, got " + type_of(m_L, -1));
+    const bool value = lua_toboolean(m_L, -1);
+    lua_pop(m_L, 1);
+    return value;
+  }
+
   void expect_table(const std::string& field) {
     push_field(field);
     if (lua_type(m_L, -1) != LUA_TTABLE) fail(field, "must be a table, got " + type_of(m_L, -1));
@@ -200,6 +208,14 @@ class Reader {
       m_spec.image = expect_string(field);
     } else if (field == "user") {
       m_spec.user = expect_string(field);
+    } else if (field == "working_dir") {
+      m_spec.working_dir = expect_string(field);
+    } else if (field == "init") {
+      m_spec.init = expect_boolean(field);
+    } else if (field == "labels") {
+      m_spec.labels = read_string_map(field);
+    } else if (field == "build_args") {
+      m_spec.build_args = read_string_map(field);
     } else if (field == "stop_signal") {
       m_spec.stop_signal = expect_string(field);
     } else if (field == "restart") {
@@ -210,10 +226,7 @@ class Reader {
       std::string dir = expect_string(field);
       m_spec.build_from_directory = strip_trailing_slash(resolve_path(dir).string());
     } else if (field == "always_start_new") {
-      push_field(field);
-      if (lua_type(m_L, -1) != LUA_TBOOLEAN) fail(field, "must be a boolean, got " + type_of(m_L, -1));
-      m_spec.always_start_new = lua_toboolean(m_L, -1);
-      lua_pop(m_L, 1);
+      m_spec.always_start_new = expect_boolean(field);
     } else if (field == "ping_interval") {
       push_field(field);
       if (lua_type(m_L, -1) != LUA_TNUMBER) fail(field, "must be a number, got " + type_of(m_L, -1));
@@ -368,13 +381,15 @@ class Reader {
     m_spec.registry_auth = std::move(auth);
   }
 
-  void read_env() {
-    expect_table("env");
+  // { KEY = value }: string keys; values strings, numbers or booleans (as text).
+  std::map<std::string, std::string> read_string_map(const std::string& field) {
+    expect_table(field);
     const int t = lua_gettop(m_L);
+    std::map<std::string, std::string> out;
     lua_pushnil(m_L);
     while (lua_next(m_L, t) != 0) {
       if (lua_type(m_L, -2) != LUA_TSTRING)
-        fail("env", "keys must be strings, got " + type_of(m_L, -2) + " " + key_text(m_L, -2));
+        fail(field, "keys must be strings, got " + type_of(m_L, -2) + " " + key_text(m_L, -2));
       const std::string key = string_at(m_L, -2);
       std::string value;
       switch (lua_type(m_L, -1)) {
@@ -382,13 +397,18 @@ class Reader {
         case LUA_TNUMBER: value = lua_number_text(lua_tonumber(m_L, -1)); break;
         case LUA_TBOOLEAN: value = lua_toboolean(m_L, -1) ? "true" : "false"; break;
         default:
-          fail("env", "key '" + key + "' must be a string, number or boolean, got " + type_of(m_L, -1));
+          fail(field, "key '" + key + "' must be a string, number or boolean, got " + type_of(m_L, -1));
       }
-      check_template_of("env", "key '" + key + "'", value);
-      m_spec.env[key] = std::move(value);
+      out[key] = std::move(value);
       lua_pop(m_L, 1);
     }
     lua_pop(m_L, 1);
+    return out;
+  }
+
+  void read_env() {
+    m_spec.env = read_string_map("env");
+    for (const auto& [key, value] : m_spec.env) check_template_of("env", "key '" + key + "'", value);
   }
 
   void check_template_of(const std::string& field, const std::string& what, const std::string& text) {
