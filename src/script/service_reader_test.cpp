@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "core/command_words.h"
+
 using namespace boss;
 
 TEST_CASE("service reader: split_command_line and number text") {
