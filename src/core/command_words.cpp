@@ -41,4 +41,14 @@ std::vector<std::string> split_command_line(const std::string& text) {
   return out;
 }
 
+std::vector<std::string> split_at(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const auto at = text.find(separator, start);
+    parts.push_back(text.substr(start, at - start));
+    if (at == std::string::npos) return parts;
+    start = at + 1;
+  }
+}
+
 }  // namespace boss

@@ -522,14 +522,7 @@ class Reader {
         if (lua_type(m_L, -1) != LUA_TSTRING)
           fail("volumes", what + " must be a string 'host:container[:mode]', got " + type_of(m_L, -1));
         const std::string text = string_at(m_L, -1);
-        std::vector<std::string> parts;
-        std::size_t start = 0;
-        for (;;) {
-          const auto colon = text.find(':', start);
-          parts.push_back(text.substr(start, colon - start));
-          if (colon == std::string::npos) break;
-          start = colon + 1;
-        }
+        const std::vector<std::string> parts = split_at(text, ':');
         if (parts.size() < 2 || parts.size() > 3)
           fail("volumes", what + " must look like 'host:container[:mode]', got '" + text + "'");
         listed.emplace_back(lua_tonumber(m_L, -2),
