@@ -16,6 +16,7 @@
 #include "core/service_failure.h"
 #include "core/service_progress.h"
 #include "core/template.h"
+#include "core/validate.h"
 #include "core/walker.h"
 
 namespace boss {
@@ -102,7 +103,7 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   c.network = project.network_name();
   c.aliases = {spec.name};
   if (instance > 0) c.aliases.push_back(instance_host(spec.name, instance));
-  c.hostname = instance_host(spec.name, instance);
+  c.hostname = hostname_for(instance_host(spec.name, instance));
   c.labels = config.labels;  // validate_project keeps the user's out of boss.*
   c.labels.insert({{kLabelProject, project.name},
               {kLabelService, spec.name},

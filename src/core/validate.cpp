@@ -36,6 +36,21 @@ bool is_valid_hostname(const std::string& name) {
                      [](unsigned char c) { return std::isalnum(c) || c == '-'; });
 }
 
+bool is_valid_service_name(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  if (!std::isalnum(static_cast<unsigned char>(name.front()))) return false;
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::string hostname_for(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) out += std::isalnum(c) ? static_cast<char>(c) : '-';
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
 bool is_valid_project_name(const std::string& name) {
   if (name.empty() || name.size() > 63) return false;
   auto ok_start = [](unsigned char c) { return std::islower(c) || std::isdigit(c); };
@@ -193,8 +208,8 @@ void validate_project(const Project& project) {
   std::set<std::string> names;
   for (const auto& s : project.services) {
     if (s.name.empty()) throw DefinitionError(where(s) + ": field 'name' must not be empty");
-    if (!is_valid_hostname(s.name))
-      throw DefinitionError(where(s) + ": name is not a valid hostname (letters, digits and '-', at most 63, not starting or ending with '-')");
+    if (!is_valid_service_name(s.name))
+      throw DefinitionError(where(s) + ": name is not a valid service name (letters, digits, '_', '.' and '-', at most 63, starting with a letter or digit)");
     if (!names.insert(s.name).second) {
       std::string first;
       for (const auto& other : project.services)

@@ -13,6 +13,13 @@ namespace boss {
 std::string slugify(const std::string& text);
 // RFC 1123 label: 1-63 chars of [a-z0-9-] (any case), not starting or ending with '-'.
 bool is_valid_hostname(const std::string& name);
+// A service name as compose and copili write them ("dataloader_01", "api.v2"): 1-63 chars
+// of [a-zA-Z0-9._-], starting with a letter or digit (Docker refuses a container name that
+// does not). Docker's DNS resolves it on the project network, where it is an alias.
+bool is_valid_service_name(const std::string& name);
+// An RFC 1123 hostname for a container whose service name may hold '_' or '.': those become
+// '-' and a trailing '-' goes ("dataloader_01" -> "dataloader-01"); a hostname stays as it is.
+std::string hostname_for(const std::string& name);
 // A project name usable in resource names: [a-z0-9][a-z0-9_-]*.
 bool is_valid_project_name(const std::string& name);
 bool is_valid_stop_signal(const std::string& signal);

@@ -35,6 +35,24 @@ TEST_CASE("validate: names") {
   CHECK_FALSE(is_valid_hostname("-db"));
   CHECK_FALSE(is_valid_hostname("db_1"));
   CHECK_FALSE(is_valid_hostname(std::string(64, 'a')));
+}
+
+TEST_CASE("validate: service names as compose and copili write them") {
+  CHECK(is_valid_service_name("dataloader_01"));
+  CHECK(is_valid_service_name("api.v2"));
+  CHECK(is_valid_service_name("Web-1_x.y"));
+  CHECK_FALSE(is_valid_service_name(""));
+  CHECK_FALSE(is_valid_service_name("_db"));
+  CHECK_FALSE(is_valid_service_name(".db"));
+  CHECK_FALSE(is_valid_service_name("-db"));
+  CHECK_FALSE(is_valid_service_name("db#1"));
+  CHECK_FALSE(is_valid_service_name("db/1"));
+  CHECK_FALSE(is_valid_service_name(std::string(64, 'a')));
+  CHECK(hostname_for("dataloader_01") == "dataloader-01");
+  CHECK(hostname_for("api.v2-3") == "api-v2-3");
+  CHECK(hostname_for("web_") == "web");
+  CHECK(hostname_for("web-2") == "web-2");
+  CHECK(is_valid_hostname(hostname_for("a_b.c_d")));
   CHECK(edit_distance("imgae", "image") == 1);
   CHECK(edit_distance("wbe", "web") == 1);
   CHECK(edit_distance("", "abc") == 3);
@@ -76,8 +94,10 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
   CHECK_THROWS_WITH_AS(validate_project(project({svc("db"), svc("db", {}, 7)})),
                        "services.lua:7: service 'db': duplicate service name (first defined at services.lua:1)",
                        DefinitionError);
-  CHECK_THROWS_WITH_AS(validate_project(project({svc("web_app")})),
-                       doctest::Contains("service 'web_app': name is not a valid hostname"), DefinitionError);
+  CHECK_THROWS_WITH_AS(validate_project(project({svc("_web")})),
+                       doctest::Contains("service '_web': name is not a valid service name"), DefinitionError);
+  CHECK_THROWS_WITH_AS(validate_project(project({svc("web app")})),
+                       doctest::Contains("service 'web app': name is not a valid service name"), DefinitionError);
   CHECK_THROWS_WITH_AS(validate_project(project({svc("web", {"dbb"}, 3), svc("db")})),
                        "services.lua:3: service 'web': depends on unknown service 'dbb' (did you mean 'db'?)",
                        DefinitionError);

@@ -47,8 +47,8 @@ Base:extend { name = "a" }
 Base:extend { name = "a" }
 EOF
 
-bad "invalid hostname" "my_service" "hostname" <<'EOF'
-Base:extend { name = "my_service" }
+bad "invalid service name" "my service" "service name" <<'EOF'
+Base:extend { name = "my service" }
 EOF
 
 bad "name of the wrong type" "name" "string" <<'EOF'
