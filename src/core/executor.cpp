@@ -198,7 +198,7 @@ class StartTask {
   Decision decide_now(const std::string& image_id) {
     DecideInput input{m_spec, m_existing, std::nullopt, "", "", m_op.journal.pending(m_key)};
     try {
-      input.desired = desired_config(m_spec, image_id, m_op.context.text_snapshot());
+      input.desired = desired_config(m_spec, image_id, m_op.context.text_snapshot(), m_op.context.secret_keys());
     } catch (const UnfilledTemplate& u) {
       // pre_start may set it: then the service gets a new container, filled after pre_start.
       if (!m_spec.has_pre_start) throw ServiceFailure{describe_unfilled(u, m_op.context.set_by(u.key)), "", {}};
@@ -266,7 +266,7 @@ class StartTask {
   void create(const std::string& image_id) {
     DesiredConfig config;
     try {
-      config = desired_config(m_spec, image_id, m_op.context.text_snapshot());
+      config = desired_config(m_spec, image_id, m_op.context.text_snapshot(), m_op.context.secret_keys());
     } catch (const UnfilledTemplate& u) {
       throw ServiceFailure{describe_unfilled(u, m_op.context.set_by(u.key)), "", {}};
     }

@@ -16,6 +16,7 @@
 #include "core/template.h"
 #include "core/validate.h"
 #include "script/healthcheck_field.h"
+#include "script/secret_value.h"
 #include "script/stack_guard.h"
 
 namespace boss {
@@ -27,7 +28,7 @@ const std::vector<std::string> kDataFields = {
     "name",       "image", "dependencies", "env",         "ports",
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
-    "instances", "restart", "profiles", "registry_auth"};
+    "instances", "restart", "profiles", "registry_auth", "secret_env"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
 
@@ -38,7 +39,10 @@ std::vector<std::string> hook_fields() {
 }
 const std::vector<std::string> kHookFields = hook_fields();
 
-std::string type_of(lua_State* L, int index) { return lua_typename(L, lua_type(L, index)); }
+std::string type_of(lua_State* L, int index) {
+  if (to_secret(L, index)) return "boss.secret value";
+  return lua_typename(L, lua_type(L, index));
+}
 
 std::string string_at(lua_State* L, int index) {
   size_t len = 0;
@@ -252,6 +256,23 @@ class Reader {
       read_command(field);
     } else if (field == "registry_auth") {
       read_registry_auth();
+    } else if (field == "secret_env") {
+      read_secret_env();
+    }
+  }
+
+  // { "DB_PASSWORD" }: keys of env whose values are secret. Read after env (kDataFields'
+  // order), so a name env does not set is caught as the typo it is.
+  void read_secret_env() {
+    for (const auto& key : read_string_array("secret_env")) {
+      if (!m_spec.env.count(key)) {
+        std::vector<std::string> keys;
+        for (const auto& [k, v] : m_spec.env) keys.push_back(k);
+        const std::string guess = did_you_mean(key, keys);
+        fail("secret_env", "names '" + key + "', which env does not set" +
+                               (guess.empty() ? "" : " (did you mean '" + guess + "'?)"));
+      }
+      m_spec.secret_env.insert(key);
     }
   }
 
@@ -264,6 +285,9 @@ class Reader {
     check_sequence(field, t, n, "an array of strings");
     for (int i = 1; i <= n; ++i) {
       lua_rawgeti(m_L, t, i);
+      if (to_secret(m_L, -1))
+        fail(field, "item " + std::to_string(i) +
+                        " is a boss.secret value: only env values and registry_auth may hold secrets");
       if (lua_type(m_L, -1) != LUA_TSTRING)
         fail(field, "item " + std::to_string(i) + " must be a string, got " + type_of(m_L, -1));
       out.push_back(string_at(m_L, -1));
@@ -358,6 +382,11 @@ class Reader {
     RegistryAuth auth;
     for (const auto& key : kKeys) {
       lua_getfield(m_L, t, key.c_str());
+      if (const std::string* secret = to_secret(m_L, -1)) {
+        (key == "username" ? auth.username : auth.password) = *secret;
+        lua_pop(m_L, 1);
+        continue;
+      }
       if (lua_type(m_L, -1) != LUA_TSTRING)
         fail(field, "key '" + key + "' must be a string, got " + type_of(m_L, -1) +
                         (lua_isnil(m_L, -1) ? " (is the environment variable it reads set?)" : ""));
@@ -377,6 +406,12 @@ class Reader {
         fail("env", "keys must be strings, got " + type_of(m_L, -2) + " " + key_text(m_L, -2));
       const std::string key = string_at(m_L, -2);
       std::string value;
+      if (const std::string* secret = to_secret(m_L, -1)) {
+        m_spec.env[key] = literal_template(*secret);  // its text is data, braces and all
+        m_spec.secret_env.insert(key);
+        lua_pop(m_L, 1);
+        continue;
+      }
       switch (lua_type(m_L, -1)) {
         case LUA_TSTRING: value = string_at(m_L, -1); break;
         case LUA_TNUMBER: value = lua_number_text(lua_tonumber(m_L, -1)); break;
