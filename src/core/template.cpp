@@ -73,9 +73,8 @@ std::string fill_template(const std::string& text, const std::map<std::string, s
   return out;
 }
 
-std::string literal_template(const std::string& text) {
+std::string template_literal(const std::string& text) {
   std::string out;
-  out.reserve(text.size());
   for (char c : text) {
     out += c;
     if (c == '{' || c == '}') out += c;
