@@ -22,14 +22,13 @@ namespace {
 
 constexpr const char* kDefaultDockerHost = "unix:///var/run/docker.sock";
 
-// One multi handle and one easy handle per thread. The connection cache lives in the
-// multi handle, so consecutive requests from a thread reuse the same keep-alive
-// connection; the multi interface lets a transfer be driven in slices, between which a
-// Cancel is looked at.
+// One multi handle and one easy handle. The connection cache lives in the multi handle,
+// so requests that take the same Handles from the pool reuse its keep-alive connection;
+// the multi interface lets a transfer be driven in slices, between which a Cancel is
+// looked at.
 struct Handles {
   CURLM* multi = nullptr;
   CURL* easy = nullptr;
-  bool busy = false;  // a transfer runs on them
   Handles() {
     multi = libcurl().multi_init();
     easy = libcurl().easy_init();
@@ -43,16 +42,43 @@ struct Handles {
   Handles& operator=(const Handles&) = delete;
 };
 
-// Marks handles busy for one request.
-class InUse {
+// How many idle handles the pool keeps: the engine gate's calls in flight plus a few
+// streams; beyond that a returned handle (and its connection) is closed.
+constexpr std::size_t kMaxIdleHandles = 16;
+
+}  // namespace
+
+struct HttpTransport::HandlePool {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<Handles>> idle;
+};
+
+namespace {
+
+// One request's handles: an idle one from the pool (or a new one), back to it at the end.
+class Borrowed {
  public:
-  explicit InUse(Handles& handles) : m_handles(handles) { m_handles.busy = true; }
-  ~InUse() { m_handles.busy = false; }
-  InUse(const InUse&) = delete;
-  InUse& operator=(const InUse&) = delete;
+  explicit Borrowed(HttpTransport::HandlePool& pool) : m_pool(pool) {
+    {
+      std::lock_guard lock(m_pool.mutex);
+      if (!m_pool.idle.empty()) {
+        m_handles = std::move(m_pool.idle.back());
+        m_pool.idle.pop_back();
+      }
+    }
+    if (!m_handles) m_handles = std::make_unique<Handles>();
+  }
+  ~Borrowed() {
+    std::lock_guard lock(m_pool.mutex);
+    if (m_pool.idle.size() < kMaxIdleHandles) m_pool.idle.push_back(std::move(m_handles));
+  }
+  Borrowed(const Borrowed&) = delete;
+  Borrowed& operator=(const Borrowed&) = delete;
+  Handles& operator*() const { return *m_handles; }
 
  private:
-  Handles& m_handles;
+  HttpTransport::HandlePool& m_pool;
+  std::unique_ptr<Handles> m_handles;
 };
 
 struct Transfer {
@@ -208,7 +234,8 @@ Endpoint endpoint_from_environment() {
   return parse_docker_host(value ? value : "");
 }
 
-HttpTransport::HttpTransport(Endpoint endpoint) : m_endpoint(std::move(endpoint)) {
+HttpTransport::HttpTransport(Endpoint endpoint)
+    : m_endpoint(std::move(endpoint)), m_pool(std::make_shared<HandlePool>()) {
   if (m_endpoint.kind == Endpoint::Kind::Unix) {
     m_base_url = "http://localhost";
   } else {
@@ -222,12 +249,10 @@ HttpTransport::HttpTransport(Endpoint endpoint) : m_endpoint(std::move(endpoint)
 HttpResponse HttpTransport::request(const HttpRequest& request) const {
   auto interrupted = [&] { return Interrupted(request.method + " " + request.path + " cancelled"); };
   if (request.cancel && request.cancel->requested()) throw interrupted();
-  thread_local Handles thread_handles;
-  // A request made from a callback of this thread's own transfer (an on_line that
-  // inspects the container) cannot use the handles that transfer is on: it gets its own.
-  std::optional<Handles> nested;
-  Handles& handles = thread_handles.busy ? nested.emplace() : thread_handles;
-  const InUse in_use(handles);
+  // A request made from a callback of a transfer (an on_line that inspects the
+  // container) borrows other handles: the transfer's are not in the pool while it runs.
+  const Borrowed borrowed(*m_pool);
+  Handles& handles = *borrowed;
   CURL* handle = handles.easy;
   libcurl().easy_reset(handle);
 

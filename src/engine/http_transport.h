@@ -1,9 +1,11 @@
 // HTTP/1.1 to the container engine over libcurl: a unix socket or plain tcp.
 //
 // Contract:
-//  - request() may be called from any number of threads at once; each thread keeps its
-//    own curl handle (and so its own keep-alive connection); a request made from one of
-//    the callbacks below, on the same thread, gets a handle of its own;
+//  - request() may be called from any number of threads at once; each request takes an
+//    idle curl handle (with its keep-alive connection) from the transport's pool and puts
+//    it back when it ends, so connections are reused across threads (a worker per service
+//    does not open a connection per service) and there are never more than the requests
+//    in flight; a request made from one of the callbacks below gets a handle of its own;
 //  - every path is sent with the API version prefix (/v1.41);
 //  - an engine that cannot be reached throws EngineError("cannot reach the docker
 //    engine at <endpoint>: <reason>", 0); any other transport failure (timeout, broken
@@ -17,6 +19,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -124,6 +127,13 @@ class HttpTransport {
  private:
   Endpoint m_endpoint;
   std::string m_base_url;  // "http://localhost" for unix sockets, "http://host:port" for tcp
+
+ public:
+  // Idle curl handles, each with its connection cache (http_transport.cpp's Handles).
+  struct HandlePool;
+
+ private:
+  std::shared_ptr<HandlePool> m_pool;
 };
 
 // Percent-encodes everything but RFC 3986 unreserved characters, for query values.
