@@ -16,8 +16,8 @@ namespace {
 const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status", "logs",
                                              "exec",  "run",  "down",   "prune",   "push"};
 // Global options that take a value, so the scan for the command word skips the value.
-const std::set<std::string> kGlobalsWithValue = {"-f",         "--file",    "-p",         "--project",
-                                                  "--progress", "--env-file", "--profile"};
+const std::set<std::string> kGlobalsWithValue = {"-f",         "--file",     "-p",        "--project", "--progress",
+                                                  "--env-file", "--profile", "-H",        "--host",    "--context"};
 const std::set<std::string> kGlobalFlags = {"-v", "--verbose", "-q", "--quiet"};
 // Options of exec and run that take a value (in the same word after '=' or not).
 const std::set<std::string> kAttachWithValue = {"--instance", "-e", "--env"};
@@ -160,6 +160,11 @@ Parsed parse_command_line(int argc, char** argv) {
   app.set_version_flag("--version", "boss " BOSS_VERSION);
   app.add_option("-f,--file", opt.file, "Services file (default: services.lua)");
   app.add_option("-p,--project", opt.project, "Project name (default: boss.project or the folder's name)");
+  app.add_option("-H,--host", opt.host,
+                 "The engine: unix:///path, tcp://host[:port] or ssh://[user@]host[:port] (default: $DOCKER_HOST, "
+                 "else the docker context)");
+  app.add_option("--context", opt.context, "The docker context whose engine to use (default: $DOCKER_CONTEXT, "
+                                           "else config.json's currentContext)");
   app.add_flag("-v,--verbose", opt.verbose, "Also show engine calls and Lua tracebacks");
   app.add_flag("-q,--quiet", opt.quiet, "Only errors and the summary (same as --progress quiet)");
   app.add_option("--progress", opt.progress, "How to show progress: auto, tty, plain, json, quiet (default: $BOSS_PROGRESS, else auto)")
