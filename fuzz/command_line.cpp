@@ -1,11 +1,11 @@
 // Fuzz target: the command splitter of services.lua's string cmd/entrypoint
-// (script/service_reader's split_command_line). Text splits into words or is refused
+// (core/command_words' split_command_line). Text splits into words or is refused
 // with "unterminated quote"; no word is empty unless it was quoted.
 #include <string>
 
 #include "core/errors.h"
 #include "fuzz_input.h"
-#include "script/service_reader.h"
+#include "core/command_words.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(boss::fuzz::as_text(data, size));

@@ -14,6 +14,8 @@
 #include "cli/attach_commands.h"
 #include "cli/command_line.h"
 #include "cli/interrupts.h"
+#include "cli/services_file.h"
+#include "compose/compose_reader.h"
 #include "core/env_file.h"
 #include "core/errors.h"
 #include "core/event_loop.h"
@@ -27,6 +29,7 @@
 #include "platform/docker_credentials.h"
 #include "platform/project_lock.h"
 #include "script/lua_host.h"
+#include "script/services_writer.h"
 #include "ui/json_fields.h"
 #include "ui/log_printer.h"
 #include "ui/plan_view.h"
@@ -71,8 +74,9 @@ bool works_without_file(const Options& opt) {
          opt.command == "down";
 }
 
-// --profile, else $BOSS_PROFILES ("a,b"; blanks around names are dropped).
-ProfileChoice profile_choice(const Options& opt) {
+// --profile, else $BOSS_PROFILES ("a,b"; blanks around names are dropped), else for a
+// compose file COMPOSE_PROFILES (from the shell or .env).
+ProfileChoice profile_choice(const Options& opt, const std::optional<std::string>& compose_profiles) {
   ProfileChoice choice;
   if (!opt.profiles.empty()) {
     choice.active = opt.profiles;
@@ -80,6 +84,10 @@ ProfileChoice profile_choice(const Options& opt) {
   }
   choice.source = "BOSS_PROFILES";
   const char* env = std::getenv("BOSS_PROFILES");
+  if (!env && compose_profiles) {
+    choice.source = "COMPOSE_PROFILES";
+    env = compose_profiles->c_str();
+  }
   std::string text = env ? env : "";
   std::size_t start = 0;
   while (start <= text.size()) {
@@ -94,11 +102,11 @@ ProfileChoice profile_choice(const Options& opt) {
   return choice;
 }
 
-// --env-file FILE... (each must exist), else .env beside services.lua when there is one.
-std::map<std::string, std::string> env_file_values(const Options& opt) {
+// --env-file FILE... (each must exist), else .env beside the services file when there is one.
+std::map<std::string, std::string> env_file_values(const Options& opt, const std::string& services_file) {
   std::vector<std::string> files = opt.env_files;
   if (files.empty()) {
-    const auto beside = std::filesystem::path(opt.file).parent_path() / ".env";
+    const auto beside = std::filesystem::path(services_file).parent_path() / ".env";
     std::error_code ec;
     if (std::filesystem::exists(beside, ec)) files.push_back(beside.string());
   }
@@ -125,7 +133,39 @@ int print_plan(bool json, const Plan& plan, const Project& project) {
   return 0;
 }
 
-int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime, const Attachments& attached) {
+// A compose file read into a Project, its warnings shown through `sink`.
+Project load_compose(const Options& opt, const std::string& file, EventSink& sink,
+                     std::optional<std::string>& compose_profiles) {
+  ComposeInput input;
+  input.project_override = opt.project;
+  input.environment = process_env;
+  input.dotenv = env_file_values(opt, file);
+  ComposeProject read = read_compose_file(file, input);
+  for (const auto& warning : read.warnings) sink.emit_now(WarningEvent{warning});
+  compose_profiles = read.profiles;
+  return std::move(read.project);
+}
+
+// boss convert [FILE]: the compose file as services.lua on stdout, warnings on stderr.
+int convert_command(const Options& opt) {
+  const std::string file = !opt.convert_file.empty() ? opt.convert_file : services_file(opt.file, ".");
+  if (!is_compose_file(file))
+    return error_line("convert: '" + file + "' is not a compose file (.yaml or .yml); boss convert compose.yaml", 2);
+  struct Warnings : EventSink {
+    void emit(const Event& event) override {
+      if (const auto* warning = std::get_if<WarningEvent>(&event.body))
+        std::fprintf(stderr, "boss: warning: %s\n", warning->text.c_str());
+    }
+  } warnings;
+  std::optional<std::string> profiles;
+  Project project = load_compose(opt, file, warnings, profiles);
+  validate_project(project);
+  std::fputs(write_services_lua(project, std::filesystem::path(file).filename().string()).c_str(), stdout);
+  return 0;
+}
+
+int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime, const Attachments& attached,
+             const std::optional<std::string>& compose_profiles) {
   if (opt.command == "exec") return exec_command(opt, runtime.project(), attached.engine, attached.cancel);
   if (opt.command == "run")
     return run_command(opt, runtime, attached.engine, attached.context, attached.events, attached.end_progress,
@@ -137,7 +177,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.timeout = opt.timeout.value_or(300);
     request.build = opt.build;
     request.parallel = opt.parallel;
-    request.profiles = profile_choice(opt);
+    request.profiles = profile_choice(opt, compose_profiles);
     request.remove_orphans = opt.remove_orphans;
     if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
@@ -170,7 +210,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
   if (opt.command == "reload") {
     ReloadRequest request;
     request.services = opt.services;
-    request.profiles = profile_choice(opt);
+    request.profiles = profile_choice(opt, compose_profiles);
     request.remove = opt.remove;
     request.timeout = opt.timeout.value_or(300);
     request.parallel = opt.parallel;
@@ -187,7 +227,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.timeout = opt.timeout.value_or(300);
     request.stop_timeout = opt.stop_timeout;
     request.parallel = opt.parallel;
-    request.profiles = profile_choice(opt);
+    request.profiles = profile_choice(opt, compose_profiles);
     return runtime.restart(request).exit_code();
   }
   if (opt.command == "status") {
@@ -216,6 +256,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
 }
 
 int execute(const Options& opt) {
+  if (opt.command == "convert") return convert_command(opt);
   const ProgressRequest progress = read_progress_request(opt.progress, opt.quiet);
   const ProgressChoice choice = choose_progress(progress);
   // Plans, status and logs print documents of their own; only operations show progress.
@@ -263,11 +304,17 @@ int execute(const Options& opt) {
   LuaHost host(loop, context, sink);
   host.set_engine(&engine);
 
-  const auto file = std::filesystem::absolute(opt.file).lexically_normal();
+  const std::string services = services_file(opt.file, ".");
+  const auto file = std::filesystem::absolute(services).lexically_normal();
   Project project;
+  std::optional<std::string> compose_profiles;
   try {
-    host.set_env_files(env_file_values(opt));
-    project = host.load(opt.file, opt.project);
+    if (is_compose_file(services)) {
+      project = load_compose(opt, services, sink, compose_profiles);
+    } else {
+      host.set_env_files(env_file_values(opt, services));
+      project = host.load(services, opt.project);
+    }
     validate_project(project);
   } catch (const DefinitionError& e) {
     if (!works_without_file(opt)) return error_line(e.what(), 2);
@@ -289,7 +336,7 @@ int execute(const Options& opt) {
   int code = 1;
   std::exception_ptr failure;
   try {
-    code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime, attached); });
+    code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime, attached, compose_profiles); });
   } catch (...) {
     failure = std::current_exception();
   }

@@ -14,7 +14,7 @@ namespace boss {
 namespace {
 
 const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status", "logs",
-                                             "exec",  "run",  "down",   "prune",   "push"};
+                                             "exec",  "run",  "down",   "prune",   "push",   "convert"};
 // Global options that take a value, so the scan for the command word skips the value.
 const std::set<std::string> kGlobalsWithValue = {"-f",         "--file",     "-p",        "--project", "--progress",
                                                   "--env-file", "--profile", "-H",        "--host",    "--context"};
@@ -141,7 +141,7 @@ Parsed parse_command_line(int argc, char** argv) {
     if (std::find(kCommands.begin(), kCommands.end(), *word) == kCommands.end()) {
       const auto hint = command_hint(*word);
       return fail("unknown command '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                  "; commands: start, stop, reload, restart, status, logs, exec, run, down, prune, push");
+                  "; commands: start, stop, reload, restart, status, logs, exec, run, down, prune, push, convert");
     }
   } else if (!asks_for_help_or_version(argc, argv)) {
     for (int i = 1; i < argc; ++i) {
@@ -151,14 +151,16 @@ Parsed parse_command_line(int argc, char** argv) {
         return fail("unknown option '" + arg + "' (see boss --help)");
       if (kGlobalsWithValue.count(arg)) ++i;
     }
-    return fail("no command given: boss start|stop|reload|restart|status|logs|exec|run|down|prune|push (see boss --help)");
+    return fail("no command given: boss start|stop|reload|restart|status|logs|exec|run|down|prune|push|convert (see boss --help)");
   }
 
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the command: `boss start -v`
   app.set_version_flag("--version", "boss " BOSS_VERSION);
-  app.add_option("-f,--file", opt.file, "Services file (default: services.lua)");
+  app.add_option("-f,--file", opt.file,
+                 "Services file: services.lua or a compose file (default: the first of services.lua, compose.yaml, "
+                 "compose.yml, docker-compose.yaml, docker-compose.yml)");
   app.add_option("-p,--project", opt.project, "Project name (default: boss.project or the folder's name)");
   app.add_option("-H,--host", opt.host,
                  "The engine: unix:///path, tcp://host[:port] or ssh://[user@]host[:port] (default: $DOCKER_HOST, "
@@ -266,6 +268,9 @@ Parsed parse_command_line(int argc, char** argv) {
   auto* push = app.add_subcommand("push", "Push the images boss builds to their registries (building them if missing)");
   push->add_option("services", opt.services, "Only these services (default: every service built from a directory)");
   push->add_flag("--json", opt.json, "The same as --progress json");
+
+  auto* convert = app.add_subcommand("convert", "Print a compose file as an equivalent services.lua");
+  convert->add_option("file", opt.convert_file, "The compose file (default: -f, else compose.yaml, compose.yml, ...)");
 
   try {
     app.parse(argc, argv);

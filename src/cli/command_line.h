@@ -11,7 +11,7 @@
 namespace boss {
 
 struct Options {
-  std::string file = "services.lua";
+  std::string file;       // -f; "" = the first of services.lua, compose.yaml, ... (cli/services_file.h)
   std::string project;   // -p; "" = from services.lua or the folder
   bool verbose = false;  // -v
   bool quiet = false;    // -q
@@ -21,7 +21,7 @@ struct Options {
   std::string host;      // -H/--host; "" = $DOCKER_HOST, else the docker context
   std::string context;   // --context; "" = $DOCKER_CONTEXT, else currentContext
 
-  std::string command;  // start, stop, reload, restart, status, logs, exec, run, down, prune, push
+  std::string command;  // start, stop, reload, restart, status, logs, exec, run, down, prune, push, convert
   std::vector<std::string> services;
   std::vector<std::string> exclude;
   std::optional<double> timeout;  // seconds; the command's default when unset
@@ -51,6 +51,8 @@ struct Options {
   bool keep = false;     // run: leave the container
   bool publish = false;  // run: publish the service's ports
   std::map<std::string, std::string> env;  // run -e KEY=VALUE
+
+  std::string convert_file;  // convert: the compose file; "" = -f, else the one found
 };
 
 // What parse_command_line decided.

@@ -31,6 +31,9 @@ nlohmann::json DesiredConfig::to_json() const {
   if (stop_timeout) j["stop_timeout"] = *stop_timeout;
   if (healthcheck) j["healthcheck"] = healthcheck->to_json();
   if (!restart.empty()) j["restart"] = restart;
+  if (!working_dir.empty()) j["working_dir"] = working_dir;
+  if (init) j["init"] = true;
+  if (!labels.empty()) j["labels"] = labels;
   return j;
 }
 
@@ -76,6 +79,9 @@ DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_i
   c.stop_timeout = spec.stop_timeout;
   c.healthcheck = spec.healthcheck;
   c.restart = restart_policy_text(parse_restart_policy(spec.restart).value_or(RestartPolicy{}));
+  c.working_dir = spec.working_dir;
+  c.init = spec.init;
+  c.labels = spec.labels;
   return c;
 }
 
@@ -110,7 +116,7 @@ std::vector<std::string> describe_changes(const nlohmann::json& old_config, cons
     }
   }
   for (const char* field : {"ports", "volumes", "cmd", "entrypoint", "user", "stop_signal", "stop_timeout",
-                             "healthcheck", "restart"})
+                             "healthcheck", "restart", "working_dir", "init", "labels"})
     if (old_field(field) != field_of(now, field)) changes.push_back(std::string(field) + " changed");
   return changes;
 }

@@ -30,6 +30,9 @@ struct DesiredConfig {
   std::optional<double> stop_timeout;
   std::optional<HealthCheck> healthcheck;
   std::string restart;  // restart_policy_text: "" for no policy
+  std::string working_dir;  // "" (left out) = the image's
+  bool init = false;        // false is left out
+  std::map<std::string, std::string> labels;  // the user's; empty is left out
 
   // Fields at their defaults that came after the first release (restart, a port's host
   // address) are left out, so the hash of an unchanged definition stays what it was.

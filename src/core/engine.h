@@ -99,6 +99,8 @@ struct ContainerSpec {
   std::optional<std::vector<std::string>> cmd;
   std::optional<std::vector<std::string>> entrypoint;
   std::string user;
+  std::string working_dir;  // "": the image's
+  bool init = false;        // the engine's init process as PID 1 (HostConfig.Init)
   std::string stop_signal;
   std::optional<double> stop_timeout;       // seconds; sent as whole seconds, rounded up
   std::optional<HealthCheck> healthcheck;   // nullopt: the image's own
@@ -155,6 +157,7 @@ struct BuildRequest {
   std::string dockerfile;   // relative to context_dir; "" = "Dockerfile"
   std::string tag;          // the built image is tagged so
   Labels labels;            // set on the image
+  std::map<std::string, std::string> args = {};  // the Dockerfile's ARGs (--build-arg)
 };
 
 // What stop_container did.

@@ -10,14 +10,14 @@
 #include <string_view>
 
 #include "core/errors.h"
+#include "core/interpolate.h"
 
 namespace boss {
 namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
-bool is_key_char(char c) { return is_name_char(c) || c == '.' || c == '-'; }
+bool is_key_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-'; }
 
 // A character for a message: itself when printable, else \xNN.
 std::string char_text(char c) {
@@ -142,7 +142,7 @@ class Parser {
     count_lines(raw);
     ++m_pos;
     expect_line_end_after_quote();
-    return expand(raw, /*escapes=*/true, 0);
+    return expand(raw, /*escapes=*/true);
   }
 
   std::string read_unquoted() {
@@ -157,7 +157,7 @@ class Parser {
       ++m_pos;
       if (!is_blank(c)) end = m_pos;
     }
-    return expand(m_text.substr(start, end - start), /*escapes=*/false, 0);
+    return expand(m_text.substr(start, end - start), /*escapes=*/false);
   }
 
   void count_lines(const std::string& text) {
@@ -172,84 +172,17 @@ class Parser {
     return m_earlier ? m_earlier(name) : std::nullopt;
   }
 
-  // Expands $NAME and ${...} in `text`; with `escapes` (double quotes) also \n \r \t
-  // \" \\ and \$ (a literal '$'); any other backslash stays as written.
-  std::string expand(const std::string& text, bool escapes, int depth) const {
-    if (depth > 20) fail("interpolation nested too deeply");
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      const char c = text[i];
-      if (escapes && c == '\\' && i + 1 < text.size()) {
-        const char e = text[i + 1];
-        if (std::string_view("nrt\"\\$").find(e) == std::string_view::npos) {
-          out += c;
-          continue;
-        }
-        out += e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
-        ++i;
-        continue;
-      }
-      if (c != '$' || i + 1 >= text.size()) {
-        out += c;
-        continue;
-      }
-      if (is_name_start(text[i + 1])) {
-        std::size_t j = i + 1;
-        while (j < text.size() && is_name_char(text[j])) ++j;
-        out += lookup(text.substr(i + 1, j - i - 1)).value_or("");
-        i = j - 1;
-        continue;
-      }
-      if (text[i + 1] != '{') {
-        out += c;
-        continue;
-      }
-      const std::size_t close = matching_brace(text, i + 1);
-      out += expand_braced(text.substr(i + 2, close - i - 2), escapes, depth);
-      i = close;
+  // Expands $NAME and ${...} in `text` (core/interpolate.h); with `escapes` (double
+  // quotes) also \n \r \t \" \\ and \$ (a literal '$'); any other backslash stays.
+  std::string expand(const std::string& text, bool escapes) const {
+    const EnvLookup lookup = [this](const std::string& name) { return this->lookup(name); };
+    InterpolationRules rules;
+    rules.backslash_escapes = escapes;
+    try {
+      return interpolate(text, lookup, rules);
+    } catch (const InterpolationError& e) {
+      fail(e.what());
     }
-    return out;
-  }
-
-  // The index of the '}' closing the '{' at `open`, counting nested ${...}.
-  std::size_t matching_brace(const std::string& text, std::size_t open) const {
-    int level = 0;
-    for (std::size_t i = open; i < text.size(); ++i) {
-      if (text[i] == '{' && i > 0 && text[i - 1] == '$') ++level;
-      if (text[i] == '}' && --level == 0) return i;
-    }
-    fail("unterminated '${' in value");
-  }
-
-  // The inside of ${...}: NAME, then optionally one of :- - :+ + :? ? and a word.
-  std::string expand_braced(const std::string& inner, bool escapes, int depth) const {
-    std::size_t n = 0;
-    while (n < inner.size() && is_name_char(inner[n])) ++n;
-    const std::string name = inner.substr(0, n);
-    if (name.empty() || !is_name_start(name[0])) fail("invalid variable name in '${" + printable(inner) + "}'");
-    const auto value = lookup(name);
-    if (n == inner.size()) return value.value_or("");
-    const bool colon = inner[n] == ':';
-    const std::size_t op_at = colon ? n + 1 : n;
-    const char op = op_at < inner.size() ? inner[op_at] : '\0';
-    if (op != '-' && op != '+' && op != '?') fail("unsupported '${" + printable(inner) + "}' (expected ${NAME}, ${NAME:-default}, ${NAME-default}, ...)");
-    const std::string word = inner.substr(op_at + 1);
-    // With ':' an empty value counts as unset.
-    const bool set = value && (!colon || !value->empty());
-    switch (op) {
-      case '-': return set ? *value : expand(word, escapes, depth + 1);
-      case '+': return set ? expand(word, escapes, depth + 1) : "";
-      default:
-        if (set) return *value;
-        fail(name + ": " + (word.empty() ? std::string(colon ? "not set or empty" : "not set") : printable(expand(word, escapes, depth + 1))));
-    }
-  }
-
-  // One printable line for a message.
-  static std::string printable(const std::string& text) {
-    std::string out;
-    for (char c : text) out += c == '\n' ? std::string(" ") : char_text(c);
-    return out;
   }
 
   const std::string& m_text;

@@ -20,6 +20,8 @@
 // Every error is a DefinitionError "FILE:LINE: what", one line.
 #pragma once
 
+#include "core/interpolate.h"
+
 #include <functional>
 #include <map>
 #include <optional>
@@ -27,9 +29,6 @@
 #include <vector>
 
 namespace boss {
-
-// Looks a name up in the real environment; nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
 // Parses `text`, read from `label` (used in messages), giving the assignments in order.
 // Interpolation looks a name up in `environment`, then in the lines above, then in

@@ -91,6 +91,8 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   c.cmd = config.cmd;
   c.entrypoint = config.entrypoint;
   c.user = config.user;
+  c.working_dir = config.working_dir;
+  c.init = config.init;
   c.stop_signal = config.stop_signal;
   c.stop_timeout = config.stop_timeout;
   c.healthcheck = config.healthcheck;
@@ -101,11 +103,12 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   c.aliases = {spec.name};
   if (instance > 0) c.aliases.push_back(instance_host(spec.name, instance));
   c.hostname = instance_host(spec.name, instance);
-  c.labels = {{kLabelProject, project.name},
+  c.labels = config.labels;  // validate_project keeps the user's out of boss.*
+  c.labels.insert({{kLabelProject, project.name},
               {kLabelService, spec.name},
               {kLabelInstance, std::to_string(instance_number(instance))},
               {kLabelConfigHash, config.hash()},
-              {kLabelConfig, config.canonical()}};
+              {kLabelConfig, config.canonical()}});
   if (!spec.dependencies.empty()) c.labels[kLabelDependencies] = joined(spec.dependencies);
   return c;
 }

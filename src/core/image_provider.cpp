@@ -4,9 +4,13 @@
 
 namespace boss {
 
+BuildRequest build_request(const Project& project, const ServiceSpec& spec) {
+  return {spec.build_from_directory, spec.dockerfile, spec.image, {{kLabelProject, project.name}}, spec.build_args};
+}
+
 void build_service_image(Operation& op, const ServiceSpec& spec, ServiceProgress& progress) {
   progress.phase(Phase::building, spec.image + " from " + spec.build_from_directory);
-  op.engine.build_image({spec.build_from_directory, spec.dockerfile, spec.image, {{kLabelProject, op.project.name}}},
+  op.engine.build_image(build_request(op.project, spec),
                         [&](const ImageProgress& step) { op.events.emit_now(ProgressEvent{spec.name, step}); },
                         op.cancel);
 }

@@ -51,6 +51,10 @@ class ImageProvider {
   std::vector<std::string> m_replaced;
 };
 
+// What building `spec`'s image asks of the engine: its build_from_directory, dockerfile
+// and build_args, tagged as its image and labelled with the project.
+BuildRequest build_request(const Project& project, const ServiceSpec& spec);
+
 // Builds `spec`'s image from its build_from_directory, tagged as its image and labelled
 // with the project, reporting each step. Throws EngineError naming the image, Interrupted.
 void build_service_image(Operation& op, const ServiceSpec& spec, ServiceProgress& progress);

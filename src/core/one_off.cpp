@@ -34,7 +34,8 @@ ContainerSpec one_off_spec(const Project& project, const ServiceSpec& spec, cons
   c.restart = RestartPolicy{};
   c.tty = options.tty;
   c.open_stdin = options.open_stdin;
-  c.labels = {{kLabelProject, project.name}, {kLabelService, spec.name}, {kLabelOneOff, "1"}};
+  c.labels = config.labels;
+  c.labels.insert({{kLabelProject, project.name}, {kLabelService, spec.name}, {kLabelOneOff, "1"}});
   return c;
 }
 

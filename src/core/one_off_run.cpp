@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "core/errors.h"
+#include "core/image_provider.h"
 #include "core/plan.h"
 #include "core/selection.h"
 
@@ -20,8 +21,7 @@ std::string ensure_image(Engine& engine, const Project& project, const ServiceSp
     engine.pull_image(spec.image, credentials_for(spec.registry_auth, spec.image, credentials), quiet, cancel);
   } else {
     events.emit_now(WarningEvent{"run: building image " + spec.image + " for " + spec.name});
-    engine.build_image({spec.build_from_directory, spec.dockerfile, spec.image, {{kLabelProject, project.name}}},
-                       quiet, cancel);
+    engine.build_image(build_request(project, spec), quiet, cancel);
   }
   const auto image = engine.inspect_image(spec.image);
   if (!image) throw EngineError("image " + spec.image + " is missing after it was fetched", 0);

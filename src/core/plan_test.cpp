@@ -82,6 +82,12 @@ TEST_CASE("plan: every hashed field is detected") {
   s = base; s.restart = "on-failure:2"; check_change(s, "restart changed");
   s = base; s.stop_timeout = 3; check_change(s, "stop_timeout changed");
   s = base; s.healthcheck = disabled_healthcheck(); check_change(s, "healthcheck changed");
+  s = base; s.working_dir = "/app"; check_change(s, "working_dir changed");
+  s = base; s.init = true; check_change(s, "init changed");
+  s = base; s.labels = {{"team", "web"}}; check_change(s, "labels changed");
+  CHECK_FALSE(old_config.to_json().contains("working_dir"));
+  CHECK_FALSE(old_config.to_json().contains("init"));
+  CHECK_FALSE(old_config.to_json().contains("labels"));
   // Unset, they are not in the hashed JSON: containers made before they existed are kept.
   CHECK_FALSE(old_config.to_json().contains("healthcheck"));
   CHECK_FALSE(old_config.to_json().contains("stop_timeout"));

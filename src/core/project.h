@@ -50,6 +50,9 @@ struct ServiceSpec {
   std::optional<std::vector<std::string>> cmd;         // templates too
   std::optional<std::vector<std::string>> entrypoint;  // templates too
   std::string user;
+  std::string working_dir;           // "" = the image's WORKDIR
+  bool init = false;                 // the engine's init (tini) as PID 1
+  std::map<std::string, std::string> labels;  // the user's own container labels (never boss.*)
   bool always_start_new = false;
   std::string stop_signal;           // "" = engine/image default
   // Grace between the stop signal and SIGKILL; nullopt: kDefaultStopTimeout (and not sent
@@ -60,6 +63,7 @@ struct ServiceSpec {
   std::string restart;               // as written ("on-failure:3"); "" when not set (no policy)
   std::string build_from_directory;  // absolute path, "" when the image is never built
   std::string dockerfile = "Dockerfile";
+  std::map<std::string, std::string> build_args;  // --build-arg NAME=VALUE of the build
   double ping_interval = 0.1;        // seconds between two ping calls
   int instances = 1;                 // replicas: containers run from this definition (>= 1)
   // Credentials for pulling and pushing `image`, from services.lua; none: the docker
@@ -73,6 +77,7 @@ struct ServiceSpec {
 
   bool has_hook(Hook hook) const;
   void set_has_hook(Hook hook);
+  bool operator==(const ServiceSpec&) const = default;
 };
 
 inline constexpr double kDefaultStopTimeout = 10;

@@ -73,4 +73,13 @@ std::string fill_template(const std::string& text, const std::map<std::string, s
   return out;
 }
 
+std::string template_literal(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '{' || c == '}') out += c;
+  }
+  return out;
+}
+
 }  // namespace boss

@@ -15,6 +15,10 @@ void check_template(const std::string& text);
 // The keys a template refers to, in order of appearance.
 std::vector<std::string> template_keys(const std::string& text);
 
+// The template that fills to `text` as it is: its braces doubled. For values from
+// outside services.lua (compose files), where "{" means nothing.
+std::string template_literal(const std::string& text);
+
 // Thrown by fill_template when a key has no value.
 struct MissingContextKey {
   std::string key;

@@ -31,3 +31,9 @@ TEST_CASE("template: malformed templates are rejected with a reason") {
   CHECK_THROWS_WITH_AS(check_template("{}"), doctest::Contains("invalid context key"), DefinitionError);
   CHECK_NOTHROW(check_template("{{}}"));
 }
+
+TEST_CASE("template: template_literal fills back to its text") {
+  for (const std::string text : {"", "plain", "{key}", "a}b{c", "{{x}}", "json: {\"a\": 1}"})
+    CHECK(fill_template(template_literal(text), {{"key", "no"}}) == text);
+  CHECK(template_literal("{a}") == "{{a}}");
+}

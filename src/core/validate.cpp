@@ -142,6 +142,14 @@ void check_container_fields(const ServiceSpec& s) {
     if (!targets.insert(v.target).second)
       throw DefinitionError(where(s) + ": field 'volumes': two mounts at " + v.target);
   }
+  for (const auto& [key, value] : s.labels)
+    if (key.empty() || key.rfind("boss.", 0) == 0)
+      throw DefinitionError(where(s) + ": field 'labels': " +
+                            (key.empty() ? std::string("a label name is empty")
+                                         : "label '" + key + "' is boss's own (boss.* labels are how boss finds its containers)"));
+  if (!s.working_dir.empty() && s.working_dir.front() != '/')
+    throw DefinitionError(where(s) + ": field 'working_dir' must be an absolute path in the container, got '" +
+                          s.working_dir + "'");
   const bool bad_image = s.image.find_first_of(" \t\n") != std::string::npos ||
                          s.image.front() == ':' || s.image.front() == '/' || s.image.back() == ':';
   if (bad_image) throw DefinitionError(where(s) + ": field 'image': invalid image reference '" + s.image + "'");

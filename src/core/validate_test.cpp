@@ -93,6 +93,17 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
   bad_signal.stop_signal = "SIGFOO";
   CHECK_THROWS_WITH_AS(validate_project(project({bad_signal})), doctest::Contains("unknown stop_signal 'SIGFOO'"),
                        DefinitionError);
+  auto boss_label = svc("x", {}, 5);
+  boss_label.labels = {{"boss.service", "y"}};
+  CHECK_THROWS_WITH_AS(validate_project(project({boss_label})),
+                       "services.lua:5: service 'x': field 'labels': label 'boss.service' is boss's own "
+                       "(boss.* labels are how boss finds its containers)",
+                       DefinitionError);
+  auto relative_dir = svc("x", {}, 6);
+  relative_dir.working_dir = "app";
+  CHECK_THROWS_WITH_AS(validate_project(project({relative_dir})),
+                       "services.lua:6: service 'x': field 'working_dir' must be an absolute path in the container, got 'app'",
+                       DefinitionError);
   auto bad_restart = svc("x", {}, 4);
   bad_restart.restart = "sometimes";
   CHECK_THROWS_WITH_AS(validate_project(project({bad_restart})),

@@ -372,6 +372,7 @@ void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& prog
     for (const auto& [key, value] : labels) label_object[key] = value;
     path += "&labels=" + url_encode(label_object.dump());
   }
+  if (!build.args.empty()) path += "&buildargs=" + url_encode(json(build.args).dump());
   HttpRequest request;
   request.method = "POST";
   request.path = std::move(path);

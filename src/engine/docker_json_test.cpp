@@ -248,6 +248,21 @@ TEST_CASE("engine: container create body") {
         json::array({"web"}));
 }
 
+TEST_CASE("engine: working_dir and init in the create body") {
+  ContainerSpec spec;
+  spec.image = "busybox";
+  spec.working_dir = "/app";
+  spec.init = true;
+  const json body = container_create_body(spec);
+  CHECK(body["WorkingDir"] == "/app");
+  CHECK(body["HostConfig"]["Init"] == true);
+  ContainerSpec plain;
+  plain.image = "busybox";
+  const json plain_body = container_create_body(plain);
+  CHECK_FALSE(plain_body.contains("WorkingDir"));
+  CHECK_FALSE(plain_body["HostConfig"].contains("Init"));
+}
+
 TEST_CASE("engine: a port bound to one host address") {
   ContainerSpec spec;
   spec.image = "postgres";

@@ -60,6 +60,7 @@ json container_create_body(const ContainerSpec& spec) {
   if (spec.cmd) body["Cmd"] = *spec.cmd;
   if (spec.entrypoint) body["Entrypoint"] = *spec.entrypoint;
   if (!spec.user.empty()) body["User"] = spec.user;
+  if (!spec.working_dir.empty()) body["WorkingDir"] = spec.working_dir;
   if (!spec.stop_signal.empty()) body["StopSignal"] = spec.stop_signal;
   if (!spec.hostname.empty()) body["Hostname"] = spec.hostname;
   if (spec.stop_timeout) body["StopTimeout"] = static_cast<int>(std::ceil(*spec.stop_timeout));
@@ -76,6 +77,7 @@ json container_create_body(const ContainerSpec& spec) {
   for (const auto& [key, value] : spec.labels) body["Labels"][key] = value;
 
   json host_config = json::object();
+  if (spec.init) host_config["Init"] = true;
   if (!spec.restart.name.empty())
     host_config["RestartPolicy"] = {{"Name", spec.restart.name}, {"MaximumRetryCount", spec.restart.max_retries}};
   if (!spec.ports.empty()) {

@@ -165,6 +165,27 @@ boss.Service:extend {
   CHECK(tbl.volumes[1] == VolumeMount{p.name + "_named", "/n", "", true, "named"});
 }
 
+TEST_CASE("lua host: labels, working_dir, init and build_args") {
+  Fixture f;
+  Project p = f.load(R"(local boss = require "boss"
+boss.Service:extend {
+  name = "web", image = "web:dev", build_from_directory = ".",
+  labels = { ["com.example.team"] = "web", tier = 2 },
+  working_dir = "/app", init = true,
+  build_args = { VERSION = "1.2", DEBUG = false },
+}
+)");
+  const ServiceSpec& web = p.services[0];
+  CHECK(web.labels == std::map<std::string, std::string>{{"com.example.team", "web"}, {"tier", "2"}});
+  CHECK(web.working_dir == "/app");
+  CHECK(web.init);
+  CHECK(web.build_args == std::map<std::string, std::string>{{"DEBUG", "false"}, {"VERSION", "1.2"}});
+  CHECK(f.error_of("local boss = require 'boss'\nboss.Service:extend { name = 'a', image = 'x', init = 1 }") ==
+        f.file() + ":2: service 'a': field 'init' must be a boolean, got number");
+  CHECK(f.error_of("local boss = require 'boss'\nboss.Service:extend { name = 'a', image = 'x', labels = { 'x' } }") ==
+        f.file() + ":2: service 'a': field 'labels' keys must be strings, got number 1");
+}
+
 TEST_CASE("lua host: require finds modules beside services.lua") {
   Fixture f;
   f.dir.write("common.lua", "return { image = 'shared:1' }\n");

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/command_words.h"
 #include "core/errors.h"
 #include "core/host_binding.h"
 #include "core/template.h"
@@ -27,7 +28,7 @@ const std::vector<std::string> kDataFields = {
     "name",       "image", "dependencies", "env",         "ports",
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
-    "instances", "restart", "profiles", "registry_auth"};
+    "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
 
@@ -190,6 +191,14 @@ class Reader {
     return value;
   }
 
+  bool expect_boolean(const std::string& field) {
+    push_field(field);
+    if (lua_type(m_L, -1) != LUA_TBOOLEAN) fail(field, "must be a boolean, got " + type_of(m_L, -1));
+    const bool value = lua_toboolean(m_L, -1);
+    lua_pop(m_L, 1);
+    return value;
+  }
+
   void expect_table(const std::string& field) {
     push_field(field);
     if (lua_type(m_L, -1) != LUA_TTABLE) fail(field, "must be a table, got " + type_of(m_L, -1));
@@ -200,6 +209,14 @@ class Reader {
       m_spec.image = expect_string(field);
     } else if (field == "user") {
       m_spec.user = expect_string(field);
+    } else if (field == "working_dir") {
+      m_spec.working_dir = expect_string(field);
+    } else if (field == "init") {
+      m_spec.init = expect_boolean(field);
+    } else if (field == "labels") {
+      m_spec.labels = read_string_map(field);
+    } else if (field == "build_args") {
+      m_spec.build_args = read_string_map(field);
     } else if (field == "stop_signal") {
       m_spec.stop_signal = expect_string(field);
     } else if (field == "restart") {
@@ -210,10 +227,7 @@ class Reader {
       std::string dir = expect_string(field);
       m_spec.build_from_directory = strip_trailing_slash(resolve_path(dir).string());
     } else if (field == "always_start_new") {
-      push_field(field);
-      if (lua_type(m_L, -1) != LUA_TBOOLEAN) fail(field, "must be a boolean, got " + type_of(m_L, -1));
-      m_spec.always_start_new = lua_toboolean(m_L, -1);
-      lua_pop(m_L, 1);
+      m_spec.always_start_new = expect_boolean(field);
     } else if (field == "ping_interval") {
       push_field(field);
       if (lua_type(m_L, -1) != LUA_TNUMBER) fail(field, "must be a number, got " + type_of(m_L, -1));
@@ -368,13 +382,15 @@ class Reader {
     m_spec.registry_auth = std::move(auth);
   }
 
-  void read_env() {
-    expect_table("env");
+  // { KEY = value }: string keys; values strings, numbers or booleans (as text).
+  std::map<std::string, std::string> read_string_map(const std::string& field) {
+    expect_table(field);
     const int t = lua_gettop(m_L);
+    std::map<std::string, std::string> out;
     lua_pushnil(m_L);
     while (lua_next(m_L, t) != 0) {
       if (lua_type(m_L, -2) != LUA_TSTRING)
-        fail("env", "keys must be strings, got " + type_of(m_L, -2) + " " + key_text(m_L, -2));
+        fail(field, "keys must be strings, got " + type_of(m_L, -2) + " " + key_text(m_L, -2));
       const std::string key = string_at(m_L, -2);
       std::string value;
       switch (lua_type(m_L, -1)) {
@@ -382,13 +398,18 @@ class Reader {
         case LUA_TNUMBER: value = lua_number_text(lua_tonumber(m_L, -1)); break;
         case LUA_TBOOLEAN: value = lua_toboolean(m_L, -1) ? "true" : "false"; break;
         default:
-          fail("env", "key '" + key + "' must be a string, number or boolean, got " + type_of(m_L, -1));
+          fail(field, "key '" + key + "' must be a string, number or boolean, got " + type_of(m_L, -1));
       }
-      check_template_of("env", "key '" + key + "'", value);
-      m_spec.env[key] = std::move(value);
+      out[key] = std::move(value);
       lua_pop(m_L, 1);
     }
     lua_pop(m_L, 1);
+    return out;
+  }
+
+  void read_env() {
+    m_spec.env = read_string_map("env");
+    for (const auto& [key, value] : m_spec.env) check_template_of("env", "key '" + key + "'", value);
   }
 
   void check_template_of(const std::string& field, const std::string& what, const std::string& text) {
@@ -501,14 +522,7 @@ class Reader {
         if (lua_type(m_L, -1) != LUA_TSTRING)
           fail("volumes", what + " must be a string 'host:container[:mode]', got " + type_of(m_L, -1));
         const std::string text = string_at(m_L, -1);
-        std::vector<std::string> parts;
-        std::size_t start = 0;
-        for (;;) {
-          const auto colon = text.find(':', start);
-          parts.push_back(text.substr(start, colon - start));
-          if (colon == std::string::npos) break;
-          start = colon + 1;
-        }
+        const std::vector<std::string> parts = split_at(text, ':');
         if (parts.size() < 2 || parts.size() > 3)
           fail("volumes", what + " must look like 'host:container[:mode]', got '" + text + "'");
         listed.emplace_back(lua_tonumber(m_L, -2),
@@ -584,43 +598,6 @@ std::string lua_number_text(double value) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.14g", value);  // LUAI_NUMFFORMAT of Lua 5.1
   return buffer;
-}
-
-std::vector<std::string> split_command_line(const std::string& text) {
-  std::vector<std::string> out;
-  std::string word;
-  bool in_word = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (in_word) out.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-    } else if (c == '\'') {
-      const auto end = text.find('\'', i + 1);
-      if (end == std::string::npos) throw DefinitionError("unterminated quote");
-      word += text.substr(i + 1, end - i - 1);
-      in_word = true;
-      i = end;
-    } else if (c == '"') {
-      in_word = true;
-      std::size_t j = i + 1;
-      for (; j < text.size() && text[j] != '"'; ++j) {
-        if (text[j] == '\\' && j + 1 < text.size() && (text[j + 1] == '"' || text[j + 1] == '\\')) ++j;
-        word += text[j];
-      }
-      if (j >= text.size()) throw DefinitionError("unterminated quote");
-      i = j;
-    } else if (c == '\\' && i + 1 < text.size()) {
-      word += text[++i];
-      in_word = true;
-    } else {
-      word += c;
-      in_word = true;
-    }
-  }
-  if (in_word) out.push_back(std::move(word));
-  return out;
 }
 
 ServiceSpec read_service(lua_State* L, int index, const std::filesystem::path& dir) {

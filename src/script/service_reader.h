@@ -20,10 +20,6 @@ namespace boss {
 // Leaves the Lua stack as it found it, also when throwing. Raises no Lua errors.
 ServiceSpec read_service(lua_State* L, int index, const std::filesystem::path& dir);
 
-// Splits a command line on whitespace, with '...' and "..." quoting and backslash
-// escapes (outside single quotes). Throws DefinitionError("unterminated quote").
-std::vector<std::string> split_command_line(const std::string& text);
-
 // Lua's tostring for a number, which never shows a trailing ".0" for whole numbers.
 std::string lua_number_text(double value);
 
