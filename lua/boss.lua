@@ -10,6 +10,9 @@
 --   C.context_set(key, v)    stores a string/number/boolean; nil erases
 --   C.log(text)              Reporter::log, for the hook's service ("" outside hooks)
 --   C.env(name)              the environment variable, else the .env files' value, else nil
+--   C.secret(v)              a boss.secret value (userdata) holding v's text
+--   C.reveal(v)              a secret's text; anything else as it is
+--   C.is_secret(v)           whether v is a boss.secret value
 -- Everything else (classes, type checks of arguments, the context proxy) lives here.
 local C = ...
 
@@ -44,6 +47,7 @@ local function check_argv(fn_name, argv, level)
   for i = 1, #argv do
     local arg = argv[i]
     if type(arg) == "number" then arg = tostring(arg) end
+    if C.is_secret(arg) then arg = C.reveal(arg) end
     if type(arg) ~= "string" then
       error(fn_name .. ": argv[" .. i .. "] must be a string, got " .. type(arg), level + 1)
     end
@@ -128,7 +132,8 @@ boss.context = setmetatable({}, {
       error("boss.context: keys must be strings, got " .. type(key), 2)
     end
     local kind = type(value)
-    if kind ~= "nil" and kind ~= "string" and kind ~= "number" and kind ~= "boolean" then
+    if C.is_secret(value) then kind = "secret" end
+    if kind ~= "nil" and kind ~= "string" and kind ~= "number" and kind ~= "boolean" and kind ~= "secret" then
       error("boss.context." .. key .. ": value must be a string, number or boolean, got " .. kind, 2)
     end
     if kind == "number" and (value ~= value or value == math.huge or value == -math.huge) then
@@ -192,6 +197,28 @@ end
 function boss.env(name)
   check_type("boss.env", "name", name, "string", 2)
   return C.env(name)
+end
+
+-- Secrets ----------------------------------------------------------------------------
+
+-- boss.secret(value): the same value, marked secret: boss never shows it (tostring gives
+-- "<secret>", and its text is masked as "***" in everything boss prints). Use it as an
+-- env value, a registry_auth password, a boss.context value, or in a self:exec/boss.run
+-- argv; `..` with strings gives another secret.
+function boss.secret(value)
+  local kind = type(value)
+  if kind ~= "string" and kind ~= "number" and kind ~= "boolean" and not C.is_secret(value) then
+    error("boss.secret: value must be a string, number or boolean, got " .. kind ..
+          (kind == "nil" and " (is the environment variable it reads set?)" or ""), 2)
+  end
+  return C.secret(value)
+end
+
+-- boss.reveal(value): a secret's text, for code that must have it; other values as they are.
+boss.reveal = function(value) return C.reveal(value) end
+
+function boss.is_secret(value)
+  return C.is_secret(value)
 end
 
 -- For the host ----------------------------------------------------------------------

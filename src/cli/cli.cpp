@@ -20,6 +20,9 @@
 #include "core/errors.h"
 #include "core/event_loop.h"
 #include "core/project_from_labels.h"
+#include "core/project_secrets.h"
+#include "core/redacting_sink.h"
+#include "core/secrets.h"
 #include "core/runtime.h"
 #include "core/validate.h"
 #include "engine/docker_engine.h"
@@ -40,8 +43,9 @@
 namespace boss {
 namespace {
 
-int error_line(const std::string& text, int code) {
-  std::fprintf(stderr, "boss: %s\n", first_line(text).c_str());
+// The process's one error line; a secret in it (a hook's error quoting one) is masked.
+int error_line(const SecretRedactor& secrets, const std::string& text, int code) {
+  std::fprintf(stderr, "boss: %s\n", secrets.redact(first_line(text)).c_str());
   return code;
 }
 
@@ -115,6 +119,7 @@ std::map<std::string, std::string> env_file_values(const Options& opt, const std
 
 // What exec and run need beyond the Runtime.
 struct Attachments {
+  const SecretRedactor& secrets;
   Engine& engine;
   ContextStore& context;
   EventSink& events;
@@ -127,9 +132,10 @@ bool wants_json(const Options& opt, const ProgressRequest& progress) {
   return opt.json || choose_progress(progress).mode == ProgressMode::json;
 }
 
-int print_plan(bool json, const Plan& plan, const Project& project) {
-  const std::string text = json ? json_line(plan_json(plan, project)) + "\n" : render_plan_text(plan, project);
-  std::fputs(text.c_str(), stdout);
+// Documents boss prints itself (plans, status) go through the redactor too: they hold
+// names and digests of secrets only, and this keeps it so whatever a reason quotes.
+int print_document(const SecretRedactor& secrets, const std::string& text) {
+  std::fputs(secrets.redact(text).c_str(), stdout);
   return 0;
 }
 
@@ -147,10 +153,10 @@ Project load_compose(const Options& opt, const std::string& file, EventSink& sin
 }
 
 // boss convert [FILE]: the compose file as services.lua on stdout, warnings on stderr.
-int convert_command(const Options& opt) {
+int convert_command(const Options& opt, const SecretRedactor& secrets) {
   const std::string file = !opt.convert_file.empty() ? opt.convert_file : services_file(opt.file, ".");
   if (!is_compose_file(file))
-    return error_line("convert: '" + file + "' is not a compose file (.yaml or .yml); boss convert compose.yaml", 2);
+    return error_line(secrets, "convert: '" + file + "' is not a compose file (.yaml or .yml); boss convert compose.yaml", 2);
   struct Warnings : EventSink {
     void emit(const Event& event) override {
       if (const auto* warning = std::get_if<WarningEvent>(&event.body))
@@ -162,6 +168,10 @@ int convert_command(const Options& opt) {
   validate_project(project);
   std::fputs(write_services_lua(project, std::filesystem::path(file).filename().string()).c_str(), stdout);
   return 0;
+}
+
+int print_plan(const SecretRedactor& secrets, bool json, const Plan& plan, const Project& project) {
+  return print_document(secrets, json ? json_line(plan_json(plan, project)) + "\n" : render_plan_text(plan, project));
 }
 
 int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime, const Attachments& attached,
@@ -179,7 +189,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.parallel = opt.parallel;
     request.profiles = profile_choice(opt, compose_profiles);
     request.remove_orphans = opt.remove_orphans;
-    if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_start(request), runtime.project());
+    if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
   }
   if (opt.command == "stop") {
@@ -189,7 +199,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.remove = opt.remove;
     request.timeout = opt.timeout;
     request.parallel = opt.parallel;
-    if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_stop(request), runtime.project());
+    if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_stop(request), runtime.project());
     return runtime.stop(request).exit_code();
   }
   if (opt.command == "down") {
@@ -197,14 +207,14 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.volumes = opt.volumes;
     request.timeout = opt.timeout;
     request.parallel = opt.parallel;
-    if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_down(request), runtime.project());
+    if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_down(request), runtime.project());
     return runtime.down(request).exit_code();
   }
   if (opt.command == "prune") {
     PruneRequest request;
     request.images = opt.images;
     request.volumes = opt.volumes;
-    if (opt.dry_run) return print_plan(wants_json(opt, progress), runtime.plan_prune(request), runtime.project());
+    if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_prune(request), runtime.project());
     return runtime.prune(request).exit_code();
   }
   if (opt.command == "reload") {
@@ -232,9 +242,8 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
   }
   if (opt.command == "status") {
     const auto report = runtime.status();
-    const std::string text = wants_json(opt, progress) ? json_line(status_json(report)) + "\n" : render_status_text(report);
-    std::fputs(text.c_str(), stdout);
-    return 0;
+    return print_document(attached.secrets, wants_json(opt, progress) ? json_line(status_json(report)) + "\n"
+                                                                      : render_status_text(report));
   }
   if (opt.command == "logs") {
     LogsRequest request;
@@ -249,14 +258,15 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     printing.timestamps = opt.timestamps;
     printing.labels = opt.services.empty() ? runtime.project().names() : opt.services;
     LogPrinter printer(printing);
-    runtime.logs(request, printer);
+    RedactingLogSink redacting(printer, attached.secrets);
+    runtime.logs(request, redacting);
     return 0;  // Ctrl-C is how `logs -f` ends
   }
   return 2;
 }
 
-int execute(const Options& opt) {
-  if (opt.command == "convert") return convert_command(opt);
+int execute(const Options& opt, SecretRedactor& secrets) {
+  if (opt.command == "convert") return convert_command(opt, secrets);
   const ProgressRequest progress = read_progress_request(opt.progress, opt.quiet);
   const ProgressChoice choice = choose_progress(progress);
   // Plans, status and logs print documents of their own; only operations show progress.
@@ -271,7 +281,9 @@ int execute(const Options& opt) {
       opt.command == "push";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
-  Renderer& sink = *renderer;
+  Renderer& renderer_sink = *renderer;
+  // Everything reaches the renderer through the redactor (core/secrets.h).
+  RedactingSink sink(renderer_sink, secrets);
   // The signal watcher outlives this function: it may only reach the renderer while
   // the renderer exists.
   static Cancel cancel;
@@ -301,8 +313,10 @@ int execute(const Options& opt) {
   TracingEngine traced(docker, [&](const std::string& line) { sink.emit_now(TraceEvent{line}); });
   Engine& engine = opt.verbose ? static_cast<Engine&>(traced) : static_cast<Engine&>(docker);
   ContextStore context;
+  context.set_redactor(&secrets);
   LuaHost host(loop, context, sink);
   host.set_engine(&engine);
+  host.set_redactor(&secrets);
 
   const std::string services = services_file(opt.file, ".");
   const auto file = std::filesystem::absolute(services).lexically_normal();
@@ -317,22 +331,23 @@ int execute(const Options& opt) {
     }
     validate_project(project);
   } catch (const DefinitionError& e) {
-    if (!works_without_file(opt)) return error_line(e.what(), 2);
+    if (!works_without_file(opt)) return error_line(secrets, e.what(), 2);
     const std::string name = opt.project.empty() ? slugify(file.parent_path().filename().string()) : opt.project;
     sink.emit_now(WarningEvent{first_line(e.what()) + "; working from the containers of project '" + name +
                                "' as the engine knows them"});
     project = project_from_labels(name, file, engine.list_containers({{kLabelProject, name}}));
   }
 
+  register_project_secrets(project, secrets, context);
   FileProjectLocker locker;
   Runtime runtime(project, engine, host.hooks(), context, sink, locker, cancel);
   DockerConfigCredentials credentials;  // the docker CLI's logins, for services without registry_auth
   runtime.set_credentials(&credentials);
   bool progress_ended = false;
   const auto end_progress = [&] {
-    if (!std::exchange(progress_ended, true)) sink.finish();
+    if (!std::exchange(progress_ended, true)) renderer_sink.finish();
   };
-  const Attachments attached{engine, context, sink, end_progress, cancel};
+  const Attachments attached{secrets, engine, context, sink, end_progress, cancel};
   int code = 1;
   std::exception_ptr failure;
   try {
@@ -346,9 +361,9 @@ int execute(const Options& opt) {
   try {
     std::rethrow_exception(failure);
   } catch (const DefinitionError& e) {
-    return error_line(e.what(), 2);
+    return error_line(secrets, e.what(), 2);
   } catch (const Interrupted& e) {
-    return error_line(e.what(), 130);
+    return error_line(secrets, e.what(), 130);
   }
 }
 
@@ -361,12 +376,13 @@ int run_cli(int argc, char** argv) {
   block_signals();
   const Parsed parsed = parse_command_line(argc, argv);
   if (parsed.outcome == Parsed::Outcome::exit) return parsed.exit_code;
+  SecretRedactor secrets;  // outlives everything execute() makes
   try {
-    return execute(parsed.options);
+    return execute(parsed.options, secrets);
   } catch (const DefinitionError& e) {
-    return error_line(e.what(), 2);
+    return error_line(secrets, e.what(), 2);
   } catch (const std::exception& e) {
-    return error_line(e.what(), 1);
+    return error_line(secrets, e.what(), 1);
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/host_binding.h"
 #include "core/restart_policy.h"
+#include "core/secrets.h"
 #include "core/template.h"
 
 namespace boss {
@@ -15,6 +16,8 @@ nlohmann::json DesiredConfig::to_json() const {
   j["image"] = image;
   j["image_id"] = image_id;
   j["env"] = env;  // std::map: keys come out sorted, so the dump is canonical
+  for (const auto& key : secret_env)
+    if (const auto it = env.find(key); it != env.end()) j["env"][key] = secret_digest(key, it->second);
   auto ports_json = nlohmann::json::array();
   for (const auto& p : ports)
     ports_json.push_back(std::to_string(p.container_port) + "/" + p.protocol + "=" +
@@ -51,7 +54,8 @@ std::string fnv1a_hex(const std::string& data) {
 std::string DesiredConfig::hash() const { return fnv1a_hex(canonical()); }
 
 DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_id,
-                             const std::map<std::string, std::string>& context) {
+                             const std::map<std::string, std::string>& context,
+                             const std::set<std::string>& secret_keys) {
   DesiredConfig c;
   c.image = spec.image;
   c.image_id = image_id;
@@ -62,7 +66,13 @@ DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_i
       throw UnfilledTemplate{missing.key, field};
     }
   };
-  for (const auto& [key, value] : spec.env) c.env[key] = fill(value, "env " + key);
+  for (const auto& [key, value] : spec.env) {
+    c.env[key] = fill(value, "env " + key);
+    bool secret = spec.secret_env.count(key) > 0;
+    for (const auto& used : secret_keys.empty() ? std::vector<std::string>{} : template_keys(value))
+      secret = secret || secret_keys.count(used) > 0;
+    if (secret) c.secret_env.insert(key);
+  }
   auto fill_list = [&](const std::optional<std::vector<std::string>>& list, const std::string& field) {
     std::optional<std::vector<std::string>> out;
     if (!list) return out;

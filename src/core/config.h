@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct DesiredConfig {
   std::string image;     // the reference, e.g. "postgres:16"
   std::string image_id;  // "sha256:..."; "" when the image is not present locally
   std::map<std::string, std::string> env;
+  // Keys of `env` whose values are secret: to_json holds their secret_digest instead.
+  std::set<std::string> secret_env;
   std::vector<PortBinding> ports;
   std::vector<VolumeMount> volumes;
   std::optional<std::vector<std::string>> cmd;
@@ -49,8 +52,11 @@ struct UnfilledTemplate {
 };
 
 // Fills the templates of `spec` from `context` (key -> text). Throws UnfilledTemplate.
+// An env value is secret when its key is in spec.secret_env or its template reads one
+// of `secret_keys` (context keys set from a boss.secret value).
 DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_id,
-                             const std::map<std::string, std::string>& context);
+                             const std::map<std::string, std::string>& context,
+                             const std::set<std::string>& secret_keys = {});
 
 // What differs between the config a container was made from (its boss.config label,
 // parsed) and the desired one, as short phrases: "image changed", "env USER_ID changed",

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/secrets.h"
 
 namespace boss {
 
@@ -29,7 +30,23 @@ void ContextStore::set_file(std::filesystem::path file) {
   m_file = std::move(file);
   m_values.clear();
   m_set_by.clear();
+  m_secret.clear();
   m_dirty = false;
+}
+
+void ContextStore::set_redactor(SecretRedactor* redactor) {
+  std::lock_guard lock(m_mutex);
+  m_redactor = redactor;
+  if (!m_redactor) return;
+  for (const auto& [key, value] : m_values)
+    if (m_secret.count(key) || m_declared.count(key)) m_redactor->add(context_value_text(value));
+}
+
+void ContextStore::declare_secret(const std::string& key) {
+  std::lock_guard lock(m_mutex);
+  m_declared.insert(key);
+  if (const auto it = m_values.find(key); it != m_values.end() && m_redactor)
+    m_redactor->add(context_value_text(it->second));
 }
 
 namespace {
@@ -48,6 +65,7 @@ void ContextStore::load() {
   std::lock_guard lock(m_mutex);
   m_values.clear();
   m_set_by.clear();
+  m_secret.clear();
   m_dirty = false;
   if (m_file.empty()) return;
   std::ifstream in(m_file);
@@ -69,6 +87,12 @@ void ContextStore::load() {
   if (structured && doc.contains("set_by") && doc["set_by"].is_object())
     for (const auto& [key, service] : doc["set_by"].items())
       if (service.is_string()) m_set_by[key] = service.get<std::string>();
+  if (structured && doc.contains("secret") && doc["secret"].is_array())
+    for (const auto& key : doc["secret"])
+      if (key.is_string() && m_values.count(key.get<std::string>())) m_secret.insert(key.get<std::string>());
+  if (m_redactor)
+    for (const auto& [key, value] : m_values)
+      if (m_secret.count(key) || m_declared.count(key)) m_redactor->add(context_value_text(value));
 }
 
 bool ContextStore::save_if_dirty() {
@@ -83,13 +107,17 @@ bool ContextStore::save_if_dirty() {
       // An init-capture: clang 14 (the fuzz build) cannot capture a structured binding.
       std::visit([&values, &name = key](const auto& v) { values[name] = v; }, value);
   }
-  const nlohmann::json doc = {{"version", 1}, {"values", values}, {"set_by", m_set_by}};
+  nlohmann::json doc = {{"version", 1}, {"values", values}, {"set_by", m_set_by}};
+  if (!m_secret.empty()) doc["secret"] = m_secret;
   std::error_code ec;
   std::filesystem::create_directories(m_file.parent_path(), ec);
   // Write beside the target then rename: a crash leaves either the old or the new file.
   const auto tmp = m_file.parent_path() / (m_file.filename().string() + ".tmp");
   {
     std::ofstream out(tmp, std::ios::trunc);
+    // Values may be secrets (and always may be private to the project): owner only.
+    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace, ec);
     out << doc.dump(2) << '\n';
     out.flush();
     if (!out) {
@@ -114,6 +142,7 @@ void ContextStore::remove_file() {
   if (!m_file.empty()) std::filesystem::remove(m_file, ec);
   m_values.clear();
   m_set_by.clear();
+  m_secret.clear();
   m_dirty = false;
 }
 
@@ -124,10 +153,16 @@ std::optional<ContextValue> ContextStore::get(const std::string& key) const {
   return it->second;
 }
 
-void ContextStore::set(const std::string& key, ContextValue value, const std::string& producer) {
+void ContextStore::set(const std::string& key, ContextValue value, const std::string& producer, bool secret) {
   std::lock_guard lock(m_mutex);
   if (!producer.empty() && m_set_by[key] != producer) {
     m_set_by[key] = producer;
+    m_dirty = true;
+  }
+  if ((secret || m_declared.count(key)) && m_redactor) m_redactor->add(context_value_text(value));
+  if (secret != (m_secret.count(key) > 0)) {
+    if (secret) m_secret.insert(key);
+    else m_secret.erase(key);
     m_dirty = true;
   }
   auto it = m_values.find(key);
@@ -138,7 +173,20 @@ void ContextStore::set(const std::string& key, ContextValue value, const std::st
 
 void ContextStore::erase(const std::string& key) {
   std::lock_guard lock(m_mutex);
+  m_secret.erase(key);
   if (m_values.erase(key) > 0) m_dirty = true;
+}
+
+bool ContextStore::is_secret(const std::string& key) const {
+  std::lock_guard lock(m_mutex);
+  return m_secret.count(key) > 0 || m_declared.count(key) > 0;
+}
+
+std::set<std::string> ContextStore::secret_keys() const {
+  std::lock_guard lock(m_mutex);
+  std::set<std::string> out = m_secret;
+  out.insert(m_declared.begin(), m_declared.end());
+  return out;
 }
 
 std::optional<std::string> ContextStore::set_by(const std::string& key) const {

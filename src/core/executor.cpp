@@ -201,7 +201,7 @@ class StartTask {
   Decision decide_now(const std::string& image_id) {
     DecideInput input{m_spec, m_existing, std::nullopt, "", "", m_op.journal.pending(m_key)};
     try {
-      input.desired = desired_config(m_spec, image_id, m_op.context.text_snapshot());
+      input.desired = desired_config(m_spec, image_id, m_op.context.text_snapshot(), m_op.context.secret_keys());
     } catch (const UnfilledTemplate& u) {
       // pre_start may set it: then the service gets a new container, filled after pre_start.
       if (!m_spec.has_pre_start) throw ServiceFailure{describe_unfilled(u, m_op.context.set_by(u.key)), "", {}};
@@ -247,7 +247,7 @@ class StartTask {
         engine_step([&] { m_op.engine.start_container(m_container); });
         return "";
       case StepKind::wait_ready:
-        return wait_until_ready(m_op, m_spec, m_container, m_options.ping_timeout, m_progress);
+        return wait_until_ready(m_op, m_spec, m_container, m_options.ping_timeout, m_progress, &m_seen);
       case StepKind::post_start:
         run_hook(Hook::post_start);
         return "";
@@ -269,7 +269,7 @@ class StartTask {
   void create(const std::string& image_id) {
     DesiredConfig config;
     try {
-      config = desired_config(m_spec, image_id, m_op.context.text_snapshot());
+      config = desired_config(m_spec, image_id, m_op.context.text_snapshot(), m_op.context.secret_keys());
     } catch (const UnfilledTemplate& u) {
       throw ServiceFailure{describe_unfilled(u, m_op.context.set_by(u.key)), "", {}};
     }
@@ -367,7 +367,9 @@ class StartTask {
     return {};
   }
 
+  // The ports of the started container: from readiness's last inspect if it made one.
   std::vector<PublishedPort> current_ports() {
+    if (m_seen) return m_seen->ports;
     try {
       if (auto state = m_op.engine.inspect_container(m_container)) return state->ports;
     } catch (const EngineError&) {
@@ -424,6 +426,7 @@ class StartTask {
   const ExecuteOptions& m_options;
   ServiceProgress m_progress;
   std::string m_container;
+  std::optional<ContainerState> m_seen;  // the started container, as readiness last saw it
   std::string m_warning;  // what went wrong on the way without failing it (pre_stop)
   Stage m_stage = Stage::waiting_turn;
 };

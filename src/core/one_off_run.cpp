@@ -37,10 +37,11 @@ int run_one_off(Engine& engine, const Project& project, ContextStore& context, E
   if (!spec) throw unknown_service(project, request.service, "run");
   context.load();
   const auto values = context.text_snapshot();
+  const auto secret_keys = context.secret_keys();
   // Fills the templates; the first time before anything is touched.
   const auto config_for = [&](const std::string& image_id) {
     try {
-      return desired_config(*spec, image_id, values);
+      return desired_config(*spec, image_id, values, secret_keys);
     } catch (const UnfilledTemplate& unfilled) {
       throw FatalError("run: service '" + spec->name + "': " +
                        describe_unfilled(unfilled, context.set_by(unfilled.key)));

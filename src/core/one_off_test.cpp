@@ -24,7 +24,7 @@ Project todo() {
   web.dependencies = {"db"};
   web.env = {{"MODE", "serve"}, {"DB", "db"}};
   web.ports = {{8080, "tcp", 0}};
-  web.volumes = {{"/srv/todo/data", "/data", "ro", false}};
+  web.volumes = {{"/srv/todo/data", "/data", "ro", false, ""}};
   web.cmd = std::vector<std::string>{"serve"};
   web.user = "app";
   project.services = {db, web};

@@ -194,7 +194,7 @@ Plan plan_start(const StartPlanInput& in) {
     std::optional<DesiredConfig> desired;
     std::string unfilled_reason;
     try {
-      desired = desired_config(spec, image_id, in.context);
+      desired = desired_config(spec, image_id, in.context, in.secret_keys);
     } catch (const UnfilledTemplate& u) {
       unfilled_reason = describe_unfilled(u, in.set_by ? in.set_by(u.key) : std::nullopt);
     }
@@ -340,6 +340,8 @@ std::vector<Step> steps_for(const Decision& d, const ServiceSpec& spec) {
       for (const auto& id : d.stop) steps.push_back({StepKind::stop, id});
       for (const auto& id : d.remove) steps.push_back({StepKind::remove, id});
       break;
+    case ActionKind::push:
+      break;  // push plans are carried out by Runtime::push, never as steps
   }
   return steps;
 }

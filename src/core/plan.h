@@ -110,6 +110,7 @@ struct StartPlanInput {
   std::map<std::string, PendingStart> pending;  // by instance_key
   std::set<std::string> forced;   // reload: these always get a new container
   std::set<std::string> rebuild;  // start --build: these images are built anew
+  std::set<std::string> secret_keys;  // context keys with secret values (config.h)
 };
 // One decision per instance of each service (instances 1..N), then one per instance
 // above N that still has containers, highest first: those are stopped and removed

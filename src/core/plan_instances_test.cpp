@@ -41,7 +41,7 @@ struct Replicas {
     const std::vector<std::string> order{"web"};
     const std::map<std::string, std::string> context;
     const auto observed = observe(engine, project);
-    return plan_start({project, order, observed, context, {}, {}, {}, {}});
+    return plan_start({project, order, observed, context, {}, {}, {}, {}, {}});
   }
 };
 
@@ -131,7 +131,7 @@ TEST_CASE("plan instances: a changed definition recreates every instance; reload
   const std::vector<std::string> order{"web"};
   const std::map<std::string, std::string> context;
   const auto observed = observe(r.engine, r.project);
-  const auto plan = plan_start({r.project, order, observed, context, {}, {}, {"web"}, {}});
+  const auto plan = plan_start({r.project, order, observed, context, {}, {}, {"web"}, {}, {}});
   CHECK(summary(plan) == "recreate web-1, recreate web-2");
   CHECK(plan.services[1].reason == "reload");
 }
@@ -144,7 +144,7 @@ TEST_CASE("plan instances: the journal is per instance") {
   const std::map<std::string, std::string> context;
   const auto observed = observe(r.engine, r.project);
   const auto plan =
-      plan_start({r.project, order, observed, context, {}, {{"web#2", {two, "post_start"}}}, {}, {}});
+      plan_start({r.project, order, observed, context, {}, {{"web#2", {two, "post_start"}}}, {}, {}, {}});
   CHECK(summary(plan) == "keep web-1, recreate web-2");
   CHECK(plan.services[1].reason == "did not finish starting last time");
 }

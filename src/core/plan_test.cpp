@@ -204,7 +204,7 @@ TEST_CASE("plan: a whole start plan against a fake engine, touching nothing") {
   const std::map<std::string, std::string> context;
   const auto plan = plan_start({p, order, observed, context, [](const std::string& key) {
                                   return key == "user_id" ? std::optional<std::string>("db") : std::nullopt;
-                                }, {}, {}, {}});
+                                }, {}, {}, {}, {}});
   CHECK(plan.create_network);
   REQUIRE(plan.services.size() == 3);
   CHECK(plan.services[0].kind == ActionKind::keep);

@@ -45,6 +45,9 @@ struct ServiceSpec {
   std::set<std::string> optional_dependencies;     // skipped when their profiles are inactive
   std::vector<std::string> profiles;               // empty: always started (selection.h)
   std::map<std::string, std::string> env;  // values are templates: "{key}" is filled at start
+  // Env keys whose values are secret (`secret_env`, or a boss.secret value): the
+  // boss.config label holds a digest of them, and no output shows them (core/secrets.h).
+  std::set<std::string> secret_env;
   std::vector<PortBinding> ports;
   std::vector<VolumeMount> volumes;
   std::optional<std::vector<std::string>> cmd;         // templates too

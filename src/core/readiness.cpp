@@ -27,7 +27,8 @@ std::optional<std::chrono::system_clock::duration> running_for(const ContainerSt
   return std::chrono::system_clock::now() - *started;
 }
 
-std::string settle(Operation& op, const std::string& id, ContainerState state) {
+std::string settle(Operation& op, const std::string& id, ContainerState state,
+                   std::optional<ContainerState>* seen) {
   if (state.running) {
     // Wait out the rest of the settle time, measured from the process start; an unknown
     // or skewed clock (a remote engine) waits the whole of it at most.
@@ -36,6 +37,7 @@ std::string settle(Operation& op, const std::string& id, ContainerState state) {
     if (op.cancel.sleep_for(left)) throw Interrupted("interrupted");
     state = inspect_or_fail(op, id);
   }
+  if (seen) *seen = state;
   if (state.running) return "";
   if (state.exit_code == 0) return "exited 0: ran to completion";
   throw ServiceFailure{exited_reason(state), id, state.exit_code};
@@ -68,7 +70,8 @@ std::string exited_reason(const ContainerState& state) {
 }
 
 std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::string& container_id,
-                             double timeout_seconds, ServiceProgress& progress) {
+                             double timeout_seconds, ServiceProgress& progress,
+                             std::optional<ContainerState>* seen) {
   const auto t0 = Clock::now();
   const auto deadline = t0 + seconds(timeout_seconds);
   // Its own healthcheck says whether there is one; else the container's state tells
@@ -78,6 +81,7 @@ std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::
   if (!spec.healthcheck) {
     state = inspect_or_fail(op, container_id);
     health_check = !state->health.empty();
+    if (seen) *seen = state;
   }
   if (health_check) {
     progress.phase(Phase::waiting, "health check");
@@ -85,7 +89,7 @@ std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::
     if (!spec.has_ping) return "";
   } else if (!spec.has_ping) {
     progress.phase(Phase::waiting, "running for " + std::to_string(kSettle.count()) + " ms");
-    return settle(op, container_id, state ? *state : inspect_or_fail(op, container_id));
+    return settle(op, container_id, state ? *state : inspect_or_fail(op, container_id), seen);
   }
   progress.phase(Phase::waiting, "ping");
   const auto interval = seconds(spec.ping_interval);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "core/operation.h"
@@ -24,9 +25,12 @@ inline constexpr std::chrono::seconds kStillWaitingEvery{5};
 
 // Blocks until ready. Throws ServiceFailure (the reason, the exit code when it exited)
 // or Interrupted. Returns what the summary says of it: "" when it runs, "exited 0 ..."
-// when it ran to completion.
+// when it ran to completion. `seen`, when given, gets the container's state from the last
+// inspect made on the way (after its start, so with its published ports), if one was:
+// the caller need not inspect it once more for the summary.
 std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::string& container_id,
-                             double timeout_seconds, ServiceProgress& progress);
+                             double timeout_seconds, ServiceProgress& progress,
+                             std::optional<ContainerState>* seen = nullptr);
 
 // The container's state; a failed inspect or a container that is gone is the service's
 // failure (ServiceFailure).

@@ -127,7 +127,7 @@ Plan Runtime::plan_start(const StartRequest& request) {
       if (!m_project.find(name)->build_from_directory.empty()) rebuild.insert(name);
   Plan plan = boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
                                 [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
-                                {}, rebuild});
+                                {}, rebuild, m_context.secret_keys()});
   add_orphans(plan, observed, request.remove_orphans);
   plan.inactive = inactive_services(m_project, request.services, request.profiles);
   return plan;
@@ -152,7 +152,7 @@ CommandResult Runtime::start(const StartRequest& request) {
     if (options.rebuild.count(m_project.find(name)->image)) rebuild_services.insert(name);
   Plan plan = boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
                                 [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
-                                {}, rebuild_services});
+                                {}, rebuild_services, m_context.secret_keys()});
   add_orphans(plan, observed, request.remove_orphans);
   if (!request.remove_orphans) warn_orphans(observed);
   auto execution = execute(op, plan, observed, options);
@@ -313,7 +313,7 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   options.parallel = request.parallel;
   const Plan plan = boss::plan_start({m_project, to_start, observed, m_context.text_snapshot(),
                                       [&](const std::string& key) { return m_context.set_by(key); },
-                                      m_journal.snapshot(), targets, {}});
+                                      m_journal.snapshot(), targets, {}, m_context.secret_keys()});
   auto execution = execute(op, plan, observed, options);
   CommandResult& result = execution.result;
   result.command = "reload";

@@ -960,3 +960,18 @@ TEST_CASE("replicas: stop stops every instance, reload replaces them all, status
   CHECK_FALSE(f.engine.container_named("demo-web-2")->info.running());
   CHECK(f.hooks.calls().back() == "on_stop(web)");
 }
+
+TEST_CASE("start: a cold start inspects each container twice (image health check, settle); the summary's ports come from the last") {
+  Fixture f;
+  auto web = svc("web");
+  web.ports = {{80, "tcp", 0}};
+  f.project.services = {web, svc("db")};
+  const auto r = f.start();
+  REQUIRE(r.exit_code() == 0);
+  const auto calls = f.engine.calls();
+  const auto inspects = std::count_if(calls.begin(), calls.end(),
+                                      [](const std::string& c) { return c.rfind("inspect ", 0) == 0; });
+  CHECK(inspects == 4);
+  REQUIRE(f.outcome(r, "web").ports.size() == 1);
+  CHECK(f.outcome(r, "web").ports[0].container_port == 80);
+}

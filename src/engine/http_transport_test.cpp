@@ -66,6 +66,41 @@ TEST_CASE("engine: requests from one thread share one keep-alive connection") {
   CHECK(server.requests()[1].target == "/v1.41/b");
 }
 
+TEST_CASE("engine: threads one after another reuse the pool's keep-alive connection") {
+  // A worker thread per service must not mean a connection per service.
+  HttpTestServer server([](const HttpTestServer::Request&, HttpTestServer::Connection& connection) {
+    connection.send(boss::testing::http_response(200, "{}"));
+  });
+  const HttpTransport transport(parse_docker_host(server.docker_host()));
+  for (int i = 0; i < 5; ++i) {
+    std::thread worker([&] { CHECK(transport.request(get("/x")).status == 200); });
+    worker.join();
+  }
+  CHECK(server.connections() == 1);
+  CHECK(server.requests().size() == 5);
+}
+
+TEST_CASE("engine: concurrent requests use a connection each, and no more once they are idle") {
+  std::atomic<int> inside{0};
+  std::atomic<bool> release{false};
+  HttpTestServer server([&](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
+    if (request.target == "/v1.41/slow") {
+      ++inside;
+      while (!release) std::this_thread::sleep_for(1ms);
+    }
+    connection.send(boss::testing::http_response(200, "{}"));
+  });
+  const HttpTransport transport(parse_docker_host(server.docker_host()));
+  std::vector<std::thread> workers;
+  for (int i = 0; i < 3; ++i) workers.emplace_back([&] { CHECK(transport.request(get("/slow")).status == 200); });
+  while (inside < 3) std::this_thread::sleep_for(1ms);
+  release = true;
+  for (auto& w : workers) w.join();
+  CHECK(server.connections() == 3);
+  for (int i = 0; i < 6; ++i) CHECK(transport.request(get("/fast")).status == 200);
+  CHECK(server.connections() == 3);
+}
+
 TEST_CASE("engine: a request from inside a callback of the same thread's transfer works") {
   HttpTestServer server([](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
     if (request.target == "/v1.41/stream") {

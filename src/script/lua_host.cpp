@@ -18,6 +18,7 @@
 #include "core/validate.h"
 #include "script/helper_request.h"
 #include "script/lua_hooks.h"
+#include "script/secret_value.h"
 #include "script/service_reader.h"
 #include "script/stack_guard.h"
 
@@ -90,7 +91,9 @@ struct LuaPrimitives {
     const char* key = lua_tostring(L, 1);
     auto value = key ? host->m_context.get(key) : std::nullopt;
     if (!value) return 0;
-    if (const auto* s = std::get_if<std::string>(&*value))
+    if (host->m_context.is_secret(key))
+      push_secret(L, context_value_text(*value));
+    else if (const auto* s = std::get_if<std::string>(&*value))
       lua_pushlstring(L, s->data(), s->size());
     else if (const auto* d = std::get_if<double>(&*value))
       lua_pushnumber(L, *d);
@@ -104,14 +107,17 @@ struct LuaPrimitives {
     if (lua_type(L, 1) != LUA_TSTRING) return luaL_error(L, "boss.context: keys must be strings");
     const std::string key = lua_tostring(L, 1);
     const int type = lua_type(L, 2);
-    if (type != LUA_TNIL && type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN)
+    const std::string* secret = to_secret(L, 2);
+    if (type != LUA_TNIL && type != LUA_TSTRING && type != LUA_TNUMBER && type != LUA_TBOOLEAN && !secret)
       return luaL_error(L, "boss.context.%s: value must be a string, number or boolean, got %s",
                         key.c_str(), luaL_typename(L, 2));
     std::string failure;
     // Remembered with the value, so a key missing later can be traced to its service.
     const std::string producer = host->m_hooks->running_service();
     try {
-      if (type == LUA_TNIL)
+      if (secret)
+        host->m_context.set(key, *secret, producer, true);
+      else if (type == LUA_TNIL)
         host->m_context.erase(key);
       else if (type == LUA_TSTRING)
         host->m_context.set(key, std::string(lua_tostring(L, 2)), producer);
@@ -143,6 +149,41 @@ struct LuaPrimitives {
     return 1;
   }
 
+  // C.secret(v): a secret of a string, number or boolean's text (a secret stays itself).
+  static int secret(lua_State* L) {
+    if (to_secret(L, 1)) {
+      lua_settop(L, 1);
+      return 1;
+    }
+    const int type = lua_type(L, 1);
+    if (type == LUA_TBOOLEAN) {
+      push_secret(L, lua_toboolean(L, 1) ? "true" : "false");
+    } else if (type == LUA_TSTRING || type == LUA_TNUMBER) {
+      size_t len = 0;
+      const char* text = lua_tolstring(L, 1, &len);
+      push_secret(L, std::string(text, len));
+    } else {
+      return luaL_error(L, "boss.secret: value must be a string, number or boolean, got %s%s", luaL_typename(L, 1),
+                        type == LUA_TNIL ? " (is the environment variable it reads set?)" : "");
+    }
+    return 1;
+  }
+
+  // C.reveal(v): a secret's text; other values as they are.
+  static int reveal(lua_State* L) {
+    if (const std::string* text = to_secret(L, 1)) {
+      lua_pushlstring(L, text->data(), text->size());
+      return 1;
+    }
+    lua_settop(L, 1);
+    return 1;
+  }
+
+  static int is_secret(lua_State* L) {
+    lua_pushboolean(L, to_secret(L, 1) != nullptr);
+    return 1;
+  }
+
   static int log(lua_State* L) {
     LuaHost* host = host_of(L);
     size_t len = 0;
@@ -157,6 +198,7 @@ LuaHost::LuaHost(EventLoop& loop, ContextStore& context, EventSink& events)
     : m_loop(loop), m_context(context), m_events(events), m_L(m_lua.get()) {
   m_hooks = std::make_unique<LuaHooks>(m_lua, m_loop);
   StackGuard guard(m_L);
+  register_secret_type(m_L, nullptr);
   // package.preload.boss = open_module, then require it once so that its host-only half
   // exists even if services.lua never requires it.
   lua_getglobal(m_L, "package");
@@ -179,12 +221,16 @@ LuaHost::~LuaHost() {
 
 Hooks& LuaHost::hooks() { return *m_hooks; }
 
+void LuaHost::set_redactor(SecretRedactor* redactor) { set_secret_redactor(m_L, redactor); }
+
 void LuaHost::register_primitives(lua_State* L) {
   static const luaL_Reg functions[] = {
       {"can_yield", &LuaPrimitives::can_yield},     {"call", &LuaPrimitives::call},
       {"container", &LuaPrimitives::container},     {"context_get", &LuaPrimitives::context_get},
       {"context_set", &LuaPrimitives::context_set}, {"log", &LuaPrimitives::log},
-      {"env", &LuaPrimitives::env},                 {nullptr, nullptr}};
+      {"env", &LuaPrimitives::env},                 {"secret", &LuaPrimitives::secret},
+      {"reveal", &LuaPrimitives::reveal},           {"is_secret", &LuaPrimitives::is_secret},
+      {nullptr, nullptr}};
   lua_newtable(L);
   lua_pushlightuserdata(L, this);
   luaL_setfuncs(L, functions, 1);

@@ -21,6 +21,8 @@ struct lua_State;
 
 namespace boss {
 
+class SecretRedactor;
+
 class ContextStore;
 class Engine;
 class EventLoop;
@@ -48,6 +50,9 @@ class LuaHost {
   void set_env_files(std::map<std::string, std::string> values) { m_env_files = std::move(values); }
   // The engine behind self:exec and self:host_port; set before hooks run.
   void set_engine(Engine* engine) { m_lua.set_engine(engine); }
+  // Where the texts of boss.secret values go as they are made (core/secrets.h); null:
+  // nowhere. Must outlive the host.
+  void set_redactor(SecretRedactor* redactor);
   // The hooks of the loaded project; valid for the host's lifetime.
   Hooks& hooks();
 

@@ -7,6 +7,7 @@
 #include "core/context_store.h"
 #include "core/errors.h"
 #include "core/event_loop.h"
+#include "core/secrets.h"
 #include "core/template.h"
 #include "script/script_test_support.h"
 
@@ -497,4 +498,67 @@ TEST_CASE("lua host: healthcheck, stop_timeout and pre_stop") {
         file + ":2: service 'web': field 'stop_timeout' must be a duration such as 10, 2.5 or '500ms', got 'soon'");
   CHECK(f.error_of(head + "boss.Service:extend { name = 'web', image = 'x', pre_stop = 1 }") ==
         file + ":2: service 'web': field 'pre_stop' must be a function, got number");
+}
+
+TEST_CASE("lua host: boss.secret values are opaque, concatenate to secrets, and mark env keys secret") {
+  Fixture f;
+  SecretRedactor secrets;
+  f.host.set_redactor(&secrets);
+  const Project p = f.load(R"(local boss = require "boss"
+local pw = boss.secret("hunter22")
+assert(tostring(pw) == "<secret>")
+assert(boss.is_secret(pw) and not boss.is_secret("x"))
+assert(boss.reveal(pw) == "hunter22")
+assert(boss.reveal("plain") == "plain")
+local uri = "postgres://u:" .. pw .. "@db"
+assert(boss.is_secret(uri))
+assert(boss.reveal(uri) == "postgres://u:hunter22@db")
+assert(boss.secret(pw) == pw)
+assert(getmetatable(pw) == false)
+assert(not pcall(function() return pw.text end))
+boss.log("logged", pw)
+boss.Service:extend { name = "web", image = "web:1",
+  env = { DB_PASSWORD = pw, DB_URI = uri, BRACES = boss.secret("a{b}c"), MODE = "prod", TOKEN = "t0k3n-value" },
+  secret_env = { "TOKEN" } }
+)");
+  const ServiceSpec& web = p.services.at(0);
+  CHECK(web.secret_env == std::set<std::string>{"BRACES", "DB_PASSWORD", "DB_URI", "TOKEN"});
+  CHECK(fill_template(web.env.at("BRACES"), {}) == "a{b}c");  // a secret's text is never a template
+  CHECK(fill_template(web.env.at("DB_URI"), {}) == "postgres://u:hunter22@db");
+  CHECK(f.reporter.logs().at(0).second == "logged\t<secret>");
+  CHECK(secrets.redact("hunter22 / postgres://u:hunter22@db") == "*** / ***");
+}
+
+TEST_CASE("lua host: a secret in the context stays secret when read back") {
+  Fixture f;
+  SecretRedactor secrets;
+  f.context.set_redactor(&secrets);
+  f.host.set_redactor(&secrets);
+  f.load(R"(local boss = require "boss"
+boss.context.pw = boss.secret("generated-1")
+assert(boss.is_secret(boss.context.pw))
+assert(boss.reveal(boss.context.pw) == "generated-1")
+boss.context.plain = "open"
+assert(boss.context.plain == "open")
+)");
+  CHECK(f.context.is_secret("pw"));
+  CHECK_FALSE(f.context.is_secret("plain"));
+  CHECK(secrets.redact("generated-1") == "***");
+}
+
+TEST_CASE("lua host: secret mistakes are one line each") {
+  Fixture f;
+  CHECK(f.error_of("local boss = require 'boss'\nlocal x = boss.secret(boss.env('BOSS_TEST_SURELY_UNSET'))") ==
+        f.file() + ":2: boss.secret: value must be a string, number or boolean, got nil (is the environment variable it reads set?)");
+  CHECK(f.error_of("local boss = require 'boss'\nboss.Service:extend { name = 'web', image = 'w',\n"
+                   "  env = { TOKEN = 'x' }, secret_env = { 'TOKNE' } }") ==
+        f.file() + ":2: service 'web': field 'secret_env' names 'TOKNE', which env does not set (did you mean 'TOKEN'?)");
+  CHECK(f.error_of("local boss = require 'boss'\nboss.Service:extend { name = 'web', image = 'w',\n"
+                   "  cmd = { 'run', boss.secret('pw12') } }") ==
+        f.file() + ":2: service 'web': field 'cmd' item 2 is a boss.secret value: only env values and registry_auth may hold secrets");
+  CHECK(f.error_of("local boss = require 'boss'\nboss.Service:extend { name = 'web', image = 'w',\n"
+                   "  labels = { owner = boss.secret('pw12') } }") ==
+        f.file() + ":2: service 'web': field 'labels' key 'owner' is a boss.secret value: only env values and registry_auth may hold secrets");
+  CHECK(f.error_of("local boss = require 'boss'\nlocal s = boss.secret('pw12') .. {}") ==
+        f.file() + ":2: attempt to concatenate a boss.secret value with a table value");
 }

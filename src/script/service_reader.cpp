@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "core/template.h"
 #include "core/validate.h"
 #include "script/healthcheck_field.h"
+#include "script/secret_value.h"
 #include "script/stack_guard.h"
 
 namespace boss {
@@ -28,7 +30,8 @@ const std::vector<std::string> kDataFields = {
     "name",       "image", "dependencies", "env",         "ports",
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
-    "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args"};
+    "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
+    "secret_env"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
 
@@ -39,7 +42,10 @@ std::vector<std::string> hook_fields() {
 }
 const std::vector<std::string> kHookFields = hook_fields();
 
-std::string type_of(lua_State* L, int index) { return lua_typename(L, lua_type(L, index)); }
+std::string type_of(lua_State* L, int index) {
+  if (to_secret(L, index)) return "boss.secret value";
+  return lua_typename(L, lua_type(L, index));
+}
 
 std::string string_at(lua_State* L, int index) {
   size_t len = 0;
@@ -266,6 +272,23 @@ class Reader {
       read_command(field);
     } else if (field == "registry_auth") {
       read_registry_auth();
+    } else if (field == "secret_env") {
+      read_secret_env();
+    }
+  }
+
+  // { "DB_PASSWORD" }: keys of env whose values are secret. Read after env (kDataFields'
+  // order), so a name env does not set is caught as the typo it is.
+  void read_secret_env() {
+    for (const auto& key : read_string_array("secret_env")) {
+      if (!m_spec.env.count(key)) {
+        std::vector<std::string> keys;
+        for (const auto& [k, v] : m_spec.env) keys.push_back(k);
+        const std::string guess = did_you_mean(key, keys);
+        fail("secret_env", "names '" + key + "', which env does not set" +
+                               (guess.empty() ? "" : " (did you mean '" + guess + "'?)"));
+      }
+      m_spec.secret_env.insert(key);
     }
   }
 
@@ -278,6 +301,9 @@ class Reader {
     check_sequence(field, t, n, "an array of strings");
     for (int i = 1; i <= n; ++i) {
       lua_rawgeti(m_L, t, i);
+      if (to_secret(m_L, -1))
+        fail(field, "item " + std::to_string(i) +
+                        " is a boss.secret value: only env values and registry_auth may hold secrets");
       if (lua_type(m_L, -1) != LUA_TSTRING)
         fail(field, "item " + std::to_string(i) + " must be a string, got " + type_of(m_L, -1));
       out.push_back(string_at(m_L, -1));
@@ -372,6 +398,11 @@ class Reader {
     RegistryAuth auth;
     for (const auto& key : kKeys) {
       lua_getfield(m_L, t, key.c_str());
+      if (const std::string* secret = to_secret(m_L, -1)) {
+        (key == "username" ? auth.username : auth.password) = *secret;
+        lua_pop(m_L, 1);
+        continue;
+      }
       if (lua_type(m_L, -1) != LUA_TSTRING)
         fail(field, "key '" + key + "' must be a string, got " + type_of(m_L, -1) +
                         (lua_isnil(m_L, -1) ? " (is the environment variable it reads set?)" : ""));
@@ -382,8 +413,11 @@ class Reader {
     m_spec.registry_auth = std::move(auth);
   }
 
-  // { KEY = value }: string keys; values strings, numbers or booleans (as text).
-  std::map<std::string, std::string> read_string_map(const std::string& field) {
+  // { KEY = value }: string keys; values strings, numbers or booleans (as text). With
+  // `secret_keys`, a value may be a boss.secret: its text is kept as a literal template
+  // (data, braces and all) and its key recorded; elsewhere a secret is refused.
+  std::map<std::string, std::string> read_string_map(const std::string& field,
+                                                     std::set<std::string>* secret_keys = nullptr) {
     expect_table(field);
     const int t = lua_gettop(m_L);
     std::map<std::string, std::string> out;
@@ -393,6 +427,14 @@ class Reader {
         fail(field, "keys must be strings, got " + type_of(m_L, -2) + " " + key_text(m_L, -2));
       const std::string key = string_at(m_L, -2);
       std::string value;
+      if (const std::string* secret = to_secret(m_L, -1)) {
+        if (secret_keys == nullptr)
+          fail(field, "key '" + key + "' is a boss.secret value: only env values and registry_auth may hold secrets");
+        out[key] = template_literal(*secret);
+        secret_keys->insert(key);
+        lua_pop(m_L, 1);
+        continue;
+      }
       switch (lua_type(m_L, -1)) {
         case LUA_TSTRING: value = string_at(m_L, -1); break;
         case LUA_TNUMBER: value = lua_number_text(lua_tonumber(m_L, -1)); break;
@@ -408,7 +450,7 @@ class Reader {
   }
 
   void read_env() {
-    m_spec.env = read_string_map("env");
+    m_spec.env = read_string_map("env", &m_spec.secret_env);
     for (const auto& [key, value] : m_spec.env) check_template_of("env", "key '" + key + "'", value);
   }
 
