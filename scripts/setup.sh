@@ -43,6 +43,8 @@ PACKAGES=(
   docker.io iptables ca-certificates busybox-static debootstrap debian-archive-keyring gpgv
   # what the scripts and tests use (a registry with htpasswd auth for tests/integration/registry.sh)
   file procps jq coreutils util-linux tmux docker-registry apache2-utils curl
+  # the engine rig (tests/engines/rig.sh): certificates, an ssh host, namespaces
+  openssl openssh-server openssh-client iproute2
   # benchmarks (bench/run.py) compare against docker-compose and read peak memory with time
   docker-compose python3 time
 )

@@ -26,7 +26,9 @@
 #include "core/runtime.h"
 #include "core/validate.h"
 #include "engine/docker_engine.h"
+#include "engine/endpoint_resolution.h"
 #include "engine/tracing_engine.h"
+#include "platform/docker_contexts.h"
 #include "platform/docker_credentials.h"
 #include "platform/project_lock.h"
 #include "script/lua_host.h"
@@ -307,7 +309,7 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   EventLoop loop;
   // The engines are declared before the Lua host so they outlive it: a hook abandoned at
   // its deadline may still have a self:exec on its way out on a helper thread.
-  DockerEngine docker;
+  DockerEngine docker(resolve_endpoint({opt.host, opt.context}, process_environment(), docker_config_dir()).endpoint);
   TracingEngine traced(docker, [&](const std::string& line) { sink.emit_now(TraceEvent{line}); });
   Engine& engine = opt.verbose ? static_cast<Engine&>(traced) : static_cast<Engine&>(docker);
   ContextStore context;

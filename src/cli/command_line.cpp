@@ -16,8 +16,8 @@ namespace {
 const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status", "logs",
                                              "exec",  "run",  "down",   "prune",   "push",   "convert"};
 // Global options that take a value, so the scan for the command word skips the value.
-const std::set<std::string> kGlobalsWithValue = {"-f",         "--file",    "-p",         "--project",
-                                                  "--progress", "--env-file", "--profile"};
+const std::set<std::string> kGlobalsWithValue = {"-f",         "--file",     "-p",        "--project", "--progress",
+                                                  "--env-file", "--profile", "-H",        "--host",    "--context"};
 const std::set<std::string> kGlobalFlags = {"-v", "--verbose", "-q", "--quiet"};
 // Options of exec and run that take a value (in the same word after '=' or not).
 const std::set<std::string> kAttachWithValue = {"--instance", "-e", "--env"};
@@ -162,6 +162,11 @@ Parsed parse_command_line(int argc, char** argv) {
                  "Services file: services.lua or a compose file (default: the first of services.lua, compose.yaml, "
                  "compose.yml, docker-compose.yaml, docker-compose.yml)");
   app.add_option("-p,--project", opt.project, "Project name (default: boss.project or the folder's name)");
+  app.add_option("-H,--host", opt.host,
+                 "The engine: unix:///path, tcp://host[:port] or ssh://[user@]host[:port] (default: $DOCKER_HOST, "
+                 "else the docker context)");
+  app.add_option("--context", opt.context, "The docker context whose engine to use (default: $DOCKER_CONTEXT, "
+                                           "else config.json's currentContext)");
   app.add_flag("-v,--verbose", opt.verbose, "Also show engine calls and Lua tracebacks");
   app.add_flag("-q,--quiet", opt.quiet, "Only errors and the summary (same as --progress quiet)");
   app.add_option("--progress", opt.progress, "How to show progress: auto, tty, plain, json, quiet (default: $BOSS_PROGRESS, else auto)")

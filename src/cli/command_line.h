@@ -18,6 +18,8 @@ struct Options {
   std::string progress;  // --progress; "" = $BOSS_PROGRESS, else auto
   std::vector<std::string> env_files;  // --env-file, in order; empty = .env beside services.lua, if any
   std::vector<std::string> profiles;   // --profile; empty = $BOSS_PROFILES (comma-separated)
+  std::string host;      // -H/--host; "" = $DOCKER_HOST, else the docker context
+  std::string context;   // --context; "" = $DOCKER_CONTEXT, else currentContext
 
   std::string command;  // start, stop, reload, restart, status, logs, exec, run, down, prune, push, convert
   std::vector<std::string> services;

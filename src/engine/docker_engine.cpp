@@ -11,6 +11,7 @@
 #include "core/errors.h"
 #include "engine/build_context.h"
 #include "engine/docker_json.h"
+#include "engine/endpoint_resolution.h"
 #include "engine/docker_request.h"
 #include "engine/hijacked_streams.h"
 #include "engine/image_ref.h"

@@ -10,22 +10,22 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <optional>
 #include <system_error>
 
 #include "core/cancel.h"
 #include "engine/raw_http.h"
+#include "platform/ssh_dialer.h"
 
 namespace boss {
 
 namespace {
 
-constexpr const char* kDefaultDockerHost = "unix:///var/run/docker.sock";
-
-// One multi handle and one easy handle. The connection cache lives in the multi handle,
-// so requests that take the same Handles from the pool reuse its keep-alive connection;
-// the multi interface lets a transfer be driven in slices, between which a Cancel is
-// looked at.
+// One multi handle and one easy handle, used by one request at a time. The connection
+// cache lives in the multi handle, so the next request on them reuses its keep-alive
+// connection; the multi interface lets a transfer be driven in slices, between which a
+// Cancel is looked at.
 struct Handles {
   CURLM* multi = nullptr;
   CURL* easy = nullptr;
@@ -42,44 +42,30 @@ struct Handles {
   Handles& operator=(const Handles&) = delete;
 };
 
-// How many idle handles the pool keeps: the engine gate's calls in flight plus a few
-// streams; beyond that a returned handle (and its connection) is closed.
-constexpr std::size_t kMaxIdleHandles = 16;
-
-}  // namespace
-
-struct HttpTransport::HandlePool {
-  std::mutex mutex;
-  std::vector<std::unique_ptr<Handles>> idle;
+// What an ssh connection a request opened was (SshDialer's id), for its error.
+struct Dialed {
+  SshDialer* dialer = nullptr;
+  std::uint64_t id = 0;
+  std::exception_ptr failure;  // dial() threw: the reason, rethrown after the transfer
 };
 
-namespace {
-
-// One request's handles: an idle one from the pool (or a new one), back to it at the end.
-class Borrowed {
- public:
-  explicit Borrowed(HttpTransport::HandlePool& pool) : m_pool(pool) {
-    {
-      std::lock_guard lock(m_pool.mutex);
-      if (!m_pool.idle.empty()) {
-        m_handles = std::move(m_pool.idle.back());
-        m_pool.idle.pop_back();
-      }
-    }
-    if (!m_handles) m_handles = std::make_unique<Handles>();
+// curl opens a "socket": over ssh, one the dialer gives, whose peer (once curl connects
+// it to the dialer's anchor) is a `docker system dial-stdio` behind ssh.
+curl_socket_t open_ssh_socket(void* user, curlsocktype, curl_sockaddr*) {
+  auto* dialed = static_cast<Dialed*>(user);
+  try {
+    const auto connection = dialed->dialer->dial();
+    dialed->id = connection.id;
+    return connection.fd;
+  } catch (...) {
+    dialed->failure = std::current_exception();
+    return CURL_SOCKET_BAD;
   }
-  ~Borrowed() {
-    std::lock_guard lock(m_pool.mutex);
-    if (m_pool.idle.size() < kMaxIdleHandles) m_pool.idle.push_back(std::move(m_handles));
-  }
-  Borrowed(const Borrowed&) = delete;
-  Borrowed& operator=(const Borrowed&) = delete;
-  Handles& operator*() const { return *m_handles; }
-
- private:
-  HttpTransport::HandlePool& m_pool;
-  std::unique_ptr<Handles> m_handles;
-};
+}
+int close_ssh_socket(void* user, curl_socket_t fd) {
+  static_cast<SshDialer*>(user)->closed(fd);
+  return 0;
+}
 
 struct Transfer {
   CURL* handle = nullptr;
@@ -193,134 +179,214 @@ bool is_unreachable(CURLcode code) {
 
 }  // namespace
 
-std::string Endpoint::display() const {
-  if (kind == Kind::Unix) return "unix://" + socket_path;
-  return "tcp://" + host + ":" + std::to_string(port);
+// Idle handles, each with its connection. Taken and given back under the mutex.
+struct HttpTransport::Pool {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<Handles>> idle;
+
+  std::unique_ptr<Handles> take() {
+    {
+      std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        auto handles = std::move(idle.back());
+        idle.pop_back();
+        return handles;
+      }
+    }
+    return std::make_unique<Handles>();
+  }
+  void give_back(std::unique_ptr<Handles> handles) {
+    std::lock_guard lock(mutex);
+    idle.push_back(std::move(handles));
+  }
+};
+
+namespace {
+
+// Gives the handles back to the pool however the request ends.
+class Borrowed {
+ public:
+  explicit Borrowed(HttpTransport::Pool& pool) : m_pool(pool), m_handles(pool.take()) {}
+  ~Borrowed() { m_pool.give_back(std::move(m_handles)); }
+  Borrowed(const Borrowed&) = delete;
+  Borrowed& operator=(const Borrowed&) = delete;
+  Handles& operator*() { return *m_handles; }
+
+ private:
+  HttpTransport::Pool& m_pool;
+  std::unique_ptr<Handles> m_handles;
+};
+
+bool is_tls_failure(CURLcode code) {
+  return code == CURLE_SSL_CONNECT_ERROR || code == CURLE_PEER_FAILED_VERIFICATION ||
+         code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_CIPHER || code == CURLE_SSL_CACERT_BADFILE ||
+         code == CURLE_SSL_ISSUER_ERROR || code == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+         code == CURLE_SSL_CRL_BADFILE || code == CURLE_SSL_INVALIDCERTSTATUS ||
+         code == CURLE_SSL_CLIENTCERT;
 }
 
-Endpoint parse_docker_host(const std::string& value) {
-  const std::string text = value.empty() ? kDefaultDockerHost : value;
-  auto unsupported = [&] {
-    return FatalError("unsupported DOCKER_HOST '" + text + "': use unix:// or tcp://");
+// A connection that ended before any answer: over ssh, ssh's own exit says why.
+bool is_broken_connection(CURLcode code) {
+  return code == CURLE_GOT_NOTHING || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR ||
+         code == CURLE_PARTIAL_FILE;
+}
+
+}  // namespace
+
+HttpTransport::HttpTransport(Endpoint endpoint) : m_endpoint(std::move(endpoint)), m_pool(std::make_unique<Pool>()) {
+  switch (m_endpoint.kind) {
+    case Endpoint::Kind::Unix: m_base_url = "http://localhost"; break;
+    case Endpoint::Kind::Ssh:
+      m_base_url = "http://localhost";
+      m_ssh = std::make_unique<SshDialer>(
+          SshTarget{m_endpoint.user, m_endpoint.host, m_endpoint.port, m_endpoint.display()});
+      break;
+    case Endpoint::Kind::Tcp: {
+      const bool ipv6 = m_endpoint.host.find(':') != std::string::npos && m_endpoint.host.front() != '[';
+      m_base_url = std::string(m_endpoint.tls ? "https://" : "http://") +
+                   (ipv6 ? "[" + m_endpoint.host + "]" : m_endpoint.host) + ":" + std::to_string(m_endpoint.port);
+      break;
+    }
+  }
+}
+
+HttpTransport::~HttpTransport() = default;
+
+void HttpTransport::connect_options(void* handle_pointer, void* dialed) const {
+  CURL* handle = static_cast<CURL*>(handle_pointer);
+  if (m_endpoint.kind == Endpoint::Kind::Unix)
+    libcurl().easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, m_endpoint.socket_path.c_str());
+  if (m_endpoint.kind == Endpoint::Kind::Ssh) {
+    // curl connects the dialer's socket to its anchor, where ssh takes the other end.
+    libcurl().easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, m_ssh->anchor_path().c_str());
+    libcurl().easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &open_ssh_socket);
+    libcurl().easy_setopt(handle, CURLOPT_OPENSOCKETDATA, dialed);
+    libcurl().easy_setopt(handle, CURLOPT_CLOSESOCKETFUNCTION, &close_ssh_socket);
+    libcurl().easy_setopt(handle, CURLOPT_CLOSESOCKETDATA, m_ssh.get());
+  }
+  if (m_endpoint.tls) {
+    const TlsFiles& tls = *m_endpoint.tls;
+    libcurl().easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
+    libcurl().easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
+    if (!tls.ca.empty()) libcurl().easy_setopt(handle, CURLOPT_CAINFO, tls.ca.c_str());
+    if (!tls.cert.empty()) libcurl().easy_setopt(handle, CURLOPT_SSLCERT, tls.cert.c_str());
+    if (!tls.key.empty()) libcurl().easy_setopt(handle, CURLOPT_SSLKEY, tls.key.c_str());
+  }
+}
+
+void HttpTransport::throw_failure(const HttpRequest& request, int code_number, const std::string& curl_text,
+                                  long os_errno, std::uint64_t dialed) const {
+  const auto code = static_cast<CURLcode>(code_number);
+  const std::string where = m_endpoint.display();
+  auto unreachable = [&](const std::string& reason) {
+    return EngineError("cannot reach the docker engine at " + where + ": " + reason, 0);
   };
-  Endpoint endpoint;
-  if (text.rfind("unix://", 0) == 0) {
-    endpoint.kind = Endpoint::Kind::Unix;
-    endpoint.socket_path = text.substr(7);
-    if (endpoint.socket_path.empty() || endpoint.socket_path[0] != '/') throw unsupported();
-    return endpoint;
+  if (m_ssh && dialed && (is_broken_connection(code) || code == CURLE_COULDNT_CONNECT)) {
+    // ssh ended: what it said is the reason (no docker there, a refused login).
+    if (const auto exit = m_ssh->exit_of(dialed, std::chrono::seconds(2)); exit && exit->status != 0)
+      throw unreachable("ssh exited with status " + std::to_string(exit->status) +
+                        (exit->message.empty() ? "" : ": " + exit->message));
   }
-  if (text.rfind("tcp://", 0) == 0) {
-    std::string rest = text.substr(6);
-    if (!rest.empty() && rest.back() == '/') rest.pop_back();
-    const auto colon = rest.rfind(':');
-    if (colon == std::string::npos || colon == 0 || rest.find('/') != std::string::npos)
-      throw unsupported();
-    const std::string port = rest.substr(colon + 1);
-    if (port.empty() || port.size() > 5 ||
-        port.find_first_not_of("0123456789") != std::string::npos)
-      throw unsupported();
-    endpoint.kind = Endpoint::Kind::Tcp;
-    endpoint.host = rest.substr(0, colon);
-    endpoint.port = std::stoi(port);
-    if (endpoint.port <= 0 || endpoint.port > 65535) throw unsupported();
-    return endpoint;
+  if (is_unreachable(code)) {
+    std::string reason = curl_text;
+    if (m_endpoint.kind != Endpoint::Kind::Tcp) {
+      // curl's text names "localhost port 80", which means nothing for a socket.
+      reason = libcurl().easy_strerror(code);
+      if (os_errno != 0) reason += " (" + std::generic_category().message(static_cast<int>(os_errno)) + ")";
+    }
+    throw unreachable(reason);
   }
-  throw unsupported();
-}
-
-Endpoint endpoint_from_environment() {
-  const char* value = std::getenv("DOCKER_HOST");
-  return parse_docker_host(value ? value : "");
-}
-
-HttpTransport::HttpTransport(Endpoint endpoint)
-    : m_endpoint(std::move(endpoint)), m_pool(std::make_shared<HandlePool>()) {
-  if (m_endpoint.kind == Endpoint::Kind::Unix) {
-    m_base_url = "http://localhost";
-  } else {
-    const bool ipv6 = m_endpoint.host.find(':') != std::string::npos &&
-                      m_endpoint.host.front() != '[';
-    m_base_url = "http://" + (ipv6 ? "[" + m_endpoint.host + "]" : m_endpoint.host) + ":" +
-                 std::to_string(m_endpoint.port);
+  if (m_endpoint.tls && is_tls_failure(code)) {
+    const bool verification = code == CURLE_PEER_FAILED_VERIFICATION;
+    throw unreachable(std::string(verification ? "TLS verification of the engine's certificate failed: "
+                                               : "TLS handshake failed: ") + curl_text);
   }
+  if (m_endpoint.tls && code == CURLE_RECV_ERROR && curl_text.find("alert") != std::string::npos)
+    throw unreachable("the engine refused the TLS connection (does it accept the client certificate of " +
+                      (m_endpoint.tls->cert.empty() ? std::string("none given") : m_endpoint.tls->cert) +
+                      "?): " + curl_text);
+  throw TransportFailure(request.method + " " + request.path + " at " + where + ": " + curl_text, 0);
 }
 
 HttpResponse HttpTransport::request(const HttpRequest& request) const {
   auto interrupted = [&] { return Interrupted(request.method + " " + request.path + " cancelled"); };
-  if (request.cancel && request.cancel->requested()) throw interrupted();
-  // A request made from a callback of a transfer (an on_line that inspects the
-  // container) borrows other handles: the transfer's are not in the pool while it runs.
-  const Borrowed borrowed(*m_pool);
-  Handles& handles = *borrowed;
-  CURL* handle = handles.easy;
-  libcurl().easy_reset(handle);
+  // A master that refused a new ssh session took nothing to the engine: the request goes
+  // again on another (SshDialer::master_full), a few times at most.
+  for (int attempt = 0;; ++attempt) {
+    if (request.cancel && request.cancel->requested()) throw interrupted();
+    Borrowed borrowed(*m_pool);
+    Handles& handles = *borrowed;
+    CURL* handle = handles.easy;
+    libcurl().easy_reset(handle);
 
-  Transfer transfer;
-  transfer.handle = handle;
-  transfer.request = &request;
-  RequestScope scope(handle);
+    Transfer transfer;
+    transfer.handle = handle;
+    transfer.request = &request;
+    RequestScope scope(handle);
+    Dialed dialed;
+    dialed.dialer = m_ssh.get();
 
-  const std::string url = m_base_url + kDockerApiPrefix + request.path;
-  libcurl().easy_setopt(handle, CURLOPT_URL, url.c_str());
-  if (m_endpoint.kind == Endpoint::Kind::Unix)
-    libcurl().easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, m_endpoint.socket_path.c_str());
-  libcurl().easy_setopt(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-  libcurl().easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  if (request.method == "HEAD") libcurl().easy_setopt(handle, CURLOPT_NOBODY, 1L);
-  libcurl().easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // required for multi-threaded use
-  libcurl().easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-  libcurl().easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  libcurl().easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_write);
-  libcurl().easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
-  if (request.on_headers) {
-    libcurl().easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
-    libcurl().easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
-  }
-  // Plain API answers are a few KB; the 16 KB default buffer, once per worker thread,
-  // was most of boss's heap at 100 services. Streams (pull, build, exec, logs) keep it.
-  if (!request.on_chunk) libcurl().easy_setopt(handle, CURLOPT_BUFFERSIZE, 4096L);
-
-  // "Expect:" stops curl from waiting for 100-continue before large bodies (build tars).
-  scope.add_header("Expect:");
-  if (!request.content_type.empty()) scope.add_header("Content-Type: " + request.content_type);
-  for (const auto& header : request.headers) scope.add_header(header);
-  if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
-    libcurl().easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
-    libcurl().easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-  }
-
-  std::optional<CURLcode> result;
-  {
-    const Attached attached(handles.multi, handle);
-    result = run_transfer(handles.multi, handle, request.cancel);
-  }
-  long status = 0;
-  libcurl().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
-
-  if (transfer.failure) std::rethrow_exception(transfer.failure);
-  if (!result) throw interrupted();
-  const CURLcode code = *result;
-  if (code != CURLE_OK) {
-    std::string reason = scope.error()[0] ? scope.error() : libcurl().easy_strerror(code);
-    if (is_unreachable(code) && m_endpoint.kind == Endpoint::Kind::Unix) {
-      // curl's text names "localhost port 80", which means nothing for a socket.
-      long os_errno = 0;
-      libcurl().easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
-      reason = libcurl().easy_strerror(code);
-      if (os_errno != 0)
-        reason += " (" + std::generic_category().message(static_cast<int>(os_errno)) + ")";
+    const std::string url = m_base_url + kDockerApiPrefix + request.path;
+    libcurl().easy_setopt(handle, CURLOPT_URL, url.c_str());
+    connect_options(handle, &dialed);
+    libcurl().easy_setopt(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+    libcurl().easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method == "HEAD") libcurl().easy_setopt(handle, CURLOPT_NOBODY, 1L);
+    libcurl().easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // required for multi-threaded use
+    libcurl().easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    libcurl().easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    libcurl().easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_write);
+    libcurl().easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+    if (request.on_headers) {
+      libcurl().easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
+      libcurl().easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
     }
-    if (is_unreachable(code))
-      throw EngineError("cannot reach the docker engine at " + m_endpoint.display() + ": " +
-                            reason,
-                        0);
-    throw TransportFailure(request.method + " " + request.path + " at " +
-                               m_endpoint.display() + ": " + reason,
-                           0);
+    // Plain API answers are a few KB; the 16 KB default buffer, once per handle, was most
+    // of boss's heap at 100 services. Streams (pull, build, exec, logs) keep it.
+    if (!request.on_chunk) libcurl().easy_setopt(handle, CURLOPT_BUFFERSIZE, 4096L);
+
+    // "Expect:" stops curl from waiting for 100-continue before large bodies (build tars).
+    scope.add_header("Expect:");
+    if (!request.content_type.empty()) scope.add_header("Content-Type: " + request.content_type);
+    for (const auto& header : request.headers) scope.add_header(header);
+    if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
+      libcurl().easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+      libcurl().easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    }
+
+    std::optional<CURLcode> result;
+    {
+      const Attached attached(handles.multi, handle);
+      result = run_transfer(handles.multi, handle, request.cancel);
+    }
+    long status = 0;
+    libcurl().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+
+    if (transfer.failure) std::rethrow_exception(transfer.failure);
+    if (dialed.failure) std::rethrow_exception(dialed.failure);
+    if (!result) throw interrupted();
+    const CURLcode code = *result;
+    if (code == CURLE_OK) {
+      // Go's TLS listener answers plain HTTP so: the engine wants TLS.
+      if (status == 400 && !m_endpoint.tls && m_endpoint.kind == Endpoint::Kind::Tcp &&
+          transfer.body.find("HTTP request to an HTTPS server") != std::string::npos)
+        throw EngineError("cannot reach the docker engine at " + m_endpoint.display() +
+                              ": it wants TLS (set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a context with TLS)",
+                          0);
+      return HttpResponse{static_cast<int>(status), std::move(transfer.body)};
+    }
+    if (m_ssh && dialed.id && status == 0 && attempt < 3 && is_broken_connection(code)) {
+      const auto exit = m_ssh->exit_of(dialed.id, std::chrono::seconds(2));
+      if (exit && exit->session_refused) {
+        m_ssh->master_full(dialed.id);
+        continue;
+      }
+    }
+    long os_errno = 0;
+    libcurl().easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
+    throw_failure(request, code, scope.error()[0] ? scope.error() : libcurl().easy_strerror(code), os_errno,
+                  dialed.id);
   }
-  return HttpResponse{static_cast<int>(status), std::move(transfer.body)};
 }
 
 RawConnection::~RawConnection() {
@@ -330,14 +396,26 @@ RawConnection::~RawConnection() {
 
 std::size_t RawConnection::read_some(char* buffer, std::size_t size) {
   for (;;) {
-    const ssize_t got = ::recv(m_fd, buffer, size, 0);
+    if (const auto got = read_available(buffer, size)) return *got;
+    pollfd readable{m_fd, POLLIN, 0};
+    ::poll(&readable, 1, -1);
+  }
+}
+
+std::optional<std::size_t> RawConnection::read_available(char* buffer, std::size_t size) {
+  for (;;) {
+    if (m_tls) {
+      std::size_t got = 0;
+      const CURLcode code = libcurl().easy_recv(static_cast<CURL*>(m_handle), buffer, size, &got);
+      if (code == CURLE_OK) return got;
+      if (code == CURLE_AGAIN) return std::nullopt;
+      if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_GOT_NOTHING) return 0;
+      throw TransportFailure(std::string("read from the engine: ") + libcurl().easy_strerror(code), 0);
+    }
+    const ssize_t got = ::recv(m_fd, buffer, size, MSG_DONTWAIT);
     if (got >= 0) return static_cast<std::size_t>(got);
     if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {  // curl leaves its sockets non-blocking
-      pollfd readable{m_fd, POLLIN, 0};
-      ::poll(&readable, 1, -1);
-      continue;
-    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
     if (errno == ECONNRESET) return 0;
     throw TransportFailure(std::string("read from the engine: ") + std::strerror(errno), 0);
   }
@@ -345,6 +423,20 @@ std::size_t RawConnection::read_some(char* buffer, std::size_t size) {
 
 void RawConnection::write_all(std::string_view bytes) {
   while (!bytes.empty()) {
+    if (m_tls) {
+      std::size_t sent = 0;
+      const CURLcode code = libcurl().easy_send(static_cast<CURL*>(m_handle), bytes.data(), bytes.size(), &sent);
+      if (code == CURLE_OK) {
+        bytes.remove_prefix(sent);
+        continue;
+      }
+      if (code == CURLE_AGAIN) {
+        pollfd writable{m_fd, POLLOUT, 0};
+        ::poll(&writable, 1, -1);
+        continue;
+      }
+      throw TransportFailure(std::string("write to the engine: ") + libcurl().easy_strerror(code), 0);
+    }
     const ssize_t sent = ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (sent >= 0) {
       bytes.remove_prefix(static_cast<std::size_t>(sent));
@@ -360,6 +452,8 @@ void RawConnection::write_all(std::string_view bytes) {
   }
 }
 
+// Over TLS too: the engine's reader sees the socket end (as for a client that sends no
+// close_notify) and closes the process's stdin; its output still comes back.
 void RawConnection::shutdown_write() { ::shutdown(m_fd, SHUT_WR); }
 
 UpgradeResponse HttpTransport::upgrade(const HttpRequest& request) const {
@@ -376,29 +470,30 @@ UpgradeResponse HttpTransport::upgrade(const HttpRequest& request) const {
   CURL* handle = owned.get();
   if (!handle) throw FatalError("cannot initialise libcurl");
   char error[CURL_ERROR_SIZE] = {0};
+  Dialed dialed;
+  dialed.dialer = m_ssh.get();
   libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
   libcurl().easy_setopt(handle, CURLOPT_URL, m_base_url.c_str());
-  if (m_endpoint.kind == Endpoint::Kind::Unix)
-    libcurl().easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, m_endpoint.socket_path.c_str());
+  connect_options(handle, &dialed);
   libcurl().easy_setopt(handle, CURLOPT_CONNECT_ONLY, 1L);
   libcurl().easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   libcurl().easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
   const CURLcode code = libcurl().easy_perform(handle);
   libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
+  libcurl().easy_setopt(handle, CURLOPT_OPENSOCKETDATA, nullptr);
+  if (dialed.failure) std::rethrow_exception(dialed.failure);
   if (code != CURLE_OK) {
-    const std::string reason = error[0] ? error : libcurl().easy_strerror(code);
-    if (is_unreachable(code))
-      throw EngineError("cannot reach the docker engine at " + m_endpoint.display() + ": " +
-                            libcurl().easy_strerror(code),
-                        0);
-    throw failure(reason);
+    long os_errno = 0;
+    libcurl().easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
+    throw_failure(request, code, error[0] ? error : libcurl().easy_strerror(code), os_errno, dialed.id);
   }
   curl_socket_t fd = CURL_SOCKET_BAD;
   libcurl().easy_getinfo(handle, CURLINFO_ACTIVESOCKET, &fd);
   if (fd == CURL_SOCKET_BAD) throw failure("no socket after connecting");
-  auto connection = std::make_unique<RawConnection>(owned.release(), fd);
+  auto connection = std::make_unique<RawConnection>(owned.release(), fd, m_endpoint.tls.has_value());
 
-  const std::string host = m_endpoint.kind == Endpoint::Kind::Unix ? "localhost" : m_base_url.substr(7);
+  const std::string host =
+      m_endpoint.kind == Endpoint::Kind::Tcp ? m_base_url.substr(m_base_url.find("://") + 3) : "localhost";
   connection->write_all(upgrade_request_text(request.method, kDockerApiPrefix + request.path, host,
                                              request.content_type, request.body));
 
@@ -414,11 +509,18 @@ UpgradeResponse HttpTransport::upgrade(const HttpRequest& request) const {
       if (::poll(&readable, 1, static_cast<int>(Cancel::kPollSlice.count())) > 0) return;
     }
   };
+  // Waits for the socket only when nothing is at hand: over TLS the rest of a record is
+  // already decrypted, and the socket would not wake for it.
+  auto read_now = [&](char* buffer, std::size_t size) {
+    for (;;) {
+      if (const auto got = connection->read_available(buffer, size)) return *got;
+      wait_readable();
+    }
+  };
   while (!head_complete(head)) {
     if (head.size() > 65536) throw failure("the answer's head is too long");
-    wait_readable();
     char byte = 0;
-    if (connection->read_some(&byte, 1) == 0) throw failure("the engine closed the connection");
+    if (read_now(&byte, 1) == 0) throw failure("the engine closed the connection");
     head += byte;
   }
   const auto parsed = parse_response_head(head);
@@ -432,8 +534,7 @@ UpgradeResponse HttpTransport::upgrade(const HttpRequest& request) const {
   // An error: its body says why.
   char buffer[4096];
   while (!parsed->content_length || response.body.size() < *parsed->content_length) {
-    wait_readable();
-    const std::size_t got = connection->read_some(buffer, sizeof buffer);
+    const std::size_t got = read_now(buffer, sizeof buffer);
     if (got == 0) break;
     response.body.append(buffer, got);
   }

@@ -1,14 +1,18 @@
-// HTTP/1.1 to the container engine over libcurl: a unix socket or plain tcp.
+// HTTP/1.1 to the container engine over libcurl: a unix socket, TCP (plain or TLS), or
+// an ssh host's `docker system dial-stdio` (platform/ssh_dialer.h).
 //
 // Contract:
 //  - request() may be called from any number of threads at once; each request takes an
-//    idle curl handle (with its keep-alive connection) from the transport's pool and puts
-//    it back when it ends, so connections are reused across threads (a worker per service
-//    does not open a connection per service) and there are never more than the requests
-//    in flight; a request made from one of the callbacks below gets a handle of its own;
+//    idle curl handle (with its keep-alive connection) from the transport's pool, or a
+//    new one, and gives it back when it ends: connections are reused across threads, so
+//    there are as many as requests run at once, not as threads ever made one (over ssh
+//    each is a session, over TLS a handshake); a request made from one of the callbacks
+//    below gets a handle of its own;
 //  - every path is sent with the API version prefix (/v1.41);
 //  - an engine that cannot be reached throws EngineError("cannot reach the docker
-//    engine at <endpoint>: <reason>", 0); any other transport failure (timeout, broken
+//    engine at <endpoint>: <reason>", 0), the reason naming what failed: the connection
+//    (refused, no route), TLS (the engine's certificate did not verify, the engine
+//    refused ours) or ssh (its exit status and last line); any other transport failure (timeout, broken
 //    connection) throws TransportFailure; HTTP error statuses are returned, not thrown;
 //  - a request with a Cancel is abandoned within Cancel::kPollSlice (plus the time a
 //    callback takes) of the Cancel being requested, even while no byte moves: its
@@ -17,37 +21,22 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/errors.h"
+#include "engine/endpoint.h"
 
 namespace boss {
 
 class Cancel;
 
 inline constexpr const char* kDockerApiPrefix = "/v1.41";
-
-// Where the engine listens, parsed from DOCKER_HOST.
-struct Endpoint {
-  enum class Kind { Unix, Tcp };
-  Kind kind = Kind::Unix;
-  std::string socket_path;  // Kind::Unix
-  std::string host;         // Kind::Tcp
-  int port = 0;             // Kind::Tcp
-  // As the user would write it: "unix:///var/run/docker.sock", "tcp://host:2375".
-  std::string display() const;
-};
-
-// "" (unset) -> unix:///var/run/docker.sock. Throws FatalError for other schemes,
-// an empty socket path, or a tcp address without a valid port.
-Endpoint parse_docker_host(const std::string& value);
-// parse_docker_host(getenv("DOCKER_HOST") or "").
-Endpoint endpoint_from_environment();
 
 // A transport failure after the engine was reached (timeout, connection reset).
 // Callers prefix it with what they were doing.
@@ -86,7 +75,8 @@ struct HttpResponse {
 // destroying it closes the connection. Used from one thread at a time.
 class RawConnection {
  public:
-  RawConnection(void* curl_handle, int fd) : m_handle(curl_handle), m_fd(fd) {}
+  // `tls`: the bytes go through curl's TLS layer (curl_easy_send/recv), not the socket.
+  RawConnection(void* curl_handle, int fd, bool tls = false) : m_handle(curl_handle), m_fd(fd), m_tls(tls) {}
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
@@ -95,6 +85,8 @@ class RawConnection {
   // Up to `size` bytes as they arrive (blocks until some do); 0 once the peer has closed
   // its end. Throws TransportFailure.
   std::size_t read_some(char* buffer, std::size_t size);
+  // As read_some, but nullopt at once when nothing is there to read yet.
+  std::optional<std::size_t> read_available(char* buffer, std::size_t size);
   // Writes all of `bytes`. Throws TransportFailure (the peer has gone).
   void write_all(std::string_view bytes);
   // Closes our write half: the peer reads the end, and can still write to us.
@@ -103,6 +95,7 @@ class RawConnection {
  private:
   void* m_handle;
   int m_fd;
+  bool m_tls;
 };
 
 // What an upgrade request got: the connection (status 101, or 200 from engines that take
@@ -113,9 +106,16 @@ struct UpgradeResponse {
   std::unique_ptr<RawConnection> connection;
 };
 
+class SshDialer;
+
 class HttpTransport {
  public:
+  struct Pool;  // idle curl handles (http_transport.cpp)
+
   explicit HttpTransport(Endpoint endpoint);
+  ~HttpTransport();
+  HttpTransport(const HttpTransport&) = delete;
+  HttpTransport& operator=(const HttpTransport&) = delete;
   const Endpoint& endpoint() const { return m_endpoint; }
   HttpResponse request(const HttpRequest& request) const;
   // Sends `request` (method, path, body, content type; on_chunk/on_headers are not used)
@@ -125,15 +125,17 @@ class HttpTransport {
   UpgradeResponse upgrade(const HttpRequest& request) const;
 
  private:
+  // Sets what every request on `handle` needs to reach the engine: the socket (or ssh's
+  // callbacks, `dialed` records the connection a request makes) and TLS.
+  void connect_options(void* handle, void* dialed) const;
+  // A failed transfer's error, naming the endpoint and what failed.
+  [[noreturn]] void throw_failure(const HttpRequest& request, int code, const std::string& curl_text,
+                                  long os_errno, std::uint64_t dialed) const;
+
   Endpoint m_endpoint;
-  std::string m_base_url;  // "http://localhost" for unix sockets, "http://host:port" for tcp
-
- public:
-  // Idle curl handles, each with its connection cache (http_transport.cpp's Handles).
-  struct HandlePool;
-
- private:
-  std::shared_ptr<HandlePool> m_pool;
+  std::string m_base_url;  // "http://localhost" for unix sockets and ssh, "http(s)://host:port" for tcp
+  std::unique_ptr<SshDialer> m_ssh;  // Kind::Ssh; declared before the pool, so it outlives its connections
+  std::unique_ptr<Pool> m_pool;
 };
 
 // Percent-encodes everything but RFC 3986 unreserved characters, for query values.

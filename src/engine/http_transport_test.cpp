@@ -25,39 +25,6 @@ HttpRequest get(const std::string& path) {
 
 TEST_SUITE("engine") {
 
-TEST_CASE("engine: DOCKER_HOST unset means the default unix socket") {
-  const Endpoint endpoint = parse_docker_host("");
-  CHECK(endpoint.kind == Endpoint::Kind::Unix);
-  CHECK(endpoint.socket_path == "/var/run/docker.sock");
-  CHECK(endpoint.display() == "unix:///var/run/docker.sock");
-}
-
-TEST_CASE("engine: DOCKER_HOST unix and tcp forms") {
-  const Endpoint unix_endpoint = parse_docker_host("unix:///run/user/1000/podman/podman.sock");
-  CHECK(unix_endpoint.kind == Endpoint::Kind::Unix);
-  CHECK(unix_endpoint.socket_path == "/run/user/1000/podman/podman.sock");
-
-  const Endpoint tcp = parse_docker_host("tcp://10.0.0.5:2375");
-  CHECK(tcp.kind == Endpoint::Kind::Tcp);
-  CHECK(tcp.host == "10.0.0.5");
-  CHECK(tcp.port == 2375);
-  CHECK(tcp.display() == "tcp://10.0.0.5:2375");
-
-  CHECK(parse_docker_host("tcp://docker.local:2376/").host == "docker.local");
-}
-
-TEST_CASE("engine: unsupported DOCKER_HOST is a fatal error naming it") {
-  CHECK_THROWS_WITH_AS(parse_docker_host("ssh://me@host"),
-                       "unsupported DOCKER_HOST 'ssh://me@host': use unix:// or tcp://",
-                       FatalError);
-  CHECK_THROWS_AS(parse_docker_host("npipe:////./pipe/docker_engine"), FatalError);
-  CHECK_THROWS_AS(parse_docker_host("unix://"), FatalError);
-  CHECK_THROWS_AS(parse_docker_host("tcp://host"), FatalError);
-  CHECK_THROWS_AS(parse_docker_host("tcp://host:port"), FatalError);
-  CHECK_THROWS_AS(parse_docker_host("tcp://host:70000"), FatalError);
-  CHECK_THROWS_AS(parse_docker_host("/var/run/docker.sock"), FatalError);
-}
-
 TEST_CASE("engine: url and path encoding") {
   CHECK(url_encode("a-b_c.d~e") == "a-b_c.d~e");
   CHECK(url_encode("{\"label\":[\"k=v\"]}") == "%7B%22label%22%3A%5B%22k%3Dv%22%5D%7D");

@@ -18,6 +18,8 @@ const LibCurl& libcurl() {
     library.bind(c.easy_reset, "curl_easy_reset");
     library.bind(c.easy_cleanup, "curl_easy_cleanup");
     library.bind(c.easy_strerror, "curl_easy_strerror");
+    library.bind(c.easy_send, "curl_easy_send");
+    library.bind(c.easy_recv, "curl_easy_recv");
     library.bind(c.slist_append, "curl_slist_append");
     library.bind(c.slist_free_all, "curl_slist_free_all");
     library.bind(c.multi_init, "curl_multi_init");

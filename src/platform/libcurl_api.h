@@ -15,6 +15,9 @@ struct LibCurl {
   decltype(&::curl_easy_reset) easy_reset;
   decltype(&::curl_easy_cleanup) easy_cleanup;
   decltype(&::curl_easy_strerror) easy_strerror;
+  // A connection of its own (CURLOPT_CONNECT_ONLY): bytes through curl's TLS layer.
+  decltype(&::curl_easy_send) easy_send;
+  decltype(&::curl_easy_recv) easy_recv;
   decltype(&::curl_slist_append) slist_append;
   decltype(&::curl_slist_free_all) slist_free_all;
   // The multi interface drives a transfer in slices, so a caller can give up between two.

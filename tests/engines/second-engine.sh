@@ -10,6 +10,16 @@
 #   second-engine.sh kill NAME     SIGKILL, nothing else (a crash); `start NAME` again restarts
 #                                  it on the same data root
 #
+# start takes more options for an engine that stands in for another host (tests/engines/rig.sh):
+#   --netns NS        run dockerd in network namespace NS (made by the caller): its own docker0
+#                     (--bip below), its own iptables, so its containers publish ports on the
+#                     namespace's address; nothing of the host's network is touched
+#   --address IP      with --tls: also listen on tcp://IP:2376 with TLS, client certificates required
+#   --tls DIR         DIR/ca.pem, DIR/server-cert.pem, DIR/server-key.pem
+#   --bip CIDR        the default bridge's address (--netns only; default 10.209.N.1/24)
+#   --pool CIDR       the address pool networks are carved from (default 10.210.0.0/16)
+#   --insecure-registry HOST:PORT   a plain-HTTP registry this engine may pull from
+#
 # Never `--bridge none` in the shared namespace (it deletes docker0): the engine gets its own
 # bridge `bossb-NAME` (10.209.N.1/24) and pool 10.210.0.0/16 split into /24s; iptables are
 # left alone (--iptables=false), so its containers publish no ports to the host.
@@ -17,6 +27,20 @@ set -euo pipefail
 
 cmd=${1:?usage: second-engine.sh start|stop|kill NAME}
 name=${2:?usage: second-engine.sh start|stop|kill NAME}
+shift 2
+netns="" address="" tls="" bip="" pool="10.210.0.0/16" registry=""
+while (($#)); do
+  case $1 in
+    --netns) netns=$2 ;;
+    --address) address=$2 ;;
+    --tls) tls=$2 ;;
+    --bip) bip=$2 ;;
+    --pool) pool=$2 ;;
+    --insecure-registry) registry=$2 ;;
+    *) echo "second-engine.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+  shift 2
+done
 [[ $name =~ ^[a-z0-9]{1,8}$ ]] || { echo "second-engine.sh: NAME must be 1-8 of [a-z0-9]" >&2; exit 2; }
 root=/run/boss-engines/$name
 data=/var/lib/boss-engines/$name
@@ -31,17 +55,30 @@ answers() { DOCKER_HOST=unix://$socket docker info >/dev/null 2>&1; }
 case $cmd in
   start)
     mkdir -p "$root" "$data"
-    if ! ip link show "$bridge" >/dev/null 2>&1; then
-      ip link add name "$bridge" type bridge
-      ip addr add "10.209.$octet.1/24" dev "$bridge"
-      ip link set "$bridge" up
+    args=(--data-root "$data" --exec-root "$root/exec" --pidfile "$root/docker.pid" -H "unix://$socket"
+      --default-address-pool "base=$pool,size=24"
+      --containerd-namespace "boss-$name" --containerd-plugins-namespace "boss-$name-plugins")
+    [[ -n $registry ]] && args+=(--insecure-registry "$registry")
+    if [[ -n $netns ]]; then
+      # Its own namespace: its own docker0 and iptables, which touch nothing of the host's.
+      args+=(--bip "${bip:-10.209.$octet.1/24}")
+      if [[ -n $tls ]]; then
+        args+=(-H "tcp://$address:2376" --tlsverify --tlscacert "$tls/ca.pem"
+          --tlscert "$tls/server-cert.pem" --tlskey "$tls/server-key.pem")
+      fi
+      # and its own hostname (the swarm's node names), in a UTS namespace of its own.
+      run=(nsenter "--net=/run/netns/$netns" unshare --uts sh -c 'hostname "$0" && exec "$@"' "$name")
+    else
+      if ! ip link show "$bridge" >/dev/null 2>&1; then
+        ip link add name "$bridge" type bridge
+        ip addr add "10.209.$octet.1/24" dev "$bridge"
+        ip link set "$bridge" up
+      fi
+      args+=(--bridge "$bridge" --iptables=false --ip-masq=false)
+      run=()
     fi
     if ! answers; then
-      setsid dockerd --data-root "$data" --exec-root "$root/exec" --pidfile "$root/docker.pid" \
-        -H "unix://$socket" --bridge "$bridge" --iptables=false --ip-masq=false \
-        --default-address-pool "base=10.210.0.0/16,size=24" \
-        --containerd-namespace "boss-$name" --containerd-plugins-namespace "boss-$name-plugins" \
-        >"$root/dockerd.log" 2>&1 </dev/null &
+      setsid "${run[@]}" dockerd "${args[@]}" >"$root/dockerd.log" 2>&1 </dev/null &
       for ((i = 0; i < 300; i++)); do answers && break; sleep 0.2; done
       answers || { tail -20 "$root/dockerd.log" >&2; echo "second-engine.sh: engine $name did not answer" >&2; exit 1; }
     fi

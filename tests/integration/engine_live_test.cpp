@@ -23,6 +23,7 @@
 #include "engine/docker_engine.h"
 #include "engine/docker_json.h"
 #include "engine/docker_request.h"
+#include "engine/endpoint_resolution.h"
 #include "engine/http_transport.h"
 
 using namespace boss;
