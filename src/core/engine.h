@@ -62,6 +62,7 @@ struct ContainerState {
   std::string finished_at;  // RFC 3339; "" while it never stopped
   std::string health;       // "", "starting", "healthy", "unhealthy"
   std::string health_log;   // output of the last health check, when there is one
+  double health_interval = 0;  // seconds between its health checks (Config.Healthcheck); 0: the engine's default
   bool oom_killed = false;
   RestartPolicy restart;    // HostConfig.RestartPolicy ("no" reads as the empty policy)
   Labels labels;
@@ -306,6 +307,17 @@ class Engine {
   // Waits until the container is not running and returns its exit code. Cancelled:
   // throws Interrupted.
   virtual int wait_container(const std::string& id, const Cancel& cancel) = 0;
+
+  // --- health checks an engine only runs when asked ---
+  // Docker runs a container's health check on its own and reports through events: it
+  // returns nullopt, and the caller only listens. podman's API service without systemd
+  // (whose timers would run them) never runs them by itself: there this runs the check
+  // once and returns the container's health after it ("starting", "healthy",
+  // "unhealthy"), and the caller asks again at the check's interval. Throws EngineError.
+  virtual std::optional<std::string> run_health_check(const std::string& id) {
+    (void)id;
+    return std::nullopt;
+  }
 };
 
 }  // namespace boss

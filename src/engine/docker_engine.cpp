@@ -145,6 +145,22 @@ void DockerEngine::ping() {
   send_expecting(what, request);
 }
 
+bool DockerEngine::is_podman() {
+  std::call_once(m_version_asked, [&] {
+    const std::string what = "ask the engine at " + endpoint() + " for its version";
+    m_podman = is_podman_version(parse_engine_json(send_expecting(what, get("/version")).body, what));
+  });
+  return m_podman;
+}
+
+std::optional<std::string> DockerEngine::run_health_check(const std::string& id) {
+  if (!is_podman()) return std::nullopt;
+  const std::string what = "run the health check of container " + id;
+  HttpRequest request = get("/libpod/containers/" + url_encode(id) + "/healthcheck");
+  request.timeout = 5min;  // as long as the check itself may run
+  return json_string(parse_engine_json(send_expecting(what, request).body, what), "Status");
+}
+
 std::vector<ContainerInfo> DockerEngine::list_containers(const Labels& filter) {
   const std::string what = "list containers";
   const HttpResponse response = send_expecting(what, get(with_filters("/containers/json?all=1", filter)));
@@ -163,7 +179,14 @@ std::string DockerEngine::create_container(const ContainerSpec& spec) {
   const std::string what = "create container " + spec.name;
   std::string path = "/containers/create";
   if (!spec.name.empty()) path += "?name=" + url_encode(spec.name);
-  const HttpResponse response = send_expecting(what, post(path, container_create_body(spec)));
+  const HttpResponse response = send(what, post(path, container_create_body(spec)));
+  // A taken name is 409 on Docker; podman answers 500 "... is already in use": the
+  // caller tells a conflict by its status, so it gets the same 409 from both.
+  if (!is_success(response.status)) {
+    const std::string message = engine_error_message(response.body, response.status);
+    const bool name_taken = response.status == 500 && message.find("is already in use") != std::string::npos;
+    throw EngineError(what + ": " + message, name_taken ? 409 : response.status);
+  }
   const json created = parse_engine_json(response.body, what);
   const std::string id = json_string(created, "Id");
   if (id.empty()) throw EngineError(what + ": the engine returned no container id", 0);

@@ -1,6 +1,8 @@
 // Engine over the Docker Engine API 1.41 (also podman's Docker-compatible API).
 #pragma once
 
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/engine.h"
@@ -53,6 +55,12 @@ class DockerEngine : public Engine {
   std::unique_ptr<AttachedStreams> attach_container(const std::string& id, bool stdin, bool tty) override;
   void resize_container(const std::string& id, int rows, int columns) override;
   int wait_container(const std::string& id, const Cancel& cancel) override;
+  // podman's API service runs health checks only from systemd timers, which are not
+  // there without systemd: on podman, this runs one (libpod's own endpoint).
+  std::optional<std::string> run_health_check(const std::string& id) override;
+
+  // True when the engine is podman (its /version names the "Podman Engine"); asked once.
+  bool is_podman();
 
  private:
   // Sends an upgrade request and returns the process's streams on the connection the
@@ -81,6 +89,8 @@ class DockerEngine : public Engine {
   int wait_for_exec_exit(const std::string& what, const std::string& exec_id, const Cancel& cancel);
 
   HttpTransport m_transport;
+  std::once_flag m_version_asked;
+  bool m_podman = false;
 };
 
 }  // namespace boss

@@ -43,6 +43,70 @@ struct CancelLater {
 
 TEST_SUITE("engine") {
 
+TEST_CASE("engine: podman's 500 for a taken container name is the 409 Docker gives") {
+  HttpTestServer server([](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
+    if (request.target == "/v1.41/containers/create?name=todo-db")
+      connection.send(http_response(500, R"({"cause":"that name is already in use","message":"creating container storage: the container name \"todo-db\" is already in use by 7275dc. You have to remove that container to be able to reuse that name: that name is already in use","response":500})"));
+    else
+      connection.send(http_response(500, R"({"message":"no space left on device"})"));
+  });
+  DockerEngine engine = engine_for(server);
+  ContainerSpec spec;
+  spec.name = "todo-db";
+  spec.image = "busybox";
+  try {
+    engine.create_container(spec);
+    FAIL("create succeeded");
+  } catch (const EngineError& error) {
+    CHECK(error.status() == 409);
+  }
+  spec.name = "todo-web";
+  try {
+    engine.create_container(spec);
+    FAIL("create succeeded");
+  } catch (const EngineError& error) {
+    CHECK(error.status() == 500);
+    CHECK(std::string(error.what()) == "create container todo-web: no space left on device");
+  }
+}
+
+TEST_CASE("engine: health checks are run through libpod's endpoint on podman only, its version asked once") {
+  const auto serve = [](bool podman) {
+    return [podman](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
+      if (request.target == "/v1.41/version")
+        connection.send(http_response(200, podman ? R"({"Version":"4.3.1","Components":[{"Name":"Podman Engine"}]})"
+                                                  : R"({"Version":"20.10.24","Components":[{"Name":"Engine"}]})"));
+      else if (request.target == "/v1.41/libpod/containers/c1/healthcheck")
+        connection.send(http_response(200, R"({"Status":"healthy","FailingStreak":0,"Log":[]})"));
+      else if (request.target == "/v1.41/libpod/containers/c2/healthcheck")
+        connection.send(http_response(409, R"({"message":"container c2 has no defined healthcheck"})"));
+      else
+        connection.send(http_response(404, R"({"message":"page not found"})"));
+    };
+  };
+  HttpTestServer podman(serve(true));
+  DockerEngine on_podman = engine_for(podman);
+  CHECK(on_podman.run_health_check("c1") == std::optional<std::string>("healthy"));
+  CHECK(on_podman.run_health_check("c1") == std::optional<std::string>("healthy"));
+  try {
+    on_podman.run_health_check("c2");
+    FAIL("a container without a check was checked");
+  } catch (const EngineError& error) {
+    CHECK(error.status() == 409);
+    CHECK(std::string(error.what()) == "run the health check of container c2: container c2 has no defined healthcheck");
+  }
+  const auto requests = podman.requests();
+  REQUIRE(requests.size() == 4);
+  CHECK(requests[0].target == "/v1.41/version");
+  CHECK(requests[1].method == "GET");
+
+  HttpTestServer docker(serve(false));
+  DockerEngine on_docker = engine_for(docker);
+  CHECK_FALSE(on_docker.run_health_check("c1"));
+  CHECK_FALSE(on_docker.run_health_check("c1"));
+  CHECK(docker.requests().size() == 1);  // only /version
+}
+
 TEST_CASE("engine: remove_image sends DELETE /images/<ref>, a missing image is fine, one in use is 409") {
   HttpTestServer server([](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
     if (request.target == "/v1.41/images/host:5000/team/app:1.0")

@@ -171,6 +171,8 @@ ContainerState parse_container_inspect(const json& inspect) {
   state.restart.max_retries = get_int(policy, "MaximumRetryCount");
   const json& config = get_object(inspect, "Config");
   state.image = get_string(config, "Image");
+  // Nanoseconds, as the API gives every duration.
+  state.health_interval = static_cast<double>(get_int<long long>(get_object(config, "Healthcheck"), "Interval")) / 1e9;
   state.labels = parse_labels(get_object(config, "Labels"));
   state.ports = parse_port_map(get_object(get_object(inspect, "NetworkSettings"), "Ports"));
   return state;
@@ -231,6 +233,19 @@ std::vector<NetworkInfo> parse_network_list(const json& list) {
   return out;
 }
 
+std::string familiar_image_name(std::string_view name) {
+  for (const std::string_view prefix : {"docker.io/library/", "docker.io/", "localhost/"})
+    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix) return std::string(name.substr(prefix.size()));
+  return std::string(name);
+}
+
+bool is_podman_version(const json& version) {
+  const json& components = get_object(version, "Components");
+  if (!components.is_array()) return false;
+  return std::any_of(components.begin(), components.end(),
+                     [](const json& c) { return get_string(c, "Name") == "Podman Engine"; });
+}
+
 std::vector<ImageSummary> parse_image_list(const json& list) {
   std::vector<ImageSummary> out;
   if (!list.is_array()) return out;
@@ -241,7 +256,8 @@ std::vector<ImageSummary> parse_image_list(const json& list) {
     if (tags.is_array())
       for (const json& tag : tags)
         // Dangling images are listed with "<none>:<none>" by older engines.
-        if (tag.is_string() && tag.get<std::string>() != "<none>:<none>") info.tags.push_back(tag.get<std::string>());
+        if (tag.is_string() && tag.get<std::string>() != "<none>:<none>")
+          info.tags.push_back(familiar_image_name(tag.get<std::string>()));
     info.labels = parse_labels(get_object(image, "Labels"));
     out.push_back(std::move(info));
   }

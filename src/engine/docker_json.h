@@ -45,10 +45,19 @@ std::optional<std::chrono::system_clock::time_point> parse_engine_time(std::stri
 // "...", "Attributes": {...}}, "timeNano": ...}.
 EngineEvent parse_engine_event(const nlohmann::json& message);
 
+// GET /version: true when the engine is podman ("Components": [{"Name": "Podman Engine"}]).
+bool is_podman_version(const nlohmann::json& version);
+
 // GET /networks.
 std::vector<NetworkInfo> parse_network_list(const nlohmann::json& list);
 
-// GET /images/json.
+// An image name as Docker shows it: podman lists its images fully qualified, Docker Hub
+// ones as "docker.io/library/name:tag" or "docker.io/owner/name:tag" and local ones
+// (built, loaded) as "localhost/name:tag"; those prefixes go. ("localhost/x" read as a
+// registry on localhost port 80, where Docker would keep it, is the price.)
+std::string familiar_image_name(std::string_view name);
+
+// GET /images/json; tags by familiar_image_name.
 std::vector<ImageSummary> parse_image_list(const nlohmann::json& list);
 
 // GET /volumes: {"Volumes": [{"Name": ..., "Labels": {...}}, ...]}.

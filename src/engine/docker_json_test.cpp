@@ -62,7 +62,8 @@ TEST_CASE("engine: container inspect JSON to ContainerState") {
                 "Health": {"Status": "unhealthy", "FailingStreak": 3, "Log": [
                   {"Start": "x", "End": "y", "ExitCode": 1, "Output": "first check\n"},
                   {"Start": "x", "End": "y", "ExitCode": 1, "Output": "connection refused\n"}]}},
-      "Config": {"Image": "postgres:16", "Labels": {"boss.project": "todo", "boss.service": "db"}},
+      "Config": {"Image": "postgres:16", "Labels": {"boss.project": "todo", "boss.service": "db"},
+                 "Healthcheck": {"Test": ["CMD", "true"], "Interval": 1500000000}},
       "HostConfig": {"RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 3}},
       "NetworkSettings": {"Ports": {
         "9000/tcp": [{"HostIp": "0.0.0.0", "HostPort": "32768"},
@@ -83,6 +84,7 @@ TEST_CASE("engine: container inspect JSON to ContainerState") {
   CHECK(state.finished_at == "2026-01-02T03:05:00.5Z");
   CHECK(state.health == "unhealthy");
   CHECK(state.health_log == "connection refused\n");
+  CHECK(state.health_interval == doctest::Approx(1.5));
   CHECK(state.oom_killed);
   CHECK(state.restart == RestartPolicy{"on-failure", 3});
   CHECK(state.labels == Labels{{"boss.project", "todo"}, {"boss.service", "db"}});
@@ -105,6 +107,7 @@ TEST_CASE("engine: sparse inspect JSON (as podman may send) reads as empty") {
   CHECK(state.image.empty());
   CHECK(state.health.empty());
   CHECK(state.health_log.empty());
+  CHECK(state.health_interval == 0);
   CHECK(state.labels.empty());
 }
 
@@ -329,3 +332,25 @@ TEST_CASE("engine: network create body") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("engine: podman is recognised by its /version, Docker is not") {
+  CHECK(is_podman_version(json::parse(R"j({"Version": "4.3.1", "Components": [
+      {"Name": "Podman Engine", "Version": "4.3.1"}, {"Name": "Conmon"}, {"Name": "OCI Runtime (runc)"}]})j")));
+  CHECK_FALSE(is_podman_version(json::parse(R"({"Version": "20.10.24", "Components": [
+      {"Name": "Engine", "Version": "20.10.24"}, {"Name": "containerd"}, {"Name": "runc"}]})")));
+  CHECK_FALSE(is_podman_version(json::parse(R"({"Version": "1"})")));
+  CHECK_FALSE(is_podman_version(json::parse("[]")));
+}
+
+TEST_CASE("engine: image names as podman lists them read as Docker's") {
+  CHECK(familiar_image_name("docker.io/library/postgres:16") == "postgres:16");
+  CHECK(familiar_image_name("docker.io/team/app:1") == "team/app:1");
+  CHECK(familiar_image_name("localhost/demo-web:dev") == "demo-web:dev");
+  CHECK(familiar_image_name("localhost:5000/demo-web:dev") == "localhost:5000/demo-web:dev");
+  CHECK(familiar_image_name("quay.io/x/y:1") == "quay.io/x/y:1");
+  CHECK(familiar_image_name("app:dev") == "app:dev");
+  const auto images = parse_image_list(json::parse(R"([{"Id": "sha256:a",
+      "RepoTags": ["docker.io/library/demo-app:dev", "localhost/demo-app:latest", "<none>:<none>"]}])"));
+  REQUIRE(images.size() == 1);
+  CHECK(images[0].tags == std::vector<std::string>{"demo-app:dev", "demo-app:latest"});
+}

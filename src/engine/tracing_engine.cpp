@@ -267,4 +267,10 @@ int TracingEngine::wait_container(const std::string& id, const Cancel& cancel) {
       [](int code) { return "exit " + std::to_string(code); });
 }
 
+std::optional<std::string> TracingEngine::run_health_check(const std::string& id) {
+  return traced(
+      "run_health_check", short_id(id), [&] { return m_inner.run_health_check(id); },
+      [](const std::optional<std::string>& health) { return health ? *health : std::string("the engine runs its own"); });
+}
+
 }  // namespace boss

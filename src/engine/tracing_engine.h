@@ -56,6 +56,7 @@ class TracingEngine : public Engine {
   std::unique_ptr<AttachedStreams> attach_container(const std::string& id, bool stdin, bool tty) override;
   void resize_container(const std::string& id, int rows, int columns) override;
   int wait_container(const std::string& id, const Cancel& cancel) override;
+  std::optional<std::string> run_health_check(const std::string& id) override;
 
  private:
   // Runs `call`, traces "engine: <call> <args> -> <describe(result)> (<ms> ms)" or the

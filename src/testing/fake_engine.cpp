@@ -188,7 +188,18 @@ std::optional<ContainerState> FakeEngine::inspect_container(const std::string& i
   if (it->second.started_at) s.started_at = rfc3339(*it->second.started_at);
   s.health = it->second.health;
   s.health_log = it->second.health_log;
+  if (it->second.spec.healthcheck) s.health_interval = it->second.spec.healthcheck->interval;
   return s;
+}
+
+std::optional<std::string> FakeEngine::run_health_check(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  if (!health_runner) return std::nullopt;
+  record("healthcheck " + id, false);
+  const auto it = find_container(id);
+  if (it == m_containers.end()) throw EngineError("run the health check of container " + id + ": no such container", 404);
+  if (!it->second.info.running()) throw EngineError("run the health check of container " + id + ": container is not running", 409);
+  return health_runner(it->second);
 }
 
 std::string FakeEngine::create_container(const ContainerSpec& spec) {

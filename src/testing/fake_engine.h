@@ -49,6 +49,11 @@ class FakeEngine : public Engine {
   // healthcheck of their own start "starting" unless their image is listed here.
   std::map<std::string, std::string> image_health;
   bool unreachable = false;
+  // Set: the engine runs health checks only when asked (podman without systemd):
+  // run_health_check returns what this returns (the run's own answer) and the container
+  // keeps the health (and health_log) this leaves in it. Unset: the engine runs them
+  // itself (Docker) and run_health_check returns nullopt.
+  std::function<std::string(Container&)> health_runner;
   std::function<ExecResult(const Container&, const std::vector<std::string>&)> exec_handler;
   // Attached processes (exec with streams, a one-off's own process): what each does.
   // `argv` is the exec's, or empty for a container's own process. Default: no output, 0.
@@ -82,6 +87,7 @@ class FakeEngine : public Engine {
   void ping() override;
   std::vector<ContainerInfo> list_containers(const Labels& filter) override;
   std::optional<ContainerState> inspect_container(const std::string& id) override;
+  std::optional<std::string> run_health_check(const std::string& id) override;
   std::string create_container(const ContainerSpec& spec) override;
   void start_container(const std::string& id) override;
   StopResult stop_container(const std::string& id, double timeout_seconds) override;
