@@ -115,6 +115,39 @@ class ContainerEvents {
   std::thread m_thread;
 };
 
+// Runs the health check on an engine that only runs it when asked (Engine::run_health_check),
+// at the check's interval, the first time one interval after the wait began as Docker
+// does. The first nullopt says the engine runs its checks itself: then never again.
+class HealthProbe {
+ public:
+  HealthProbe(Engine& engine, std::string container_id, double interval_seconds, Clock::time_point t0)
+      : m_engine(engine), m_id(std::move(container_id)), m_interval(interval(interval_seconds)), m_next(t0 + m_interval) {}
+
+  Clock::time_point due() const { return m_driving ? m_next : Clock::time_point::max(); }
+
+  // The health after a check run now, if one was due and the engine needs it; nullopt
+  // otherwise. Blocks for as long as the check runs (at most its own timeout).
+  std::optional<std::string> run_if_due(Clock::time_point now) {
+    if (!m_driving || now < m_next) return std::nullopt;
+    m_next = now + m_interval;
+    auto health = m_engine.run_health_check(m_id);
+    if (!health) m_driving = false;
+    return health;
+  }
+
+ private:
+  static Clock::duration interval(double seconds) {
+    constexpr double kEngineDefault = 30;  // Docker's and podman's default interval
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds > 0 ? seconds : kEngineDefault));
+  }
+
+  Engine& m_engine;
+  std::string m_id;
+  Clock::duration m_interval;
+  Clock::time_point m_next;
+  bool m_driving = true;
+};
+
 // The verdict `state` already holds: true when healthy; throws when it failed.
 bool settled(const ContainerState& state, const std::string& id) {
   if (!state.running) throw ServiceFailure{exited_reason(state) + " before it was healthy", id, state.exit_code};
@@ -151,8 +184,32 @@ void wait_until_healthy(Operation& op, const std::string& service, const std::st
   if (settled(state, container_id)) return;
   std::string status = state.health;
   auto next_report = t0 + kStillWaitingEvery;
+  HealthProbe probe(op.engine, container_id, state.health_interval, t0);
   for (;;) {
-    const auto action = events.next(std::min(deadline, next_report));
+    const auto action = events.next(std::min({deadline, next_report, probe.due()}));
+    if (!action && Clock::now() < deadline) {
+      std::optional<std::string> health;
+      try {
+        health = probe.run_if_due(Clock::now());
+      } catch (const EngineError& error) {
+        state = inspect_or_fail(op, container_id);  // it exited meanwhile: that is the reason
+        if (settled(state, container_id)) return;
+        throw ServiceFailure{std::string("could not run its health check: ") + error.what(), container_id,
+                             std::nullopt};
+      }
+      if (health) {
+        if (*health == "healthy") return;
+        status = *health;
+        // podman answers "unhealthy" for one failed run even while its start period or
+        // its retries let the container stay "starting": the container's state decides.
+        if (*health == "unhealthy") {
+          state = inspect_or_fail(op, container_id);
+          if (settled(state, container_id)) return;
+          status = state.health;
+        }
+        // and on: a still-waiting report may be due as well
+      }
+    }
     if (action) {
       if (*action == kHealthy) return;
       if (*action == kUnhealthy || *action == "die" || *action == "destroy" || *action == "stop") {
@@ -166,6 +223,7 @@ void wait_until_healthy(Operation& op, const std::string& service, const std::st
     if (now >= deadline)
       throw ServiceFailure{"not healthy after " + seconds_phrase(timeout_seconds) + " (health: " + status + ")",
                            container_id, std::nullopt};
+    if (now < next_report) continue;  // woken for a health check that was not due to run
     next_report += kStillWaitingEvery;
     StillWaitingEvent waiting;
     waiting.service = service;

@@ -2,11 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "testing/runtime_fixture.h"
 
 using namespace boss;
+using boss::testing::FakeEngine;
 using boss::testing::Fixture;
 using boss::testing::ping_value;
 using boss::testing::svc;
@@ -137,6 +139,79 @@ TEST_CASE("health: a container that dies while starting fails with its exit code
   const auto& r = start.join();
   CHECK(f.outcome(r, "db").reason == "container exited with code 3 before it was healthy");
   CHECK(f.outcome(r, "db").exit_code == 3);
+}
+
+TEST_CASE("health: an engine that runs checks only when asked is asked at the check's interval") {
+  Fixture f;
+  auto db = svc("db");
+  db.healthcheck = check_of({"CMD", "pg_isready"});
+  db.healthcheck->interval = 0.02;
+  f.project.services = {svc("web", {"db"}), db};
+  int runs = 0;
+  f.engine.health_runner = [&](FakeEngine::Container& c) {
+    c.health = ++runs < 3 ? "starting" : "healthy";
+    return c.health;
+  };
+  const auto r = f.start({}, 5);
+  CHECK(r.exit_code() == 0);
+  CHECK(runs == 3);
+  const auto m = f.engine.calls();
+  const auto id = id_of(f, "db");
+  CHECK(std::count(m.begin(), m.end(), "healthcheck " + id) == 3);
+  CHECK(f.events.phases("db") == "creating starting waiting up");
+  CHECK(f.outcome(r, "web").status == Phase::up);
+}
+
+TEST_CASE("health: a check run that says unhealthy fails the service with the check's output") {
+  Fixture f;
+  auto db = svc("db");
+  db.healthcheck = check_of({"CMD", "false"});
+  db.healthcheck->interval = 0.01;
+  f.project.services = {db};
+  f.engine.health_runner = [&](FakeEngine::Container& c) {
+    c.health = "unhealthy";
+    c.health_log = "no server\n";
+    return c.health;
+  };
+  const auto r = f.start({}, 5);
+  CHECK(r.exit_code() == 1);
+  CHECK(f.outcome(r, "db").reason == "unhealthy: no server");
+}
+
+TEST_CASE("health: a failed run while the container is still starting (podman's start period) is not a verdict") {
+  Fixture f;
+  auto db = svc("db");
+  db.healthcheck = check_of({"CMD", "pg_isready"});
+  db.healthcheck->interval = 0.01;
+  f.project.services = {db};
+  int runs = 0;
+  f.engine.health_runner = [&](FakeEngine::Container& c) {
+    if (++runs < 3) {
+      c.health = "starting";  // the start period: failures do not count
+      return std::string("unhealthy");
+    }
+    c.health = "healthy";
+    return c.health;
+  };
+  const auto r = f.start({}, 5);
+  CHECK(r.exit_code() == 0);
+  CHECK(runs == 3);
+}
+
+TEST_CASE("health: an engine that runs its checks itself is asked once, then only listened to") {
+  Fixture f;
+  auto db = svc("db");
+  db.healthcheck = check_of({"CMD", "true"});
+  db.healthcheck->interval = 0.01;
+  f.project.services = {db};
+  Background start(f);
+  f.engine.wait_for_subscribers(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // several intervals
+  f.engine.set_health(id_of(f, "db"), "healthy");
+  const auto& r = start.join();
+  CHECK(r.exit_code() == 0);
+  const auto m = f.engine.calls();
+  CHECK(std::count_if(m.begin(), m.end(), [](const std::string& c) { return c.rfind("healthcheck ", 0) == 0; }) == 0);
 }
 
 TEST_CASE("health: unhealthy_reason keeps the output on one capped line") {
