@@ -45,6 +45,8 @@ PACKAGES=(
   file procps jq coreutils util-linux tmux docker-registry apache2-utils curl
   # the engine rig (tests/engines/rig.sh): certificates, an ssh host, namespaces
   openssl openssh-server openssh-client iproute2
+  # the core suites against podman's Docker-compatible API (tests/podman/)
+  podman
   # benchmarks (bench/run.py) compare against docker-compose and read peak memory with time
   docker-compose python3 time
 )

@@ -19,6 +19,12 @@ BUSYBOX=${BOSS_TEST_BUSYBOX_IMAGE:-boss-test/busybox:latest}
 POSTGRES=${BOSS_TEST_POSTGRES_IMAGE:-boss-test/postgres:latest}
 TEST_NAME=$(basename "$0" .sh)
 
+# 1 when DOCKER_HOST is podman's Docker-compatible API (tests/podman/): a few checks read
+# the engine's own records differently there.
+ENGINE_IS_PODMAN=0
+docker version --format '{{range .Server.Components}}{{.Name}};{{end}}' 2>/dev/null | grep -q 'Podman Engine' &&
+  ENGINE_IS_PODMAN=1
+
 FAILURES=0
 CHECKS=0
 OUT="" ERR="" RC=0
