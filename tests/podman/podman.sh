@@ -12,6 +12,8 @@
 #   - default_ulimits: podman's default rlimits are refused by the kernel here;
 #   - subnets 10.231.0.0/16 (podman's default network) and 10.232.0.0/16 (the pool for
 #     the networks boss creates) so nothing collides with Docker's bridges or the engine rig;
+#   - events in a file (no journald here) that podman would rotate at 1 MB, ending every
+#     open event stream then (boss's health waits among them): 1 GB instead;
 #   - its own graphroot/runroot under $RIG: nothing is shared with a podman the machine
 #     may already use, and `down` removes everything.
 set -euo pipefail
@@ -40,6 +42,7 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "$RIG/events.log"
+events_logfile_max_size = "1g"
 tmp_dir = "$RIG/run/tmp"
 
 [network]
@@ -93,7 +96,7 @@ down() {
     for _ in $(seq 50); do kill -0 "$(cat "$RIG/service.pid")" 2>/dev/null || break; sleep 0.1; done
   fi
   # Overlay mounts of its storage would keep the files busy.
-  grep -o " $RIG/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  { grep -o " $RIG/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$RIG"
   say "down"
 }
