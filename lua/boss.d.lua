@@ -34,6 +34,9 @@ local boss = {}
 ---@field start_period? boss.Duration failures during it do not count (default 0)
 ---@field start_interval? boss.Duration between checks during start_period (default 0.2 s; engines with API 1.44+)
 
+---@class boss.Http
+---@field port integer the container port (no published port needed)
+
 ---@class boss.RegistryAuth
 ---@field username string|boss.SecretValue
 ---@field password string|boss.SecretValue
@@ -75,6 +78,7 @@ local boss = {}
 ---@field ping_interval? number seconds between two pings (default 0.1)
 ---@field healthcheck? boss.Healthcheck|false a health check the engine runs; the service is up once healthy. `false` turns off the image's own
 ---@field instances? integer replicas: how many containers run from this definition, 1 to 1000 (default 1)
+---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused)
 ---@field ping? fun(self: boss.Instance): boolean? hook: polled every `ping_interval` after the container starts until it returns a true value (`start --timeout` bounds it)

@@ -3,14 +3,17 @@
 #include <chrono>
 #include <cstdio>
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/command_line_app.h"
 
+#include "core/host_binding.h"
 #include "core/time_text.h"
 #include "core/validate.h"
+#include "proxy/route.h"
 
 namespace boss {
 namespace {
@@ -183,6 +186,13 @@ Parsed parse_command_line(int argc, char** argv) {
     const long n = std::strtol(texts.tail_text.c_str(), &end, 10);
     if (texts.tail_text.empty() || *end != '\0' || n < 0) return fail("--tail: must be a number of lines or 'all', got '" + texts.tail_text + "'");
     opt.tail = static_cast<int>(n);
+  }
+  if (opt.command == "proxy") {
+    const auto listen = parse_host_binding(opt.listen);
+    if (!listen) return fail("--listen: must be ADDR:PORT, [IPv6]:PORT or PORT, got '" + opt.listen + "'");
+    for (char& c : opt.domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!is_valid_proxy_domain(opt.domain))
+      return fail("--domain: must be a host name such as localhost or apps.example.test, got '" + opt.domain + "'");
   }
   if (!texts.since_text.empty()) {
     const auto since = since_to_unix(texts.since_text, std::chrono::system_clock::now());

@@ -52,6 +52,10 @@ struct Options {
   bool publish = false;  // run: publish the service's ports
   std::map<std::string, std::string> env;  // run -e KEY=VALUE
 
+  // proxy
+  std::string listen = "127.0.0.1:8000";  // --listen, as typed: ADDR:PORT, [IPv6]:PORT or PORT (loopback)
+  std::string domain = "localhost";       // --domain, normalized
+
   std::string convert_file;  // convert: the compose file; "" = -f, else the one found
   std::string shell;         // completion: bash, zsh or fish
   std::string complete_what;  // __complete (what completion scripts ask): services

@@ -35,7 +35,7 @@ void examples(CLI::App* command, const std::vector<std::string>& lines) {
 const std::vector<std::string>& visible_commands() {
   static const std::vector<std::string> commands = {"start", "stop", "reload",  "restart", "status",
                                                     "logs",  "exec", "run",     "down",    "prune",
-                                                    "push",  "convert", "init", "completion"};
+                                                    "push",  "convert", "proxy", "init", "completion"};
   return commands;
 }
 
@@ -191,6 +191,11 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   convert->add_option("file", opt.convert_file, "The compose file (default: -f, else compose.yaml, compose.yml, ...)")
       ->type_name("FILE");
   examples(convert, {"boss convert compose.yaml > services.lua", "boss -f docker-compose.yml convert"});
+
+  auto* proxy = app.add_subcommand("proxy", "Serve the services with an http field over HTTP, by path and host name, until Ctrl-C");
+  proxy->add_option("--listen", opt.listen, "Address to listen on: ADDR:PORT, [IPv6]:PORT, or PORT on 127.0.0.1; port 0 = any free one (default 127.0.0.1:8000)");
+  proxy->add_option("--domain", opt.domain, "Also answer <service>.DOMAIN (default: localhost; <service>.localhost always works)");
+  examples(proxy, {"boss proxy                      # http://web.localhost:8000/", "boss proxy --listen 0.0.0.0:8080 --domain apps.example.test"});
 
   auto* init = app.add_subcommand("init", "Write a starter services.lua and a .luarc.json for editors (never over existing files)");
   examples(init, {"boss init && boss start", "boss -f app/services.lua init   # in another folder"});
