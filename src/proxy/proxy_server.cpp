@@ -216,6 +216,9 @@ class Connection {
  public:
   Connection(Server& server, tcp::socket socket) : m_server(server), m_client(std::move(socket)), m_chunk(kChunk) {
     beast::error_code ec;
+    // A header and its body go out as separate writes: with Nagle's algorithm the second
+    // would wait for the peer's delayed ACK (40 ms) on every request.
+    m_client.socket().set_option(tcp::no_delay(true), ec);
     const auto peer = m_client.socket().remote_endpoint(ec);
     m_peer = ec ? "?" : peer.address().to_string();
   }
@@ -382,6 +385,7 @@ class Connection {
       m_link.close();
       co_return ec == beast::error::timeout ? std::string("connection timed out") : ec.message();
     }
+    m_link.stream->socket().set_option(tcp::no_delay(true), ec);  // see Connection's constructor
     m_link.to = upstream;
     co_return std::nullopt;
   }
