@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command_line_app.h"
+#include "cli/completion_model.h"
 
 #include "core/host_binding.h"
 #include "core/time_text.h"
@@ -18,12 +19,29 @@
 namespace boss {
 namespace {
 
-// Global options that take a value, so the scan for the command word skips the value.
-const std::set<std::string> kGlobalsWithValue = {"-f",         "--file",     "-p",        "--project", "--progress",
-                                                  "--env-file", "--profile", "-H",        "--host",    "--context"};
-const std::set<std::string> kGlobalFlags = {"-v", "--verbose", "-q", "--quiet"};
-// Options of exec and run that take a value (in the same word after '=' or not).
-const std::set<std::string> kAttachWithValue = {"--instance", "-e", "--env"};
+// Option names for the scans that run before CLI11 does (for the command word, for exec's
+// and run's service), read from the one definition so they cannot drift from it.
+struct OptionWords {
+  std::set<std::string> globals_with_value;  // the scan for the command word skips their value
+  std::set<std::string> global_flags;
+  std::set<std::string> attach_with_value;   // exec's and run's options that take a value
+};
+
+const OptionWords& option_words() {
+  static const OptionWords words = [] {
+    OptionWords w;
+    const auto model = completion_model(define_command_line()->app);
+    for (const auto& option : model.globals)
+      for (const auto& name : option.names)
+        (option.value == ValueKind::none ? w.global_flags : w.globals_with_value).insert(name);
+    for (const auto& command : model.commands)
+      if (takes_command_after_service(command.name))
+        for (const auto& option : command.options)
+          if (option.value != ValueKind::none) w.attach_with_value.insert(option.names.begin(), option.names.end());
+    return w;
+  }();
+  return words;
+}
 
 // The index of the first word that is neither an option nor an option's value: the
 // command. Lets boss say "unknown command 'stat'" instead of CLI11's "A subcommand is
@@ -33,7 +51,7 @@ int command_index(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--") return argc;
     if (arg.rfind("-", 0) == 0) {
-      if (kGlobalsWithValue.count(arg)) ++i;
+      if (option_words().globals_with_value.count(arg)) ++i;
       continue;
     }
     return i;
@@ -105,7 +123,7 @@ int service_word_index(int argc, char** argv, int command) {
     const std::string arg = argv[i];
     if (arg == "--") return i + 1 < argc ? i + 1 : argc;
     if (arg.rfind("-", 0) == 0) {
-      if (kGlobalsWithValue.count(arg) || kAttachWithValue.count(arg)) ++i;
+      if (option_words().globals_with_value.count(arg) || option_words().attach_with_value.count(arg)) ++i;
       continue;
     }
     return i;
@@ -142,9 +160,9 @@ Parsed parse_command_line(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
       const std::string arg = argv[i];
       const std::string name = arg.substr(0, arg.find('='));
-      if (arg.rfind("-", 0) == 0 && !kGlobalsWithValue.count(name) && !kGlobalFlags.count(name))
+      if (arg.rfind("-", 0) == 0 && !option_words().globals_with_value.count(name) && !option_words().global_flags.count(name))
         return fail("unknown option '" + arg + "' (see boss --help)");
-      if (kGlobalsWithValue.count(arg)) ++i;
+      if (option_words().globals_with_value.count(arg)) ++i;
     }
     return fail("no command given: boss " + joined(visible_commands(), "|") + " (see boss --help)");
   }
