@@ -120,7 +120,7 @@ std::string zsh_positional_specs(const CompletionCommand& command) {
   std::string spec = (command.single_positional ? "1" : "*") +
                      zsh_action(command.positional, command.positional_choices, what);
   std::string text = "    " + quoted(spec) + "\n";
-  if (command.command_after_positional) text += "    '*::command:_normal'\n";
+  if (command.command_after_positional) text += "    '*::command:_boss_command'\n";
   return text;
 }
 
@@ -286,6 +286,13 @@ _boss_services() {
   [[ -n $file ]] && file_args=(-f $file)
   services=(${(f)"$(${boss_command:-boss} $file_args __complete services 2>/dev/null)"})
   _wanted services expl service compadd -a services
+}
+
+# exec, run: what follows the service is a command of its own ($words starts at the service).
+_boss_command() {
+  shift words
+  (( CURRENT-- ))
+  _normal
 }
 
 _boss() {

@@ -122,6 +122,7 @@ if command -v zsh >/dev/null; then
     zsh_tab "boss logs -f wo" "boss logs -f worker"
     zsh_tab "boss -f other/alt.lua stop al" "boss -f other/alt.lua stop alpha"
     zsh_tab "boss -v --progr" "boss -v --progress="
+    zsh_tab "boss exec worker ech" "boss exec worker echo"  # after the service: a command
     tmux -S "$sock" kill-server
   fi
 else
