@@ -47,6 +47,9 @@ PACKAGES=(
   openssl openssh-server openssh-client iproute2
   # the core suites against podman's Docker-compatible API (tests/podman/)
   podman
+  # the shells whose completions tests/integration/shell.sh loads; the manual's renderers;
+  # dpkg-shlibdeps for the .deb's Depends (tests/package/deb.sh); git for --version's revision
+  bash zsh fish man-db groff-base dpkg-dev git
   # benchmarks (bench/run.py) compare against docker-compose and read peak memory with time
   docker-compose python3 time
 )
