@@ -38,7 +38,7 @@ PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config
   luajit libluajit-5.1-dev libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev
-  doctest-dev libarchive-dev libyaml-cpp-dev
+  doctest-dev libarchive-dev libyaml-cpp-dev libboost-dev
   # engine and test images
   docker.io iptables ca-certificates busybox-static debootstrap debian-archive-keyring gpgv
   # what the scripts and tests use (a registry with htpasswd auth for tests/integration/registry.sh)

@@ -14,6 +14,7 @@
 #include "cli/attach_commands.h"
 #include "cli/command_line.h"
 #include "cli/interrupts.h"
+#include "cli/proxy_command.h"
 #include "cli/services_file.h"
 #include "compose/compose_reader.h"
 #include "core/env_file.h"
@@ -177,6 +178,7 @@ int print_plan(const SecretRedactor& secrets, bool json, const Plan& plan, const
 int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime, const Attachments& attached,
              const std::optional<std::string>& compose_profiles) {
   if (opt.command == "exec") return exec_command(opt, runtime.project(), attached.engine, attached.cancel);
+  if (opt.command == "proxy") return proxy_command(opt, runtime.project(), attached.engine, attached.cancel);
   if (opt.command == "run")
     return run_command(opt, runtime, attached.engine, attached.context, attached.events, attached.end_progress,
                        attached.cancel);
@@ -291,8 +293,8 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   static EventSink* interrupt_sink = nullptr;
   {
     std::lock_guard lock(sink_mutex);
-    // Ctrl-C is how logs -f ends, and what ends an exec's plain streams.
-    interrupt_sink = opt.command == "logs" || opt.command == "exec" ? nullptr : &sink;
+    // Ctrl-C is how logs -f and proxy end, and what ends an exec's plain streams.
+    interrupt_sink = opt.command == "logs" || opt.command == "exec" || opt.command == "proxy" ? nullptr : &sink;
   }
   struct Detach {
     ~Detach() {

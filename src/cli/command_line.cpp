@@ -3,18 +3,21 @@
 #include <chrono>
 #include <cstdio>
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <CLI/CLI.hpp>
 
+#include "core/host_binding.h"
 #include "core/time_text.h"
 #include "core/validate.h"
+#include "proxy/route.h"
 
 namespace boss {
 namespace {
 
 const std::vector<std::string> kCommands = {"start", "stop", "reload", "restart", "status", "logs",
-                                             "exec",  "run",  "down",   "prune",   "push",   "convert"};
+                                             "exec",  "run",  "down",   "prune",   "push",   "convert", "proxy"};
 // Global options that take a value, so the scan for the command word skips the value.
 const std::set<std::string> kGlobalsWithValue = {"-f",         "--file",     "-p",        "--project", "--progress",
                                                   "--env-file", "--profile", "-H",        "--host",    "--context"};
@@ -141,7 +144,7 @@ Parsed parse_command_line(int argc, char** argv) {
     if (std::find(kCommands.begin(), kCommands.end(), *word) == kCommands.end()) {
       const auto hint = command_hint(*word);
       return fail("unknown command '" + *word + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                  "; commands: start, stop, reload, restart, status, logs, exec, run, down, prune, push, convert");
+                  "; commands: start, stop, reload, restart, status, logs, exec, run, down, prune, push, convert, proxy");
     }
   } else if (!asks_for_help_or_version(argc, argv)) {
     for (int i = 1; i < argc; ++i) {
@@ -151,7 +154,7 @@ Parsed parse_command_line(int argc, char** argv) {
         return fail("unknown option '" + arg + "' (see boss --help)");
       if (kGlobalsWithValue.count(arg)) ++i;
     }
-    return fail("no command given: boss start|stop|reload|restart|status|logs|exec|run|down|prune|push|convert (see boss --help)");
+    return fail("no command given: boss start|stop|reload|restart|status|logs|exec|run|down|prune|push|convert|proxy (see boss --help)");
   }
 
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
@@ -272,6 +275,10 @@ Parsed parse_command_line(int argc, char** argv) {
   auto* convert = app.add_subcommand("convert", "Print a compose file as an equivalent services.lua");
   convert->add_option("file", opt.convert_file, "The compose file (default: -f, else compose.yaml, compose.yml, ...)");
 
+  auto* proxy = app.add_subcommand("proxy", "Serve the services with an http field over HTTP, by path and host name, until Ctrl-C");
+  proxy->add_option("--listen", opt.listen, "Address to listen on: ADDR:PORT, [IPv6]:PORT, or PORT on 127.0.0.1; port 0 = any free one (default 127.0.0.1:8000)");
+  proxy->add_option("--domain", opt.domain, "Also answer <service>.DOMAIN (default: localhost; <service>.localhost always works)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -303,6 +310,13 @@ Parsed parse_command_line(int argc, char** argv) {
     const long n = std::strtol(tail_text.c_str(), &end, 10);
     if (tail_text.empty() || *end != '\0' || n < 0) return fail("--tail: must be a number of lines or 'all', got '" + tail_text + "'");
     opt.tail = static_cast<int>(n);
+  }
+  if (opt.command == "proxy") {
+    const auto listen = parse_host_binding(opt.listen);
+    if (!listen) return fail("--listen: must be ADDR:PORT, [IPv6]:PORT or PORT, got '" + opt.listen + "'");
+    for (char& c : opt.domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!is_valid_proxy_domain(opt.domain))
+      return fail("--domain: must be a host name such as localhost or apps.example.test, got '" + opt.domain + "'");
   }
   if (!since_text.empty()) {
     const auto since = since_to_unix(since_text, std::chrono::system_clock::now());

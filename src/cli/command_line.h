@@ -21,7 +21,7 @@ struct Options {
   std::string host;      // -H/--host; "" = $DOCKER_HOST, else the docker context
   std::string context;   // --context; "" = $DOCKER_CONTEXT, else currentContext
 
-  std::string command;  // start, stop, reload, restart, status, logs, exec, run, down, prune, push, convert
+  std::string command;  // start, stop, reload, restart, status, logs, exec, run, down, prune, push, convert, proxy
   std::vector<std::string> services;
   std::vector<std::string> exclude;
   std::optional<double> timeout;  // seconds; the command's default when unset
@@ -51,6 +51,10 @@ struct Options {
   bool keep = false;     // run: leave the container
   bool publish = false;  // run: publish the service's ports
   std::map<std::string, std::string> env;  // run -e KEY=VALUE
+
+  // proxy
+  std::string listen = "127.0.0.1:8000";  // --listen, as typed: ADDR:PORT, [IPv6]:PORT or PORT (loopback)
+  std::string domain = "localhost";       // --domain, normalized
 
   std::string convert_file;  // convert: the compose file; "" = -f, else the one found
 };

@@ -46,6 +46,8 @@ struct ContainerInfo {
   Labels labels;
   std::vector<PublishedPort> ports;  // only filled for running containers
   std::vector<std::string> volumes;  // the named volumes it mounts
+  // Network name -> the container's IPv4 address on it (running containers; "" when none).
+  std::map<std::string, std::string> addresses;
   bool running() const { return state == "running"; }
 };
 

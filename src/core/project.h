@@ -39,6 +39,13 @@ struct VolumeMount {
   bool operator==(const VolumeMount&) const = default;
 };
 
+// What `boss proxy` forwards to (`http = { port = 8080 }`): the container port its
+// requests go to. Not part of the container's config: changing it recreates nothing.
+struct HttpEndpoint {
+  int port = 0;  // 1..65535
+  bool operator==(const HttpEndpoint&) const = default;
+};
+
 struct ServiceSpec {
   std::string name;
   std::string image;
@@ -77,6 +84,8 @@ struct ServiceSpec {
   // Credentials for pulling and pushing `image`, from services.lua; none: the docker
   // CLI's (Operation::credentials). Never part of the config hash, labels or output.
   std::optional<RegistryAuth> registry_auth;
+  // Set: `boss proxy` routes /<name>/... and <name>.<domain> to this port (src/proxy/).
+  std::optional<HttpEndpoint> http;
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -285,6 +286,17 @@ void validate_project(const Project& project) {
         throw DefinitionError(where(s) + ": field 'instances': instance " + std::to_string(i) + " answers to '" +
                               other->name + "', which is the name of another service" +
                               (other->defined_at.empty() ? "" : " (defined at " + other->defined_at + ")"));
+  }
+  // `boss proxy` answers <hostname>.<domain> for each http service: two services whose
+  // names give one hostname ("a_b", "a-b", "A-b": host names ignore case) would make
+  // that host ambiguous.
+  std::map<std::string, const ServiceSpec*> hosts;
+  for (const auto& s : project.services) {
+    if (!s.http) continue;
+    const auto [it, fresh] = hosts.emplace(lowercase(hostname_for(s.name)), &s);
+    if (!fresh)
+      throw DefinitionError(where(s) + ": field 'http': its host name '" + it->first + "' is also service '" +
+                            it->second->name + "''s (rename one of them)");
   }
   const auto cycle = DependencyGraph(project).find_cycle();
   if (!cycle.empty()) {

@@ -203,6 +203,18 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
   CHECK_THROWS_WITH_AS(validate_project(p), doctest::Contains("invalid project name"), DefinitionError);
 }
 
+TEST_CASE("validate: two http services may not share a host name") {
+  auto a = svc("api_v2", {}, 3), b = svc("API-v2", {}, 8), c = svc("api-v3");
+  a.http = b.http = c.http = HttpEndpoint{80};
+  CHECK_NOTHROW(validate_project(project({a, c})));
+  CHECK_THROWS_WITH_AS(validate_project(project({a, b, c})),
+                       "services.lua:8: service 'API-v2': field 'http': its host name 'api-v2' is also service "
+                       "'api_v2''s (rename one of them)",
+                       DefinitionError);
+  b.http.reset();  // only http services are routed by host
+  CHECK_NOTHROW(validate_project(project({a, b, c})));
+}
+
 TEST_CASE("validate: build folders and Dockerfiles of the services that start must exist") {
   namespace fs = std::filesystem;
   const fs::path root = fs::temp_directory_path() / ("boss-validate-" + std::to_string(std::rand()));

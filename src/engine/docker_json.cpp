@@ -110,6 +110,10 @@ ContainerInfo parse_container_summary(const json& summary) {
       info.ports.push_back(std::move(published));
     }
   }
+  const json& networks = get_object(get_object(summary, "NetworkSettings"), "Networks");
+  if (networks.is_object())
+    for (const auto& [name, network] : networks.items())
+      if (std::string ip = get_string(network, "IPAddress"); !ip.empty()) info.addresses[name] = std::move(ip);
   const json& mounts = get_object(summary, "Mounts");
   if (mounts.is_array())
     for (const json& mount : mounts)

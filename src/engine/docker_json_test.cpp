@@ -24,7 +24,8 @@ TEST_CASE("engine: container list JSON to ContainerInfo") {
         {"IP": "0.0.0.0", "PrivatePort": 8080, "PublicPort": 49153, "Type": "tcp"},
         {"PrivatePort": 9090, "Type": "tcp"},
         {"IP": "::", "PrivatePort": 53, "PublicPort": 5353, "Type": "udp"}
-      ]
+      ],
+      "NetworkSettings": {"Networks": {"boss-todo": {"IPAddress": "172.18.0.3"}, "none": {"IPAddress": ""}}}
     }, {
       "Id": "9999", "Names": ["/todo-db"], "ImageID": "sha256:def", "State": "exited",
       "Labels": null, "Ports": null
@@ -42,6 +43,7 @@ TEST_CASE("engine: container list JSON to ContainerInfo") {
   REQUIRE(web.ports.size() == 2);
   CHECK(web.ports[0] == PublishedPort{8080, "tcp", "0.0.0.0", 49153});
   CHECK(web.ports[1] == PublishedPort{53, "udp", "::", 5353});
+  CHECK(web.addresses == std::map<std::string, std::string>{{"boss-todo", "172.18.0.3"}});
 
   const ContainerInfo& db = containers[1];
   CHECK(db.name == "todo-db");
@@ -49,6 +51,7 @@ TEST_CASE("engine: container list JSON to ContainerInfo") {
   CHECK_FALSE(db.running());
   CHECK(db.labels.empty());
   CHECK(db.ports.empty());
+  CHECK(db.addresses.empty());
 }
 
 TEST_CASE("engine: container inspect JSON to ContainerState") {

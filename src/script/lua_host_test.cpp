@@ -187,6 +187,29 @@ boss.Service:extend {
         f.file() + ":2: service 'a': field 'labels' keys must be strings, got number 1");
 }
 
+TEST_CASE("lua host: http names the container port boss proxy forwards to") {
+  Fixture f;
+  Project p = f.load("local boss = require 'boss'\n"
+                     "boss.Service:extend { name = 'web', image = 'x', http = { port = 8080 } }\n"
+                     "boss.Service:extend { name = 'db', image = 'y' }\n");
+  REQUIRE(p.services[0].http);
+  CHECK(p.services[0].http->port == 8080);
+  CHECK_FALSE(p.services[1].http);
+  const std::string head = "local boss = require 'boss'\nboss.Service:extend { name = 'web', image = 'x', ";
+  CHECK(f.error_of(head + "http = 8080 }") ==
+        f.file() + ":2: service 'web': field 'http' must be a table { port = 8080 }, got number");
+  CHECK(f.error_of(head + "http = { prot = 80 } }") ==
+        f.file() + ":2: service 'web': field 'http' has an unknown key 'prot' (did you mean 'port'?); it takes port");
+  CHECK(f.error_of(head + "http = { } }") ==
+        f.file() + ":2: service 'web': field 'http' port must be a container port from 1 to 65535, got nil");
+  CHECK(f.error_of(head + "http = { port = 70000 } }") ==
+        f.file() + ":2: service 'web': field 'http' port must be a container port from 1 to 65535, got 70000");
+  CHECK(f.error_of(head + "http = { port = '80' } }") ==
+        f.file() + ":2: service 'web': field 'http' port must be a container port from 1 to 65535, got string");
+  CHECK(f.error_of(head + "http = { port = 80.5 } }") ==
+        f.file() + ":2: service 'web': field 'http' port must be a container port from 1 to 65535, got 80.5");
+}
+
 TEST_CASE("lua host: require finds modules beside services.lua") {
   Fixture f;
   f.dir.write("common.lua", "return { image = 'shared:1' }\n");

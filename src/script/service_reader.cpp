@@ -32,7 +32,7 @@ const std::vector<std::string> kDataFields = {
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
-    "secret_env", "kind", "success_exit_codes", "timeout", "retries"};
+    "secret_env", "http", "kind", "success_exit_codes", "timeout", "retries"};
 // What only a job (kind = "job") has.
 const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries"};
 // More would only be a typo: each one is a container of its own.
@@ -291,6 +291,8 @@ class Reader {
       read_registry_auth();
     } else if (field == "secret_env") {
       read_secret_env();
+    } else if (field == "http") {
+      read_http();
     }
   }
 
@@ -307,6 +309,39 @@ class Reader {
       }
       m_spec.secret_env.insert(key);
     }
+  }
+
+  // Every key of the table at `t` is one of `keys` (string keys only); else "has an unknown
+  // key 'x' (did you mean ...?); it takes <takes>".
+  void check_keys(const std::string& field, int t, const std::vector<std::string>& keys, const std::string& takes) {
+    lua_pushnil(m_L);
+    while (lua_next(m_L, t) != 0) {
+      lua_pop(m_L, 1);
+      const std::string key = key_text(m_L, -1);
+      if (lua_type(m_L, -1) != LUA_TSTRING || std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        const std::string guess = did_you_mean(key, keys);
+        fail(field, "has an unknown key '" + key + "'" + (guess.empty() ? "" : " (did you mean '" + guess + "'?)") +
+                        "; it takes " + takes);
+      }
+    }
+  }
+
+  // { port = 8080 }: the container port `boss proxy` forwards to.
+  void read_http() {
+    static const std::vector<std::string> kKeys = {"port"};
+    const std::string field = "http";
+    push_field(field);
+    if (lua_type(m_L, -1) != LUA_TTABLE) fail(field, "must be a table { port = 8080 }, got " + type_of(m_L, -1));
+    const int t = lua_gettop(m_L);
+    check_keys(field, t, kKeys, "port");
+    lua_getfield(m_L, t, "port");
+    const bool number = lua_type(m_L, -1) == LUA_TNUMBER;
+    const double port = number ? lua_tonumber(m_L, -1) : 0;
+    if (!number || !is_integer(port) || port < 1 || port > 65535)
+      fail(field, "port must be a container port from 1 to 65535, got " +
+                      (number ? lua_number_text(port) : type_of(m_L, -1)));
+    lua_pop(m_L, 2);
+    m_spec.http = HttpEndpoint{static_cast<int>(port)};
   }
 
   // The value on top must be a sequence of strings; pops it.
@@ -402,16 +437,7 @@ class Reader {
     const std::string field = "registry_auth";
     expect_table(field);
     const int t = lua_gettop(m_L);
-    lua_pushnil(m_L);
-    while (lua_next(m_L, t) != 0) {
-      lua_pop(m_L, 1);
-      const std::string key = key_text(m_L, -1);
-      if (lua_type(m_L, -1) != LUA_TSTRING || std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
-        const std::string guess = did_you_mean(key, kKeys);
-        fail(field, "has an unknown key '" + key + "'" + (guess.empty() ? "" : " (did you mean '" + guess + "'?)") +
-                        "; it takes username and password");
-      }
-    }
+    check_keys(field, t, kKeys, "username and password");
     RegistryAuth auth;
     for (const auto& key : kKeys) {
       lua_getfield(m_L, t, key.c_str());

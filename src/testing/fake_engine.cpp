@@ -249,6 +249,9 @@ void FakeEngine::start_container(const std::string& id) {
   for (const auto& p : c.spec.ports)
     c.info.ports.push_back({p.container_port, p.protocol, p.host_ip.empty() ? "0.0.0.0" : p.host_ip,
                             p.host_port ? p.host_port : next_port++});
+  // An address on its network, unique per container (its id's number).
+  c.info.addresses.clear();
+  if (!c.spec.network.empty()) c.info.addresses[c.spec.network] = "10.0.0." + c.info.id.substr(c.info.id.find_first_of("0123456789"));
 }
 
 double FakeEngine::stop_grace(const std::string& name) const {

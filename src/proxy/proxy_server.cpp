@@ -1,0 +1,505 @@
+#include "proxy/proxy_server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "proxy/route.h"
+
+namespace boss {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;          // bytes of a request's header
+constexpr std::size_t kUpstreamHeaderLimit = 64 * 1024;  // bytes of a response's header
+constexpr std::size_t kMaxFields = 100;
+// Bodies are streamed, never held, so no limit; not boost::none, which Beast 1.74
+// compares as smaller than any length (every body would be "too large").
+constexpr std::uint64_t kNoBodyLimit = std::numeric_limits<std::uint64_t>::max();
+constexpr std::size_t kChunk = 64 * 1024;                // bytes relayed per read
+constexpr auto kIdleTimeout = std::chrono::seconds(60);  // for the next request's header
+constexpr auto kConnectTimeout = std::chrono::seconds(5);
+constexpr auto kIoTimeout = std::chrono::seconds(300);   // no progress either way for this long: given up
+constexpr int kIoThreads = 2;
+constexpr int kBlockingThreads = 8;                      // engine calls (upstreams.h) run here
+
+std::string_view text(beast::string_view view) { return {view.data(), view.size()}; }
+
+auto with(beast::error_code& ec) { return asio::redirect_error(use_awaitable, ec); }
+
+struct Server {
+  const ProxyOptions& options;
+  const Project& project;
+  UpstreamFinder& upstreams;
+  asio::thread_pool& blocking;
+  const ProxyLogFn& log_fn;
+  std::mutex log_mutex;
+
+  void log(const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    log_fn(line);
+  }
+};
+
+// The upstream's answer to find(), computed on the blocking pool and handed back on
+// `executor` (the calling coroutine's): an engine call never holds up the connections'
+// threads. Not a coroutine itself, and callers co_await a named awaitable: GCC 12
+// destroys some temporaries of a co_await expression twice.
+using FindResult = std::variant<Upstream, std::string>;
+
+struct FindInitiation {
+  Server* server;
+  std::string service;
+  asio::any_io_executor executor;
+
+  template <class Handler>
+  void operator()(Handler handler) {
+    asio::post(server->blocking, [server = server, service = service, executor = executor,
+                                  handler = std::move(handler)]() mutable {
+      FindResult result;
+      try {
+        result = server->upstreams.find(service);
+      } catch (const std::exception& e) {
+        result = std::string(e.what());
+      }
+      asio::post(executor, [handler = std::move(handler), result = std::move(result)]() mutable {
+        std::move(handler)(std::move(result));
+      });
+    });
+  }
+};
+
+awaitable<FindResult> find_upstream(Server& server, const std::string& service, asio::any_io_executor executor) {
+  return asio::async_initiate<decltype(use_awaitable), void(FindResult)>(FindInitiation{&server, service, executor},
+                                                                         use_awaitable);
+}
+
+// Drops the hop-by-hop fields (RFC 9110 7.6.1), those the Connection field names too;
+// never the ones that frame the message, whatever Connection says.
+template <class Fields>
+void drop_hop_by_hop(Fields& fields) {
+  std::vector<std::string> named;
+  const auto [first, last] = fields.equal_range(http::field::connection);
+  for (auto field = first; field != last; ++field) {
+    const std::string_view value = text(field->value());
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      std::size_t comma = value.find(',', start);
+      if (comma == std::string_view::npos) comma = value.size();
+      std::string token(value.substr(start, comma - start));
+      token.erase(0, token.find_first_not_of(" \t"));
+      token.erase(token.find_last_not_of(" \t") + 1);
+      if (!token.empty()) named.push_back(token);
+      start = comma + 1;
+    }
+  }
+  for (const auto& name : named) {
+    const http::field known = http::string_to_field(name);
+    if (known == http::field::content_length || known == http::field::transfer_encoding || known == http::field::host)
+      continue;
+    fields.erase(name);
+  }
+  for (const http::field field : {http::field::connection, http::field::keep_alive, http::field::proxy_connection,
+                                  http::field::te, http::field::trailer, http::field::upgrade,
+                                  http::field::proxy_authorization, http::field::proxy_authenticate})
+    fields.erase(field);
+}
+
+// An answer of the proxy's own; returns whether the connection can serve another request.
+awaitable<bool> send_reply(beast::tcp_stream& client, const ProxyReply& reply, unsigned version, bool keep_alive,
+                           bool head) {
+  const auto status = static_cast<http::status>(reply.status);
+  http::response<http::string_body> res{status, version};
+  res.set(http::field::server, "boss");
+  res.set(http::field::content_type, "text/plain; charset=utf-8");
+  if (!reply.location.empty()) res.set(http::field::location, reply.location);
+  res.body() = std::to_string(reply.status) + " " + std::string(text(http::obsolete_reason(status))) + ": " +
+               reply.reason + "\n";
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  if (head) res.body().clear();  // Content-Length stays that of the body a GET would get
+  beast::error_code ec;
+  client.expires_after(kIoTimeout);
+  http::response_serializer<http::string_body> serializer{res};
+  if (head) {
+    co_await http::async_write_header(client, serializer, with(ec));
+  } else {
+    co_await http::async_write(client, serializer, with(ec));
+  }
+  co_return !ec && keep_alive;
+}
+
+enum class RelayFailure { none, reading, writing };
+
+// Sends the message `parser` has read the header of to `to`: its header at once, then the
+// body as it arrives, kChunk bytes at most at a time (chunked again when it came chunked).
+template <bool isRequest>
+awaitable<RelayFailure> relay(beast::tcp_stream& from, beast::flat_buffer& from_buffer,
+                              http::parser<isRequest, http::buffer_body>& parser, beast::tcp_stream& to,
+                              std::vector<char>& chunk) {
+  http::serializer<isRequest, http::buffer_body> serializer{parser.get()};
+  beast::error_code ec;
+  to.expires_after(kIoTimeout);
+  co_await http::async_write_header(to, serializer, with(ec));
+  if (ec) co_return RelayFailure::writing;
+  while (!serializer.is_done()) {
+    auto& body = parser.get().body();
+    if (!parser.is_done()) {
+      body.data = chunk.data();
+      body.size = chunk.size();
+      from.expires_after(kIoTimeout);
+      co_await http::async_read_some(from, from_buffer, parser, with(ec));
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return RelayFailure::reading;
+      const std::size_t got = chunk.size() - body.size;
+      if (got == 0 && !parser.is_done()) continue;  // framing only, no body bytes yet
+      body.data = got ? chunk.data() : nullptr;
+      body.size = got;
+      body.more = !parser.is_done();
+    } else {
+      body.data = nullptr;
+      body.size = 0;
+      body.more = false;
+    }
+    to.expires_after(kIoTimeout);
+    co_await http::async_write(to, serializer, with(ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return RelayFailure::writing;
+  }
+  co_return RelayFailure::none;
+}
+
+// The client connection's link to one container, kept between requests that go there.
+struct UpstreamLink {
+  std::optional<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+  Upstream to;
+
+  void close() {
+    if (stream) {
+      beast::error_code ignored;
+      stream->socket().close(ignored);
+    }
+    stream.reset();
+    buffer.clear();
+  }
+};
+
+std::string describe(const Upstream& upstream) {
+  const bool v6 = upstream.address.find(':') != std::string::npos;
+  return upstream.container + " at " + (v6 ? "[" + upstream.address + "]" : upstream.address) + ":" +
+         std::to_string(upstream.port);
+}
+
+bool is_parse_error(const beast::error_code& ec) {
+  return ec.category() == beast::error_code(http::error::bad_target).category() && ec != http::error::end_of_stream &&
+         ec != http::error::partial_message;
+}
+
+class Connection {
+ public:
+  Connection(Server& server, tcp::socket socket) : m_server(server), m_client(std::move(socket)), m_chunk(kChunk) {
+    beast::error_code ec;
+    // A header and its body go out as separate writes: with Nagle's algorithm the second
+    // would wait for the peer's delayed ACK (40 ms) on every request.
+    m_client.socket().set_option(tcp::no_delay(true), ec);
+    const auto peer = m_client.socket().remote_endpoint(ec);
+    m_peer = ec ? "?" : peer.address().to_string();
+  }
+
+  awaitable<void> serve() {
+    try {
+      while (co_await serve_one()) {
+      }
+    } catch (const std::exception& e) {
+      m_server.log(m_peer + " connection ended: " + e.what());
+    }
+    m_link.close();
+    beast::error_code ignored;
+    m_client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    m_client.close();
+  }
+
+ private:
+  // One request, answered; whether the connection serves another.
+  awaitable<bool> serve_one() {
+    http::request_parser<http::buffer_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(kNoBodyLimit);  // streamed, never held
+    beast::error_code ec;
+    m_client.expires_after(kIdleTimeout);
+    co_await http::async_read_header(m_client, m_buffer, parser, with(ec));
+    if (ec == http::error::header_limit) {
+      prepare(ProxyReply{431, "request header larger than 16 KiB"}, kUnread, kUnread);
+      co_await answer(11, false, false);
+      co_return false;
+    }
+    if (is_parse_error(ec)) {
+      prepare(ProxyReply{400, "malformed request (" + ec.message() + ")"}, kUnread, kUnread);
+      co_await answer(11, false, false);
+      co_return false;
+    }
+    if (ec) co_return false;  // closed, reset or idle: nothing to answer
+
+    auto& req = parser.get();
+    const unsigned version = req.version();
+    const bool keep_alive = req.keep_alive();
+    const std::string method(text(req.method_string()));
+    const std::string target(text(req.target()));
+    // A refusal keeps the connection only when no body of the request is left unread.
+    const bool reusable = keep_alive && parser.is_done();
+    const bool head = req.method() == http::verb::head;
+    if (const auto refused = check_header(req)) {
+      prepare(*refused, method, target);
+      co_return co_await answer(version, false, head);
+    }
+
+    const std::string host(text(req[http::field::host]));
+    const RouteDecision decision = route_request(m_server.project, m_server.options.domain, host, target);
+    if (const auto* reply = std::get_if<ProxyReply>(&decision)) {
+      prepare(*reply, method, target);
+      co_return co_await answer(version, reusable, head);
+    }
+    const ProxyRoute& route = std::get<ProxyRoute>(decision);
+    const auto started = Clock::now();
+
+    auto finding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
+    const FindResult found = co_await std::move(finding);
+    if (const auto* problem = std::get_if<std::string>(&found)) {
+      prepare(ProxyReply{503, *problem}, method, target);
+      co_return co_await answer(version, reusable, head);
+    }
+    const Upstream& upstream = std::get<Upstream>(found);
+
+    // The request as the upstream gets it.
+    const bool expects_continue = beast::iequals(req[http::field::expect], "100-continue");
+    drop_hop_by_hop(req);
+    req.erase(http::field::expect);
+    req.target(route.target);
+    req.version(11);
+    const std::string forwarded_for(text(req["X-Forwarded-For"]));
+    req.set("X-Forwarded-For", forwarded_for.empty() ? m_peer : forwarded_for + ", " + m_peer);
+    req.set("X-Forwarded-Proto", "http");
+    req.set("X-Forwarded-Host", host);
+    if (route.prefix.empty()) req.erase("X-Forwarded-Prefix");
+    else req.set("X-Forwarded-Prefix", route.prefix);
+
+    // A kept connection the upstream closed meanwhile fails before it answers anything:
+    // a request without a body is then sent again once, on a new connection.
+    const bool replayable = parser.is_done();
+    bool fresh = false;
+    for (int attempt = 0;; ++attempt) {
+      if (!m_link.stream || !(m_link.to == upstream)) {
+        if (auto failure = co_await connect(upstream)) {
+          m_server.upstreams.forget(route.service);
+          prepare(ProxyReply{502, "cannot reach service '" + route.service + "' (" + describe(upstream) + "): " + *failure},
+                  method, target);
+          co_return co_await answer(version, reusable, head);
+        }
+        fresh = true;
+      }
+      if (expects_continue && attempt == 0) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        m_client.expires_after(kIoTimeout);
+        co_await asio::async_write(m_client, asio::buffer(kContinue.data(), kContinue.size()), with(ec));
+        if (ec) co_return false;
+      }
+      const RelayFailure sent = co_await relay<true>(m_client, m_buffer, parser, *m_link.stream, m_chunk);
+      if (sent == RelayFailure::reading) co_return false;  // the client went away mid-body
+      if (sent == RelayFailure::none) {
+        const auto failure = co_await read_response_header(head);
+        if (!failure) break;
+        if (fresh || !replayable || attempt > 0) {
+          m_link.close();
+          const bool timed_out = *failure == beast::error::timeout;
+          prepare(ProxyReply{timed_out ? 504 : 502,
+                             "service '" + route.service + "' (" + describe(upstream) + ") " +
+                                 (timed_out ? "did not answer in time" : "gave no answer: " + failure->message())},
+                  method, target);
+          co_return co_await answer(version, false, head);
+        }
+      } else if (fresh || !replayable) {
+        m_link.close();
+        prepare(ProxyReply{502, "cannot send the request to service '" + route.service + "' (" + describe(upstream) + ")"},
+                method, target);
+        co_return co_await answer(version, false, head);
+      }
+      m_link.close();  // stale: once more on a new connection
+    }
+
+    // The response as the client gets it.
+    auto& res = m_response->get();
+    const bool upstream_keeps = m_response->keep_alive();
+    drop_hop_by_hop(res);
+    bool client_keeps = keep_alive;
+    const unsigned code = res.result_int();
+    const bool bodiless = head || code / 100 == 1 || code == 204 || code == 304;
+    if (!bodiless && !res.has_content_length() && !res.chunked()) {
+      if (version >= 11) res.chunked(true);  // delimited by the upstream's close: chunked keeps the client's connection
+      else client_keeps = false;
+    } else if (res.chunked() && version < 11) {
+      res.chunked(false);  // an HTTP/1.0 client reads to the end of the connection
+      client_keeps = false;
+    }
+    res.version(version);
+    res.keep_alive(client_keeps);
+    const RelayFailure relayed = co_await relay<false>(*m_link.stream, m_link.buffer, *m_response, m_client, m_chunk);
+    const bool upstream_done = relayed == RelayFailure::none && upstream_keeps && m_response->is_done() &&
+                               !m_response->get().need_eof();
+    m_response.reset();
+    if (!upstream_done) m_link.close();
+    const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count() / 1000.0;
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f ms", ms);
+    m_server.log(m_peer + " " + method + " " + target + " -> " + route.service + " " + std::to_string(code) + " " +
+                 took + (relayed == RelayFailure::none ? "" : " (relay cut short)"));
+    co_return relayed == RelayFailure::none && client_keeps;
+  }
+
+  // nullopt when connected; else why not.
+  awaitable<std::optional<std::string>> connect(const Upstream& upstream) {
+    m_link.close();
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(upstream.address, ec);
+    if (ec) co_return "bad address '" + upstream.address + "'";
+    m_link.stream.emplace(co_await asio::this_coro::executor);
+    m_link.stream->expires_after(kConnectTimeout);
+    co_await m_link.stream->async_connect(tcp::endpoint(address, static_cast<unsigned short>(upstream.port)), with(ec));
+    if (ec) {
+      m_link.close();
+      co_return ec == beast::error::timeout ? std::string("connection timed out") : ec.message();
+    }
+    m_link.stream->socket().set_option(tcp::no_delay(true), ec);  // see Connection's constructor
+    m_link.to = upstream;
+    co_return std::nullopt;
+  }
+
+  // Reads the final response's header into m_response (interim 1xx answers are dropped:
+  // the proxy answered Expect itself and forwards no Upgrade). nullopt when read.
+  awaitable<std::optional<beast::error_code>> read_response_header(bool head) {
+    beast::error_code ec;
+    for (;;) {
+      m_response.emplace();
+      m_response->header_limit(kUpstreamHeaderLimit);
+      m_response->body_limit(kNoBodyLimit);
+      if (head) m_response->skip(true);
+      m_link.stream->expires_after(kIoTimeout);
+      co_await http::async_read_header(*m_link.stream, m_link.buffer, *m_response, with(ec));
+      if (ec) {
+        m_response.reset();
+        co_return ec;
+      }
+      const unsigned code = m_response->get().result_int();
+      if (code / 100 != 1 || code == 101) co_return std::nullopt;
+    }
+  }
+
+  // What the request's header alone makes the proxy refuse.
+  static std::optional<ProxyReply> check_header(const http::request<http::buffer_body>& req) {
+    if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) > kMaxFields)
+      return ProxyReply{431, "more than 100 header fields"};
+    if (req.count(http::field::content_length) && req.count(http::field::transfer_encoding))
+      return ProxyReply{400, "both Content-Length and Transfer-Encoding"};
+    if (req.count(http::field::host) > 1) return ProxyReply{400, "more than one Host header"};
+    return std::nullopt;
+  }
+
+  // Logs `reply` and keeps it for answer(). (Two steps, so that no co_await expression
+  // holds a temporary: see find_upstream.)
+  void prepare(ProxyReply reply, const std::string& method, const std::string& target) {
+    m_server.log(m_peer + " " + method + " " + target + " -> " + std::to_string(reply.status) + " " + reply.reason);
+    m_reply = std::move(reply);
+  }
+
+  // Sends the prepared reply; whether the connection serves another request.
+  awaitable<bool> answer(unsigned version, bool keep_alive, bool head) {
+    co_return co_await send_reply(m_client, m_reply, version < 10 ? 11 : version, keep_alive, head);
+  }
+
+  inline static const std::string kUnread = "-";  // a request whose header could not be read
+
+  Server& m_server;
+  beast::tcp_stream m_client;
+  beast::flat_buffer m_buffer;
+  std::string m_peer;
+  UpstreamLink m_link;
+  std::optional<http::response_parser<http::buffer_body>> m_response;
+  std::vector<char> m_chunk;
+  ProxyReply m_reply;
+};
+
+awaitable<void> serve_connection(Server& server, tcp::socket socket) {
+  Connection connection(server, std::move(socket));
+  co_await connection.serve();
+}
+
+awaitable<void> accept_loop(Server& server, tcp::acceptor& acceptor, asio::io_context& io) {
+  for (;;) {
+    tcp::socket socket(asio::make_strand(io));
+    beast::error_code ec;
+    co_await acceptor.async_accept(socket, with(ec));
+    if (ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      server.log("accept failed: " + ec.message());
+      asio::steady_timer pause(io, std::chrono::milliseconds(100));  // out of descriptors: let some close
+      co_await pause.async_wait(with(ec));
+      continue;
+    }
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, serve_connection(server, std::move(socket)), asio::detached);
+  }
+}
+
+}  // namespace
+
+void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFinder& upstreams, const Cancel& cancel,
+                 const ProxyLogFn& log) {
+  asio::thread_pool blocking(kBlockingThreads);
+  Server server{options, project, upstreams, blocking, log, {}};
+  {
+    asio::io_context io(kIoThreads);
+    tcp::acceptor acceptor(io);
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(options.listen_address, ec);
+    if (ec) throw std::runtime_error("--listen: '" + options.listen_address + "' is not an IP address");
+    const tcp::endpoint endpoint(address, static_cast<unsigned short>(options.listen_port));
+    const std::string shown = (address.is_v6() ? "[" + options.listen_address + "]" : options.listen_address);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      throw std::runtime_error("cannot listen on " + shown + ":" + std::to_string(options.listen_port) + ": " +
+                               ec.message());
+    const auto port = acceptor.local_endpoint().port();
+    server.log("listening on http://" + shown + ":" + std::to_string(port));
+    asio::co_spawn(io, accept_loop(server, acceptor, io), asio::detached);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kIoThreads; ++i) threads.emplace_back([&io] { io.run(); });
+    while (!cancel.sleep_for(std::chrono::hours(1))) {
+    }
+    io.stop();
+    for (auto& thread : threads) thread.join();
+    blocking.stop();
+    blocking.join();
+    acceptor.close(ec);
+  }  // the connections' frames go with the io_context, before the server they point to
+}
+
+}  // namespace boss

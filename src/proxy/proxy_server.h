@@ -1,0 +1,39 @@
+// `boss proxy`'s server: HTTP/1.1 on one address, each request routed (route.h) to one of
+// the project's containers (upstreams.h) and relayed both ways as it arrives, never
+// holding a whole body. Boost.Beast on Asio lives in proxy_server.cpp alone (it is slow to
+// compile); this header is Boost-free.
+//
+// Per request: keep-alive to the client and to the upstream (one upstream connection per
+// client connection, reused while requests go to the same container); hop-by-hop headers
+// dropped; X-Forwarded-For (appended), X-Forwarded-Proto, X-Forwarded-Host and, for path
+// routes, X-Forwarded-Prefix set (a client's own Prefix is dropped); `Expect:
+// 100-continue` answered by the proxy. Refused, never forwarded: a header over 16 KiB or
+// over 100 fields (431), a malformed request, both Content-Length and Transfer-Encoding,
+// two Host headers (400), and what route.h refuses.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/cancel.h"
+#include "core/project.h"
+#include "proxy/upstreams.h"
+
+namespace boss {
+
+struct ProxyOptions {
+  std::string listen_address = "127.0.0.1";  // an IP literal (IPv6 without brackets)
+  int listen_port = 8000;                    // 0: any free port (the listening line says which)
+  std::string domain = "localhost";          // normalized (route.h)
+};
+
+// Receives one line per request and one when the server listens ("listening on
+// http://ADDR:PORT"); called from the server's threads, one call at a time.
+using ProxyLogFn = std::function<void(const std::string&)>;
+
+// Serves until `cancel` is requested, then closes every connection and returns. Throws
+// std::runtime_error when it cannot listen.
+void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFinder& upstreams,
+                 const Cancel& cancel, const ProxyLogFn& log);
+
+}  // namespace boss

@@ -1,0 +1,49 @@
+// Where `boss proxy` sends one request: the routing decision, made from the request's Host
+// header and target and the project's definitions alone. Pure: no sockets, no engine, no
+// Boost, so every rule is unit-tested here and the server only carries decisions out.
+//
+// A request is routed
+//   - by host: `<service>.localhost` or `<service>.<domain>` (the service's host name,
+//     core/validate.h's hostname_for, without regard to case) -> that service, target as sent;
+//   - else by path: `/<service>/rest` -> that service, target `/rest` (query kept) and
+//     `X-Forwarded-Prefix: /<service>`; `/<service>` alone is redirected to `/<service>/`
+//     so the app's relative links resolve under the prefix.
+// Only services with an `http` field are routed. Path routing answers on `localhost`,
+// `<domain>` and IP literals; any other host is refused (421), never forwarded.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/project.h"
+
+namespace boss {
+
+// Forward the request to `service`'s http port.
+struct ProxyRoute {
+  std::string service;
+  std::string target;  // the upstream's request target: "/rest?query"
+  std::string prefix;  // X-Forwarded-Prefix: "/<service>" for a path route, "" for a host route
+  bool operator==(const ProxyRoute&) const = default;
+};
+
+// The proxy answers itself: a refusal (4xx) or a redirect (308 with `location`).
+struct ProxyReply {
+  int status = 0;
+  std::string reason;    // one line, for the response body and the log
+  std::string location = {};  // redirects only
+  bool operator==(const ProxyReply&) const = default;
+};
+
+using RouteDecision = std::variant<ProxyRoute, ProxyReply>;
+
+// `domain` is normalized (lowercase, no leading or trailing dot); `host` is the Host header
+// as sent ("" when there was none); `target` is the request target as sent.
+RouteDecision route_request(const Project& project, std::string_view domain, std::string_view host,
+                            std::string_view target);
+
+// Whether `domain` can be given to --domain: dot-separated host name labels.
+bool is_valid_proxy_domain(std::string_view domain);
+
+}  // namespace boss
