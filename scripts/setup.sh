@@ -45,6 +45,9 @@ PACKAGES=(
   file procps jq coreutils util-linux tmux docker-registry apache2-utils curl
   # the engine rig (tests/engines/rig.sh): certificates, an ssh host, namespaces
   openssl openssh-server openssh-client iproute2
+  # the shells whose completions tests/integration/shell.sh loads; the manual's renderers;
+  # dpkg-shlibdeps for the .deb's Depends (tests/package/deb.sh); git for --version's revision
+  bash zsh fish man-db groff-base dpkg-dev git
   # benchmarks (bench/run.py) compare against docker-compose and read peak memory with time
   docker-compose python3 time
 )

@@ -13,6 +13,10 @@
 
 #include "cli/attach_commands.h"
 #include "cli/command_line.h"
+#include "cli/command_line_app.h"
+#include "cli/completion_model.h"
+#include "cli/completion_scripts.h"
+#include "cli/init_command.h"
 #include "cli/interrupts.h"
 #include "cli/proxy_command.h"
 #include "cli/services_file.h"
@@ -267,8 +271,34 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
   return 2;
 }
 
+// boss completion SHELL: the script on stdout, made from the command line's definition.
+int completion_command(const Options& opt) {
+  const auto model = completion_model(define_command_line()->app);
+  const std::string script = opt.shell == "bash" ? bash_completion(model)
+                             : opt.shell == "zsh" ? zsh_completion(model)
+                                                  : fish_completion(model);
+  std::fputs(script.c_str(), stdout);
+  return 0;
+}
+
+// boss init: the starter files, in the folder of -f (else here).
+int init_command(const Options& opt) {
+  const std::string file = opt.file.empty() ? "services.lua" : opt.file;
+  if (is_compose_file(file)) throw DefinitionError("init: writes a services.lua, and -f names a compose file: " + file);
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const auto library = definitions_dir(exe);
+  write_starter_files(file, library);
+  std::printf("wrote %s and %s (editor definitions: %s); boss start brings it up\n", file.c_str(),
+              (std::filesystem::path(file).parent_path() / ".luarc.json").string().c_str(),
+              (library / "boss.d.lua").string().c_str());
+  return 0;
+}
+
 int execute(const Options& opt, SecretRedactor& secrets) {
   if (opt.command == "convert") return convert_command(opt, secrets);
+  if (opt.command == "init") return init_command(opt);
+  if (opt.command == "completion") return completion_command(opt);
   const ProgressRequest progress = read_progress_request(opt.progress, opt.quiet);
   const ProgressChoice choice = choose_progress(progress);
   // Plans, status and logs print documents of their own; only operations show progress.
@@ -276,6 +306,8 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   rendering.verbose = opt.verbose;
   // run's stdout is the one-off's: its dependencies' progress goes to stderr.
   if (opt.command == "run") rendering.out = stderr;
+  // __complete's stdout is the candidates, one a line.
+  if (opt.command == "__complete") rendering.out = stderr;
   // run shows the start of its dependencies.
   const bool shows_progress =
       opt.command == "start" || opt.command == "stop" || opt.command == "reload" ||
@@ -333,13 +365,17 @@ int execute(const Options& opt, SecretRedactor& secrets) {
     }
     validate_project(project);
   } catch (const DefinitionError& e) {
-    if (!works_without_file(opt)) return error_line(secrets, e.what(), 2);
+    if (!works_without_file(opt) || opt.command == "__complete") return error_line(secrets, e.what(), 2);
     const std::string name = opt.project.empty() ? slugify(file.parent_path().filename().string()) : opt.project;
     sink.emit_now(WarningEvent{first_line(e.what()) + "; working from the containers of project '" + name +
                                "' as the engine knows them"});
     project = project_from_labels(name, file, engine.list_containers({{kLabelProject, name}}));
   }
 
+  if (opt.command == "__complete") {  // what a completion script asks: the services, one a line
+    for (const auto& name : project.names()) std::printf("%s\n", name.c_str());
+    return 0;
+  }
   register_project_secrets(project, secrets, context);
   FileProjectLocker locker;
   Runtime runtime(project, engine, host.hooks(), context, sink, locker, cancel);

@@ -21,7 +21,7 @@ struct Options {
   std::string host;      // -H/--host; "" = $DOCKER_HOST, else the docker context
   std::string context;   // --context; "" = $DOCKER_CONTEXT, else currentContext
 
-  std::string command;  // start, stop, reload, restart, status, logs, exec, run, down, prune, push, convert, proxy
+  std::string command;  // one of visible_commands() or __complete (cli/command_line_app.h)
   std::vector<std::string> services;
   std::vector<std::string> exclude;
   std::optional<double> timeout;  // seconds; the command's default when unset
@@ -57,6 +57,8 @@ struct Options {
   std::string domain = "localhost";       // --domain, normalized
 
   std::string convert_file;  // convert: the compose file; "" = -f, else the one found
+  std::string shell;         // completion: bash, zsh or fish
+  std::string complete_what;  // __complete (what completion scripts ask): services
 };
 
 // What parse_command_line decided.

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,23 @@ extern char** environ;
 
 namespace boss {
 namespace {
+
+// Writes `text` to a pipe whose reader may already have exited (a helper that fails at
+// once): EPIPE then, and its status says why. SIGPIPE, which would end the whole process,
+// is blocked on this thread for the write and a pending one taken back before unblocking.
+void write_ignoring_sigpipe(int fd, const std::string& text) {
+  sigset_t pipe_only, previous;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &previous);
+  const bool was_blocked = sigismember(&previous, SIGPIPE) == 1;
+  if (::write(fd, text.data(), text.size()) < 0 && errno == EPIPE && !was_blocked) {
+    const timespec now{0, 0};
+    while (sigtimedwait(&pipe_only, nullptr, &now) == SIGPIPE) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
 
 struct Pipe {
   int fd[2] = {-1, -1};
@@ -66,7 +84,7 @@ HelperRun run_helper(const std::string& program, const std::string& input, std::
   out.close_end(1);
   err.close_end(1);
   // The address is a line; a pipe buffer holds it whole, so this write never waits.
-  if (::write(in.fd[1], input.data(), input.size()) < 0) { /* it exited early: its status says why */ }
+  write_ignoring_sigpipe(in.fd[1], input);
   in.close_end(1);
 
   HelperRun run;

@@ -685,6 +685,12 @@ std::string lua_number_text(double value) {
   return buffer;
 }
 
+std::vector<std::string> service_field_names() {
+  std::vector<std::string> names = kDataFields;
+  names.insert(names.end(), kHookFields.begin(), kHookFields.end());
+  return names;
+}
+
 ServiceSpec read_service(lua_State* L, int index, const std::filesystem::path& dir) {
   StackGuard guard(L);
   index = index < 0 ? lua_gettop(L) + index + 1 : index;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/project.h"
 
@@ -19,6 +20,10 @@ namespace boss {
 // Throws DefinitionError with one line: "file:line: service 'web': field 'ports' ...".
 // Leaves the Lua stack as it found it, also when throwing. Raises no Lua errors.
 ServiceSpec read_service(lua_State* L, int index, const std::filesystem::path& dir);
+
+// Every field a service class may set: the data fields, then the hooks (kHooks' names).
+// lua/boss.d.lua documents each (src/script/definitions_test.cpp keeps them in step).
+std::vector<std::string> service_field_names();
 
 // Lua's tostring for a number, which never shows a trailing ".0" for whole numbers.
 std::string lua_number_text(double value);

@@ -1,0 +1,186 @@
+---@meta boss
+-- LuaLS (lua-language-server) definitions of boss's Lua API: what `require "boss"` gives
+-- services.lua. Editors read this file (it is never run): point `workspace.library` of a
+-- .luarc.json at it (`boss init` writes one), and services.lua gets completion, hover
+-- docs and type checks. Installed as share/boss/boss.d.lua.
+--
+-- src/script/definitions_test.cpp fails when the ---@field list of boss.Service and the
+-- fields services.lua accepts (src/script/service_reader.cpp) differ, or a function of
+-- the module is missing here.
+
+---@class boss
+local boss = {}
+
+---A duration: seconds (`2.5`) or a string with units (`"500ms"`, `"1m"`, `"1m30s"`).
+---@alias boss.Duration number|string
+
+---A command: a list of words (`{ "sh", "-c", "echo hi" }`), or a string split as a shell
+---would (quotes, no expansion). `{key}` is filled from `boss.context`.
+---@alias boss.Command string[]|string
+
+---A value of `env`: strings (numbers and booleans are converted); `{key}` is filled
+---from `boss.context`; a `boss.secret` is masked in every output.
+---@alias boss.EnvValue string|number|boolean|boss.SecretValue
+
+---An opaque secret made by `boss.secret`: `tostring` gives `<secret>`, `..` with a string
+---gives another secret, `boss.reveal` gives its text.
+---@class boss.SecretValue
+
+---@class boss.Healthcheck
+---@field test string|string[] `"pg_isready -U app"` (runs in the container's shell) or `{ "CMD", "pg_isready", "-U", "app" }` / `{ "CMD-SHELL", "..." }`
+---@field interval? boss.Duration between two checks (default 1 s)
+---@field timeout? boss.Duration a check taking longer fails (default 2 s)
+---@field retries? integer failures in a row that make the container unhealthy (default 3)
+---@field start_period? boss.Duration failures during it do not count (default 0)
+---@field start_interval? boss.Duration between checks during start_period (default 0.2 s; engines with API 1.44+)
+
+---@class boss.Http
+---@field port integer the container port (no published port needed)
+
+---@class boss.RegistryAuth
+---@field username string|boss.SecretValue
+---@field password string|boss.SecretValue
+
+---@class boss.VolumeMount
+---@field bind string the path inside the container
+---@field mode? "ro"|"rw" default "rw"
+
+---A dependency list: service names; `optional = true` leaves out dependencies whose
+---profiles are inactive or that are excluded, instead of an error.
+---@class boss.Dependencies: string[]
+---@field optional? boolean
+
+---A service, or a base class of services (one without a `name`). Make one with
+---`boss.Service:extend { ... }`; define hooks as methods: `function Db:ping() ... end`.
+---A hook (or a helper it calls) that raises an error fails the service, except `pre_stop`.
+---@class boss.Service
+---@field name? string the service's unique name: 1-63 of `[a-zA-Z0-9._-]`, starting with a letter or digit; other services reach it by this name. A class without one is a base for others
+---@field image? string the image reference; pulled if missing, or built when `build_from_directory` is set
+---@field dependencies? boss.Dependencies|string[] services started (pinged and post_started) before this one
+---@field profiles? string[] started only when one of these profiles is active (`--profile`, `BOSS_PROFILES`) or the service is named on the command line
+---@field env? table<string, boss.EnvValue> the environment; `{key}` is filled from the context
+---@field secret_env? string[] env keys whose values are secrets (masked everywhere)
+---@field ports? table<integer|string, integer|string> `{ [8080] = 8080 }`: container port = host port (0: any free port); `"53/udp"` keys; `"127.0.0.1:5433"`, `"[::1]:5433"`, `"127.0.0.1:"` values bind one address
+---@field volumes? string[]|table<string, boss.VolumeMount> `{ "./data:/data:ro", "cache:/cache" }` or `{ ["./data"] = { bind = "/data", mode = "ro" } }`; a bare name is a named volume of the project
+---@field cmd? boss.Command overrides the image's command
+---@field entrypoint? boss.Command overrides the image's entrypoint
+---@field user? string user (and group) the process runs as
+---@field working_dir? string the working directory of the container's process (absolute)
+---@field init? boolean run the engine's init process (tini) as PID 1
+---@field labels? table<string, string> labels of your own on the container (not `boss.*`)
+---@field always_start_new? boolean a new container on every start
+---@field stop_signal? "SIGINT"|"SIGTERM"|"SIGKILL"|"SIGQUIT"|"SIGHUP"|"SIGUSR1"|"SIGUSR2" the signal that stops the container
+---@field stop_timeout? boss.Duration grace between the stop signal and SIGKILL (default 10 s)
+---@field restart? "no"|"always"|"unless-stopped"|"on-failure"|string the engine's restart policy (`"on-failure:N"`: at most N restarts)
+---@field build_from_directory? string build context, relative to services.lua; the image is tagged as `image`
+---@field dockerfile? string the Dockerfile inside the build context (default `Dockerfile`)
+---@field build_args? table<string, string|number|boolean> values of the Dockerfile's `ARG`s
+---@field ping_interval? number seconds between two pings (default 0.1)
+---@field healthcheck? boss.Healthcheck|false a health check the engine runs; the service is up once healthy. `false` turns off the image's own
+---@field instances? integer replicas: how many containers run from this definition, 1 to 1000 (default 1)
+---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
+---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
+---@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused)
+---@field ping? fun(self: boss.Instance): boolean? hook: polled every `ping_interval` after the container starts until it returns a true value (`start --timeout` bounds it)
+---@field post_start? fun(self: boss.Instance) hook: once, after a new container passed ping; dependents start only after it
+---@field pre_stop? fun(self: boss.Instance) hook: before boss stops or replaces a running container; an error is a warning
+boss.Service = {}
+
+---What a hook gets as `self`: the service, for one instance (replica) of it.
+---@class boss.Instance: boss.Service
+---@field instance integer the instance's number, from 1
+---@field hostname string the instance's hostname (`web-2`; `web` for a single container)
+---@field service string the service's name (the same as `name`)
+
+---A new class inheriting from this one: a service when `definition` sets `name`, else a
+---base for others. Fields and methods are inherited.
+---@param definition boss.Service
+---@return boss.Service
+function boss.Service:extend(definition) end
+
+---Runs `argv` inside this instance's container (only inside hooks) and waits for it.
+---@param argv string[] the command and its arguments, no shell
+---@return integer code the exit code
+---@return string output stdout and stderr
+function boss.Service:exec(argv) end
+
+---The host port a container port is published on, for this instance (only inside hooks).
+---@param port integer the container port
+---@param protocol? "tcp"|"udp" default "tcp"
+---@return integer? host_port nil when it is not published
+function boss.Service:host_port(port, protocol) end
+
+---Values shared by all services, kept in `.boss/<project>/context.json`: `{key}` in `env`,
+---`cmd` and `entrypoint` is filled from it when a service starts, so a dependency's
+---`post_start` can feed its dependents. Values are strings, numbers, booleans or secrets.
+---@type table<string, string|number|boolean|boss.SecretValue>
+boss.context = {}
+
+---Names the project (default: the slugified name of the folder of services.lua).
+---@param name string
+function boss.project(name) end
+
+---A group hook: after a start, with the names of the services that came up.
+---@param hook fun(services: string[])
+function boss.on_start(hook) end
+
+---A group hook: after a stop, with the names of the services that stopped.
+---@param hook fun(services: string[])
+function boss.on_stop(hook) end
+
+---A group hook: after a reload, with the name of the reloaded service.
+---@param hook fun(service: string)
+function boss.on_reload(hook) end
+
+---Waits (other services' hooks go on meanwhile).
+---@param seconds number
+function boss.sleep(seconds) end
+
+---Whether a TCP connection to host:port can be made. (Docker's port proxy accepts
+---connections before the server inside listens: prefer `http_get` or `self:exec`.)
+---@param host string
+---@param port integer
+---@param timeout? number seconds (default 1)
+---@return boolean open
+function boss.tcp_open(host, port, timeout) end
+
+---An HTTP GET from the host.
+---@param url string
+---@param timeout? number seconds (default 5)
+---@return integer status 0 when no connection could be made
+---@return string body
+function boss.http_get(url, timeout) end
+
+---Runs a command on the host, no shell, and waits for it.
+---@param argv string[]
+---@return integer code the exit code
+---@return string output stdout and stderr
+function boss.run(argv) end
+
+---Prints a line attributed to the service whose hook calls it.
+---@param ... any joined with tabs
+function boss.log(...) end
+
+---The host environment variable, else the value the `.env` files give it, else nil.
+---@param name string
+---@return string?
+function boss.env(name) end
+
+---A secret holding `value`: prints as `<secret>` and is masked as `***` in every output.
+---Use it as an env value, a registry_auth field, a context value or in an argv.
+---@param value string|number|boolean|boss.SecretValue
+---@return boss.SecretValue
+function boss.secret(value) end
+
+---A secret's text, for a hook that must pass it on; a plain value as it is.
+---@generic T
+---@param value boss.SecretValue|T
+---@return string|T
+function boss.reveal(value) end
+
+---Whether `value` is a `boss.secret` value.
+---@param value any
+---@return boolean
+function boss.is_secret(value) end
+
+return boss
