@@ -45,6 +45,15 @@ local boss = {}
 ---@field bind string the path inside the container
 ---@field mode? "ro"|"rw" default "rw"
 
+---How a failed job is run again: at most `limit` more runs, waiting `delay` before the
+---first rerun and `backoff` times longer before each next one, at most `max_delay`.
+---@class boss.Retries
+---@field limit? integer reruns after the first run, 0 to 1000 (default 0)
+---@field delay? boss.Duration before the first rerun (default 1 s)
+---@field backoff? number each wait is this many times the last, at least 1 (default 2)
+---@field max_delay? boss.Duration no wait is longer (default 30 s)
+---@field on_exit? integer[] only runs that exited with one of these codes are run again (a timed-out run is not)
+
 ---A dependency list: service names; `optional = true` leaves out dependencies whose
 ---profiles are inactive or that are excluded, instead of an error.
 ---@class boss.Dependencies: string[]
@@ -78,6 +87,10 @@ local boss = {}
 ---@field ping_interval? number seconds between two pings (default 0.1)
 ---@field healthcheck? boss.Healthcheck|false a health check the engine runs; the service is up once healthy. `false` turns off the image's own
 ---@field instances? integer replicas: how many containers run from this definition, 1 to 1000 (default 1)
+---@field kind? "service"|"job" `"job"`: it runs to completion, and its dependents begin only after it exited with success (what `boss.Job` sets)
+---@field success_exit_codes? integer[] a job's exit codes that count as success besides 0
+---@field timeout? boss.Duration a job's run still going after it is killed and fails
+---@field retries? boss.Retries|integer how a failed job is run again (a number: the limit alone)
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused)
@@ -85,6 +98,12 @@ local boss = {}
 ---@field post_start? fun(self: boss.Instance) hook: once, after a new container passed ping; dependents start only after it
 ---@field pre_stop? fun(self: boss.Instance) hook: before boss stops or replaces a running container; an error is a warning
 boss.Service = {}
+
+---A job: a service that runs to completion (`kind = "job"`). Its dependents begin only
+---after it exited with success; a failure skips them. No `instances`, `ping`,
+---`post_start`, `healthcheck` or `restart`. Make one with `boss.Job:extend { ... }`.
+---@class boss.Job: boss.Service
+boss.Job = {}
 
 ---What a hook gets as `self`: the service, for one instance (replica) of it.
 ---@class boss.Instance: boss.Service

@@ -115,6 +115,11 @@ function Service:host_port(port, protocol)
   return host_port
 end
 
+-- Jobs: services that run to completion (kind = "job"): boss.Job:extend { name = ..., ... }.
+local Job = Service:extend { kind = "job" }
+boss.Job = Job
+class_info[Job].defined_at = "boss.Job"
+
 function boss.project(name)
   check_type("boss.project", "the project name", name, "string", 2)
   project_name = name

@@ -28,7 +28,8 @@ struct ServiceEvent {
   std::string hook;          // Phase::hook: "pre_start" or "post_start"
   std::string container_id;  // when known
   std::vector<PublishedPort> ports;  // up and kept: where it can be reached
-  std::optional<int> exit_code;      // failed: its container's exit code, when it exited
+  std::optional<int> exit_code;      // failed: its container's exit code, when it exited; a job's, up or failed
+  int attempts = 0;                  // a job that ended (up or failed): how many times it ran
   double elapsed = 0;        // seconds since the operation began working on the service
 };
 

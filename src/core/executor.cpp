@@ -11,6 +11,7 @@
 #include "core/graph.h"
 #include "core/image_provider.h"
 #include "core/instances.h"
+#include "core/job_run.h"
 #include "core/readiness.h"
 #include "core/restart_policy.h"
 #include "core/service_failure.h"
@@ -195,6 +196,13 @@ class StartTask {
     outcome.status = Phase::up;
     if (!ready_note.empty()) outcome.reason = ready_note;
     if (!m_warning.empty()) outcome.reason += (outcome.reason.empty() ? "" : "; ") + m_warning;
+    if (m_job) {
+      // Done: its exit code and runs are what the summary says of it; no ports to show.
+      outcome.exit_code = m_job->exit_code;
+      outcome.attempts = m_job->attempts;
+      m_progress.final(Phase::up, outcome.reason, {}, outcome.exit_code, outcome.attempts);
+      return;
+    }
     outcome.ports = current_ports();
     m_progress.final(Phase::up, outcome.reason, outcome.ports);
   }
@@ -248,6 +256,10 @@ class StartTask {
         engine_step([&] { m_op.engine.start_container(m_container); });
         return "";
       case StepKind::wait_ready:
+        if (m_spec.is_job) {
+          m_job = run_job(m_op, m_spec, m_container, m_progress);
+          return "";
+        }
         return wait_until_ready(m_op, m_spec, m_container, m_options.ping_timeout, m_progress, &m_seen);
       case StepKind::post_start:
         run_hook(Hook::post_start);
@@ -383,6 +395,7 @@ class StartTask {
     outcome.status = Phase::failed;
     outcome.reason = f.reason;
     outcome.exit_code = f.exit_code;
+    outcome.attempts = f.attempts;
     if (!f.container_id.empty()) {
       try {
         outcome.logs = trim_logs(m_op.engine.logs_tail(f.container_id, 20));
@@ -390,7 +403,7 @@ class StartTask {
         // No log tail; the reason stands on its own.
       }
     }
-    m_progress.final(Phase::failed, f.reason, {}, f.exit_code);
+    m_progress.final(Phase::failed, f.reason, {}, f.exit_code, f.attempts);
   }
 
   std::string interrupted_reason() const {
@@ -428,6 +441,7 @@ class StartTask {
   ServiceProgress m_progress;
   std::string m_container;
   std::optional<ContainerState> m_seen;  // the started container, as readiness last saw it
+  std::optional<JobRun> m_job;           // a job's run that succeeded
   std::string m_warning;  // what went wrong on the way without failing it (pre_stop)
   Stage m_stage = Stage::waiting_turn;
 };

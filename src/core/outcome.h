@@ -24,6 +24,7 @@ struct ServiceOutcome {
   std::optional<int> exit_code;  // when its container exited
   bool began = false;            // interrupted: work on it had begun (else never touched)
   bool killed = false;           // stopped: it ignored its stop signal and was killed
+  int attempts = 0;              // a job's: how many times it ran (0: not a job, or it never ran)
   double seconds = 0;
 };
 

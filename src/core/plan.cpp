@@ -155,6 +155,14 @@ Decision decide(const DecideInput& in) {
     for (const auto& c : existing)
       if (&c != best) d.remove.push_back(c.id);
     d.container_id = best->id;
+    if (in.spec.is_job) {
+      // A job is never just kept: its dependents wait for a run of it that ends now (a
+      // running one is waited for, a finished one runs again).
+      d.kind = ActionKind::start;
+      d.reason = best->running() ? "running: waiting for it to end" : best->state + ", unchanged: running it again";
+      if (!d.remove.empty()) d.reason += "; removing " + std::to_string(d.remove.size()) + " stale container(s)";
+      return d;
+    }
     const bool unpinged = pending && pending->container_id == best->id;
     d.kind = best->running() && !unpinged ? ActionKind::keep : ActionKind::start;
     d.reason = unpinged && best->running() ? "running, not pinged since its restart"

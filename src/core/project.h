@@ -11,6 +11,7 @@
 
 #include "core/registry_auth.h"
 #include "core/healthcheck.h"
+#include "core/job.h"
 
 namespace boss {
 
@@ -76,6 +77,10 @@ struct ServiceSpec {
   std::map<std::string, std::string> build_args;  // --build-arg NAME=VALUE of the build
   double ping_interval = 0.1;        // seconds between two ping calls
   int instances = 1;                 // replicas: containers run from this definition (>= 1)
+  // kind = "job": it runs to completion, and its dependents wait until it exited with
+  // success (core/job.h); `job` says how it ends. A service otherwise.
+  bool is_job = false;
+  JobSpec job;
   // Credentials for pulling and pushing `image`, from services.lua; none: the docker
   // CLI's (Operation::credentials). Never part of the config hash, labels or output.
   std::optional<RegistryAuth> registry_auth;

@@ -11,6 +11,7 @@ struct ServiceFailure {
   std::string reason;
   std::string container_id;      // for the log tail; "" when there is none
   std::optional<int> exit_code;  // when its container exited
+  int attempts = 0;              // a job's: how many times it ran
 };
 
 }  // namespace boss

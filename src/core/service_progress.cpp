@@ -24,7 +24,7 @@ void ServiceProgress::hook(const std::string& hook) {
 }
 
 void ServiceProgress::final(Phase phase, std::string reason, std::vector<PublishedPort> ports,
-                            std::optional<int> exit_code) {
+                            std::optional<int> exit_code, int attempts) {
   ServiceEvent event;
   event.service = m_service;
   event.instance = m_instance;
@@ -34,6 +34,7 @@ void ServiceProgress::final(Phase phase, std::string reason, std::vector<Publish
   event.container_id = m_container;
   event.ports = std::move(ports);
   event.exit_code = exit_code;
+  event.attempts = attempts;
   event.elapsed = elapsed();
   m_events.emit_now(std::move(event));
 }

@@ -28,7 +28,7 @@ class ServiceProgress {
   void hook(const std::string& hook);
   // A final phase with everything the summary shows.
   void final(Phase phase, std::string reason, std::vector<PublishedPort> ports = {},
-             std::optional<int> exit_code = std::nullopt);
+             std::optional<int> exit_code = std::nullopt, int attempts = 0);
 
  private:
   EventSink& m_events;

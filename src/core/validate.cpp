@@ -198,6 +198,25 @@ void check_templates(const ServiceSpec& s) {
     for (const auto& part : *s.entrypoint) check("entrypoint", part);
 }
 
+// What contradicts running to completion once: a job is one container, it is done when
+// it exits (no ready moment to ping or check, nothing after it to run post_start on), and
+// boss, not the engine, runs it again.
+void check_job(const ServiceSpec& s) {
+  auto refuse = [&](const std::string& field, const std::string& why) {
+    throw DefinitionError(where(s) + ": field '" + field + "': " + why + " (kind = \"job\")");
+  };
+  if (s.instances > 1) refuse("instances", "a job runs one container at a time");
+  if (s.has_ping) refuse("ping", "a job is done when it exits with success, not when a ping passes");
+  if (s.has_post_start) refuse("post_start", "a job has no moment of being up to run it at");
+  if (s.healthcheck && !s.healthcheck->disabled())
+    refuse("healthcheck", "a job is done when it exits with success, not when it is healthy");
+  if (!s.restart.empty() && s.restart != "no")
+    refuse("restart", "the engine must not restart a job: use retries = { limit = N }");
+  for (int code : s.job.success_exit_codes)
+    if (std::find(s.job.retries.on_exit.begin(), s.job.retries.on_exit.end(), code) != s.job.retries.on_exit.end())
+      refuse("retries", "on_exit code " + std::to_string(code) + " is also a success exit code");
+}
+
 }  // namespace
 
 void validate_project(const Project& project) {
@@ -229,6 +248,7 @@ void validate_project(const Project& project) {
       throw DefinitionError(where(s) + ": field 'ping_interval' must be a positive number of seconds");
     check_templates(s);
     check_container_fields(s);
+    if (s.is_job) check_job(s);
   }
   // A fixed host port can be published once per protocol and address, across the whole
   // project.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "core/errors.h"
 
@@ -252,4 +253,36 @@ TEST_CASE("validate: build folders and Dockerfiles of the services that start mu
   CHECK(error_of({"notdir"}) == "services.lua:15: service 'notdir': field 'build_from_directory': " +
                                     (root / "file").string() + " is not a folder");
   fs::remove_all(root);
+}
+
+TEST_CASE("validate: what contradicts a job is refused, naming the field") {
+  auto job_error = [](const std::function<void(ServiceSpec&)>& change) {
+    ServiceSpec j = svc("j");
+    j.is_job = true;
+    change(j);
+    try {
+      validate_project(project({j}));
+    } catch (const DefinitionError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(job_error([](ServiceSpec& s) { s.instances = 2; }) ==
+        "services.lua:1: service 'j': field 'instances': a job runs one container at a time (kind = \"job\")");
+  CHECK(job_error([](ServiceSpec& s) { s.has_ping = true; }) ==
+        "services.lua:1: service 'j': field 'ping': a job is done when it exits with success, not when a ping "
+        "passes (kind = \"job\")");
+  CHECK(job_error([](ServiceSpec& s) { s.has_post_start = true; }) ==
+        "services.lua:1: service 'j': field 'post_start': a job has no moment of being up to run it at (kind = \"job\")");
+  CHECK(job_error([](ServiceSpec& s) { s.healthcheck = HealthCheck{}; s.healthcheck->test = {"CMD", "true"}; })
+            .find("field 'healthcheck'") != std::string::npos);
+  CHECK(job_error([](ServiceSpec& s) { s.restart = "always"; }) ==
+        "services.lua:1: service 'j': field 'restart': the engine must not restart a job: use retries = { limit = N "
+        "} (kind = \"job\")");
+  CHECK(job_error([](ServiceSpec& s) {
+          s.job.success_exit_codes = {3};
+          s.job.retries.on_exit = {3};
+        }) == "services.lua:1: service 'j': field 'retries': on_exit code 3 is also a success exit code (kind = \"job\")");
+  CHECK(job_error([](ServiceSpec& s) { s.restart = "no"; }) == "(no error)");
+  CHECK(job_error([](ServiceSpec&) {}) == "(no error)");
 }

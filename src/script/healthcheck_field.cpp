@@ -19,13 +19,7 @@ namespace {
 const std::vector<std::string> kKeys = {"test", "interval", "timeout", "retries", "start_period", "start_interval"};
 constexpr double kMinimumPeriod = 0.001;  // the engine's smallest interval and timeout
 
-std::string shown(lua_State* L, int index) {
-  switch (lua_type(L, index)) {
-    case LUA_TSTRING: return "'" + std::string(lua_tostring(L, index)) + "'";
-    case LUA_TNUMBER: return lua_number_text(lua_tonumber(L, index));
-    default: return lua_typename(L, lua_type(L, index));
-  }
-}
+std::string shown(lua_State* L, int index) { return shown_at(L, index); }
 
 [[noreturn]] void fail(const std::string& text) { throw DefinitionError(text); }
 
@@ -65,6 +59,14 @@ double read_period(lua_State* L, int index, const std::string& key, double minim
 }
 
 }  // namespace
+
+std::string shown_at(lua_State* L, int index) {
+  switch (lua_type(L, index)) {
+    case LUA_TSTRING: return "'" + std::string(lua_tostring(L, index)) + "'";
+    case LUA_TNUMBER: return lua_number_text(lua_tonumber(L, index));
+    default: return lua_typename(L, lua_type(L, index));
+  }
+}
 
 std::optional<double> seconds_at(lua_State* L, int index) {
   if (lua_type(L, index) == LUA_TNUMBER) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "core/healthcheck.h"
 
@@ -15,6 +16,9 @@ namespace boss {
 // A number of seconds, or a duration string ("500ms", "1m", "1.5s"); nullopt for
 // anything else (the caller says what it wanted).
 std::optional<double> seconds_at(lua_State* L, int index);
+
+// A value for a message: 'text' quoted, a number as Lua writes it, else its type name.
+std::string shown_at(lua_State* L, int index);
 
 // stop_timeout: seconds (0 or more) as a number or duration string.
 double read_stop_timeout(lua_State* L, int index);

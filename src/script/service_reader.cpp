@@ -18,6 +18,7 @@
 #include "core/template.h"
 #include "core/validate.h"
 #include "script/healthcheck_field.h"
+#include "script/job_fields.h"
 #include "script/secret_value.h"
 #include "script/stack_guard.h"
 
@@ -31,7 +32,9 @@ const std::vector<std::string> kDataFields = {
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
-    "secret_env", "http"};
+    "secret_env", "http", "kind", "success_exit_codes", "timeout", "retries"};
+// What only a job (kind = "job") has.
+const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
 
@@ -87,6 +90,9 @@ class Reader {
       if (field == "name" || !has(field)) continue;
       read_field(field);
     }
+    for (const auto& field : kJobFields)
+      if (!m_spec.is_job && has(field))
+        fail(field, "is only for jobs (kind = \"job\", or a class of boss.Job)");
     for (Hook hook : kHooks) {
       const std::string field = hook_name(hook);
       if (!has(field)) continue;
@@ -245,6 +251,17 @@ class Reader {
       try {
         if (field == "stop_timeout") m_spec.stop_timeout = read_stop_timeout(m_L, -1);
         else m_spec.healthcheck = read_healthcheck(m_L, -1);
+      } catch (const DefinitionError& e) {
+        fail(field, e.what());
+      }
+      lua_pop(m_L, 1);
+    } else if (field == "kind" || field == "success_exit_codes" || field == "timeout" || field == "retries") {
+      push_field(field);
+      try {
+        if (field == "kind") m_spec.is_job = read_kind(m_L, -1);
+        else if (field == "success_exit_codes") m_spec.job.success_exit_codes = read_exit_codes(m_L, -1);
+        else if (field == "timeout") m_spec.job.timeout = read_job_timeout(m_L, -1);
+        else m_spec.job.retries = read_retries(m_L, -1);
       } catch (const DefinitionError& e) {
         fail(field, e.what());
       }

@@ -237,6 +237,10 @@ void FakeEngine::start_container(const std::string& id) {
   auto& c = it->second;
   publish(c, "start");
   c.started_at = std::chrono::system_clock::now();
+  if (auto codes = run_exit_codes.find(c.spec.image); codes != run_exit_codes.end() && !codes->second.empty()) {
+    c.exit_code = codes->second.front();
+    if (codes->second.size() > 1) codes->second.pop_front();
+  }
   if (exit_on_start.count(c.spec.image)) {
     c.info.state = "exited";
     c.exit_code = 1;

@@ -38,6 +38,9 @@ class FakeEngine : public Engine {
   void add_pullable(const std::string& ref, const std::string& id);
   std::set<std::string> fail_create;   // images whose create fails
   std::set<std::string> exit_on_start; // images whose containers exit (code 1) right after start
+  // Images whose containers' runs end with these codes, one per start (the last one
+  // repeats), when waited for (jobs).
+  std::map<std::string, std::deque<int>> run_exit_codes;
   std::set<std::string> ignore_stop_signal;  // images whose containers are killed by stop
   std::set<std::string> fail_build;    // tags whose build fails
   // Registries (registry_host) that take only these credentials: a pull or push without

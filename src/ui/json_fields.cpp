@@ -67,6 +67,7 @@ Json outcome_json(const ServiceOutcome& o) {
   if (!o.logs.empty()) j["logs"] = o.logs;
   if (o.status == Phase::interrupted) j["began"] = o.began;
   if (o.killed) j["killed"] = true;
+  if (o.attempts > 0) j["attempts"] = o.attempts;  // a job's
   j["elapsed"] = json_seconds(o.seconds);
   return j;
 }

@@ -200,3 +200,14 @@ TEST_CASE("json: the summary lists the project resources removed, only when ther
   CHECK(lines[1].at("removed") ==
         json::parse(R"([{"kind":"container","name":"todo-old"},{"kind":"volume","name":"todo_data"}])"));
 }
+
+TEST_CASE("json: a job's outcome carries its exit code and attempts; a service's has no attempts") {
+  auto job = outcome("migrate", Phase::up, ActionKind::create, "no container", 2.5);
+  job.exit_code = 0;
+  job.attempts = 2;
+  const auto j = outcome_json(job);
+  CHECK(j.at("state") == "up");
+  CHECK(j.at("exit_code") == 0);
+  CHECK(j.at("attempts") == 2);
+  CHECK_FALSE(outcome_json(outcome("db", Phase::up, ActionKind::create, "no container")).contains("attempts"));
+}

@@ -29,6 +29,13 @@ std::string with_reason(const std::string& word, const std::string& reason) {
   return reason.empty() ? word : word + ": " + reason;
 }
 
+// A job's runs: "exit 0, 2 attempts, 1.3 s".
+std::string job_runs(const ServiceOutcome& o) {
+  std::string text = o.exit_code ? "exit " + std::to_string(*o.exit_code) + ", " : "";
+  text += std::to_string(o.attempts) + (o.attempts == 1 ? " attempt, " : " attempts, ");
+  return text + format_seconds(o.seconds);
+}
+
 }  // namespace
 
 std::string outcome_text(const ServiceOutcome& o) {
@@ -36,6 +43,7 @@ std::string outcome_text(const ServiceOutcome& o) {
   const std::string took = format_seconds(o.seconds);
   switch (o.status) {
     case Phase::up:
+      if (o.attempts > 0) return "done (" + job_runs(o) + ")";
       if (verb) return "up (" + std::string(verb) + " in " + took + ")";
       return with_detail("up", o.reason);
     case Phase::kept:
@@ -51,6 +59,7 @@ std::string outcome_text(const ServiceOutcome& o) {
     case Phase::pushed:
       return "pushed " + o.reason + " (in " + took + ")";
     case Phase::failed:
+      if (o.attempts > 0) return with_reason("failed", o.reason) + " (" + job_runs(o) + ")";
       return with_reason("failed", o.reason);
     case Phase::skipped:
       if (!o.cause.empty()) return "skipped: dependency '" + o.cause + "' failed";
@@ -65,6 +74,7 @@ std::string outcome_text(const ServiceOutcome& o) {
 }
 
 std::string outcome_reason(const ServiceOutcome& o) {
+  if (o.attempts > 0) return "";  // a job's runs say it all
   const bool done = o.status == Phase::up || o.status == Phase::stopped || o.status == Phase::removed;
   if (!done) return "";
   // Why it was recreated or restarted is worth a word; a create needs none.
@@ -99,6 +109,7 @@ ServiceOutcome outcome_of(const ServiceEvent& e) {
   o.container_id = e.container_id;
   o.ports = e.ports;
   o.exit_code = e.exit_code;
+  o.attempts = e.attempts;
   o.began = true;
   o.seconds = e.elapsed;
   return o;

@@ -18,7 +18,8 @@ std::string phase_text(const ServiceEvent& event);
 //   up after create      "up (created in 1.2 s)"
 //   kept                 "up (running, unchanged)"
 //   stopped              "stopped (in 0.3 s)", "stopped (killed after ignoring its stop signal)"
-//   failed               "failed: <reason>"
+//   a job that succeeded "done (exit 0, 2 attempts, 1.3 s)"
+//   failed               "failed: <reason>"; a job's with its runs: "failed: exited with code 3 (exit 3, 1 attempt, 0.2 s)"
 //   skipped              "skipped: dependency 'db' failed"
 //   interrupted          "interrupted: <reason>", or "not started (interrupted)"
 std::string outcome_text(const ServiceOutcome& outcome);

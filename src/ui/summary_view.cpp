@@ -22,8 +22,17 @@ std::string count_line(const CommandResult& result) {
   std::string line;
   bool any_interrupted = false;
   for (Phase phase : kOrder) {
-    const auto n = std::count_if(result.outcomes.begin(), result.outcomes.end(),
-                                 [&](const ServiceOutcome& o) { return counted_as(o.status) == phase; });
+    // Jobs that ran to success are "done", not up.
+    const auto n = std::count_if(result.outcomes.begin(), result.outcomes.end(), [&](const ServiceOutcome& o) {
+      return counted_as(o.status) == phase && !(phase == Phase::up && o.attempts > 0);
+    });
+    if (phase == Phase::up) {
+      const auto done = std::count_if(result.outcomes.begin(), result.outcomes.end(),
+                                      [](const ServiceOutcome& o) { return o.status == Phase::up && o.attempts > 0; });
+      if (n > 0) line += std::to_string(n) + " up";
+      if (done > 0) line += (line.empty() ? "" : ", ") + std::to_string(done) + " done";
+      continue;
+    }
     if (n == 0) continue;
     any_interrupted |= phase == Phase::interrupted;
     line += (line.empty() ? "" : ", ") + std::to_string(n) + " " + phase_name(phase);

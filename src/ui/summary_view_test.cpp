@@ -90,3 +90,24 @@ TEST_CASE("summary: the project resources an operation removed") {
         "  removed network boss-todo\n"
         "1 removed\n");
 }
+
+TEST_CASE("summary: a job shows its exit code, runs and time, and counts as done") {
+  CommandResult r;
+  r.command = "start";
+  auto migrate = outcome("migrate", Phase::up, ActionKind::create, "no container", 3.1);
+  migrate.exit_code = 0;
+  migrate.attempts = 2;
+  auto load = outcome("load", Phase::failed, ActionKind::create, "exited with code 3", 0.4);
+  load.exit_code = 3;
+  load.attempts = 1;
+  auto web = outcome("web", Phase::skipped, ActionKind::create, "");
+  web.cause = "load";
+  r.outcomes = {migrate, load, web, outcome("db", Phase::up, ActionKind::create, "no container", 1.2)};
+  CHECK(render_summary_text(r) ==
+        "summary:\n"
+        "  migrate  done (exit 0, 2 attempts, 3.1 s)\n"
+        "  load     failed: exited with code 3 (exit 3, 1 attempt, 0.4 s)\n"
+        "  web      skipped: dependency 'load' failed\n"
+        "  db       up (created in 1.2 s)\n"
+        "1 up, 1 done, 1 failed, 1 skipped\n");
+}

@@ -1,0 +1,25 @@
+// Runs a started job's container to its end, on the engine: waits for its exit (the
+// engine's wait endpoint), kills it when it outlives its `timeout`, judges the exit code
+// (job.h) and starts the same container again as its `retries` allow, after the
+// backoff's delay. Its dependents wait for this, so they begin only after its success.
+#pragma once
+
+#include <string>
+
+#include "core/operation.h"
+#include "core/service_progress.h"
+
+namespace boss {
+
+struct JobRun {
+  int exit_code = 0;  // the successful run's
+  int attempts = 0;   // runs, the successful one included
+};
+
+// `container_id` has just been started (attempt 1). Returns once an attempt succeeded.
+// Throws ServiceFailure (the last attempt's exit code, how many ran, why: "exited with
+// code 3", "timed out after 2 s and was killed") or Interrupted (Ctrl-C; the container
+// is left as it is).
+JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& container_id, ServiceProgress& progress);
+
+}  // namespace boss

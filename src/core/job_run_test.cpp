@@ -1,0 +1,140 @@
+#include "core/job_run.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "testing/runtime_fixture.h"
+
+using namespace boss;
+using boss::testing::Fixture;
+using boss::testing::svc;
+
+namespace {
+
+ServiceSpec job(const std::string& name, const std::string& image, std::vector<std::string> deps = {}) {
+  ServiceSpec s = svc(name, std::move(deps), image);
+  s.is_job = true;
+  return s;
+}
+
+long count(const std::vector<std::string>& calls, const std::string& call) {
+  return std::count(calls.begin(), calls.end(), call);
+}
+
+}  // namespace
+
+TEST_CASE("jobs: a dependent is created only after its job exited 0") {
+  Fixture f;
+  f.engine.add_image("migrate", "sha256:m");
+  f.engine.run_exit_codes["migrate"] = {0};
+  f.project.services = {job("migrate", "migrate"), svc("web", {"migrate"})};
+  const auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  const auto calls = f.engine.calls();
+  CHECK(f.index_of(calls, "wait demo-migrate") < f.index_of(calls, "create demo-web"));
+  const auto& done = f.outcome(r, "migrate");
+  CHECK(done.status == Phase::up);
+  CHECK(done.exit_code == 0);
+  CHECK(done.attempts == 1);
+  CHECK(f.outcome(r, "web").attempts == 0);  // not a job
+  CHECK(f.events.phases("migrate") == "creating starting waiting up");
+  CHECK(f.events.of("migrate").back().attempts == 1);
+}
+
+TEST_CASE("jobs: a failed job fails with its exit code and skips its dependents") {
+  Fixture f;
+  f.engine.add_image("migrate", "sha256:m");
+  f.engine.run_exit_codes["migrate"] = {3};
+  f.project.services = {job("migrate", "migrate"), svc("web", {"migrate"}), svc("other")};
+  const auto r = f.start();
+  CHECK(r.exit_code() == 1);
+  const auto& failed = f.outcome(r, "migrate");
+  CHECK(failed.status == Phase::failed);
+  CHECK(failed.reason == "exited with code 3");
+  CHECK(failed.exit_code == 3);
+  CHECK(failed.attempts == 1);
+  CHECK(f.outcome(r, "web").status == Phase::skipped);
+  CHECK(f.outcome(r, "web").cause == "migrate");
+  CHECK(f.outcome(r, "other").status == Phase::up);
+  CHECK_FALSE(f.engine.container_named("demo-web"));
+}
+
+TEST_CASE("jobs: a code of success_exit_codes is a success") {
+  Fixture f;
+  f.engine.add_image("migrate", "sha256:m");
+  f.engine.run_exit_codes["migrate"] = {3};
+  auto j = job("migrate", "migrate");
+  j.job.success_exit_codes = {3};
+  f.project.services = {j, svc("web", {"migrate"})};
+  const auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "migrate").exit_code == 3);
+  CHECK(f.outcome(r, "web").status == Phase::up);
+}
+
+TEST_CASE("jobs: retries run the same container again until it succeeds") {
+  Fixture f;
+  f.engine.add_image("flaky", "sha256:f");
+  f.engine.run_exit_codes["flaky"] = {1, 1, 0};
+  auto j = job("flaky", "flaky");
+  j.job.retries.limit = 3;
+  j.job.retries.delay = 0;
+  f.project.services = {j};
+  const auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "flaky").attempts == 3);
+  CHECK(count(f.engine.mutations(), "start demo-flaky") == 3);
+  CHECK(count(f.engine.mutations(), "create demo-flaky") == 1);
+}
+
+TEST_CASE("jobs: the retry limit ends it, with the last exit code and every attempt counted") {
+  Fixture f;
+  f.engine.add_image("flaky", "sha256:f");
+  f.engine.run_exit_codes["flaky"] = {1, 2};
+  auto j = job("flaky", "flaky");
+  j.job.retries.limit = 2;
+  j.job.retries.delay = 0;
+  f.project.services = {j};
+  const auto r = f.start();
+  CHECK(r.exit_code() == 1);
+  CHECK(f.outcome(r, "flaky").attempts == 3);
+  CHECK(f.outcome(r, "flaky").exit_code == 2);
+}
+
+TEST_CASE("jobs: with on_exit only those codes are run again") {
+  Fixture f;
+  f.engine.add_image("flaky", "sha256:f");
+  f.engine.run_exit_codes["flaky"] = {1, 0};
+  auto j = job("flaky", "flaky");
+  j.job.retries.limit = 3;
+  j.job.retries.delay = 0;
+  j.job.retries.on_exit = {75};
+  f.project.services = {j};
+  auto r = f.start();
+  CHECK(f.outcome(r, "flaky").status == Phase::failed);
+  CHECK(f.outcome(r, "flaky").attempts == 1);
+
+  Fixture g;
+  g.engine.add_image("flaky", "sha256:f");
+  g.engine.run_exit_codes["flaky"] = {75, 0};
+  g.project.services = {j};
+  r = g.start();
+  CHECK(g.outcome(r, "flaky").status == Phase::up);
+  CHECK(g.outcome(r, "flaky").attempts == 2);
+}
+
+TEST_CASE("jobs: a second start runs the unchanged job again in its container") {
+  Fixture f;
+  f.engine.add_image("migrate", "sha256:m");
+  f.engine.run_exit_codes["migrate"] = {0};
+  f.project.services = {job("migrate", "migrate"), svc("web", {"migrate"})};
+  REQUIRE(f.start().exit_code() == 0);
+  const auto id = f.engine.container_named("demo-migrate")->info.id;
+  const auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "migrate").action == ActionKind::start);
+  CHECK(f.outcome(r, "migrate").attempts == 1);
+  CHECK(f.engine.container_named("demo-migrate")->info.id == id);
+  CHECK(f.outcome(r, "web").status == Phase::kept);
+}

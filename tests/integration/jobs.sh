@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Jobs (kind = "job", boss.Job): run-to-completion containers whose dependents begin only
+# after they exited with success; failures skip the dependents; success_exit_codes,
+# timeout, retries with backoff; and the definitions a job refuses.
+source "$(dirname "$0")/lib.sh" "$@"
+
+new_project jobs
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Job:extend { name = "migrate", image = "@IMG@", cmd = { "sh", "-c", "sleep 1; echo migrated; exit $EXIT_CODE" },
+                  env = { EXIT_CODE = os.getenv("JOB_EXIT") or "0" }, success_exit_codes = { 4 } }
+boss.Service:extend { name = "web", image = "@IMG@", stop_signal = "SIGKILL", cmd = { "sleep", "100000" },
+                      dependencies = { "migrate" } }
+EOF2
+
+section "a pipeline: the dependent is created only after the job exited 0"
+expect_exit 0 boss start
+expect_outcome migrate up create
+expect_eq "$(outcome migrate exit_code)" 0 "job exit code"
+expect_eq "$(outcome migrate attempts)" 1 "job attempts"
+expect_outcome web up create
+expect_eq "$(state migrate)" exited "job container state"
+finished=$(finished_ns migrate) created=$(created_ns web)
+expect_true "web created ($created) after migrate finished ($finished)" test "$created" -ge "$finished"
+run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress plain start
+expect_match "$OUT" "migrate +done \(exit 0, 1 attempt, [0-9.]+ ?m?s\)" "plain summary"
+
+section "a failing job: its dependent is not created, boss fails, the summary names it and its exit code"
+docker rm -f "$(cid web)" >/dev/null
+JOB_EXIT=3 expect_exit 1 boss start
+expect_outcome migrate failed "" "exited with code 3"
+expect_eq "$(outcome migrate exit_code)" 3 "failed job exit code"
+expect_outcome web skipped "" "dependency 'migrate' failed"
+expect_eq "$(ids web)" "" "no web container"
+JOB_EXIT=3 run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress plain start
+expect_eq "$RC" 1 "plain exit code"
+expect_match "$OUT" "migrate +failed: exited with code 3 \(exit 3, 1 attempt" "plain summary of the failure"
+expect_match "$OUT" "web +skipped: dependency 'migrate' failed" "plain summary of the dependent"
+
+section "success_exit_codes: exit 4 is a success"
+JOB_EXIT=4 expect_exit 0 boss start
+expect_outcome migrate up
+expect_eq "$(outcome migrate exit_code)" 4 "job exit code"
+expect_outcome web up
+
+new_project jobs-timeout
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Job:extend { name = "slow", image = "@IMG@", cmd = { "sleep", "600" }, timeout = "1s" }
+boss.Service:extend { name = "after", image = "@IMG@", cmd = { "sleep", "100000" }, dependencies = { "slow" } }
+EOF2
+
+section "timeout: the job is killed after it and fails"
+t0=$(date +%s%N)
+expect_exit 1 boss start
+t1=$(date +%s%N)
+expect_outcome slow failed "" "timed out after 1 s and was killed"
+expect_outcome after skipped
+expect_eq "$(state slow)" exited "killed job's state"
+expect_true "it ended within 10 s, not after sleep 600 ($(( (t1 - t0) / 1000000 )) ms)" test $(( (t1 - t0) / 1000000000 )) -lt 10
+
+new_project jobs-retry
+write_services <<'EOF2'
+local boss = require "boss"
+-- Fails with 75 twice (a file in a volume counts the runs), then succeeds.
+boss.Job:extend { name = "flaky", image = "@IMG@", volumes = { "@DIR@/state:/state" },
+  cmd = { "sh", "-c", "n=$(cat /state/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /state/n; cut -d\" \" -f1 /proc/uptime >> /state/times; [ $n -ge 3 ] || exit 75" },
+  retries = { limit = 3, delay = 0.5, backoff = 2, max_delay = 30, on_exit = { 75 } } }
+boss.Job:extend { name = "never", image = "@IMG@", cmd = { "sh", "-c", "exit 1" },
+  retries = { limit = 3, delay = 0.1, on_exit = { 75 } } }
+EOF2
+mkdir -p "$DIR/state"
+
+section "retries with backoff: attempt count and spacing"
+expect_exit 1 boss start
+expect_outcome flaky up
+expect_eq "$(outcome flaky attempts)" 3 "flaky attempts"
+mapfile -t times <"$DIR/state/times"
+expect_eq "${#times[@]}" 3 "runs recorded"
+# The kernel's uptime (centiseconds; the same clock in every container) at each run's start.
+ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
+gap1=$(ms_between "${times[0]}" "${times[1]}") gap2=$(ms_between "${times[1]}" "${times[2]}")
+expect_true "first rerun after >= 500 ms (${gap1} ms)" test "$gap1" -ge 500
+expect_true "second rerun after >= 1000 ms, the delay doubled (${gap2} ms)" test "$gap2" -ge 1000
+expect_true "second gap longer than the first" test "$gap2" -gt "$gap1"
+expect_outcome never failed "" "exited with code 1"
+expect_eq "$(outcome never attempts)" 1 "a code not in on_exit is not retried"
+
+new_project jobs-bad
+section "bad inputs: one line naming the service and the field, exit 2, nothing made"
+bad() {  # bad FIELDS EXPECTED_PART
+  write_services <<EOF2
+local boss = require "boss"
+boss.Job:extend { name = "j", image = "@IMG@", $1 }
+EOF2
+  expect_exit 2 boss start
+  expect_one_line_stderr
+  expect_contains "$ERR" "$2" "stderr"
+}
+bad "instances = 2" "service 'j': field 'instances': a job runs one container at a time"
+bad "ping = function(self) return true end" "service 'j': field 'ping'"
+bad "restart = 'always'" "service 'j': field 'restart'"
+bad "timeout = 'soon'" "service 'j': field 'timeout' must be a positive duration"
+bad "retries = { limt = 2 }" "field 'retries' has unknown key 'limt' (did you mean 'limit'?)"
+bad "success_exit_codes = { 300 }" "field 'success_exit_codes' item 1 must be an exit code from 0 to 255"
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Service:extend { name = "s", image = "@IMG@", retries = 2 }
+EOF2
+expect_exit 2 boss start
+expect_one_line_stderr
+expect_contains "$ERR" "service 's': field 'retries' is only for jobs"
+expect_eq "$(count_containers)" 0 "no container made"
+
+finish
