@@ -179,13 +179,15 @@ std::string DockerEngine::create_container(const ContainerSpec& spec) {
   const std::string what = "create container " + spec.name;
   std::string path = "/containers/create";
   if (!spec.name.empty()) path += "?name=" + url_encode(spec.name);
-  const HttpResponse response = send(what, post(path, container_create_body(spec)));
-  // A taken name is 409 on Docker; podman answers 500 "... is already in use": the
-  // caller tells a conflict by its status, so it gets the same 409 from both.
-  if (!is_success(response.status)) {
-    const std::string message = engine_error_message(response.body, response.status);
-    const bool name_taken = response.status == 500 && message.find("is already in use") != std::string::npos;
-    throw EngineError(what + ": " + message, name_taken ? 409 : response.status);
+  HttpResponse response;
+  try {
+    response = send_expecting(what, post(path, container_create_body(spec)));
+  } catch (const EngineError& error) {
+    // A taken name is 409 on Docker; podman answers 500 "... is already in use": the
+    // caller tells a conflict by its status, so it gets the same 409 from both.
+    if (error.status() == 500 && std::string_view(error.what()).find("is already in use") != std::string_view::npos)
+      throw EngineError(error.what(), 409);
+    throw;
   }
   const json created = parse_engine_json(response.body, what);
   const std::string id = json_string(created, "Id");
