@@ -93,6 +93,7 @@ local boss = {}
 ---@field retries? boss.Retries|integer how a failed job is run again (a number: the limit alone)
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
+---@field did_run? fun(self: boss.Instance): boolean? jobs only: asked on each start; a true value means the job already ran (done, not run again), false that it runs; instead of its last exit code (not asked by `boss run-jobs`)
 ---@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused)
 ---@field ping? fun(self: boss.Instance): boolean? hook: polled every `ping_interval` after the container starts until it returns a true value (`start --timeout` bounds it)
 ---@field post_start? fun(self: boss.Instance) hook: once, after a new container passed ping; dependents start only after it

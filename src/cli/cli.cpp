@@ -198,6 +198,16 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
   }
+  if (opt.command == "run-jobs") {
+    StartRequest request;
+    request.profiles = profile_choice(opt, compose_profiles);
+    request.services = select_jobs(runtime.project(), opt.services, request.profiles);
+    request.rerun = {request.services.begin(), request.services.end()};
+    request.timeout = opt.timeout.value_or(300);
+    request.parallel = opt.parallel;
+    if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_start(request), runtime.project());
+    return runtime.start(request).exit_code();
+  }
   if (opt.command == "stop") {
     StopRequest request;
     request.services = opt.services;
@@ -310,7 +320,7 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   if (opt.command == "__complete") rendering.out = stderr;
   // run shows the start of its dependencies.
   const bool shows_progress =
-      opt.command == "start" || opt.command == "stop" || opt.command == "reload" ||
+      opt.command == "start" || opt.command == "run-jobs" || opt.command == "stop" || opt.command == "reload" ||
       opt.command == "restart" || opt.command == "run" || opt.command == "down" || opt.command == "prune" ||
       opt.command == "push";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},

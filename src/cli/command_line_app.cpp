@@ -33,9 +33,10 @@ void examples(CLI::App* command, const std::vector<std::string>& lines) {
 }  // namespace
 
 const std::vector<std::string>& visible_commands() {
-  static const std::vector<std::string> commands = {"start", "stop", "reload",  "restart", "status",
-                                                    "logs",  "exec", "run",     "down",    "prune",
-                                                    "push",  "convert", "proxy", "init", "completion"};
+  static const std::vector<std::string> commands = {"start", "run-jobs", "stop",    "reload", "restart",
+                                                    "status", "logs",    "exec",    "run",    "down",
+                                                    "prune", "push",     "convert", "proxy",  "init",
+                                                    "completion"};
   return commands;
 }
 
@@ -112,6 +113,14 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   plan_flags(start);
   examples(start, {"boss start", "boss start web --build", "boss start --exclude worker --timeout 2m",
                    "boss start --dry-run"});
+
+  auto* run_jobs = app.add_subcommand("run-jobs", "Run jobs anew (default: all), even those done, starting what they need");
+  services(run_jobs, "Only these jobs; their dependencies are started as start would");
+  run_jobs->add_option("--timeout", texts.timeout_text, "How long each service may take to become ready (default 300 s)")
+      ->check(duration(false));
+  run_jobs->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
+  plan_flags(run_jobs);
+  examples(run_jobs, {"boss run-jobs", "boss run-jobs migrate seed", "boss run-jobs --dry-run"});
 
   auto* stop = app.add_subcommand("stop", "Stop services (default: all), dependents first");
   services(stop, "Only these services and what depends on them");

@@ -48,6 +48,9 @@ struct ContainerInfo {
   std::vector<std::string> volumes;  // the named volumes it mounts
   // Network name -> the container's IPv4 address on it (running containers; "" when none).
   std::map<std::string, std::string> addresses;
+  // An exited container's exit code: the list does not carry it, observe() fills it in for
+  // the containers of jobs (an inspect each); nullopt otherwise.
+  std::optional<int> exit_code;
   bool running() const { return state == "running"; }
 };
 

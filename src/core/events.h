@@ -30,6 +30,7 @@ struct ServiceEvent {
   std::vector<PublishedPort> ports;  // up and kept: where it can be reached
   std::optional<int> exit_code;      // failed: its container's exit code, when it exited; a job's, up or failed
   int attempts = 0;                  // a job that ended (up or failed): how many times it ran
+  bool job = false;                  // a job's (kind = "job"): kept reads as done before
   double elapsed = 0;        // seconds since the operation began working on the service
 };
 

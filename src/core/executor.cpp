@@ -133,7 +133,9 @@ class StartTask {
       : m_op(op), m_spec(spec), m_planned(planned), m_number(instance_number(planned.instance)),
         m_key(instance_key(spec.name, planned.instance)), m_existing(observed.of(spec.name, m_number)),
         m_observed(observed), m_images(images), m_gate(gate), m_options(options),
-        m_progress(op.events, spec.name, planned.kind, planned.instance) {}
+        m_progress(op.events, spec.name, planned.kind, planned.instance) {
+    m_progress.set_job(spec.is_job);
+  }
 
   ServiceOutcome run() {
     ServiceOutcome outcome;
@@ -141,6 +143,7 @@ class StartTask {
     outcome.instance = m_planned.instance;
     outcome.action = m_planned.kind;
     outcome.began = true;
+    outcome.job = m_spec.is_job;
     try {
       run_steps(outcome);
     } catch (const ServiceFailure& f) {
@@ -181,8 +184,14 @@ class StartTask {
       m_container = decision.container_id;
       m_stage = Stage::done;
       outcome.status = Phase::kept;
-      outcome.ports = observed_ports(decision.container_id);
       m_progress.set_container(m_container);
+      if (m_spec.is_job) {
+        // Done before: its last exit code is what the summary says of it.
+        outcome.exit_code = observed_exit_code(decision.container_id);
+        m_progress.final(Phase::kept, decision.reason, {}, outcome.exit_code);
+        return;
+      }
+      outcome.ports = observed_ports(decision.container_id);
       m_progress.final(Phase::kept, decision.reason, outcome.ports);
       return;
     }
@@ -218,6 +227,9 @@ class StartTask {
     }
     input.forced_reason = forced_replacement(m_spec, m_options.forced.count(m_spec.name) > 0,
                                              m_observed.network_present(), m_existing);
+    input.rerun = m_options.rerun.count(m_spec.name) > 0;
+    if (m_spec.has_did_run && !input.rerun)
+      input.did_run = run_hook(Hook::did_run, m_existing.empty() ? "" : m_existing.front().id);
     Decision decision = decide(input);
     decision.instance = m_planned.instance;
     return decision;
@@ -332,14 +344,15 @@ class StartTask {
     return collision_free_name(m_op.project, m_spec.name, m_planned.instance);
   }
 
-  void run_hook(Hook hook) {
+  // Runs `hook` on `container` (default: the one worked on); returns what it returned as
+  // a truth value.
+  bool run_hook(Hook hook, std::optional<std::string> container = std::nullopt) {
     m_progress.hook(hook_name(hook));
-    const auto result =
-        m_op.hooks.call(m_spec.name, hook, m_container, std::chrono::steady_clock::time_point::max(), m_op.cancel,
-                        m_number);
+    const auto result = m_op.hooks.call(m_spec.name, hook, container.value_or(m_container),
+                                        std::chrono::steady_clock::time_point::max(), m_op.cancel, m_number);
     m_op.save_context();
     switch (result.status) {
-      case HookResult::Status::ok: return;
+      case HookResult::Status::ok: return result.value;
       case HookResult::Status::cancelled: throw Interrupted("interrupted");
       case HookResult::Status::timed_out:
         throw ServiceFailure{std::string(hook_name(hook)) + " timed out", m_container, {}};
@@ -347,6 +360,7 @@ class StartTask {
         if (!result.traceback.empty()) m_op.trace(result.traceback);
         throw ServiceFailure{std::string(hook_name(hook)) + " failed: " + first_line(result.error), m_container, {}};
     }
+    return false;
   }
 
   // A container call, through the gate.
@@ -372,6 +386,12 @@ class StartTask {
 
   void add_warning(const std::string& warning) {
     if (!warning.empty()) m_warning += (m_warning.empty() ? "" : "; ") + warning;
+  }
+
+  std::optional<int> observed_exit_code(const std::string& id) const {
+    for (const auto& c : m_existing)
+      if (c.id == id) return c.exit_code;
+    return std::nullopt;
   }
 
   std::vector<PublishedPort> observed_ports(const std::string& id) const {

@@ -124,17 +124,100 @@ TEST_CASE("jobs: with on_exit only those codes are run again") {
   CHECK(g.outcome(r, "flaky").attempts == 2);
 }
 
-TEST_CASE("jobs: a second start runs the unchanged job again in its container") {
+TEST_CASE("jobs: a second start keeps a job done for the same definition; a rerun runs it in its container") {
   Fixture f;
   f.engine.add_image("migrate", "sha256:m");
-  f.engine.run_exit_codes["migrate"] = {0};
+  f.engine.run_exit_codes["migrate"] = {0, 0};
   f.project.services = {job("migrate", "migrate"), svc("web", {"migrate"})};
   REQUIRE(f.start().exit_code() == 0);
   const auto id = f.engine.container_named("demo-migrate")->info.id;
-  const auto r = f.start();
+  auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "migrate").status == Phase::kept);
+  CHECK(f.outcome(r, "migrate").job);
+  CHECK(f.outcome(r, "migrate").exit_code == 0);
+  CHECK(f.outcome(r, "migrate").reason == "done: exited 0 last time, unchanged");
+  CHECK(count(f.engine.mutations(), "start demo-migrate") == 1);
+  CHECK(f.events.of("migrate").back().job);
+
+  StartRequest rerun;
+  rerun.services = {"migrate"};
+  rerun.rerun = {"migrate"};
+  r = f.runtime().start(rerun);
   CHECK(r.exit_code() == 0);
   CHECK(f.outcome(r, "migrate").action == ActionKind::start);
   CHECK(f.outcome(r, "migrate").attempts == 1);
   CHECK(f.engine.container_named("demo-migrate")->info.id == id);
-  CHECK(f.outcome(r, "web").status == Phase::kept);
+  CHECK(count(f.engine.mutations(), "start demo-migrate") == 2);
+}
+
+TEST_CASE("jobs: a job whose last run failed runs again on the next start") {
+  Fixture f;
+  f.engine.add_image("migrate", "sha256:m");
+  f.engine.run_exit_codes["migrate"] = {3, 0};
+  f.project.services = {job("migrate", "migrate"), svc("web", {"migrate"})};
+  REQUIRE(f.start().exit_code() == 1);
+  const auto r = f.start();
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "migrate").status == Phase::up);
+  CHECK(f.outcome(r, "web").status == Phase::up);
+}
+
+TEST_CASE("jobs: did_run decides whether a job runs, on its container, and is not asked on a rerun") {
+  Fixture f;
+  f.engine.add_image("migrate", "sha256:m");
+  f.engine.run_exit_codes["migrate"] = {0, 0};
+  auto j = job("migrate", "migrate");
+  j.has_did_run = true;
+  f.project.services = {j, svc("web", {"migrate"})};
+  bool ran = true;
+  std::vector<std::string> asked_on;
+  f.hooks.on("migrate", Hook::did_run, [&](const std::string& container) {
+    asked_on.push_back(container);
+    HookResult r;
+    r.value = ran;
+    return r;
+  });
+  auto r = f.start();  // true with no container: done, nothing made
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "migrate").status == Phase::kept);
+  CHECK(f.outcome(r, "migrate").reason == "did_run returned true");
+  CHECK_FALSE(f.engine.container_named("demo-migrate"));
+  CHECK(f.outcome(r, "web").status == Phase::up);
+  REQUIRE(asked_on.size() == 1);
+  CHECK(asked_on[0].empty());
+
+  ran = false;
+  r = f.start();
+  CHECK(f.outcome(r, "migrate").status == Phase::up);
+  CHECK(f.outcome(r, "migrate").attempts == 1);
+  const auto id = f.engine.container_named("demo-migrate")->info.id;
+  r = f.start();  // false again, though it exited 0: it runs again, in its container
+  CHECK(f.outcome(r, "migrate").reason == "did_run returned false: running it again");
+  CHECK(asked_on.back() == id);
+
+  const auto asked = asked_on.size();
+  StartRequest rerun;
+  rerun.services = {"migrate"};
+  rerun.rerun = {"migrate"};
+  ran = true;
+  r = f.runtime().start(rerun);
+  CHECK(f.outcome(r, "migrate").status == Phase::up);
+  CHECK(asked_on.size() == asked);
+}
+
+TEST_CASE("jobs: a did_run that raises fails the job with one line naming the hook") {
+  Fixture f;
+  f.engine.add_image("migrate", "sha256:m");
+  auto j = job("migrate", "migrate");
+  j.has_did_run = true;
+  f.project.services = {j, svc("web", {"migrate"})};
+  f.hooks.on("migrate", Hook::did_run, [](const std::string&) {
+    return HookResult{HookResult::Status::error, false, "services.lua:3: boom", ""};
+  });
+  const auto r = f.start();
+  CHECK(r.exit_code() == 1);
+  CHECK(f.outcome(r, "migrate").status == Phase::failed);
+  CHECK(f.outcome(r, "migrate").reason == "did_run failed: services.lua:3: boom");
+  CHECK(f.outcome(r, "web").status == Phase::skipped);
 }

@@ -25,6 +25,7 @@ struct ServiceOutcome {
   bool began = false;            // interrupted: work on it had begun (else never touched)
   bool killed = false;           // stopped: it ignored its stop signal and was killed
   int attempts = 0;              // a job's: how many times it ran (0: not a job, or it never ran)
+  bool job = false;              // a job's (kind = "job"): kept reads as done before
   double seconds = 0;
 };
 

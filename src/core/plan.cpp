@@ -42,7 +42,10 @@ Observed observe(Engine& engine, const Project& project, bool images) {
     }
     const auto it = c.labels.find(kLabelService);
     const std::string service = it == c.labels.end() ? "" : it->second;
-    if (project.find(service))
+    const ServiceSpec* spec = project.find(service);
+    if (spec && spec->is_job && c.state == "exited")
+      if (const auto state = engine.inspect_container(c.id)) c.exit_code = state->exit_code;
+    if (spec)
       observed.containers[service].push_back(std::move(c));
     else
       observed.orphans.push_back(std::move(c));
@@ -118,10 +121,38 @@ std::string describe_unfilled(const UnfilledTemplate& unfilled, const std::optio
   return text;
 }
 
+namespace {
+
+// A job's container that is done: it exited with success, and its start finished.
+bool finished_with_success(const DecideInput& in, const ContainerInfo& c) {
+  if (c.state != "exited" || !c.exit_code || !is_success(in.spec.job, *c.exit_code)) return false;
+  return !(in.pending && in.pending->container_id == c.id);
+}
+
+// Why a job's container for the same definition runs again (it is not done).
+std::string run_again_reason(const DecideInput& in, const ContainerInfo& c) {
+  if (c.running()) return "running: waiting for it to end";
+  if (in.rerun) return c.state + ", unchanged: running it anew";
+  if (in.spec.has_did_run)
+    return in.did_run ? "did_run returned false: running it again" : "did_run decides when its turn comes";
+  if (!c.exit_code) return c.state + ", unchanged: running it again";
+  if (in.pending && in.pending->container_id == c.id) return "its last run did not finish: running it again";
+  return "exited " + std::to_string(*c.exit_code) + " last time: running it again";
+}
+
+}  // namespace
+
 Decision decide(const DecideInput& in) {
   Decision d;
   d.service = in.spec.name;
   const auto& existing = in.existing;
+  if (in.spec.is_job && !in.rerun && in.did_run && *in.did_run) {
+    // did_run decides instead of the containers: nothing is touched.
+    d.kind = ActionKind::keep;
+    d.reason = "did_run returned true";
+    if (!existing.empty()) d.container_id = existing.front().id;
+    return d;
+  }
   auto replace_all = [&](ActionKind kind, const std::string& reason, const ContainerInfo& current) {
     d.kind = kind;
     d.reason = reason;
@@ -156,10 +187,17 @@ Decision decide(const DecideInput& in) {
       if (&c != best) d.remove.push_back(c.id);
     d.container_id = best->id;
     if (in.spec.is_job) {
-      // A job is never just kept: its dependents wait for a run of it that ends now (a
-      // running one is waited for, a finished one runs again).
-      d.kind = ActionKind::start;
-      d.reason = best->running() ? "running: waiting for it to end" : best->state + ", unchanged: running it again";
+      // Done for this definition: kept, and its dependents go on. Otherwise its
+      // dependents wait for a run of it that ends now (a running one is waited for, a
+      // finished one runs again).
+      const bool judged_by_hook = in.spec.has_did_run;
+      if (!in.rerun && !judged_by_hook && finished_with_success(in, *best)) {
+        d.kind = ActionKind::keep;
+        d.reason = "done: exited " + std::to_string(*best->exit_code) + " last time, unchanged";
+      } else {
+        d.kind = ActionKind::start;
+        d.reason = run_again_reason(in, *best);
+      }
       if (!d.remove.empty()) d.reason += "; removing " + std::to_string(d.remove.size()) + " stale container(s)";
       return d;
     }
@@ -210,6 +248,7 @@ Plan plan_start(const StartPlanInput& in) {
       const int shown = shown_instance(spec, number);
       const auto existing = in.observed.of(name, number);
       DecideInput input{spec, existing, desired, unfilled_reason, "", std::nullopt};
+      input.rerun = in.rerun.count(name) > 0;
       input.forced_reason =
           forced_replacement(spec, in.forced.count(name) > 0, in.observed.network_present(), existing);
       const auto pending = in.pending.find(instance_key(name, shown));

@@ -76,7 +76,8 @@ struct Observed {
 };
 
 // Lists the project's containers and networks; with `images`, also inspects the image
-// of every service (start needs them, stop does not).
+// of every service (start needs them, stop does not). The exited containers of jobs are
+// inspected for their exit code (ContainerInfo::exit_code).
 Observed observe(Engine& engine, const Project& project, bool images = true);
 
 // What a decision is made from.
@@ -87,8 +88,14 @@ struct DecideInput {
   std::string unfilled_reason;           // then: why (describe_unfilled)
   std::string forced_reason;             // non-empty: a new container whatever the definition says
   std::optional<PendingStart> pending;   // an earlier start of it that did not finish
+  // Jobs: what its did_run hook answered (nullopt: it has none, or it was not asked yet).
+  std::optional<bool> did_run = std::nullopt;
+  bool rerun = false;  // jobs: run it anew even if it is done (`boss run-jobs`)
 };
 // keep, start, create, recreate or undecided, with the reason and the containers that go.
+// A job is kept (done, not run again) when it is not to be rerun and either its did_run
+// answered true, or, without a did_run, its container for the same definition exited
+// with success and its start finished (nothing pending).
 Decision decide(const DecideInput& input);
 
 // Why a new container is needed whatever the definition says, or "": a reload of it,
@@ -111,6 +118,7 @@ struct StartPlanInput {
   std::set<std::string> forced;   // reload: these always get a new container
   std::set<std::string> rebuild;  // start --build: these images are built anew
   std::set<std::string> secret_keys;  // context keys with secret values (config.h)
+  std::set<std::string> rerun = {};   // jobs run anew even if done (`boss run-jobs`)
 };
 // One decision per instance of each service (instances 1..N), then one per instance
 // above N that still has containers, highest first: those are stopped and removed

@@ -288,3 +288,112 @@ TEST_CASE("plan: a lost network forces stopped containers to be replaced, not ru
   CHECK(forced_replacement(s, false, false, {container("c1", "running", config)}).empty());
   CHECK(forced_replacement(s, true, true, {}) == "reload");
 }
+
+namespace {
+
+ServiceSpec job(const std::string& name) {
+  ServiceSpec s = svc(name);
+  s.is_job = true;
+  s.job.success_exit_codes = {4};
+  return s;
+}
+
+ContainerInfo exited(const std::string& id, int code, const DesiredConfig& config) {
+  ContainerInfo c = container(id, "exited", config);
+  c.exit_code = code;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("plan: a job that exited with success for the same definition is done, kept") {
+  const auto s = job("migrate");
+  const auto config = desired_config(s, "sha256:1", {});
+  auto d = decide_for(s, {exited("c1", 0, config)}, config);
+  CHECK(d.kind == ActionKind::keep);
+  CHECK(d.reason == "done: exited 0 last time, unchanged");
+  CHECK(d.container_id == "c1");
+  d = decide_for(s, {exited("c1", 4, config)}, config);  // a success exit code
+  CHECK(d.kind == ActionKind::keep);
+  CHECK(d.reason == "done: exited 4 last time, unchanged");
+}
+
+TEST_CASE("plan: a job runs again after a failure, a change, an unfinished start, or when rerun") {
+  const auto s = job("migrate");
+  const auto config = desired_config(s, "sha256:1", {});
+  auto d = decide_for(s, {exited("c1", 3, config)}, config);
+  CHECK(d.kind == ActionKind::start);
+  CHECK(d.reason == "exited 3 last time: running it again");
+
+  auto changed = s;
+  changed.env["A"] = "2";
+  d = decide_for(changed, {exited("c1", 0, config)}, desired_config(changed, "sha256:1", {}));
+  CHECK(d.kind == ActionKind::recreate);
+
+  DecideInput pending{s, {exited("c1", 0, config)}, config, "", "", PendingStart{"c1", "ping"}};
+  d = decide(pending);
+  CHECK(d.kind == ActionKind::start);
+  CHECK(d.reason == "its last run did not finish: running it again");
+
+  DecideInput rerun{s, {exited("c1", 0, config)}, config, "", "", std::nullopt};
+  rerun.rerun = true;
+  d = decide(rerun);
+  CHECK(d.kind == ActionKind::start);
+  CHECK(d.reason == "exited, unchanged: running it anew");
+
+  // Without an exit code (not inspected, never run): not known to be done.
+  d = decide_for(s, {container("c1", "created", config)}, config);
+  CHECK(d.kind == ActionKind::start);
+}
+
+TEST_CASE("plan: a job's did_run decides instead of its last exit") {
+  auto s = job("migrate");
+  s.has_did_run = true;
+  const auto config = desired_config(s, "sha256:1", {});
+  DecideInput in{s, {exited("c1", 0, config)}, config, "", "", std::nullopt};
+  auto d = decide(in);  // not asked yet (a plan): it is not judged by its exit
+  CHECK(d.kind == ActionKind::start);
+  CHECK(d.reason == "did_run decides when its turn comes");
+  in.did_run = false;
+  d = decide(in);
+  CHECK(d.kind == ActionKind::start);
+  CHECK(d.reason == "did_run returned false: running it again");
+  const std::vector<ContainerInfo> none;
+  DecideInput fresh{s, none, config, "", "", std::nullopt};
+  fresh.did_run = true;
+  d = decide(fresh);  // true even without a container: done, nothing made
+  CHECK(d.kind == ActionKind::keep);
+  CHECK(d.reason == "did_run returned true");
+  CHECK(d.container_id.empty());
+  CHECK(steps_for(d, s).empty());
+  fresh.rerun = true;  // run-jobs runs it whatever did_run would say
+  d = decide(fresh);
+  CHECK(d.kind == ActionKind::create);
+}
+
+TEST_CASE("plan: observe inspects the exited containers of jobs for their exit code, not those of services") {
+  boss::testing::FakeEngine engine;
+  engine.add_image("busybox", "sha256:1");
+  Project project;
+  project.name = "p";
+  project.services = {job("migrate"), svc("web")};
+  const auto jc = desired_config(project.services[0], "sha256:1", {});
+  const auto wc = desired_config(project.services[1], "sha256:1", {});
+  auto add = [&](const std::string& service, const DesiredConfig& config) {
+    ContainerSpec spec;
+    spec.name = "p-" + service;
+    spec.image = "busybox";
+    spec.labels = {{kLabelProject, "p"}, {kLabelService, service}, {kLabelConfigHash, config.hash()}};
+    const auto id = engine.create_container(spec);
+    engine.start_container(id);
+    return id;
+  };
+  const auto job_id = add("migrate", jc);
+  const auto web_id = add("web", wc);
+  engine.exit_container(job_id, 3);
+  engine.exit_container(web_id, 0);
+  const auto observed = observe(engine, project);
+  REQUIRE(observed.of("migrate").size() == 1);
+  CHECK(observed.of("migrate")[0].exit_code == 3);
+  CHECK_FALSE(observed.of("web")[0].exit_code.has_value());
+}

@@ -15,12 +15,15 @@
 
 namespace boss {
 
-// pre_stop runs on the host before boss stops or replaces a running container.
-enum class Hook { pre_start, ping, post_start, pre_stop };
+// pre_stop runs on the host before boss stops or replaces a running container. A job's
+// did_run (jobs only) decides whether it already ran, instead of its last exit.
+enum class Hook { did_run, pre_start, ping, post_start, pre_stop };
 // Every service hook, in the order they run: the one list of hook names
 // (services.lua's methods are hook_name(hook)).
-inline constexpr Hook kHooks[] = {Hook::pre_start, Hook::ping, Hook::post_start, Hook::pre_stop};
+inline constexpr Hook kHooks[] = {Hook::did_run, Hook::pre_start, Hook::ping, Hook::post_start, Hook::pre_stop};
 const char* hook_name(Hook hook);
+// did_run: only a job (kind = "job") has it.
+bool is_job_hook(Hook hook);
 
 struct PortBinding {
   int container_port = 0;
@@ -91,6 +94,7 @@ struct ServiceSpec {
   bool has_ping = false;
   bool has_post_start = false;
   bool has_pre_stop = false;
+  bool has_did_run = false;
 
   bool has_hook(Hook hook) const;
   void set_has_hook(Hook hook);

@@ -127,7 +127,7 @@ Plan Runtime::plan_start(const StartRequest& request) {
       if (!m_project.find(name)->build_from_directory.empty()) rebuild.insert(name);
   Plan plan = boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
                                 [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
-                                {}, rebuild, m_context.secret_keys()});
+                                {}, rebuild, m_context.secret_keys(), request.rerun});
   add_orphans(plan, observed, request.remove_orphans);
   plan.inactive = inactive_services(m_project, request.services, request.profiles);
   return plan;
@@ -150,9 +150,10 @@ CommandResult Runtime::start(const StartRequest& request) {
   std::set<std::string> rebuild_services;
   for (const auto& name : services)
     if (options.rebuild.count(m_project.find(name)->image)) rebuild_services.insert(name);
+  options.rerun = request.rerun;
   Plan plan = boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
                                 [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
-                                {}, rebuild_services, m_context.secret_keys()});
+                                {}, rebuild_services, m_context.secret_keys(), request.rerun});
   add_orphans(plan, observed, request.remove_orphans);
   if (!request.remove_orphans) warn_orphans(observed);
   auto execution = execute(op, plan, observed, options);

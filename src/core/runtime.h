@@ -46,6 +46,9 @@ struct StartRequest {
   double timeout = 300;  // seconds each service may take to become ready
   bool build = false;    // rebuild images of services with build_from_directory first
   std::size_t parallel = 0;  // container calls in flight at most (0: the default)
+  // Jobs run anew even if they are done (`boss run-jobs`: select_jobs); the others are
+  // started as a start starts them.
+  std::set<std::string> rerun;
 };
 
 struct StopRequest {

@@ -151,4 +151,19 @@ std::vector<std::string> select_for_stop(const Project& project, const std::vect
   return out;
 }
 
+std::vector<std::string> select_jobs(const Project& project, const std::vector<std::string>& names,
+                                     const ProfileChoice& profiles) {
+  check_service_names(project, names, "run-jobs");
+  for (const auto& name : names)
+    if (!project.find(name)->is_job)
+      throw DefinitionError("run-jobs: '" + name + "' is a service, not a job (kind = \"job\")");
+  if (!names.empty()) return names;
+  const auto inactive = inactive_services(project, {}, profiles);
+  std::vector<std::string> jobs;
+  for (const auto& s : project.services)
+    if (s.is_job && std::find(inactive.begin(), inactive.end(), s.name) == inactive.end()) jobs.push_back(s.name);
+  if (jobs.empty()) throw DefinitionError("run-jobs: the project has no jobs (kind = \"job\", or a class of boss.Job)");
+  return jobs;
+}
+
 }  // namespace boss

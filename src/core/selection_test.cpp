@@ -78,3 +78,19 @@ TEST_CASE("profiles: an unknown profile is an error with a suggestion, naming wh
                        "--profile: unknown profile 'debgu' (did you mean 'debug'?); profiles: debug, metrics",
                        DefinitionError);
 }
+
+TEST_CASE("run-jobs: the named jobs, else every active job; a service, an unknown name or no jobs is an error") {
+  auto job = [](const std::string& name, Names profiles = {}) {
+    ServiceSpec s = service(name, {}, std::move(profiles));
+    s.is_job = true;
+    return s;
+  };
+  const auto p = project({service("db"), job("migrate", {}), job("seed", {"dev"}), job("report")});
+  CHECK(select_jobs(p, {}) == Names{"migrate", "report"});
+  CHECK(select_jobs(p, {}, active({"dev"})) == Names{"migrate", "seed", "report"});
+  CHECK(select_jobs(p, {"seed"}) == Names{"seed"});
+  CHECK_THROWS_WITH(select_jobs(p, {"db"}), "run-jobs: 'db' is a service, not a job (kind = \"job\")");
+  CHECK_THROWS_WITH(select_jobs(p, {"migrat"}), "run-jobs: unknown service 'migrat' (did you mean 'migrate'?)");
+  CHECK_THROWS_WITH(select_jobs(project({service("db")}), {}),
+                    "run-jobs: the project has no jobs (kind = \"job\", or a class of boss.Job)");
+}

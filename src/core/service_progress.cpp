@@ -19,6 +19,7 @@ void ServiceProgress::hook(const std::string& hook) {
   event.action = m_action;
   event.hook = hook;
   event.container_id = m_container;
+  event.job = m_job;
   event.elapsed = elapsed();
   m_events.emit_now(std::move(event));
 }
@@ -32,6 +33,7 @@ void ServiceProgress::final(Phase phase, std::string reason, std::vector<Publish
   event.action = m_action;
   event.reason = std::move(reason);
   event.container_id = m_container;
+  event.job = m_job;
   event.ports = std::move(ports);
   event.exit_code = exit_code;
   event.attempts = attempts;

@@ -19,6 +19,7 @@ class ServiceProgress {
 
   void set_action(ActionKind action) { m_action = action; }
   void set_container(std::string id) { m_container = std::move(id); }
+  void set_job(bool job) { m_job = job; }
   const std::string& container() const { return m_container; }
   const std::string& service() const { return m_service; }
   int instance() const { return m_instance; }
@@ -36,6 +37,7 @@ class ServiceProgress {
   ActionKind m_action;
   int m_instance;
   std::string m_container;
+  bool m_job = false;
   std::chrono::steady_clock::time_point m_began = std::chrono::steady_clock::now();
 };
 

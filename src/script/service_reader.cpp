@@ -99,6 +99,7 @@ class Reader {
       push_field(field);
       if (lua_type(m_L, -1) != LUA_TFUNCTION) fail(field, "must be a function, got " + type_of(m_L, -1));
       lua_pop(m_L, 1);
+      if (is_job_hook(hook) && !m_spec.is_job) fail(field, "is only for jobs (kind = \"job\", or a class of boss.Job)");
       m_spec.set_has_hook(hook);
     }
     std::vector<std::string> known = kDataFields;

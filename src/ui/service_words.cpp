@@ -47,6 +47,7 @@ std::string outcome_text(const ServiceOutcome& o) {
       if (verb) return "up (" + std::string(verb) + " in " + took + ")";
       return with_detail("up", o.reason);
     case Phase::kept:
+      if (o.job) return "done (" + (o.reason.empty() ? std::string("ran before") : o.reason) + ")";
       return "up (" + (o.reason.empty() ? std::string("running, unchanged") : o.reason) + ")";
     case Phase::stopped:
       if (o.killed) return "stopped (killed after ignoring its stop signal)";
@@ -110,6 +111,7 @@ ServiceOutcome outcome_of(const ServiceEvent& e) {
   o.ports = e.ports;
   o.exit_code = e.exit_code;
   o.attempts = e.attempts;
+  o.job = e.job;
   o.began = true;
   o.seconds = e.elapsed;
   return o;

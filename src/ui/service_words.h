@@ -19,6 +19,7 @@ std::string phase_text(const ServiceEvent& event);
 //   kept                 "up (running, unchanged)"
 //   stopped              "stopped (in 0.3 s)", "stopped (killed after ignoring its stop signal)"
 //   a job that succeeded "done (exit 0, 2 attempts, 1.3 s)"
+//   a job done before    "done (done: exited 0 last time, unchanged)"
 //   failed               "failed: <reason>"; a job's with its runs: "failed: exited with code 3 (exit 3, 1 attempt, 0.2 s)"
 //   skipped              "skipped: dependency 'db' failed"
 //   interrupted          "interrupted: <reason>", or "not started (interrupted)"

@@ -22,13 +22,15 @@ std::string count_line(const CommandResult& result) {
   std::string line;
   bool any_interrupted = false;
   for (Phase phase : kOrder) {
-    // Jobs that ran to success are "done", not up.
+    // Jobs that ran to success, now or before, are "done", not up.
+    auto done_job = [](const ServiceOutcome& o) {
+      return (o.status == Phase::up && o.attempts > 0) || (o.status == Phase::kept && o.job);
+    };
     const auto n = std::count_if(result.outcomes.begin(), result.outcomes.end(), [&](const ServiceOutcome& o) {
-      return counted_as(o.status) == phase && !(phase == Phase::up && o.attempts > 0);
+      return counted_as(o.status) == phase && !(phase == Phase::up && done_job(o));
     });
     if (phase == Phase::up) {
-      const auto done = std::count_if(result.outcomes.begin(), result.outcomes.end(),
-                                      [](const ServiceOutcome& o) { return o.status == Phase::up && o.attempts > 0; });
+      const auto done = std::count_if(result.outcomes.begin(), result.outcomes.end(), done_job);
       if (n > 0) line += std::to_string(n) + " up";
       if (done > 0) line += (line.empty() ? "" : ", ") + std::to_string(done) + " done";
       continue;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Jobs (kind = "job", boss.Job): run-to-completion containers whose dependents begin only
 # after they exited with success; failures skip the dependents; success_exit_codes,
-# timeout, retries with backoff; and the definitions a job refuses.
+# timeout, retries with backoff; a job runs once per definition (done jobs are kept,
+# run-jobs runs them anew, did_run decides instead); and the definitions a job refuses.
 source "$(dirname "$0")/lib.sh" "$@"
 
 new_project jobs
@@ -22,8 +23,29 @@ expect_outcome web up create
 expect_eq "$(state migrate)" exited "job container state"
 finished=$(finished_ns migrate) created=$(created_ns web)
 expect_true "web created ($created) after migrate finished ($finished)" test "$created" -ge "$finished"
+
+section "run once: an unchanged job that exited 0 is done, not run again; its dependent goes on"
+started=$(started_ns migrate) id=$(cid migrate)
+expect_exit 0 boss start
+expect_outcome migrate kept keep "done: exited 0 last time, unchanged"
+expect_eq "$(outcome migrate exit_code)" 0 "done job's exit code"
+expect_outcome web kept
+expect_eq "$(started_ns migrate)" "$started" "the job was not started again"
 run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress plain start
-expect_match "$OUT" "migrate +done \(exit 0, 1 attempt, [0-9.]+ ?m?s\)" "plain summary"
+expect_match "$OUT" "migrate +done \(done: exited 0 last time, unchanged\)" "plain summary of a done job"
+expect_match "$OUT" "1 up, 1 done" "plain count line"
+
+section "run-jobs: runs the job anew in its container; its dependent is left as it is"
+expect_exit 0 boss run-jobs
+expect_outcome migrate up start "exited, unchanged: running it anew"
+expect_eq "$(outcome migrate attempts)" 1 "run-jobs attempts"
+expect_eq "$(cid migrate)" "$id" "the same container"
+expect_true "started again" test "$(started_ns migrate)" -gt "$started"
+expect_eq "$(outcome web)" "" "its dependent is not part of run-jobs"
+expect_eq "$(state web)" running "its dependent left running"
+run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress plain run-jobs migrate
+expect_eq "$RC" 0 "run-jobs migrate"
+expect_match "$OUT" "migrate +done \(exit 0, 1 attempt, [0-9.]+ ?m?s\)" "plain summary of a run"
 
 section "a failing job: its dependent is not created, boss fails, the summary names it and its exit code"
 docker rm -f "$(cid web)" >/dev/null
@@ -32,6 +54,7 @@ expect_outcome migrate failed "" "exited with code 3"
 expect_eq "$(outcome migrate exit_code)" 3 "failed job exit code"
 expect_outcome web skipped "" "dependency 'migrate' failed"
 expect_eq "$(ids web)" "" "no web container"
+# The same definition again: its last run failed, so it runs again (an attempt is shown).
 JOB_EXIT=3 run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress plain start
 expect_eq "$RC" 1 "plain exit code"
 expect_match "$OUT" "migrate +failed: exited with code 3 \(exit 3, 1 attempt" "plain summary of the failure"
@@ -86,7 +109,64 @@ expect_true "second gap longer than the first" test "$gap2" -gt "$gap1"
 expect_outcome never failed "" "exited with code 1"
 expect_eq "$(outcome never attempts)" 1 "a code not in on_exit is not retried"
 
+new_project jobs-didrun
+write_services <<'EOF2'
+local boss = require "boss"
+-- did_run says it ran when the marker exists; each run appends a line to runs.
+boss.Job:extend { name = "seed", image = "@IMG@", volumes = { "@DIR@/state:/state" },
+  cmd = { "sh", "-c", "echo run >> /state/runs" },
+  did_run = function(self) return boss.run({ "test", "-e", "@DIR@/state/seeded" }) == 0 end }
+boss.Service:extend { name = "app", image = "@IMG@", stop_signal = "SIGKILL", cmd = { "sleep", "100000" },
+                      dependencies = { "seed" } }
+EOF2
+mkdir -p "$DIR/state"
+runs() { grep -c . "$DIR/state/runs" 2>/dev/null || echo 0; }
+
+section "did_run decides instead of the last exit"
+expect_exit 0 boss start
+expect_outcome seed up create
+expect_eq "$(runs)" 1 "did_run false: it ran"
+expect_exit 0 boss start
+expect_outcome seed up start "did_run returned false: running it again"
+expect_eq "$(runs)" 2 "still false, though it exited 0: it ran again"
+touch "$DIR/state/seeded"
+expect_exit 0 boss start
+expect_outcome seed kept keep "did_run returned true"
+expect_outcome app kept
+expect_eq "$(runs)" 2 "did_run true: not run"
+expect_exit 0 boss run-jobs seed
+expect_outcome seed up start "running it anew"
+expect_eq "$(runs)" 3 "run-jobs runs it whatever did_run says"
+
+section "a did_run that raises fails the job in one line naming it; the dependent is skipped"
+sed -i 's|did_run = function(self) return|did_run = function(self) error("no marker dir") return|' "$DIR/services.lua"
+expect_exit 1 boss start
+expect_outcome seed failed "" "did_run failed: "
+expect_outcome seed failed "" "no marker dir"
+expect_outcome app skipped
+
 new_project jobs-bad
+section "run-jobs: a service, an unknown name, a project without jobs: one line, exit 2"
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Job:extend { name = "migrate", image = "@IMG@", cmd = { "true" } }
+boss.Service:extend { name = "web", image = "@IMG@", cmd = { "sleep", "100000" } }
+EOF2
+expect_exit 2 boss run-jobs web
+expect_one_line_stderr
+expect_contains "$ERR" "run-jobs: 'web' is a service, not a job" "stderr"
+expect_exit 2 boss run-jobs migrat
+expect_one_line_stderr
+expect_contains "$ERR" "run-jobs: unknown service 'migrat' (did you mean 'migrate'?)" "stderr"
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Service:extend { name = "web", image = "@IMG@", cmd = { "sleep", "100000" } }
+EOF2
+expect_exit 2 boss run-jobs
+expect_one_line_stderr
+expect_contains "$ERR" "run-jobs: the project has no jobs" "stderr"
+expect_eq "$(count_containers)" 0 "nothing made"
+
 section "bad inputs: one line naming the service and the field, exit 2, nothing made"
 bad() {  # bad FIELDS EXPECTED_PART
   write_services <<EOF2
@@ -110,6 +190,13 @@ EOF2
 expect_exit 2 boss start
 expect_one_line_stderr
 expect_contains "$ERR" "service 's': field 'retries' is only for jobs"
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Service:extend { name = "s", image = "@IMG@", did_run = function(self) return true end }
+EOF2
+expect_exit 2 boss start
+expect_one_line_stderr
+expect_contains "$ERR" "service 's': field 'did_run' is only for jobs"
 expect_eq "$(count_containers)" 0 "no container made"
 
 finish
