@@ -94,9 +94,11 @@ local boss = {}
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field did_run? fun(self: boss.Instance): boolean? jobs only: asked on each start; a true value means the job already ran (done, not run again), false that it runs; instead of its last exit code (not asked by `boss run-jobs`)
----@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused)
+---@field pre_pull? fun(self: boss.Instance) hook: before boss pulls the image (not when it is present or built); an error fails the service
+---@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused); a job's before every run of it
 ---@field ping? fun(self: boss.Instance): boolean? hook: polled every `ping_interval` after the container starts until it returns a true value (`start --timeout` bounds it)
 ---@field post_start? fun(self: boss.Instance) hook: once, after a new container passed ping; dependents start only after it
+---@field post_run? fun(self: boss.Instance, exit_code: integer) jobs only: after every run (attempt) of the job, with its exit code, before boss judges it; an error fails the job
 ---@field pre_stop? fun(self: boss.Instance) hook: before boss stops or replaces a running container; an error is a warning
 boss.Service = {}
 
@@ -143,6 +145,23 @@ function boss.project(name) end
 ---A group hook: after a start, with the names of the services that came up.
 ---@param hook fun(services: string[])
 function boss.on_start(hook) end
+
+---What `boss.on_done` gets for one job: its name, `status` ("done": it ran now, or was
+---done before; "failed", "skipped", "interrupted"), its last run's `exit_code` (nil when
+---it did not run), `attempts` (runs now), `duration` (seconds) and `log_file` (its last
+---run's output, when it ran).
+---@class boss.JobResult
+---@field name string
+---@field status "done"|"failed"|"skipped"|"interrupted"
+---@field exit_code? integer
+---@field attempts integer
+---@field duration number
+---@field log_file? string
+
+---A group hook: after a start or `boss run-jobs` with jobs in it, failed or not (not
+---after Ctrl-C), with each job's result by name: `results.migrate.exit_code`.
+---@param hook fun(results: table<string, boss.JobResult>)
+function boss.on_done(hook) end
 
 ---A group hook: after a stop, with the names of the services that stopped.
 ---@param hook fun(services: string[])

@@ -22,7 +22,7 @@ local internal = {}
 local registered = {}    -- classes that set `name` themselves, in declaration order
 local class_info = {}    -- class -> { parent = class, defined_at = "file:line" }
 local instances = {}     -- "service#instance" -> the object that instance's hooks get as `self`
-local group_hooks = { start = {}, stop = {}, reload = {} }
+local group_hooks = { start = {}, stop = {}, reload = {}, done = {} }
 local project_name = nil
 
 -- "file:line" of the function `level` frames above the caller of position().
@@ -161,6 +161,7 @@ end
 boss.on_start = group_registrar("start")
 boss.on_stop = group_registrar("stop")
 boss.on_reload = group_registrar("reload")
+boss.on_done = group_registrar("done")
 
 -- Helpers ---------------------------------------------------------------------------
 
@@ -275,20 +276,27 @@ local function instance(service, number, hostname)
 end
 
 -- Body of a hook coroutine. A hook that is not defined succeeds.
-function internal.call_hook(service, hook, number, hostname)
+function internal.call_hook(service, hook, number, hostname, argument)
   local obj = instance(service, number or 1, hostname or service)
   if obj == nil then error("no service named '" .. tostring(service) .. "'", 0) end
   local fn = obj[hook]
   if fn == nil then return true end
+  if argument ~= nil then return fn(obj, argument) end
   return fn(obj)
+end
+
+-- A copy of a group hook's argument, so one hook's changes never reach the next.
+local function copy_argument(value)
+  if type(value) ~= "table" then return value end
+  local out = {}
+  for k, v in pairs(value) do out[k] = copy_argument(v) end
+  return out
 end
 
 -- Body of a group hook coroutine: every function registered for `kind`, in order.
 function internal.call_group(kind, argument)
   for _, fn in ipairs(group_hooks[kind]) do
-    local copy = argument
-    if type(argument) == "table" then copy = { unpack(argument) } end
-    fn(copy)
+    fn(copy_argument(argument))
   end
   return true
 end

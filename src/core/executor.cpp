@@ -15,6 +15,7 @@
 #include "core/readiness.h"
 #include "core/restart_policy.h"
 #include "core/service_failure.h"
+#include "core/service_hook.h"
 #include "core/service_progress.h"
 #include "core/template.h"
 #include "core/validate.h"
@@ -269,7 +270,11 @@ class StartTask {
         return "";
       case StepKind::wait_ready:
         if (m_spec.is_job) {
-          m_job = run_job(m_op, m_spec, m_container, m_progress);
+          m_job = run_job(m_op, m_spec, m_container, m_progress,
+                          m_spec.has_post_run ? AfterRun([&](int exit_code) {
+                            run_hook(Hook::post_run, std::nullopt, exit_code);
+                          })
+                                              : AfterRun());
           return "";
         }
         return wait_until_ready(m_op, m_spec, m_container, m_options.ping_timeout, m_progress, &m_seen);
@@ -346,21 +351,9 @@ class StartTask {
 
   // Runs `hook` on `container` (default: the one worked on); returns what it returned as
   // a truth value.
-  bool run_hook(Hook hook, std::optional<std::string> container = std::nullopt) {
-    m_progress.hook(hook_name(hook));
-    const auto result = m_op.hooks.call(m_spec.name, hook, container.value_or(m_container),
-                                        std::chrono::steady_clock::time_point::max(), m_op.cancel, m_number);
-    m_op.save_context();
-    switch (result.status) {
-      case HookResult::Status::ok: return result.value;
-      case HookResult::Status::cancelled: throw Interrupted("interrupted");
-      case HookResult::Status::timed_out:
-        throw ServiceFailure{std::string(hook_name(hook)) + " timed out", m_container, {}};
-      case HookResult::Status::error:
-        if (!result.traceback.empty()) m_op.trace(result.traceback);
-        throw ServiceFailure{std::string(hook_name(hook)) + " failed: " + first_line(result.error), m_container, {}};
-    }
-    return false;
+  bool run_hook(Hook hook, std::optional<std::string> container = std::nullopt,
+                std::optional<int> exit_code = std::nullopt) {
+    return run_service_hook(m_op, m_spec, hook, container.value_or(m_container), m_number, m_progress, exit_code);
   }
 
   // A container call, through the gate.

@@ -1,6 +1,8 @@
 #include "core/image_provider.h"
 
 #include "core/errors.h"
+#include "core/service_failure.h"
+#include "core/service_hook.h"
 
 namespace boss {
 
@@ -68,6 +70,7 @@ void ImageProvider::fetch(const ServiceSpec& spec, Entry& e, ServiceProgress& pr
     if (!spec.build_from_directory.empty()) {
       build_service_image(m_op, spec, progress);
     } else {
+      if (spec.has_pre_pull) run_service_hook(m_op, spec, Hook::pre_pull, "", 1, progress);
       progress.phase(Phase::pulling, spec.image);
       m_op.engine.pull_image(
           spec.image, m_op.registry_auth_for(spec), [&](const ImageProgress& step) { m_op.events.emit_now(ProgressEvent{spec.name, step}); },
@@ -88,6 +91,9 @@ void ImageProvider::fetch(const ServiceSpec& spec, Entry& e, ServiceProgress& pr
     throw;
   } catch (const EngineError& err) {
     e.error = err.what();
+    throw;
+  } catch (const ServiceFailure& failure) {  // its pre_pull's
+    e.error = failure.reason;
     throw;
   }
 }

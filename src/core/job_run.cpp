@@ -60,10 +60,21 @@ AttemptEnd wait_for_exit(Operation& op, const std::string& id, std::optional<dou
 
 }  // namespace
 
-JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& id, ServiceProgress& progress) {
+JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& id, ServiceProgress& progress,
+               const AfterRun& after_run) {
   for (int attempt = 1;; ++attempt) {
     progress.phase(Phase::waiting, attempt == 1 ? "running" : "running, attempt " + std::to_string(attempt));
     const AttemptEnd end = wait_for_exit(op, id, spec.job.timeout);
+    if (after_run) {
+      try {
+        after_run(end.exit_code);
+      } catch (ServiceFailure& failure) {
+        failure.container_id = id;
+        failure.exit_code = end.exit_code;
+        failure.attempts = attempt;
+        throw;
+      }
+    }
     if (!end.timed_out && is_success(spec.job, end.exit_code)) return {end.exit_code, attempt};
     const std::optional<int> judged = end.timed_out ? std::nullopt : std::optional<int>(end.exit_code);
     std::string why = end.timed_out ? "timed out after " + seconds_phrase(*spec.job.timeout) + " and was killed"

@@ -4,6 +4,7 @@
 // backoff's delay. Its dependents wait for this, so they begin only after its success.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "core/operation.h"
@@ -16,10 +17,16 @@ struct JobRun {
   int attempts = 0;   // runs, the successful one included
 };
 
+// Called after every attempt ended, with its exit code, before it is judged (the job's
+// post_run hook). What it throws (ServiceFailure, Interrupted) ends the job: a failure
+// with that attempt's exit code and count.
+using AfterRun = std::function<void(int exit_code)>;
+
 // `container_id` has just been started (attempt 1). Returns once an attempt succeeded.
 // Throws ServiceFailure (the last attempt's exit code, how many ran, why: "exited with
 // code 3", "timed out after 2 s and was killed") or Interrupted (Ctrl-C; the container
 // is left as it is).
-JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& container_id, ServiceProgress& progress);
+JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& container_id, ServiceProgress& progress,
+               const AfterRun& after_run = {});
 
 }  // namespace boss

@@ -221,3 +221,92 @@ TEST_CASE("jobs: a did_run that raises fails the job with one line naming the ho
   CHECK(f.outcome(r, "migrate").reason == "did_run failed: services.lua:3: boom");
   CHECK(f.outcome(r, "web").status == Phase::skipped);
 }
+
+TEST_CASE("jobs: post_run runs after every run with its exit code; on_done gets every job's result") {
+  Fixture f;
+  f.engine.add_image("flaky", "sha256:f");
+  f.engine.add_image("broken", "sha256:b");
+  f.engine.run_exit_codes["flaky"] = {1, 0};
+  f.engine.run_exit_codes["broken"] = {3};
+  auto j = job("flaky", "flaky");
+  j.job.retries.limit = 2;
+  j.job.retries.delay = 0;
+  j.has_post_run = true;
+  f.project.services = {j, job("broken", "broken"), job("after", "flaky", {"broken"})};
+  const auto r = f.start();
+  CHECK(r.exit_code() == 1);
+  const auto calls = f.hooks.calls();
+  CHECK(count(calls, "flaky.post_run(1)") == 1);
+  CHECK(count(calls, "flaky.post_run(0)") == 1);
+  CHECK(f.index_of(calls, "flaky.post_run(1)") < f.index_of(calls, "flaky.post_run(0)"));
+  const auto done = f.hooks.done_results();
+  REQUIRE(done.size() == 1);
+  REQUIRE(done[0].size() == 3);
+  CHECK(done[0][0].name == "flaky");
+  CHECK(done[0][0].status == "done");
+  CHECK(done[0][0].exit_code == 0);
+  CHECK(done[0][0].attempts == 2);
+  CHECK(done[0][1].status == "failed");
+  CHECK(done[0][1].exit_code == 3);
+  CHECK(done[0][2].status == "skipped");
+  CHECK_FALSE(done[0][2].exit_code.has_value());
+}
+
+TEST_CASE("jobs: a post_run that raises fails the job with that run's exit code, and it is not run again") {
+  Fixture f;
+  f.engine.add_image("flaky", "sha256:f");
+  f.engine.run_exit_codes["flaky"] = {1, 0};
+  auto j = job("flaky", "flaky");
+  j.job.retries.limit = 2;
+  j.job.retries.delay = 0;
+  j.has_post_run = true;
+  f.project.services = {j};
+  f.hooks.on("flaky", Hook::post_run, [](const std::string&) {
+    return HookResult{HookResult::Status::error, false, "services.lua:4: no report", ""};
+  });
+  const auto r = f.start();
+  CHECK(r.exit_code() == 1);
+  CHECK(f.outcome(r, "flaky").reason == "post_run failed: services.lua:4: no report");
+  CHECK(f.outcome(r, "flaky").exit_code == 1);
+  CHECK(f.outcome(r, "flaky").attempts == 1);
+}
+
+TEST_CASE("jobs: pre_start runs before every run of a job, also in its own container; not when it is done") {
+  Fixture f;
+  f.engine.add_image("migrate", "sha256:m");
+  f.engine.run_exit_codes["migrate"] = {0, 0};
+  auto j = job("migrate", "migrate");
+  j.has_pre_start = true;
+  f.project.services = {j};
+  REQUIRE(f.start().exit_code() == 0);
+  REQUIRE(f.start().exit_code() == 0);  // done: no run, no pre_start
+  StartRequest rerun;
+  rerun.services = {"migrate"};
+  rerun.rerun = {"migrate"};
+  REQUIRE(f.runtime().start(rerun).exit_code() == 0);
+  CHECK(count(f.hooks.calls(), "migrate.pre_start") == 2);
+}
+
+TEST_CASE("pre_pull: runs before the image is pulled, not when it is present; its failure fails the service") {
+  Fixture f;
+  f.engine.add_pullable("app", "sha256:a");
+  auto s = svc("web", {}, "app");
+  s.has_pre_pull = true;
+  f.project.services = {s};
+  REQUIRE(f.start().exit_code() == 0);
+  CHECK(count(f.hooks.calls(), "web.pre_pull") == 1);
+  REQUIRE(f.start().exit_code() == 0);  // present now
+  CHECK(count(f.hooks.calls(), "web.pre_pull") == 1);
+
+  Fixture g;
+  g.engine.add_pullable("app", "sha256:a");
+  g.project.services = {s, svc("other", {"web"})};
+  g.hooks.on("web", Hook::pre_pull, [](const std::string&) {
+    return HookResult{HookResult::Status::error, false, "services.lua:2: no login", ""};
+  });
+  const auto r = g.start();
+  CHECK(r.exit_code() == 1);
+  CHECK(g.outcome(r, "web").reason == "pre_pull failed: services.lua:2: no login");
+  CHECK(g.outcome(r, "other").status == Phase::skipped);
+  CHECK(count(g.engine.calls(), "pull app") == 0);
+}

@@ -361,6 +361,8 @@ std::vector<Step> steps_for(const Decision& d, const ServiceSpec& spec) {
       remove_old();
       break;
     case ActionKind::start:
+      // A job's pre_start runs before every run of it, in a new container or its own.
+      if (spec.is_job && spec.has_pre_start) steps.push_back({StepKind::pre_start, ""});
       remove_old();
       steps.push_back({StepKind::start, d.container_id});
       steps.push_back({StepKind::wait_ready, d.container_id});

@@ -138,7 +138,7 @@ Plan plan_restart(const Project& project, const std::vector<std::string>& servic
 
 // What the executor does for one decision, in order.
 enum class StepKind {
-  pre_start,     // the pre_start hook
+  pre_start,     // the pre_start hook (a job's: before every run of it)
   remove_old,    // stop and remove `container_id`, replaced or stale
   create,        // a new container from the filled definition
   start,         // start the new container, or `container_id` (start action)

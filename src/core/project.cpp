@@ -5,6 +5,8 @@ namespace boss {
 const char* hook_name(Hook hook) {
   switch (hook) {
     case Hook::did_run: return "did_run";
+    case Hook::pre_pull: return "pre_pull";
+    case Hook::post_run: return "post_run";
     case Hook::pre_start: return "pre_start";
     case Hook::ping: return "ping";
     case Hook::post_start: return "post_start";
@@ -13,11 +15,13 @@ const char* hook_name(Hook hook) {
   return "?";
 }
 
-bool is_job_hook(Hook hook) { return hook == Hook::did_run; }
+bool is_job_hook(Hook hook) { return hook == Hook::did_run || hook == Hook::post_run; }
 
 bool ServiceSpec::has_hook(Hook hook) const {
   switch (hook) {
     case Hook::did_run: return has_did_run;
+    case Hook::pre_pull: return has_pre_pull;
+    case Hook::post_run: return has_post_run;
     case Hook::pre_start: return has_pre_start;
     case Hook::ping: return has_ping;
     case Hook::post_start: return has_post_start;
@@ -35,6 +39,8 @@ void Project::name_volumes() {
 void ServiceSpec::set_has_hook(Hook hook) {
   switch (hook) {
     case Hook::did_run: has_did_run = true; return;
+    case Hook::pre_pull: has_pre_pull = true; return;
+    case Hook::post_run: has_post_run = true; return;
     case Hook::pre_start: has_pre_start = true; return;
     case Hook::ping: has_ping = true; return;
     case Hook::post_start: has_post_start = true; return;

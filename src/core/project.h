@@ -15,14 +15,17 @@
 
 namespace boss {
 
-// pre_stop runs on the host before boss stops or replaces a running container. A job's
-// did_run (jobs only) decides whether it already ran, instead of its last exit.
-enum class Hook { did_run, pre_start, ping, post_start, pre_stop };
+// pre_stop runs on the host before boss stops or replaces a running container. pre_pull
+// runs before boss pulls the service's image (not when it is present or built). A job's
+// did_run (jobs only) decides whether it already ran, instead of its last exit; its
+// post_run(exit_code) (jobs only) runs after every run of it.
+enum class Hook { did_run, pre_pull, pre_start, ping, post_start, post_run, pre_stop };
 // Every service hook, in the order they run: the one list of hook names
 // (services.lua's methods are hook_name(hook)).
-inline constexpr Hook kHooks[] = {Hook::did_run, Hook::pre_start, Hook::ping, Hook::post_start, Hook::pre_stop};
+inline constexpr Hook kHooks[] = {Hook::did_run,    Hook::pre_pull, Hook::pre_start, Hook::ping,
+                                  Hook::post_start, Hook::post_run, Hook::pre_stop};
 const char* hook_name(Hook hook);
-// did_run: only a job (kind = "job") has it.
+// did_run and post_run: only a job (kind = "job") has them.
 bool is_job_hook(Hook hook);
 
 struct PortBinding {
@@ -95,6 +98,8 @@ struct ServiceSpec {
   bool has_post_start = false;
   bool has_pre_stop = false;
   bool has_did_run = false;
+  bool has_pre_pull = false;
+  bool has_post_run = false;
 
   bool has_hook(Hook hook) const;
   void set_has_hook(Hook hook);

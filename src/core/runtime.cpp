@@ -51,6 +51,23 @@ ExecuteOptions stop_options(std::optional<double> timeout, std::size_t parallel)
   return options;
 }
 
+// What boss.on_done gets: one result per job of the operation, in its order.
+std::vector<JobResult> job_results(const Project& project, const CommandResult& result) {
+  std::vector<JobResult> out;
+  for (const auto& o : result.outcomes) {
+    const ServiceSpec* spec = project.find(o.service);
+    if (!spec || !spec->is_job) continue;
+    JobResult r;
+    r.name = o.service;
+    r.status = o.status == Phase::up || o.status == Phase::kept ? "done" : phase_name(o.status);
+    r.exit_code = o.exit_code;
+    r.attempts = o.attempts;
+    r.seconds = o.seconds;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 // start --remove-orphans: the containers of services no longer defined go first.
 void add_orphans(Plan& plan, const Observed& observed, bool remove) {
   if (!remove) return;
@@ -161,6 +178,9 @@ CommandResult Runtime::start(const StartRequest& request) {
   op.save_context();
   const auto up = services_with(result, {Phase::up, Phase::kept});
   if (!up.empty() && !result.interrupted) run_group_hook(result, "on_start", m_hooks.on_start(up));
+  // After the pipeline, failed or not: what each job did.
+  const auto jobs = job_results(m_project, result);
+  if (!jobs.empty() && !result.interrupted) run_group_hook(result, "on_done", m_hooks.on_done(jobs));
   op.save_context();
   if (!result.interrupted) remove_replaced_images(execution.replaced_images);
   return finish(std::move(result));

@@ -76,7 +76,7 @@ std::optional<std::string> LuaHooks::container_of(const std::string& service) co
 
 HookResult LuaHooks::call(const std::string& service, Hook hook, const std::string& container_id,
                           std::chrono::steady_clock::time_point deadline,
-                          const Cancel& cancel, int instance) {
+                          const Cancel& cancel, int instance, std::optional<int> exit_code) {
   int shown = 0;
   {
     std::lock_guard lock(m_mutex);
@@ -90,13 +90,15 @@ HookResult LuaHooks::call(const std::string& service, Hook hook, const std::stri
   run->container = container_id;
   const std::string name = hook_name(hook);
   const std::string host = instance_host(service, shown);
-  run->push_body = [this, service, name, instance, host](lua_State* co) {
+  run->push_body = [this, service, name, instance, host, exit_code](lua_State* co) {
     m_lua.push_internal(co, "call_hook");
     lua_pushlstring(co, service.data(), service.size());
     lua_pushlstring(co, name.data(), name.size());
     lua_pushinteger(co, instance);
     lua_pushlstring(co, host.data(), host.size());
-    return 4;
+    if (!exit_code) return 4;
+    lua_pushinteger(co, *exit_code);
+    return 5;
   };
   return run_and_wait(run, deadline, cancel);
 }
@@ -126,6 +128,42 @@ HookResult LuaHooks::on_reload(const std::string& service) {
     count = m_groups.reload;
   }
   return run_group("reload", count, nullptr, &service);
+}
+
+HookResult LuaHooks::on_done(const std::vector<JobResult>& results) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_groups.done == 0) return HookResult{};
+  }
+  auto run = std::make_shared<Run>();
+  run->push_body = [this, results](lua_State* co) {
+    m_lua.push_internal(co, "call_group");
+    lua_pushstring(co, "done");
+    // { [name] = { name =, status =, exit_code =, attempts =, duration =, log_file = } }
+    lua_createtable(co, 0, static_cast<int>(results.size()));
+    for (const auto& r : results) {
+      lua_createtable(co, 0, 6);
+      lua_pushlstring(co, r.name.data(), r.name.size());
+      lua_setfield(co, -2, "name");
+      lua_pushlstring(co, r.status.data(), r.status.size());
+      lua_setfield(co, -2, "status");
+      if (r.exit_code) {
+        lua_pushinteger(co, *r.exit_code);
+        lua_setfield(co, -2, "exit_code");
+      }
+      lua_pushinteger(co, r.attempts);
+      lua_setfield(co, -2, "attempts");
+      lua_pushnumber(co, r.seconds);
+      lua_setfield(co, -2, "duration");
+      if (!r.log_file.empty()) {
+        lua_pushlstring(co, r.log_file.data(), r.log_file.size());
+        lua_setfield(co, -2, "log_file");
+      }
+      lua_setfield(co, -2, r.name.c_str());
+    }
+    return 2;
+  };
+  return run_and_wait(run, std::chrono::steady_clock::time_point::max(), Cancel::never());
 }
 
 HookResult LuaHooks::run_group(const char* kind, int count, const std::vector<std::string>* names,

@@ -36,6 +36,7 @@ class LuaHooks final : public Hooks {
     int start = 0;
     int stop = 0;
     int reload = 0;
+    int done = 0;
   };
 
   LuaHooks(LuaState& lua, EventLoop& loop);
@@ -44,10 +45,11 @@ class LuaHooks final : public Hooks {
 
   HookResult call(const std::string& service, Hook hook, const std::string& container_id,
                   std::chrono::steady_clock::time_point deadline,
-                  const Cancel& cancel, int instance = 1) override;
+                  const Cancel& cancel, int instance = 1, std::optional<int> exit_code = std::nullopt) override;
   HookResult on_start(const std::vector<std::string>& services) override;
   HookResult on_stop(const std::vector<std::string>& services) override;
   HookResult on_reload(const std::string& service) override;
+  HookResult on_done(const std::vector<JobResult>& results) override;
 
   // --- for LuaHost and the primitives (loop thread) ---
   // Which hooks exist, so that calls to missing ones return at once without the loop.

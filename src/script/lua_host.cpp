@@ -319,7 +319,7 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
 
   LuaHooks::GroupCounts groups;
   for (auto [kind, slot] : {std::pair{"start", &groups.start}, std::pair{"stop", &groups.stop},
-                            std::pair{"reload", &groups.reload}}) {
+                            std::pair{"reload", &groups.reload}, std::pair{"done", &groups.done}}) {
     m_lua.push_internal(m_L, "group_count");
     lua_pushstring(m_L, kind);
     lua_call(m_L, 1, 1);

@@ -25,11 +25,13 @@ class FakeHooks : public Hooks {
   }
 
   HookResult call(const std::string& service, Hook hook, const std::string& container_id,
-                  std::chrono::steady_clock::time_point, const Cancel& cancel, int instance = 1) override {
+                  std::chrono::steady_clock::time_point, const Cancel& cancel, int instance = 1,
+                  std::optional<int> exit_code = std::nullopt) override {
     Handler handler;
     {
       std::lock_guard lock(m_mutex);
-      m_calls.push_back(service + (instance > 1 ? "#" + std::to_string(instance) : "") + "." + hook_name(hook));
+      m_calls.push_back(service + (instance > 1 ? "#" + std::to_string(instance) : "") + "." + hook_name(hook) +
+                        (exit_code ? "(" + std::to_string(*exit_code) + ")" : ""));
       const auto it = m_handlers.find({service, hook});
       if (it != m_handlers.end()) handler = it->second;
     }
@@ -39,6 +41,21 @@ class FakeHooks : public Hooks {
   HookResult on_start(const std::vector<std::string>& services) override { return group("on_start", services); }
   HookResult on_stop(const std::vector<std::string>& services) override { return group("on_stop", services); }
   HookResult on_reload(const std::string& service) override { return group("on_reload", {service}); }
+  // Recorded as "on_done(migrate:done:0,web-seed:skipped:-)", the results kept whole.
+  HookResult on_done(const std::vector<JobResult>& results) override {
+    std::vector<std::string> parts;
+    for (const auto& r : results)
+      parts.push_back(r.name + ":" + r.status + ":" + (r.exit_code ? std::to_string(*r.exit_code) : "-"));
+    {
+      std::lock_guard lock(m_mutex);
+      m_done.push_back(results);
+    }
+    return group("on_done", parts);
+  }
+  std::vector<std::vector<JobResult>> done_results() const {
+    std::lock_guard lock(m_mutex);
+    return m_done;
+  }
 
  private:
   HookResult group(const std::string& name, const std::vector<std::string>& services) {
@@ -52,6 +69,7 @@ class FakeHooks : public Hooks {
   mutable std::mutex m_mutex;
   std::map<std::pair<std::string, Hook>, Handler> m_handlers;
   std::vector<std::string> m_calls;
+  std::vector<std::vector<JobResult>> m_done;
 };
 
 }  // namespace boss::testing

@@ -145,6 +145,87 @@ expect_outcome seed failed "" "did_run failed: "
 expect_outcome seed failed "" "no marker dir"
 expect_outcome app skipped
 
+new_project jobs-hooks
+write_services <<'EOF2'
+local boss = require "boss"
+-- Fails with 75 once (a file in a volume counts the runs), then succeeds.
+boss.Job:extend { name = "flaky", image = "@IMG@", volumes = { "@DIR@/state:/state" },
+  cmd = { "sh", "-c", "n=$(cat /state/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /state/n; [ $n -ge 2 ] || exit 75" },
+  retries = { limit = 2, delay = 0.1, on_exit = { 75 } },
+  pre_start = function(self) boss.log("pre_start") end,
+  post_run = function(self, code) boss.log("post_run " .. code) end }
+boss.Job:extend { name = "broken", image = "@IMG@", cmd = { "sh", "-c", "exit 3" } }
+boss.Job:extend { name = "after", image = "@IMG@", cmd = { "true" }, dependencies = { "broken" } }
+boss.on_done(function(results)
+  local names = {}
+  for name in pairs(results) do names[#names + 1] = name end
+  table.sort(names)
+  for _, name in ipairs(names) do
+    local r = results[name]
+    boss.log(name .. " " .. r.status .. " exit=" .. tostring(r.exit_code) .. " attempts=" .. r.attempts ..
+             " timed=" .. tostring(r.duration >= 0))
+  end
+end)
+EOF2
+mkdir -p "$DIR/state"
+
+section "callbacks: pre_start before the run, post_run after every attempt with its code, on_done with every job"
+expect_exit 1 boss start
+expect_outcome flaky up
+expect_eq "$(hook_output | grep '^flaky:' | tr '\n' '|')" "flaky: pre_start|flaky: post_run 75|flaky: post_run 0|" "flaky's hooks in order"
+expect_eq "$(hook_output | grep -c '^boss: ')" 3 "on_done logged one line per job"
+expect_contains "$(hook_output)" "boss: flaky done exit=0 attempts=2 timed=true" "on_done: flaky"
+expect_contains "$(hook_output)" "boss: broken failed exit=3 attempts=1" "on_done: broken"
+expect_contains "$(hook_output)" "boss: after skipped exit=nil attempts=0" "on_done: after"
+
+section "on_done after a start where every job is done before; pre_start does not run for a done job"
+sed -i 's|cmd = { "sh", "-c", "exit 3" }|cmd = { "true" }|' "$DIR/services.lua"
+expect_exit 0 boss start
+expect_exit 0 boss start
+expect_outcome flaky kept
+expect_eq "$(hook_output | grep -c '^flaky: pre_start')" 0 "no pre_start for a done job"
+expect_contains "$(hook_output)" "boss: flaky done exit=0 attempts=0" "on_done: done before"
+
+section "hook errors: post_run and on_done raise: one line naming the job and the hook"
+sed -i 's|post_run = function(self, code) boss.log("post_run " .. code) end|post_run = function(self, code) error("report failed") end|' "$DIR/services.lua"
+expect_exit 1 boss run-jobs flaky
+expect_outcome flaky failed "" "post_run failed: "
+expect_outcome flaky failed "" "report failed"
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Job:extend { name = "j", image = "@IMG@", cmd = { "true" } }
+boss.on_done(function(results) error("cannot notify") end)
+EOF2
+expect_exit 1 boss start
+expect_contains "$(jq -r 'select(.type == "summary") | .error' <<<"$OUT")" "on_done hook failed: " "the summary's error"
+expect_contains "$(jq -r 'select(.type == "summary") | .error' <<<"$OUT")" "cannot notify" "the summary's error"
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Service:extend { name = "s", image = "@IMG@", post_run = function(self, code) end }
+EOF2
+expect_exit 2 boss start
+expect_one_line_stderr
+expect_contains "$ERR" "service 's': field 'post_run' is only for jobs"
+write_services <<'EOF2'
+local boss = require "boss"
+boss.on_done("not a function")
+boss.Job:extend { name = "j", image = "@IMG@", cmd = { "true" } }
+EOF2
+expect_exit 2 boss start
+expect_one_line_stderr
+expect_contains "$ERR" "boss.on_done" "stderr"
+
+new_project jobs-prepull
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Service:extend { name = "web", image = "boss-test/not-there-@P@:1", cmd = { "true" },
+  pre_pull = function(self) error("registry login failed") end }
+EOF2
+section "pre_pull runs before a pull; its error fails the service in one line naming the hook"
+expect_exit 1 boss start
+expect_outcome web failed "" "pre_pull failed: "
+expect_outcome web failed "" "registry login failed"
+
 new_project jobs-bad
 section "run-jobs: a service, an unknown name, a project without jobs: one line, exit 2"
 write_services <<'EOF2'
