@@ -91,6 +91,7 @@ local boss = {}
 ---@field success_exit_codes? integer[] a job's exit codes that count as success besides 0
 ---@field timeout? boss.Duration a job's run still going after it is killed and fails
 ---@field retries? boss.Retries|integer how a failed job is run again (a number: the limit alone)
+---@field log_dir? string where a job's run logs go, relative to services.lua (default `logs`): `<log_dir>/<job>/<UTC start>-<attempt>.log` and `.json`
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field did_run? fun(self: boss.Instance): boolean? jobs only: asked on each start; a true value means the job already ran (done, not run again), false that it runs; instead of its last exit code (not asked by `boss run-jobs`)

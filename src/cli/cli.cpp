@@ -27,6 +27,7 @@
 #include "core/project_from_labels.h"
 #include "core/project_secrets.h"
 #include "core/redacting_sink.h"
+#include "core/run_log.h"
 #include "core/secrets.h"
 #include "core/runtime.h"
 #include "core/validate.h"
@@ -38,6 +39,7 @@
 #include "platform/project_lock.h"
 #include "script/lua_host.h"
 #include "script/services_writer.h"
+#include "ui/history_view.h"
 #include "ui/json_fields.h"
 #include "ui/log_printer.h"
 #include "ui/plan_view.h"
@@ -195,6 +197,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.parallel = opt.parallel;
     request.profiles = profile_choice(opt, compose_profiles);
     request.remove_orphans = opt.remove_orphans;
+    request.keep_runs = opt.keep_runs;
     if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
   }
@@ -203,10 +206,17 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.profiles = profile_choice(opt, compose_profiles);
     request.services = select_jobs(runtime.project(), opt.services, request.profiles);
     request.rerun = {request.services.begin(), request.services.end()};
+    request.keep_runs = opt.keep_runs;
     request.timeout = opt.timeout.value_or(300);
     request.parallel = opt.parallel;
     if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
+  }
+  if (opt.command == "history") {
+    const auto jobs = select_jobs(runtime.project(), opt.services, profile_choice(opt, compose_profiles), "history");
+    const auto runs = read_history(runtime.project(), jobs);
+    return print_document(attached.secrets, wants_json(opt, progress) ? json_line(history_json(runs)) + "\n"
+                                                                      : render_history_text(runs));
   }
   if (opt.command == "stop") {
     StopRequest request;

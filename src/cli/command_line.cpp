@@ -185,7 +185,7 @@ Parsed parse_command_line(int argc, char** argv) {
   for (auto* sub : app.get_subcommands()) opt.command = sub->get_name();
   if (opt.verbose && opt.quiet) return fail("-v and -q cannot be used together");
   // Without --dry-run, --json asks for the event stream as JSON.
-  if (opt.json && !opt.dry_run && opt.command != "status") {
+  if (opt.json && !opt.dry_run && opt.command != "status" && opt.command != "history") {
     if (!opt.progress.empty() && opt.progress != "json")
       return fail("--json and --progress " + opt.progress + " ask for two different outputs");
     opt.progress = "json";

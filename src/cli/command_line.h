@@ -31,6 +31,7 @@ struct Options {
   bool remove = false;
   bool build = false;
   std::size_t parallel = 0;  // --parallel; 0 = the default
+  std::size_t keep_runs = 0;  // start, run-jobs --keep-runs; 0 = all
   bool remove_orphans = false;  // start
   bool volumes = false;         // down, prune
   bool images = false;          // prune

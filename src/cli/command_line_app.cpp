@@ -34,9 +34,9 @@ void examples(CLI::App* command, const std::vector<std::string>& lines) {
 
 const std::vector<std::string>& visible_commands() {
   static const std::vector<std::string> commands = {"start", "run-jobs", "stop",    "reload", "restart",
-                                                    "status", "logs",    "exec",    "run",    "down",
-                                                    "prune", "push",     "convert", "proxy",  "init",
-                                                    "completion"};
+                                                    "status", "history", "logs",    "exec",   "run",
+                                                    "down",  "prune",    "push",    "convert", "proxy",
+                                                    "init",  "completion"};
   return commands;
 }
 
@@ -86,6 +86,7 @@ std::unique_ptr<CommandLineApp> define_command_line() {
                               "Also start the services of this profile (repeatable; default: $BOSS_PROFILES)"));
 
   const std::string parallel_help = "Container calls in flight against the engine at most (default 8)";
+  const std::string keep_runs_help = "Keep the logs of each job's newest N runs, removing older ones (default: all)";
   auto plan_flags = [&](CLI::App* command) {
     command->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
     command->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");
@@ -110,6 +111,7 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   start->add_flag("--remove-orphans", opt.remove_orphans, "Remove containers of services no longer defined");
   start->add_flag("--build", opt.build, "Rebuild the images of services with build_from_directory first");
   start->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
+  start->add_option("--keep-runs", opt.keep_runs, keep_runs_help)->check(CLI::Range(1, 1000000));
   plan_flags(start);
   examples(start, {"boss start", "boss start web --build", "boss start --exclude worker --timeout 2m",
                    "boss start --dry-run"});
@@ -119,6 +121,7 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   run_jobs->add_option("--timeout", texts.timeout_text, "How long each service may take to become ready (default 300 s)")
       ->check(duration(false));
   run_jobs->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
+  run_jobs->add_option("--keep-runs", opt.keep_runs, keep_runs_help)->check(CLI::Range(1, 1000000));
   plan_flags(run_jobs);
   examples(run_jobs, {"boss run-jobs", "boss run-jobs migrate seed", "boss run-jobs --dry-run"});
 
@@ -151,6 +154,11 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   auto* status = app.add_subcommand("status", "Show each service's containers, state and ports");
   status->add_flag("--json", opt.json, "The report as one JSON document");
   examples(status, {"boss status", "boss status --json | jq '.services[].state'"});
+
+  auto* history = app.add_subcommand("history", "List the recorded runs of jobs (default: all), oldest first");
+  services(history, "Only these jobs");
+  history->add_flag("--json", opt.json, "The runs as one JSON document");
+  examples(history, {"boss history", "boss history migrate --json | jq '.runs[-1].log_file'"});
 
   auto* logs = app.add_subcommand("logs", "Show the services' output");
   services(logs, "Only these services");

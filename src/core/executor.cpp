@@ -210,6 +210,7 @@ class StartTask {
       // Done: its exit code and runs are what the summary says of it; no ports to show.
       outcome.exit_code = m_job->exit_code;
       outcome.attempts = m_job->attempts;
+      outcome.log_file = m_job->log_file;
       m_progress.final(Phase::up, outcome.reason, {}, outcome.exit_code, outcome.attempts);
       return;
     }
@@ -266,6 +267,7 @@ class StartTask {
           m_op.journal.mark(m_key, {m_container, "ping"});
         }
         m_progress.phase(Phase::starting, decision.reason);
+        if (m_spec.is_job && !step.container_id.empty()) m_previous_end = finished_at(m_container);
         engine_step([&] { m_op.engine.start_container(m_container); });
         return "";
       case StepKind::wait_ready:
@@ -274,7 +276,8 @@ class StartTask {
                           m_spec.has_post_run ? AfterRun([&](int exit_code) {
                             run_hook(Hook::post_run, std::nullopt, exit_code);
                           })
-                                              : AfterRun());
+                                              : AfterRun(),
+                          RunLogging{m_options.keep_runs, m_previous_end});
           return "";
         }
         return wait_until_ready(m_op, m_spec, m_container, m_options.ping_timeout, m_progress, &m_seen);
@@ -381,6 +384,16 @@ class StartTask {
     if (!warning.empty()) m_warning += (m_warning.empty() ? "" : "; ") + warning;
   }
 
+  // When a container's last run ended ("" when unknown), before it is started again.
+  std::string finished_at(const std::string& id) {
+    try {
+      if (const auto state = m_op.engine.inspect_container(id)) return state->finished_at;
+    } catch (const EngineError&) {
+      // Its first run's log then holds its earlier output too.
+    }
+    return "";
+  }
+
   std::optional<int> observed_exit_code(const std::string& id) const {
     for (const auto& c : m_existing)
       if (c.id == id) return c.exit_code;
@@ -409,6 +422,7 @@ class StartTask {
     outcome.reason = f.reason;
     outcome.exit_code = f.exit_code;
     outcome.attempts = f.attempts;
+    outcome.log_file = f.log_file;
     if (!f.container_id.empty()) {
       try {
         outcome.logs = trim_logs(m_op.engine.logs_tail(f.container_id, 20));
@@ -455,6 +469,7 @@ class StartTask {
   std::string m_container;
   std::optional<ContainerState> m_seen;  // the started container, as readiness last saw it
   std::optional<JobRun> m_job;           // a job's run that succeeded
+  std::string m_previous_end;            // a reused job container's last run's end (run logs)
   std::string m_warning;  // what went wrong on the way without failing it (pre_stop)
   Stage m_stage = Stage::waiting_turn;
 };

@@ -27,7 +27,7 @@ struct JobResult {
   std::optional<int> exit_code;   // its last run's, when it ran (or ran before)
   int attempts = 0;               // runs in this operation (0: done before, or not run)
   double seconds = 0;             // how long the operation worked on it
-  std::string log_file;           // its last run's output (core/run_log.h), "" when none
+  std::string log_file;           // its last run's output now (core/run_log.h), "" when it did not run
   bool operator==(const JobResult&) const = default;
 };
 

@@ -6,7 +6,9 @@
 
 #include "core/errors.h"
 #include "core/readiness.h"
+#include "core/run_log.h"
 #include "core/service_failure.h"
+#include "core/time_text.h"
 
 namespace boss {
 namespace {
@@ -58,13 +60,57 @@ AttemptEnd wait_for_exit(Operation& op, const std::string& id, std::optional<dou
   }
 }
 
+// Writes the attempt that just ended to the job's run log: the engine's start and end of
+// it, and its output since that start. Returns the log file, "" when it could not be
+// written (a warning: the run itself is judged all the same).
+// `after`: the previous run's end (engine time), "" for none; the run's output is every
+// line stamped after it, in the engine's time order. Updated to this run's end.
+std::string record_run(Operation& op, const ServiceSpec& spec, const std::string& id, int attempt,
+                       const AttemptEnd& end, const RunLogging& logging, std::string& after) {
+  const auto dir = run_log_dir(op.project, spec);
+  try {
+    RunRecord record;
+    record.job = spec.name;
+    record.attempt = attempt;
+    record.exit_code = end.exit_code;
+    record.timed_out = end.timed_out;
+    record.container_id = id;
+    if (const auto state = op.engine.inspect_container(id)) {
+      record.started = state->started_at;
+      record.ended = state->finished_at;
+    }
+    // The engine's StartedAt may come after a run's first lines; the previous run's
+    // FinishedAt never does.
+    const auto lower = parse_rfc3339(after);
+    std::vector<std::pair<std::chrono::system_clock::time_point, LogLine>> stamped;
+    op.engine.follow_logs(id, LogRequest{}, [&](const LogLine& line) {
+      const auto at = parse_rfc3339(line.timestamp).value_or(std::chrono::system_clock::time_point{});
+      if (!lower || at > *lower) stamped.emplace_back(at, line);
+    }, op.cancel);
+    std::stable_sort(stamped.begin(), stamped.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<LogLine> lines;
+    for (auto& [at, line] : stamped) lines.push_back(std::move(line));
+    after = record.ended;
+    const auto saved = save_run(dir, std::move(record), lines);
+    if (logging.keep_runs > 0) keep_newest_runs(dir, logging.keep_runs);
+    return saved.log_file;
+  } catch (const EngineError& e) {
+    op.warn("job '" + spec.name + "': run " + std::to_string(attempt) + " not logged: " + e.what());
+  } catch (const std::runtime_error& e) {
+    op.warn("job '" + spec.name + "': run " + std::to_string(attempt) + " not logged: " + e.what());
+  }
+  return "";
+}
+
 }  // namespace
 
 JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& id, ServiceProgress& progress,
-               const AfterRun& after_run) {
+               const AfterRun& after_run, const RunLogging& logging) {
+  std::string previous_end = logging.previous_end;
   for (int attempt = 1;; ++attempt) {
     progress.phase(Phase::waiting, attempt == 1 ? "running" : "running, attempt " + std::to_string(attempt));
     const AttemptEnd end = wait_for_exit(op, id, spec.job.timeout);
+    const std::string log_file = record_run(op, spec, id, attempt, end, logging, previous_end);
     if (after_run) {
       try {
         after_run(end.exit_code);
@@ -72,16 +118,18 @@ JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& id, Se
         failure.container_id = id;
         failure.exit_code = end.exit_code;
         failure.attempts = attempt;
+        failure.log_file = log_file;
         throw;
       }
     }
-    if (!end.timed_out && is_success(spec.job, end.exit_code)) return {end.exit_code, attempt};
+    if (!end.timed_out && is_success(spec.job, end.exit_code)) return {end.exit_code, attempt, log_file};
     const std::optional<int> judged = end.timed_out ? std::nullopt : std::optional<int>(end.exit_code);
     std::string why = end.timed_out ? "timed out after " + seconds_phrase(*spec.job.timeout) + " and was killed"
                                     : "exited with code " + std::to_string(end.exit_code);
     if (!should_retry(spec.job, attempt, judged)) {
       ServiceFailure failure{why, id, end.exit_code};
       failure.attempts = attempt;
+      failure.log_file = log_file;
       throw failure;
     }
     const double delay = retry_delay(spec.job.retries, attempt);

@@ -15,6 +15,16 @@ namespace boss {
 struct JobRun {
   int exit_code = 0;  // the successful run's
   int attempts = 0;   // runs, the successful one included
+  std::string log_file;  // the successful run's output (core/run_log.h), "" if not written
+};
+
+// Each run's output and record go to run_log_dir (core/run_log.h); then only the newest
+// `keep_runs` runs of the job stay (0: all).
+struct RunLogging {
+  std::size_t keep_runs = 0;
+  // When the container's previous run ended (RFC 3339, the engine's FinishedAt before
+  // this start): the first run's output is what it logged after that. "": a new container.
+  std::string previous_end = {};
 };
 
 // Called after every attempt ended, with its exit code, before it is judged (the job's
@@ -26,7 +36,8 @@ using AfterRun = std::function<void(int exit_code)>;
 // Throws ServiceFailure (the last attempt's exit code, how many ran, why: "exited with
 // code 3", "timed out after 2 s and was killed") or Interrupted (Ctrl-C; the container
 // is left as it is).
+// A failure carries the last run's log_file too.
 JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& container_id, ServiceProgress& progress,
-               const AfterRun& after_run = {});
+               const AfterRun& after_run = {}, const RunLogging& logging = {});
 
 }  // namespace boss

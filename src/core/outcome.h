@@ -26,6 +26,7 @@ struct ServiceOutcome {
   bool killed = false;           // stopped: it ignored its stop signal and was killed
   int attempts = 0;              // a job's: how many times it ran (0: not a job, or it never ran)
   bool job = false;              // a job's (kind = "job"): kept reads as done before
+  std::string log_file;          // a job that ran: its last run's output (core/run_log.h)
   double seconds = 0;
 };
 

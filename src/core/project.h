@@ -87,6 +87,8 @@ struct ServiceSpec {
   // success (core/job.h); `job` says how it ends. A service otherwise.
   bool is_job = false;
   JobSpec job;
+  // A job's run logs go here (absolute; `log_dir`); "": logs/ beside services.lua.
+  std::string log_dir;
   // Credentials for pulling and pushing `image`, from services.lua; none: the docker
   // CLI's (Operation::credentials). Never part of the config hash, labels or output.
   std::optional<RegistryAuth> registry_auth;

@@ -63,6 +63,7 @@ std::vector<JobResult> job_results(const Project& project, const CommandResult& 
     r.exit_code = o.exit_code;
     r.attempts = o.attempts;
     r.seconds = o.seconds;
+    r.log_file = o.log_file;
     out.push_back(std::move(r));
   }
   return out;
@@ -168,6 +169,7 @@ CommandResult Runtime::start(const StartRequest& request) {
   for (const auto& name : services)
     if (options.rebuild.count(m_project.find(name)->image)) rebuild_services.insert(name);
   options.rerun = request.rerun;
+  options.keep_runs = request.keep_runs;
   Plan plan = boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
                                 [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
                                 {}, rebuild_services, m_context.secret_keys(), request.rerun});

@@ -49,6 +49,7 @@ struct StartRequest {
   // Jobs run anew even if they are done (`boss run-jobs`: select_jobs); the others are
   // started as a start starts them.
   std::set<std::string> rerun;
+  std::size_t keep_runs = 0;  // each job keeps the logs of its newest N runs (0: all; core/run_log.h)
 };
 
 struct StopRequest {

@@ -152,17 +152,17 @@ std::vector<std::string> select_for_stop(const Project& project, const std::vect
 }
 
 std::vector<std::string> select_jobs(const Project& project, const std::vector<std::string>& names,
-                                     const ProfileChoice& profiles) {
-  check_service_names(project, names, "run-jobs");
+                                     const ProfileChoice& profiles, const std::string& what) {
+  check_service_names(project, names, what);
   for (const auto& name : names)
     if (!project.find(name)->is_job)
-      throw DefinitionError("run-jobs: '" + name + "' is a service, not a job (kind = \"job\")");
+      throw DefinitionError(what + ": '" + name + "' is a service, not a job (kind = \"job\")");
   if (!names.empty()) return names;
   const auto inactive = inactive_services(project, {}, profiles);
   std::vector<std::string> jobs;
   for (const auto& s : project.services)
     if (s.is_job && std::find(inactive.begin(), inactive.end(), s.name) == inactive.end()) jobs.push_back(s.name);
-  if (jobs.empty()) throw DefinitionError("run-jobs: the project has no jobs (kind = \"job\", or a class of boss.Job)");
+  if (jobs.empty()) throw DefinitionError(what + ": the project has no jobs (kind = \"job\", or a class of boss.Job)");
   return jobs;
 }
 

@@ -40,10 +40,11 @@ std::vector<std::string> select_for_start(const Project& project, const std::vec
 // active (declaration order); empty when services are named.
 std::vector<std::string> inactive_services(const Project& project, const std::vector<std::string>& targets,
                                            const ProfileChoice& profiles);
-// `boss run-jobs`: the named jobs (each must be one), or when none are named every job
-// whose profiles are active, in declaration order. A project without jobs is an error.
+// `boss run-jobs` and `boss history` (`what`): the named jobs (each must be one), or when
+// none are named every job whose profiles are active, in declaration order. A project
+// without jobs is an error.
 std::vector<std::string> select_jobs(const Project& project, const std::vector<std::string>& names,
-                                     const ProfileChoice& profiles = {});
+                                     const ProfileChoice& profiles = {}, const std::string& what = "run-jobs");
 // Dependents first.
 std::vector<std::string> select_for_stop(const Project& project, const std::vector<std::string>& targets,
                                          const std::vector<std::string>& exclude);

@@ -12,6 +12,7 @@ struct ServiceFailure {
   std::string container_id;      // for the log tail; "" when there is none
   std::optional<int> exit_code;  // when its container exited
   int attempts = 0;              // a job's: how many times it ran
+  std::string log_file = {};     // a job's: its last run's output (core/run_log.h)
 };
 
 }  // namespace boss

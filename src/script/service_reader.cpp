@@ -32,9 +32,9 @@ const std::vector<std::string> kDataFields = {
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
-    "secret_env", "http", "kind", "success_exit_codes", "timeout", "retries"};
+    "secret_env", "http", "kind", "success_exit_codes", "timeout", "retries", "log_dir"};
 // What only a job (kind = "job") has.
-const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries"};
+const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries", "log_dir"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
 
@@ -236,6 +236,10 @@ class Reader {
       m_spec.restart = expect_string(field);
     } else if (field == "dockerfile") {
       m_spec.dockerfile = expect_string(field);
+    } else if (field == "log_dir") {
+      const std::string dir = expect_string(field);
+      if (dir.empty()) fail(field, "must not be empty (leave it out for logs/ beside services.lua)");
+      m_spec.log_dir = strip_trailing_slash(resolve_path(dir).string());
     } else if (field == "build_from_directory") {
       std::string dir = expect_string(field);
       m_spec.build_from_directory = strip_trailing_slash(resolve_path(dir).string());

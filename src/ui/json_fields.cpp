@@ -68,6 +68,7 @@ Json outcome_json(const ServiceOutcome& o) {
   if (o.status == Phase::interrupted) j["began"] = o.began;
   if (o.killed) j["killed"] = true;
   if (o.attempts > 0) j["attempts"] = o.attempts;  // a job's
+  if (!o.log_file.empty()) j["log_file"] = o.log_file;  // a job's last run's output
   j["elapsed"] = json_seconds(o.seconds);
   return j;
 }

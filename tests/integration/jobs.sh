@@ -226,6 +226,77 @@ expect_exit 1 boss start
 expect_outcome web failed "" "pre_pull failed: "
 expect_outcome web failed "" "registry login failed"
 
+new_project jobs-logs
+write_services <<'EOF2'
+local boss = require "boss"
+-- Fails with 75 once, then succeeds; each run writes a line to stdout, then one to stderr.
+boss.Job:extend { name = "flaky", image = "@IMG@", volumes = { "@DIR@/state:/state" },
+  cmd = { "sh", "-c", "n=$(cat /state/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /state/n; echo out $n; sleep 0.2; echo err $n >&2; [ $n -ge 2 ] || exit 75" },
+  retries = { limit = 2, delay = 0.1, on_exit = { 75 } } }
+boss.Job:extend { name = "other", image = "@IMG@", cmd = { "sh", "-c", "echo other" }, log_dir = "runs" }
+boss.Service:extend { name = "web", image = "@IMG@", stop_signal = "SIGKILL", cmd = { "sleep", "100000" } }
+EOF2
+mkdir -p "$DIR/state"
+
+section "per-run logs: each run's output in order to logs/<job>/<UTC start>-<attempt>.log, a JSON record beside it"
+expect_exit 0 boss start
+mapfile -t flaky_logs < <(ls "$DIR/logs/flaky/"*.log 2>/dev/null)
+expect_eq "${#flaky_logs[@]}" 2 "two runs of flaky logged"
+expect_match "$(basename "${flaky_logs[0]:-none}")" '^[0-9]{8}T[0-9]{6}\.[0-9]{3}Z-1\.log$' "first run's name"
+expect_match "$(basename "${flaky_logs[1]:-none}")" '^[0-9]{8}T[0-9]{6}\.[0-9]{3}Z-2\.log$' "second run's name"
+expect_eq "$(cat "${flaky_logs[0]:-/dev/null}" | tr '\n' '|')" "out 1|err 1|" "first run's output, stdout and stderr in order"
+expect_eq "$(cat "${flaky_logs[1]:-/dev/null}" | tr '\n' '|')" "out 2|err 2|" "second run's output only"
+record=${flaky_logs[0]%.log}.json
+expect_eq "$(jq -r '.exit_code' "$record")" 75 "record: exit code"
+expect_eq "$(jq -r '.attempt' "$record")" 1 "record: attempt"
+expect_eq "$(jq -r '.container' "$record")" "$(cid flaky)" "record: container id"
+expect_true "record: start and end" jq -e '(.started | length > 0) and (.ended | length > 0)' "$record"
+expect_eq "$(outcome flaky log_file)" "${flaky_logs[1]:-}" "the summary names the last run's log"
+expect_eq "$(cat "$DIR/runs/other/"*-1.log 2>/dev/null)" "other" "log_dir moves a job's logs"
+expect_eq "$(ls "$DIR/logs" | tr '\n' ' ')" "flaky " "no log folder for services"
+
+section "history: every run, oldest first, as text and JSON"
+expect_exit 0 "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" history --json
+expect_eq "$(jq -r '[.runs[] | "\(.job):\(.attempt):\(.exit_code)"] | sort | join(" ")' <<<"$OUT")" "flaky:1:75 flaky:2:0 other:1:0" "history --json"
+expect_eq "$(jq -r '[.runs[] | select(.job == "flaky") | .attempt] | join(" ")' <<<"$OUT")" "1 2" "oldest first"
+expect_exit 0 "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" history flaky
+expect_match "$(head -1 <<<"$OUT")" "^JOB +STARTED +TOOK +EXIT +ATTEMPT +LOG$" "history header"
+expect_eq "$(grep -c '^flaky ' <<<"$OUT")" 2 "two rows for flaky"
+expect_match "$(sed -n 2p <<<"$OUT")" "^flaky +[0-9-]+T[0-9:.]+Z +[0-9.]+ ?m?s +75 +1 +$DIR/logs/flaky/" "a row"
+
+section "--keep-runs N keeps the newest N runs of each job"
+expect_exit 0 boss run-jobs flaky --keep-runs 2
+expect_eq "$(ls "$DIR/logs/flaky/"*.log | wc -l)" 2 "two logs kept"
+expect_eq "$(ls "$DIR/logs/flaky/"*.json | wc -l)" 2 "two records kept"
+expect_exit 0 "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" history flaky --json
+expect_eq "$(jq -r '[.runs[] | "\(.attempt):\(.exit_code)"] | join(" ")' <<<"$OUT")" "2:0 1:0" "the newest two runs"
+expect_eq "$(cat "$(ls "$DIR/logs/flaky/"*.log | tail -1)" | tr '\n' '|')" "out 3|err 3|" "the new run's output"
+
+section "bad inputs: one line, exit 2"
+expect_exit 2 "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" history web
+expect_one_line_stderr
+expect_contains "$ERR" "history: 'web' is a service, not a job" "stderr"
+expect_exit 2 "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" history flakey
+expect_one_line_stderr
+expect_contains "$ERR" "history: unknown service 'flakey' (did you mean 'flaky'?)" "stderr"
+expect_exit 2 boss run-jobs --keep-runs 0
+expect_one_line_stderr
+expect_contains "$ERR" "--keep-runs" "stderr"
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Job:extend { name = "j", image = "@IMG@", log_dir = 5 }
+EOF2
+expect_exit 2 boss start
+expect_one_line_stderr
+expect_contains "$ERR" "service 'j': field 'log_dir' must be a string" "stderr"
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Service:extend { name = "s", image = "@IMG@", log_dir = "runs" }
+EOF2
+expect_exit 2 boss start
+expect_one_line_stderr
+expect_contains "$ERR" "service 's': field 'log_dir' is only for jobs" "stderr"
+
 new_project jobs-bad
 section "run-jobs: a service, an unknown name, a project without jobs: one line, exit 2"
 write_services <<'EOF2'
