@@ -8,7 +8,7 @@
 # parsers' sources and what they use, not all of boss_lib (a fuzz build then compiles a
 # fifth of boss).
 set(BOSS_FUZZ_TARGETS template json_stream stream_demux dockerignore image_ref time_text
-    command_line services_lua env_file)
+    command_line services_lua env_file compose proxy_request)
 
 foreach(target IN LISTS BOSS_FUZZ_TARGETS)
   add_executable(fuzz_seeds_${target} ${CMAKE_CURRENT_LIST_DIR}/${target}.cpp
@@ -28,7 +28,9 @@ if(BOSS_FUZZ)
     platform/shared_library.cpp
     script/helper_request.cpp script/lua_hooks.cpp script/lua_host.cpp script/lua_state.cpp
     script/service_reader.cpp script/thread_set.cpp
-    core/env_file.cpp core/interpolate.cpp)
+    core/env_file.cpp core/interpolate.cpp
+    compose/compose_reader.cpp compose/compose_context.cpp compose/compose_ports.cpp yaml/yaml_tree.cpp
+    proxy/route.cpp)
   list(TRANSFORM BOSS_FUZZ_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/src/)
   add_library(boss_fuzz_lib STATIC ${BOSS_FUZZ_SOURCES})
   add_dependencies(boss_fuzz_lib boss_lua_bytecode)

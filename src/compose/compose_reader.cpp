@@ -561,8 +561,10 @@ bool is_compose_file(const std::filesystem::path& file) {
   return ext == ".yaml" || ext == ".yml";
 }
 
-ComposeProject read_compose_file(const std::filesystem::path& file, const ComposeInput& input) {
-  const yaml::Document doc = yaml::load(file, file.string());
+namespace {
+
+ComposeProject read_compose_document(const yaml::Document& doc, const std::filesystem::path& file,
+                                     const ComposeInput& input) {
   const EnvLookup variables = [&input](const std::string& name) -> std::optional<std::string> {
     if (input.environment)
       if (auto value = input.environment(name)) return value;
@@ -609,6 +611,17 @@ ComposeProject read_compose_file(const std::filesystem::path& file, const Compos
   project.name_volumes();
   out.warnings = context.take_warnings();
   return out;
+}
+
+}  // namespace
+
+ComposeProject read_compose_file(const std::filesystem::path& file, const ComposeInput& input) {
+  return read_compose_document(yaml::load(file, file.string()), file, input);
+}
+
+ComposeProject read_compose_text(const std::string& text, const std::filesystem::path& file,
+                                 const ComposeInput& input) {
+  return read_compose_document(yaml::parse(text, file.string()), file, input);
 }
 
 }  // namespace boss

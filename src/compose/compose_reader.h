@@ -40,5 +40,9 @@ bool is_compose_file(const std::filesystem::path& file);
 
 // Reads the compose file at `file` (named as given in messages). Throws DefinitionError.
 ComposeProject read_compose_file(const std::filesystem::path& file, const ComposeInput& input);
+// The same for a file's text already read (`file` names it in messages and places the
+// project: its folder is the project's).
+ComposeProject read_compose_text(const std::string& text, const std::filesystem::path& file,
+                                 const ComposeInput& input);
 
 }  // namespace boss

@@ -214,7 +214,7 @@ bool is_parse_error(const beast::error_code& ec) {
 
 class Connection {
  public:
-  Connection(Server& server, tcp::socket socket) : m_server(server), m_client(std::move(socket)), m_chunk(kChunk) {
+  Connection(Server& server, tcp::socket socket) : m_server(server), m_client(std::move(socket)), m_chunk(kChunk), m_body_chunk(kChunk) {
     beast::error_code ec;
     // A header and its body go out as separate writes: with Nagle's algorithm the second
     // would wait for the peer's delayed ACK (40 ms) on every request.
@@ -301,7 +301,8 @@ class Connection {
     else req.set("X-Forwarded-Prefix", route.prefix);
 
     // A kept connection the upstream closed meanwhile fails before it answers anything:
-    // a request without a body is then sent again once, on a new connection.
+    // a request without a body is then sent again once, on a new connection. A request
+    // with a body is sent while its answer is read (see start_body_send), and never again.
     const bool replayable = parser.is_done();
     bool fresh = false;
     for (int attempt = 0;; ++attempt) {
@@ -320,11 +321,22 @@ class Connection {
         co_await asio::async_write(m_client, asio::buffer(kContinue.data(), kContinue.size()), with(ec));
         if (ec) co_return false;
       }
-      const RelayFailure sent = co_await relay<true>(m_client, m_buffer, parser, *m_link.stream, m_chunk);
-      if (sent == RelayFailure::reading) co_return false;  // the client went away mid-body
+      RelayFailure sent = RelayFailure::none;
+      std::optional<beast::error_code> failure;
+      if (replayable) {
+        sent = co_await relay<true>(m_client, m_buffer, parser, *m_link.stream, m_chunk);
+        if (sent == RelayFailure::reading) co_return false;  // the client went away
+        if (sent == RelayFailure::none) failure = co_await read_response_header(head);
+      } else {
+        start_body_send(parser, co_await asio::this_coro::executor);
+        failure = co_await read_response_header(head);
+        if (failure) {
+          sent = co_await finish_body_send(true);
+          if (sent == RelayFailure::reading) co_return false;  // the client went away mid-body
+        }
+      }
+      if (sent == RelayFailure::none && !failure) break;
       if (sent == RelayFailure::none) {
-        const auto failure = co_await read_response_header(head);
-        if (!failure) break;
         if (fresh || !replayable || attempt > 0) {
           m_link.close();
           const bool timed_out = *failure == beast::error::timeout;
@@ -360,8 +372,12 @@ class Connection {
     res.version(version);
     res.keep_alive(client_keeps);
     const RelayFailure relayed = co_await relay<false>(*m_link.stream, m_link.buffer, *m_response, m_client, m_chunk);
-    const bool upstream_done = relayed == RelayFailure::none && upstream_keeps && m_response->is_done() &&
-                               !m_response->get().need_eof();
+    // A body the upstream answered before taking all of: the rest is not sent, and neither
+    // connection can carry another request (the client's holds the unread rest).
+    const RelayFailure body_sent = replayable ? RelayFailure::none : co_await finish_body_send(true);
+    if (body_sent != RelayFailure::none) client_keeps = false;
+    const bool upstream_done = relayed == RelayFailure::none && body_sent == RelayFailure::none && upstream_keeps &&
+                               m_response->is_done() && !m_response->get().need_eof();
     m_response.reset();
     if (!upstream_done) m_link.close();
     const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count() / 1000.0;
@@ -388,6 +404,42 @@ class Connection {
     m_link.stream->socket().set_option(tcp::no_delay(true), ec);  // see Connection's constructor
     m_link.to = upstream;
     co_return std::nullopt;
+  }
+
+  // Starts sending the request's body (and its header) to the upstream, alongside the
+  // caller, who reads the answer meanwhile: an upstream that answers while it reads (an
+  // echo, an early 413) would otherwise fill the buffers both ways and wait forever.
+  // Every start is followed by finish_body_send before `parser` or the link go away.
+  void start_body_send(http::request_parser<http::buffer_body>& parser, const asio::any_io_executor& executor) {
+    m_send.finished = false;
+    m_send.stopped = false;
+    m_send.result = RelayFailure::none;
+    m_send.done.emplace(executor, asio::steady_timer::time_point::max());
+    // Runs on the connection's strand, as this coroutine does: no locking.
+    asio::co_spawn(executor, relay<true>(m_client, m_buffer, parser, *m_link.stream, m_body_chunk),
+                   [this](std::exception_ptr error, RelayFailure result) {
+                     m_send.result = error ? RelayFailure::writing : result;
+                     m_send.finished = true;
+                     m_send.done->cancel();
+                     // The client went away mid-body: its answer is not waited for.
+                     if (m_send.result == RelayFailure::reading && !m_send.stopped && m_link.stream)
+                       m_link.stream->cancel();
+                   });
+  }
+
+  // Waits for the body send to end and returns how it did; with `stop`, one still going
+  // is cut off first (what the upstream did not take is not wanted), and reported as a
+  // failed write, never as the client gone.
+  awaitable<RelayFailure> finish_body_send(bool stop) {
+    if (!m_send.finished && stop) {
+      m_send.stopped = true;
+      m_client.cancel();
+      if (m_link.stream) m_link.stream->cancel();
+    }
+    beast::error_code ec;
+    while (!m_send.finished) co_await m_send.done->async_wait(with(ec));
+    if (m_send.stopped && m_send.result != RelayFailure::none) co_return RelayFailure::writing;
+    co_return m_send.result;
   }
 
   // Reads the final response's header into m_response (interim 1xx answers are dropped:
@@ -440,7 +492,14 @@ class Connection {
   std::string m_peer;
   UpstreamLink m_link;
   std::optional<http::response_parser<http::buffer_body>> m_response;
-  std::vector<char> m_chunk;
+  std::vector<char> m_chunk;       // the answer's body, relayed
+  std::vector<char> m_body_chunk;  // the request's body, relayed at the same time
+  struct BodySend {
+    std::optional<asio::steady_timer> done;  // cancelled when it ends
+    bool finished = true;
+    bool stopped = false;
+    RelayFailure result = RelayFailure::none;
+  } m_send;
   ProxyReply m_reply;
 };
 
