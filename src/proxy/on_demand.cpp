@@ -34,11 +34,11 @@ OnDemandStarter::~OnDemandStarter() {
   m_thread.join();
 }
 
-DemandStatus OnDemandStarter::demand(const std::string& service) {
+DemandStatus OnDemandStarter::demand(const std::string& service, bool again) {
   std::lock_guard lock(m_mutex);
   Entry& entry = m_entries[service];
   const auto since = std::chrono::steady_clock::now() - entry.settled_at;
-  const bool fresh = (entry.state == DemandState::up && since < m_timing.up_grace) ||
+  const bool fresh = (entry.state == DemandState::up && since < m_timing.up_grace && !again) ||
                      (entry.state == DemandState::failed && since < m_timing.retry_after);
   if (!is_settling(entry.state) && !fresh && !m_stopping) {
     entry.state = DemandState::queued;

@@ -77,7 +77,9 @@ class OnDemandStarter : public EventSink {
   OnDemandStarter& operator=(const OnDemandStarter&) = delete;
 
   // Queues a start of `service` unless the contract above says not to; its status after.
-  DemandStatus demand(const std::string& service);
+  // `again`: even if it came up less than `up_grace` ago (the caller looked again, after
+  // that start, and it does not run).
+  DemandStatus demand(const std::string& service, bool again = false);
   DemandStatus status(const std::string& service) const;
   // `done` is called once `service` is neither queued nor starting: at once, on this
   // thread, when it already is not; else on the starter's thread with the starter's mutex
