@@ -93,6 +93,7 @@ local boss = {}
 ---@field retries? boss.Retries|integer how a failed job is run again (a number: the limit alone)
 ---@field log_dir? string where a job's run logs go, relative to services.lua (default `logs`): `<log_dir>/<job>/<UTC start>-<attempt>.log` and `.json`
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
+---@field on_demand? boolean left out of `boss start` of all services (unless a started one depends on it); `boss proxy` starts it on its first request
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field did_run? fun(self: boss.Instance): boolean? jobs only: asked on each start; a true value means the job already ran (done, not run again), false that it runs; instead of its last exit code (not asked by `boss run-jobs`)
 ---@field pre_pull? fun(self: boss.Instance) hook: before boss pulls the image (not when it is present or built); an error fails the service
