@@ -86,6 +86,10 @@ struct ServiceSpec {
   std::optional<RegistryAuth> registry_auth;
   // Set: `boss proxy` routes /<name>/... and <name>.<domain> to this port (src/proxy/).
   std::optional<HttpEndpoint> http;
+  // on_demand = true: `boss start` of all services leaves it out (unless a service it
+  // starts depends on it); naming it starts it, and `boss proxy` starts it on its first
+  // request (src/proxy/on_demand.h). Not part of the container's config.
+  bool on_demand = false;
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;
