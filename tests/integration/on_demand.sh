@@ -72,7 +72,7 @@ expect_eq "$(ids web | grep -c .)" 1 "web containers"
 kill "$EVENTS_PID" 2>/dev/null; wait "$EVENTS_PID" 2>/dev/null
 created=$(grep -c . "$DIR/events.txt" || true)
 expect_eq "$created" 1 "create events for web"
-expect_contains "$(cat "$DIR/first.out")" "web" "boss's own output shows the start"
+expect_contains "$(cat "$DIR/first.out")" "summary:" "boss's own output shows the start"
 
 section "a browser gets the starting page while it starts; curl waits and gets 200"
 expect_exit 0 boss stop web
@@ -98,7 +98,8 @@ run curl -s -H 'Accept: text/html' -w '%{http_code}' "$URL/bad/"
 expect_contains "$OUT" "bad failed to start</h1>" "the browser's page"
 expect_contains "$OUT" "config file missing: /etc/app.conf" "the browser's page"
 expect_not_contains "$OUT" "refresh" "the failure page"
-expect_contains "$(cat "$DIR/first.out")" "bad" "boss's own summary"
+expect_contains "$(cat "$DIR/first.out")" "  bad  failed: container exited with code 3" "boss's own summary"
+expect_contains "$(cat "$DIR/first.out")" "| config file missing: /etc/app.conf" "boss's own summary"
 
 section "a start longer than --wait-timeout: 504 for a waiting client"
 stop_proxy INT first
