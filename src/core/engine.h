@@ -320,6 +320,13 @@ class Engine {
     (void)id;
     return std::nullopt;
   }
+
+  // Where other hosts reach the ports this engine publishes for container `id`: the host
+  // of its tcp:// or ssh:// endpoint; "" when it is this machine (a unix socket).
+  virtual std::string published_address(const std::string& id) {
+    (void)id;
+    return "";
+  }
 };
 
 }  // namespace boss
