@@ -60,6 +60,10 @@ expect_eq "$(on 3 docker network ls -q --filter "label=boss.project=$P" | grep -
 section "status, exec and a second start see every engine"
 expect_exit 0 boss status --json
 expect_eq "$(jq -r '[.services[] | select(.state == "running")] | length' <<<"$OUT")" 3 "status: all three running"
+expect_eq "$(jq -r '[.services[] | .service + "=" + .engine] | join(" ")' <<<"$OUT")" "db=two web=three local=" \
+  "status: each service's engine"
+run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" status
+expect_match "$OUT" '^db +running +[0-9a-f]{12} +two ' "the ENGINE column"
 run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" exec -T web sh -c 'echo $DB'
 expect_eq "$OUT" "$(jq -r .values.db_addr "$(ctx_file)")" "exec runs on web's engine"
 expect_exit 0 boss start
