@@ -80,6 +80,8 @@ class EngineSet final : public Engine {
   int wait_container(const std::string& id, const Cancel& cancel) override;
   std::optional<std::string> run_health_check(const std::string& id) override;
   std::string published_address(const std::string& id) override;
+  std::size_t engine_count() const override { return m_members.size(); }
+  std::size_t engine_index(const std::string& service) const override { return member_of(service); }
 
  private:
   // Runs fn on member i, a declared engine's EngineError renamed to name it.

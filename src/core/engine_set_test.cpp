@@ -126,5 +126,13 @@ TEST_CASE("engine set: events of every engine reach one subscriber, subscribed o
   CHECK(std::count_if(seen.begin(), seen.end(), [](const std::string& s) { return s.find("edge") == std::string::npos; }) >= 1);
 }
 
+TEST_CASE("engine set: which engine a service is on, for one bound of calls per engine") {
+  TwoEngines f;
+  CHECK(f.set->engine_count() == 2);
+  CHECK(f.set->engine_index("db") == 1);
+  CHECK(f.set->engine_index("web") == 0);
+  CHECK(&f.set->engine_of("db") == &f.edge);
+}
+
 }  // namespace
 }  // namespace boss
