@@ -32,6 +32,12 @@ event_ns() {  # event_ns ENGINE SERVICE EVENT
     --filter "label=boss.project=$P" --filter "label=boss.service=$2" --format '{{.TimeNano}}' | head -1
 }
 
+section "--dry-run: each service's engine"
+run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" start --dry-run
+expect_match "$OUT" '^create +db \(two\) +no container' "db on two"
+expect_match "$OUT" '^create +web \(three\) +no container' "web on three"
+expect_match "$OUT" '^create +local +no container' "local on the usual engine"
+
 section "start: each service on its engine, in dependency order across them"
 T0=$(date +%s.%N)
 expect_exit 0 boss start
