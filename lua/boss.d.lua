@@ -93,6 +93,7 @@ local boss = {}
 ---@field retries? boss.Retries|integer how a failed job is run again (a number: the limit alone)
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field engine? string the engine it runs on: a name declared with `boss.engine` (default: the usual one, from -H, DOCKER_HOST or the docker context)
+---@field on_demand? boolean left out of `boss start` of all services (unless a started one depends on it); `boss proxy` starts it on its first request
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused)
 ---@field ping? fun(self: boss.Instance): boolean? hook: polled every `ping_interval` after the container starts until it returns a true value (`start --timeout` bounds it)

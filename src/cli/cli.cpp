@@ -30,6 +30,7 @@
 #include "core/redacting_sink.h"
 #include "core/secrets.h"
 #include "core/runtime.h"
+#include "core/tee_sink.h"
 #include "core/validate.h"
 #include "engine/docker_engine.h"
 #include "engine/endpoint_resolution.h"
@@ -131,6 +132,7 @@ struct Attachments {
   EventSink& events;
   std::function<void()> end_progress;
   const Cancel& cancel;
+  TeeSink& runtime_events;  // what the Runtime emits: the renderer's, and the proxy's starter's
 };
 
 // Documents (plans, status) are JSON with --json or --progress json.
@@ -183,7 +185,7 @@ int print_plan(const SecretRedactor& secrets, bool json, const Plan& plan, const
 int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime, const Attachments& attached,
              const std::optional<std::string>& compose_profiles) {
   if (opt.command == "exec") return exec_command(opt, runtime.project(), attached.engine, attached.cancel);
-  if (opt.command == "proxy") return proxy_command(opt, runtime.project(), attached.engine, attached.cancel);
+  if (opt.command == "proxy") return proxy_command(opt, runtime, attached.engine, attached.runtime_events, attached.cancel);
   if (opt.command == "run")
     return run_command(opt, runtime, attached.engine, attached.context, attached.events, attached.end_progress,
                        attached.cancel);
@@ -387,14 +389,15 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   }
   register_project_secrets(project, secrets, context);
   FileProjectLocker locker;
-  Runtime runtime(project, engine, host.hooks(), context, sink, locker, cancel);
+  TeeSink runtime_events(sink);
+  Runtime runtime(project, engine, host.hooks(), context, runtime_events, locker, cancel);
   DockerConfigCredentials credentials;  // the docker CLI's logins, for services without registry_auth
   runtime.set_credentials(&credentials);
   bool progress_ended = false;
   const auto end_progress = [&] {
     if (!std::exchange(progress_ended, true)) renderer_sink.finish();
   };
-  const Attachments attached{secrets, engine, context, sink, end_progress, cancel};
+  const Attachments attached{secrets, engine, context, sink, end_progress, cancel, runtime_events};
   int code = 1;
   std::exception_ptr failure;
   try {

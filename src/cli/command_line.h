@@ -55,6 +55,7 @@ struct Options {
   // proxy
   std::string listen = "127.0.0.1:8000";  // --listen, as typed: ADDR:PORT, [IPv6]:PORT or PORT (loopback)
   std::string domain = "localhost";       // --domain, normalized
+  double wait_timeout = 60;               // --wait-timeout: seconds a request waits for an on_demand start
 
   std::string convert_file;  // convert: the compose file; "" = -f, else the one found
   std::string shell;         // completion: bash, zsh or fish

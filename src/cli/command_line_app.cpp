@@ -195,6 +195,11 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   auto* proxy = app.add_subcommand("proxy", "Serve the services with an http field over HTTP, by path and host name, until Ctrl-C");
   proxy->add_option("--listen", opt.listen, "Address to listen on: ADDR:PORT, [IPv6]:PORT, or PORT on 127.0.0.1; port 0 = any free one (default 127.0.0.1:8000)");
   proxy->add_option("--domain", opt.domain, "Also answer <service>.DOMAIN (default: localhost; <service>.localhost always works)");
+  proxy->add_option("--wait-timeout", texts.wait_timeout_text,
+                    "How long a request (not a browser's) waits for an on_demand service to start (default 60 s)")
+      ->check(duration(false));
+  proxy->add_option("--timeout", texts.timeout_text, "How long each on_demand service may take to become ready (default 300 s)")
+      ->check(duration(false));
   examples(proxy, {"boss proxy                      # http://web.localhost:8000/", "boss proxy --listen 0.0.0.0:8080 --domain apps.example.test"});
 
   auto* init = app.add_subcommand("init", "Write a starter services.lua and a .luarc.json for editors (never over existing files)");

@@ -1,31 +1,55 @@
 #include "cli/proxy_command.h"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "core/host_binding.h"
+#include "proxy/on_demand.h"
 #include "proxy/proxy_server.h"
 #include "proxy/upstreams.h"
 
 namespace boss {
 
-int proxy_command(const Options& opt, const Project& project, Engine& engine, const Cancel& cancel) {
+int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink& runtime_events, const Cancel& cancel) {
+  const Project& project = runtime.project();
   const auto listen = parse_host_binding(opt.listen);  // checked by parse_command_line
   ProxyOptions options;
   options.listen_address = listen && !listen->ip.empty() ? listen->ip : "127.0.0.1";
   options.listen_port = listen ? listen->port : 8000;
   options.domain = opt.domain;
+  options.wait_timeout = std::chrono::milliseconds(static_cast<long long>(opt.wait_timeout * 1000));
   UpstreamFinder upstreams(engine, project);
-  std::string routes;
-  for (const auto& s : project.services)
+  std::string routes, on_demand;
+  for (const auto& s : project.services) {
     if (s.http) routes += (routes.empty() ? "" : ", ") + s.name;
+    if (s.http && s.on_demand) on_demand += (on_demand.empty() ? "" : ", ") + s.name;
+  }
   if (routes.empty())
     std::fprintf(stderr, "boss: warning: no service has an http field: every request will be refused\n");
-  serve_proxy(options, project, upstreams, cancel, [&](const std::string& line) {
+
+  // Starts on-demand services as `boss start NAME...` would, one start at a time.
+  std::optional<OnDemandStarter> starter;
+  struct Detach {
+    TeeSink& events;
+    ~Detach() { events.attach(nullptr); }
+  } detach{runtime_events};
+  if (!on_demand.empty()) {
+    starter.emplace([&runtime, &opt](const std::vector<std::string>& services) {
+      StartRequest request;
+      request.services = services;
+      request.timeout = opt.timeout.value_or(300);
+      return runtime.start(request);
+    });
+    runtime_events.attach(&*starter);
+  }
+  serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, cancel, [&](const std::string& line) {
     std::printf("boss proxy: %s\n", line.c_str());
-    if (line.rfind("listening on ", 0) == 0 && !routes.empty())
+    if (line.rfind("listening on ", 0) == 0 && !routes.empty()) {
       std::printf("boss proxy: routing %s by path (/<service>/) and host (<service>.%s)\n", routes.c_str(),
                   options.domain.c_str());
+      if (!on_demand.empty()) std::printf("boss proxy: starting %s on demand\n", on_demand.c_str());
+    }
     std::fflush(stdout);
   });
   std::printf("boss proxy: stopped\n");

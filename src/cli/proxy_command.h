@@ -4,11 +4,14 @@
 #include "cli/command_line.h"
 #include "core/cancel.h"
 #include "core/engine.h"
-#include "core/project.h"
+#include "core/runtime.h"
+#include "core/tee_sink.h"
 
 namespace boss {
 
-// Serves `project`'s http services on --listen; one line per request on stdout.
-int proxy_command(const Options& opt, const Project& project, Engine& engine, const Cancel& cancel);
+// Serves `runtime`'s project's http services on --listen; one line per request on
+// stdout. On-demand services are started through `runtime` (Runtime::start, as `boss
+// start NAME` would), whose events reach `runtime_events`: the starter reads them there.
+int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink& runtime_events, const Cancel& cancel);
 
 }  // namespace boss

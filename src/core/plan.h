@@ -53,6 +53,7 @@ struct Plan {
   std::vector<std::string> remove_images;    // prune --images: images boss built (tags, or ids)
   bool remove_state = false;        // stop --remove of the whole project: context and journal go
   std::vector<std::string> inactive;  // start: services left out because their profiles are inactive
+  std::vector<std::string> on_demand;  // start: on-demand services left out (started by boss proxy)
   // Stop, down and prune plans walk dependents first; start and restart plans dependencies first.
   bool stops() const { return command != "start" && command != "restart"; }
 };

@@ -90,6 +90,10 @@ struct ServiceSpec {
   // one (-H, DOCKER_HOST, the context). Not part of the config: moving it makes a new
   // container there anyway.
   std::string engine;
+  // on_demand = true: `boss start` of all services leaves it out (unless a service it
+  // starts depends on it); naming it starts it, and `boss proxy` starts it on its first
+  // request (src/proxy/on_demand.h). Not part of the container's config.
+  bool on_demand = false;
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;

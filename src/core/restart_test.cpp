@@ -158,3 +158,25 @@ TEST_CASE("restart: of all services leaves out a service of an inactive profile 
   CHECK(r.exit_code() == 0);
   CHECK(f.outcome(r, "debugger").action == ActionKind::restart);
 }
+
+TEST_CASE("on demand: start of all leaves it out; restart of all restarts it only once it runs") {
+  Fixture f;
+  auto lazy = svc("lazy", {"db"});
+  lazy.on_demand = true;
+  f.project.services = {svc("db"), lazy};
+  auto r = f.start();
+  REQUIRE(r.exit_code() == 0);
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK(r.outcomes[0].service == "db");
+  CHECK(f.runtime().plan_start({}).on_demand == std::vector<std::string>{"lazy"});
+  r = restart(f);
+  CHECK(r.exit_code() == 0);
+  REQUIRE(r.outcomes.size() == 1);
+  StartRequest named;
+  named.services = {"lazy"};
+  REQUIRE(f.runtime().start(named).exit_code() == 0);
+  CHECK(f.engine.containers().size() == 2);
+  r = restart(f);
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "lazy").action == ActionKind::restart);
+}

@@ -130,6 +130,7 @@ Plan Runtime::plan_start(const StartRequest& request) {
                                 {}, rebuild, m_context.secret_keys()});
   add_orphans(plan, observed, request.remove_orphans);
   plan.inactive = inactive_services(m_project, request.services, request.profiles);
+  plan.on_demand = on_demand_left_out(m_project, request.services, request.exclude, request.profiles);
   return plan;
 }
 
@@ -238,8 +239,11 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   const DependencyGraph graph(m_project);
   const std::set<std::string> targets(request.services.begin(), request.services.end());
   auto affected = graph.with_dependents(targets);
-  // A dependent whose profiles are inactive is restarted only when it runs now.
-  const auto inactive = inactive_services(m_project, {}, request.profiles);
+  // A dependent whose profiles are inactive, or that is on demand, is restarted only when
+  // it runs now.
+  auto inactive = inactive_services(m_project, {}, request.profiles);
+  for (const auto& s : m_project.services)
+    if (s.on_demand) inactive.push_back(s.name);
   if (!inactive.empty()) {
     const auto observed = observe(m_engine, m_project, /*images=*/false);
     for (const auto& name : inactive) {
@@ -352,7 +356,8 @@ CommandResult Runtime::restart(const RestartRequest& request) {
   std::vector<std::string> services;
   for (const auto& name : DependencyGraph(m_project).topological_order()) {
     if (!named.empty() && !named.count(name)) continue;
-    if (inactive.count(name) && !runs(name)) continue;
+    // All: inactive and on-demand services only when they run (they were started).
+    if ((inactive.count(name) || (named.empty() && m_project.find(name)->on_demand)) && !runs(name)) continue;
     services.push_back(name);
   }
   m_events.emit_now(OperationEvent{"restart", m_project.name, services});

@@ -86,8 +86,8 @@ struct RestartRequest {
   double timeout = 300;                // seconds each service may take to become ready again
   std::optional<double> stop_timeout;  // nullopt: each service's stop_timeout
   std::size_t parallel = 0;
-  // Restarting all leaves out a service whose profiles are inactive unless it runs now
-  // (it was started with its profile): there is nothing of it to restart.
+  // Restarting all leaves out a service whose profiles are inactive, or that is on
+  // demand, unless it runs now (it was started): there is nothing of it to restart.
   ProfileChoice profiles;
 };
 

@@ -88,19 +88,18 @@ std::vector<std::string> select_for_start(const Project& project, const std::vec
     const ServiceSpec* spec = project.find(service);
     return spec && spec->optional_dependencies.count(dep) && (excluded.count(dep) || !gate.active(dep));
   };
-  std::set<std::string> wanted;
-  if (named.empty()) {
+  // All: the active services that are neither on demand nor excluded, and what they depend on.
+  std::vector<std::string> todo(named.begin(), named.end());
+  if (named.empty())
     for (const auto& name : graph.nodes())
-      if (gate.active(name)) wanted.insert(name);
-  } else {
-    std::vector<std::string> todo(named.begin(), named.end());
-    while (!todo.empty()) {
-      const std::string name = todo.back();
-      todo.pop_back();
-      if (!wanted.insert(name).second) continue;
-      for (const auto& dep : graph.dependencies(name))
-        if (!left_out(name, dep)) todo.push_back(dep);
-    }
+      if (gate.active(name) && !project.find(name)->on_demand && !excluded.count(name)) todo.push_back(name);
+  std::set<std::string> wanted;
+  while (!todo.empty()) {
+    const std::string name = todo.back();
+    todo.pop_back();
+    if (!wanted.insert(name).second) continue;
+    for (const auto& dep : graph.dependencies(name))
+      if (!left_out(name, dep)) todo.push_back(dep);
   }
   std::vector<std::string> out;
   for (const auto& name : graph.topological_order()) {
@@ -128,6 +127,19 @@ std::vector<std::string> inactive_services(const Project& project, const std::ve
   std::vector<std::string> out;
   for (const auto& s : project.services)
     if (!gate.active(s.name)) out.push_back(s.name);
+  return out;
+}
+
+std::vector<std::string> on_demand_left_out(const Project& project, const std::vector<std::string>& targets,
+                                           const std::vector<std::string>& exclude, const ProfileChoice& profiles) {
+  if (!targets.empty()) return {};
+  const auto selected = select_for_start(project, targets, exclude, profiles);
+  const std::set<std::string> starts(selected.begin(), selected.end());
+  const std::set<std::string> named;
+  const ProfileGate gate(project, profiles, named);
+  std::vector<std::string> out;
+  for (const auto& s : project.services)
+    if (s.on_demand && gate.active(s.name) && !starts.count(s.name)) out.push_back(s.name);
   return out;
 }
 

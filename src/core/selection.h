@@ -5,7 +5,9 @@
 //          when one of them is active, or when it is named; one without is always
 //          active. Starting a service whose dependency is excluded or inactive is an
 //          error naming both, unless that dependency is optional: then it is left out.
-//          Naming a profile no service lists is an error (with did-you-mean).
+//          Naming a profile no service lists is an error (with did-you-mean). A
+//          service with `on_demand = true` is left out of "all" unless a service that
+//          starts depends on it; named, it starts like any other.
 //   stop:  the named services and everything that depends on them (all when none are
 //          named), less the excluded ones; stopping a service that an excluded (so still
 //          running) one depends on is an error naming both.
@@ -40,6 +42,10 @@ std::vector<std::string> select_for_start(const Project& project, const std::vec
 // active (declaration order); empty when services are named.
 std::vector<std::string> inactive_services(const Project& project, const std::vector<std::string>& targets,
                                            const ProfileChoice& profiles);
+// The on-demand services (active ones) a start of all services leaves out (declaration
+// order); empty when services are named.
+std::vector<std::string> on_demand_left_out(const Project& project, const std::vector<std::string>& targets,
+                                           const std::vector<std::string>& exclude, const ProfileChoice& profiles);
 // Dependents first.
 std::vector<std::string> select_for_stop(const Project& project, const std::vector<std::string>& targets,
                                          const std::vector<std::string>& exclude);

@@ -78,3 +78,24 @@ TEST_CASE("profiles: an unknown profile is an error with a suggestion, naming wh
                        "--profile: unknown profile 'debgu' (did you mean 'debug'?); profiles: debug, metrics",
                        DefinitionError);
 }
+
+TEST_CASE("on demand: left out of a start of all, unless a started service depends on it; named, it starts") {
+  auto lazy = service("lazy");
+  lazy.on_demand = true;
+  auto cache = service("cache");
+  cache.on_demand = true;
+  auto viz = service("viz", {"cache"});
+  viz.on_demand = true;
+  auto api = service("api", {"shared"});
+  auto shared = service("shared");
+  shared.on_demand = true;
+  const auto p = project({service("db"), lazy, cache, viz, shared, api});
+  CHECK(select_for_start(p, {}, {}) == Names{"db", "shared", "api"});
+  CHECK(on_demand_left_out(p, {}, {}, {}) == Names{"lazy", "cache", "viz"});
+  CHECK(select_for_start(p, {"viz"}, {}) == Names{"cache", "viz"});
+  CHECK(on_demand_left_out(p, {"viz"}, {}, {}).empty());
+  CHECK(select_for_start(p, {"lazy"}, {}) == Names{"lazy"});
+  // Excluding the service that needs it leaves the on-demand dependency out too.
+  CHECK(select_for_start(p, {}, {"api"}) == Names{"db"});
+  CHECK(on_demand_left_out(p, {}, {"api"}, {}) == Names{"lazy", "cache", "viz", "shared"});
+}

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "proxy/demand_page.h"
+#include "proxy/on_demand.h"
 #include "proxy/route.h"
 
 namespace boss {
@@ -47,6 +49,7 @@ struct Server {
   const ProxyOptions& options;
   const Project& project;
   UpstreamFinder& upstreams;
+  OnDemandStarter* on_demand;  // null: no service is started on demand
   asio::thread_pool& blocking;
   const ProxyLogFn& log_fn;
   std::mutex log_mutex;
@@ -90,6 +93,16 @@ awaitable<FindResult> find_upstream(Server& server, const std::string& service, 
                                                                          use_awaitable);
 }
 
+// Returns once `service` is neither queued nor starting (on_demand.h), or at `deadline`.
+// The starter's callback only posts a cancel of the timer to this coroutine's strand,
+// which runs after the wait began, whenever the callback comes.
+awaitable<void> wait_settled(Server& server, const std::string& service, Clock::time_point deadline) {
+  auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, deadline);
+  server.on_demand->when_settled(service, [timer] { asio::post(timer->get_executor(), [timer] { timer->cancel(); }); });
+  beast::error_code ec;
+  co_await timer->async_wait(with(ec));
+}
+
 // Drops the hop-by-hop fields (RFC 9110 7.6.1), those the Connection field names too;
 // never the ones that frame the message, whatever Connection says.
 template <class Fields>
@@ -127,10 +140,13 @@ awaitable<bool> send_reply(beast::tcp_stream& client, const ProxyReply& reply, u
   const auto status = static_cast<http::status>(reply.status);
   http::response<http::string_body> res{status, version};
   res.set(http::field::server, "boss");
-  res.set(http::field::content_type, "text/plain; charset=utf-8");
+  res.set(http::field::content_type, reply.body.empty() ? "text/plain; charset=utf-8" : reply.content_type);
   if (!reply.location.empty()) res.set(http::field::location, reply.location);
-  res.body() = std::to_string(reply.status) + " " + std::string(text(http::obsolete_reason(status))) + ": " +
-               reply.reason + "\n";
+  if (reply.retry_after > 0) res.set(http::field::retry_after, std::to_string(reply.retry_after));
+  if (!reply.body.empty()) res.set(http::field::cache_control, "no-store");
+  res.body() = !reply.body.empty() ? reply.body
+                                   : std::to_string(reply.status) + " " +
+                                         std::string(text(http::obsolete_reason(status))) + ": " + reply.reason + "\n";
   res.keep_alive(keep_alive);
   res.prepare_payload();
   if (head) res.body().clear();  // Content-Length stays that of the body a GET would get
@@ -280,7 +296,21 @@ class Connection {
     const auto started = Clock::now();
 
     auto finding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
-    const FindResult found = co_await std::move(finding);
+    FindResult found = co_await std::move(finding);
+    // The second pass: it came up just before this request asked, yet does not run now
+    // (stopped meanwhile), so it is started again.
+    for (int pass = 0; pass < 2 && std::holds_alternative<std::string>(found) && m_server.on_demand &&
+                       m_server.project.find(route.service)->on_demand;
+         ++pass) {
+      auto starting = start_on_demand(route.service, accepts_html(text(req[http::field::accept])), pass > 0);
+      if (auto reply = co_await std::move(starting)) {
+        prepare(std::move(*reply), method, target);
+        co_return co_await answer(version, reusable, head);
+      }
+      m_server.upstreams.forget(route.service);  // it was started: ask the engine again
+      auto refinding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
+      found = co_await std::move(refinding);
+    }
     if (const auto* problem = std::get_if<std::string>(&found)) {
       prepare(ProxyReply{503, *problem}, method, target);
       co_return co_await answer(version, reusable, head);
@@ -386,6 +416,31 @@ class Connection {
     m_server.log(m_peer + " " + method + " " + target + " -> " + route.service + " " + std::to_string(code) + " " +
                  took + (relayed == RelayFailure::none ? "" : " (relay cut short)"));
     co_return relayed == RelayFailure::none && client_keeps;
+  }
+
+  // `service` is on demand and not running: its start is asked for (one for all who ask,
+  // on_demand.h). A browser gets the starting page at once; anyone else waits until the
+  // start ends, --wait-timeout at most. nullopt: it is up now; else the answer to give.
+  awaitable<std::optional<ProxyReply>> start_on_demand(const std::string& service, bool html, bool again) {
+    OnDemandStarter& starter = *m_server.on_demand;
+    DemandStatus status = starter.demand(service, again);
+    const auto asked = Clock::now();
+    if (is_settling(status.state) && !html) {
+      auto waiting = wait_settled(m_server, service, asked + m_server.options.wait_timeout);
+      co_await std::move(waiting);
+      status = starter.status(service);
+    }
+    switch (status.state) {
+      case DemandState::up: co_return std::nullopt;
+      case DemandState::failed: co_return failed_reply(service, status, html);
+      case DemandState::queued:
+      case DemandState::starting:
+        if (html) co_return starting_reply(service, status, true);
+        co_return start_timeout_reply(service, status,
+                                      std::chrono::duration<double>(m_server.options.wait_timeout).count());
+      case DemandState::stopped: break;
+    }
+    co_return ProxyReply{503, "service '" + service + "' is not running (boss proxy is stopping)"};
   }
 
   // nullopt when connected; else why not.
@@ -527,10 +582,10 @@ awaitable<void> accept_loop(Server& server, tcp::acceptor& acceptor, asio::io_co
 
 }  // namespace
 
-void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFinder& upstreams, const Cancel& cancel,
-                 const ProxyLogFn& log) {
+void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFinder& upstreams,
+                 OnDemandStarter* on_demand, const Cancel& cancel, const ProxyLogFn& log) {
   asio::thread_pool blocking(kBlockingThreads);
-  Server server{options, project, upstreams, blocking, log, {}};
+  Server server{options, project, upstreams, on_demand, blocking, log, {}};
   {
     asio::io_context io(kIoThreads);
     tcp::acceptor acceptor(io);
@@ -555,6 +610,7 @@ void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFi
     }
     io.stop();
     for (auto& thread : threads) thread.join();
+    if (on_demand) on_demand->close();  // its callbacks post to `io`
     blocking.stop();
     blocking.join();
     acceptor.close(ec);

@@ -12,11 +12,13 @@
 // two Host headers (400), and what route.h refuses.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 
 #include "core/cancel.h"
 #include "core/project.h"
+#include "proxy/on_demand.h"
 #include "proxy/upstreams.h"
 
 namespace boss {
@@ -25,6 +27,8 @@ struct ProxyOptions {
   std::string listen_address = "127.0.0.1";  // an IP literal (IPv6 without brackets)
   int listen_port = 8000;                    // 0: any free port (the listening line says which)
   std::string domain = "localhost";          // normalized (route.h)
+  // How long a request that is not a browser's waits for an on-demand service to start.
+  std::chrono::milliseconds wait_timeout{60000};
 };
 
 // Receives one line per request and one when the server listens ("listening on
@@ -32,8 +36,9 @@ struct ProxyOptions {
 using ProxyLogFn = std::function<void(const std::string&)>;
 
 // Serves until `cancel` is requested, then closes every connection and returns. Throws
-// std::runtime_error when it cannot listen.
+// std::runtime_error when it cannot listen. A request for an `on_demand` service that
+// does not run has `on_demand` start it (null: it is refused as not running, 503).
 void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFinder& upstreams,
-                 const Cancel& cancel, const ProxyLogFn& log);
+                 OnDemandStarter* on_demand, const Cancel& cancel, const ProxyLogFn& log);
 
 }  // namespace boss

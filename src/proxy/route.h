@@ -28,11 +28,15 @@ struct ProxyRoute {
   bool operator==(const ProxyRoute&) const = default;
 };
 
-// The proxy answers itself: a refusal (4xx) or a redirect (308 with `location`).
+// The proxy answers itself: a refusal (4xx) or a redirect (308 with `location`), or an
+// on-demand service's starting or failure page (demand_page.h).
 struct ProxyReply {
   int status = 0;
-  std::string reason;    // one line, for the response body and the log
+  std::string reason;    // one line, for the log (and the body when `body` is empty)
   std::string location = {};  // redirects only
+  std::string body = {};          // "": "<status> <text>: <reason>" as text/plain
+  std::string content_type = {};  // of `body`
+  int retry_after = 0;            // seconds, for a Retry-After header; 0: none
   bool operator==(const ProxyReply&) const = default;
 };
 

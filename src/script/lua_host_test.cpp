@@ -210,6 +210,17 @@ TEST_CASE("lua host: http names the container port boss proxy forwards to") {
         f.file() + ":2: service 'web': field 'http' port must be a container port from 1 to 65535, got 80.5");
 }
 
+TEST_CASE("lua host: on_demand is a boolean") {
+  Fixture f;
+  Project p = f.load("local boss = require 'boss'\n"
+                     "boss.Service:extend { name = 'web', image = 'x', on_demand = true }\n"
+                     "boss.Service:extend { name = 'db', image = 'y' }\n");
+  CHECK(p.services[0].on_demand);
+  CHECK_FALSE(p.services[1].on_demand);
+  CHECK(f.error_of("local boss = require 'boss'\nboss.Service:extend { name = 'web', image = 'x', on_demand = 'yes' }") ==
+        f.file() + ":2: service 'web': field 'on_demand' must be a boolean, got string");
+}
+
 TEST_CASE("lua host: require finds modules beside services.lua") {
   Fixture f;
   f.dir.write("common.lua", "return { image = 'shared:1' }\n");

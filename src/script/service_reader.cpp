@@ -32,7 +32,7 @@ const std::vector<std::string> kDataFields = {
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
-    "secret_env", "http", "engine", "kind", "success_exit_codes", "timeout", "retries"};
+    "secret_env", "http", "engine", "kind", "success_exit_codes", "timeout", "retries", "on_demand"};
 // What only a job (kind = "job") has.
 const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries"};
 // More would only be a typo: each one is a container of its own.
@@ -243,6 +243,8 @@ class Reader {
       m_spec.build_from_directory = strip_trailing_slash(resolve_path(dir).string());
     } else if (field == "always_start_new") {
       m_spec.always_start_new = expect_boolean(field);
+    } else if (field == "on_demand") {
+      m_spec.on_demand = expect_boolean(field);
     } else if (field == "ping_interval") {
       push_field(field);
       if (lua_type(m_L, -1) != LUA_TNUMBER) fail(field, "must be a number, got " + type_of(m_L, -1));

@@ -81,6 +81,7 @@ class Writer {
     if (s.instances != 1) field("instances", std::to_string(s.instances));
     if (s.always_start_new) field("always_start_new", "true");
     if (s.http) field("http", "{ port = " + std::to_string(s.http->port) + " }");
+    if (s.on_demand) field("on_demand", "true");
     if (s.ping_interval != ServiceSpec{}.ping_interval) field("ping_interval", number(s.ping_interval));
     if (s.registry_auth)
       field("registry_auth", "{ username = " + lua_quote(s.registry_auth->username) +

@@ -64,6 +64,8 @@ std::string render_plan_text(const Plan& plan, const Project& project) {
     for (const auto& p : spec ? spec->profiles : std::vector<std::string>{}) profiles += (profiles.empty() ? "" : ", ") + p;
     steps.push_back({"skip", name, "profile not active (" + profiles + ")"});
   }
+  for (const auto& name : plan.on_demand)
+    steps.push_back({"skip", name, "on demand (boss proxy starts it on its first request; name it to start it)"});
   if (plan.remove_state) steps.push_back({"remove", "saved state", project.state_dir().string()});
 
   std::size_t action_width = 0, subject_width = 0;
@@ -110,6 +112,7 @@ Json plan_json(const Plan& plan, const Project& project) {
   j["remove_volumes"] = plan.remove_volumes;
   j["remove_images"] = plan.remove_images;
   j["inactive"] = plan.inactive;
+  j["on_demand"] = plan.on_demand;
   j["remove_state"] = plan.remove_state;
   return j;
 }

@@ -81,7 +81,7 @@ TEST_CASE("plan view: one JSON document") {
         R"({"v":1,"type":"plan","command":"start","project":"todo","network":"boss-todo","create_network":false,)"
         R"("services":[{"service":"todo","action":"recreate","reason":"env USER_ID changed","container":"c1",)"
         R"("image":"build","image_ref":"todo:dev","remove":["c1"],"stop":[]}],)"
-        R"("remove_networks":[],"remove_orphans":[],"remove_one_offs":[],"remove_volumes":[],"remove_images":[],"inactive":[],)"
+        R"("remove_networks":[],"remove_orphans":[],"remove_one_offs":[],"remove_volumes":[],"remove_images":[],"inactive":[],"on_demand":[],)"
         R"("remove_state":false})");
 }
 
@@ -95,16 +95,19 @@ TEST_CASE("plan view: down and prune steps, services left out for their profiles
   plan.remove_volumes = {"todo_data"};
   plan.remove_images = {"todo:dev"};
   plan.inactive = {"cache"};
+  plan.on_demand = {"web"};
   CHECK(render_plan_text(plan, p) ==
         "remove  container todo-old  service no longer defined\n"
         "remove  volume todo_data    named volume\n"
         "remove  image todo:dev      built by boss, used by no container\n"
-        "skip    cache               profile not active (cache, ops)\n");
+        "skip    cache               profile not active (cache, ops)\n"
+        "skip    web                 on demand (boss proxy starts it on its first request; name it to start it)\n");
   const Json j = plan_json(plan, p);
   CHECK(j["command"] == "prune");
   CHECK(j["remove_volumes"] == Json::array({"todo_data"}));
   CHECK(j["remove_images"] == Json::array({"todo:dev"}));
   CHECK(j["inactive"] == Json::array({"cache"}));
+  CHECK(j["on_demand"] == Json::array({"web"}));
 }
 
 TEST_CASE("plan view: a service on a declared engine names it, in text and JSON") {

@@ -12,6 +12,9 @@
 #include "core/errors.h"
 
 namespace boss::yaml {
+
+Node::Node() = default;
+
 namespace {
 
 std::string lower(std::string text) {

@@ -18,6 +18,10 @@
 namespace boss::yaml {
 
 struct Node {
+  // Declared here, defined in yaml_tree.cpp: an implicit one would make clang instantiate
+  // std::pair<Node, Node> (entries) while Node is still incomplete, and refuse the file.
+  Node();
+
   enum class Kind { null, scalar, sequence, map };
   Kind kind = Kind::null;
   // A scalar's text (after YAML's own quoting and escapes).

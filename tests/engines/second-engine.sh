@@ -8,7 +8,8 @@
 #   second-engine.sh stop NAME     stops it (SIGTERM, then SIGKILL after 10 s) and removes its
 #                                  bridge; its data root is removed too
 #   second-engine.sh kill NAME     SIGKILL, nothing else (a crash); `start NAME` again restarts
-#                                  it on the same data root
+#                                  it on the same data root (only with --netns: a restart in the
+#                                  host's namespace deletes the host's docker0)
 #
 # start takes more options for an engine that stands in for another host (tests/engines/rig.sh):
 #   --netns NS        run dockerd in network namespace NS (made by the caller): its own docker0
@@ -77,6 +78,12 @@ case $cmd in
       args+=(--bridge "$bridge" --iptables=false --ip-masq=false)
       run=()
     fi
+    # A dockerd restarted on its old data root in the host's namespace deletes the host's
+    # docker0 (seen with dockerd 20.10): only a namespaced engine may be restarted.
+    if [[ -z $netns && -e $data/network ]] && ! answers; then
+      echo "second-engine.sh: restarting engine $name in the host's network namespace would delete docker0; start it with --netns" >&2
+      exit 2
+    fi
     if ! answers; then
       setsid "${run[@]}" dockerd "${args[@]}" >"$root/dockerd.log" 2>&1 </dev/null &
       for ((i = 0; i < 300; i++)); do answers && break; sleep 0.2; done
@@ -94,7 +101,11 @@ case $cmd in
       kill -9 -- "-$(cat "$root/docker.pid")" 2>/dev/null || kill -9 "$(cat "$root/docker.pid")" 2>/dev/null || true
     fi
     pkill -9 -f "containerd --config $root/exec/containerd" 2>/dev/null || true
-    rm -f "$root/docker.pid"
+    # The pid files go too. A crashed machine's would name nothing, but here the killed
+    # processes can stay zombies (a container's init that reaps no orphans): the next
+    # dockerd would take containerd's zombie for a containerd "still running", wait for
+    # its socket and give up after 60 s ("timeout waiting for containerd to start").
+    rm -f "$root/docker.pid" "$root/exec/containerd/containerd.pid"
     ;;
   stop)
     if [[ -f $root/docker.pid ]]; then

@@ -1,0 +1,120 @@
+// On-demand services (`on_demand = true`), started by `boss proxy` when a request for one
+// finds it not running. Boost-free, and nothing here waits for the engine: the server's
+// IO threads call demand(), status() and when_settled(), which only take a mutex.
+//
+// Contract:
+//   - Single flight: a service asked for while it is queued or starting begins nothing
+//     more; every asker sees the same start and its end.
+//   - One start at a time, on the starter's own thread, through `StartFn` (boss proxy's:
+//     Runtime::start, so dependencies, hooks, ping and the summary are start's own). A
+//     Runtime runs one operation at a time; services asked for meanwhile are queued and
+//     started together by the next one.
+//   - What a start is doing is read from its events (emit(): the Runtime's EventSink,
+//     teed), per service and instance, for the starting page.
+//   - A failed start is remembered for `retry_after`: askers meanwhile get its failure
+//     (a browser's refreshing page ends on it) instead of a new attempt. A start that
+//     came up less than `up_grace` ago is not begun again (the proxy's view of the
+//     containers may be older than the start).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "core/events.h"
+#include "core/outcome.h"
+
+namespace boss {
+
+enum class DemandState {
+  stopped,   // not asked for (or settled long ago): the proxy found it not running
+  queued,    // waits for the start under way to end
+  starting,  // its start runs
+  up,        // its last start succeeded
+  failed,    // its last start failed (reason, logs)
+};
+
+// One service (instance) of the start under way, as its last event said.
+struct StartProgress {
+  std::string service;
+  int instance = 0;     // 0: a single container
+  std::string phase;    // phase_name(): "pulling", "waiting", "up", ...
+  std::string reason;   // the event's reason ("" when it gave none)
+  bool operator==(const StartProgress&) const = default;
+};
+
+struct DemandStatus {
+  DemandState state = DemandState::stopped;
+  std::string reason;  // failed: why, one line
+  std::string logs;    // failed: the tail of the failed container's output
+  std::vector<StartProgress> progress;  // starting: each service of the start, in its order
+};
+
+// Whether `state` will change without anyone asking (queued or starting).
+bool is_settling(DemandState state);
+const char* demand_state_name(DemandState state);
+
+class OnDemandStarter : public EventSink {
+ public:
+  // Starts the named services and what they depend on; exceptions are failures.
+  using StartFn = std::function<CommandResult(const std::vector<std::string>& services)>;
+  struct Timing {
+    std::chrono::milliseconds retry_after{5000};
+    std::chrono::milliseconds up_grace{2000};
+  };
+
+  explicit OnDemandStarter(StartFn start, Timing timing);
+  explicit OnDemandStarter(StartFn start) : OnDemandStarter(std::move(start), Timing{}) {}
+  // Waits for the start under way (cancel it first to make that quick).
+  ~OnDemandStarter() override;
+  OnDemandStarter(const OnDemandStarter&) = delete;
+  OnDemandStarter& operator=(const OnDemandStarter&) = delete;
+
+  // Queues a start of `service` unless the contract above says not to; its status after.
+  // `again`: even if it came up less than `up_grace` ago (the caller looked again, after
+  // that start, and it does not run).
+  DemandStatus demand(const std::string& service, bool again = false);
+  DemandStatus status(const std::string& service) const;
+  // `done` is called once `service` is neither queued nor starting: at once, on this
+  // thread, when it already is not; else on the starter's thread with the starter's mutex
+  // held, so `done` may only hand the news on (post it), never call the starter. Never
+  // called after close().
+  void when_settled(const std::string& service, std::function<void()> done);
+  // Forgets every when_settled callback not yet called, and calls none from now on: the
+  // server calls it before the executors its callbacks post to go away.
+  void close();
+
+  void emit(const Event& event) override;
+
+ private:
+  struct Entry {
+    DemandState state = DemandState::stopped;
+    std::string reason;
+    std::string logs;
+    std::chrono::steady_clock::time_point settled_at;
+    std::vector<std::function<void()>> waiters;
+  };
+  void run();
+  void settle(const std::string& service, const CommandResult& result, const std::string& error);
+  DemandStatus status_locked(const std::string& service) const;
+
+  StartFn m_start;
+  Timing m_timing;
+  mutable std::mutex m_mutex;
+  std::condition_variable m_wake;
+  std::map<std::string, Entry> m_entries;
+  std::vector<std::string> m_queue;  // asked for, in order, for the next start
+  std::vector<std::string> m_order;  // the start under way's services, as its OperationEvent listed them
+  std::map<std::pair<std::string, int>, StartProgress> m_progress;  // of the start under way
+  bool m_stopping = false;
+  bool m_closed = false;
+  std::thread m_thread;  // last: starts after everything above exists
+};
+
+}  // namespace boss

@@ -1,0 +1,180 @@
+#include "proxy/on_demand.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+using namespace boss;
+
+namespace {
+
+using Names = std::vector<std::string>;
+
+// A start that waits until the test lets it end, recording what it was asked.
+struct ScriptedStart {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<Names> calls;
+  bool release = false;
+  CommandResult result;
+
+  CommandResult operator()(const Names& services) {
+    std::unique_lock lock(mutex);
+    calls.push_back(services);
+    changed.notify_all();
+    changed.wait(lock, [&] { return release; });
+    release = false;
+    CommandResult out = result;
+    for (const auto& name : services)
+      if (std::none_of(out.outcomes.begin(), out.outcomes.end(), [&](const auto& o) { return o.service == name; }))
+        out.outcomes.push_back(ServiceOutcome{name, 0, Phase::up});
+    return out;
+  }
+  void wait_calls(std::size_t n) {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return calls.size() >= n; });
+  }
+  void finish() {
+    std::lock_guard lock(mutex);
+    release = true;
+    changed.notify_all();
+  }
+};
+
+// Waits (bounded) until `service` settles.
+DemandStatus settled(OnDemandStarter& starter, const std::string& service) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool done = false;
+  starter.when_settled(service, [&] {
+    std::lock_guard lock(mutex);
+    done = true;
+    cv.notify_all();
+  });
+  std::unique_lock lock(mutex);
+  REQUIRE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return done; }));
+  return starter.status(service);
+}
+
+}  // namespace
+
+TEST_CASE("on demand: concurrent first requests start a service once, and all see it up") {
+  ScriptedStart script;
+  OnDemandStarter starter([&](const Names& s) { return script(s); });
+  CHECK(starter.status("web").state == DemandState::stopped);
+  std::vector<std::thread> askers;
+  std::atomic<int> settled_count{0};
+  for (int i = 0; i < 20; ++i)
+    askers.emplace_back([&] {
+      const auto status = starter.demand("web");
+      CHECK(is_settling(status.state));
+      starter.when_settled("web", [&] { ++settled_count; });
+    });
+  for (auto& t : askers) t.join();
+  script.wait_calls(1);
+  CHECK(starter.status("web").state == DemandState::starting);
+  CHECK(settled_count == 0);
+  script.finish();
+  CHECK(settled(starter, "web").state == DemandState::up);
+  CHECK(settled_count == 20);
+  // Just up: asking again begins nothing (the proxy's view may predate the start).
+  CHECK(starter.demand("web").state == DemandState::up);
+  {
+    std::lock_guard lock(script.mutex);
+    CHECK(script.calls == std::vector<Names>{{"web"}});
+  }
+  // Unless the asker looked again and found it not running.
+  CHECK(starter.demand("web", true).state == DemandState::queued);
+  script.finish();
+  CHECK(settled(starter, "web").state == DemandState::up);
+}
+
+TEST_CASE("on demand: services asked for during a start go into the next one, together") {
+  ScriptedStart script;
+  OnDemandStarter starter([&](const Names& s) { return script(s); });
+  starter.demand("a");
+  script.wait_calls(1);
+  CHECK(starter.demand("b").state == DemandState::queued);
+  CHECK(starter.demand("c").state == DemandState::queued);
+  CHECK(starter.demand("a").state == DemandState::starting);
+  script.finish();
+  script.wait_calls(2);
+  CHECK(starter.status("a").state == DemandState::up);
+  CHECK(starter.status("b").state == DemandState::starting);
+  script.finish();
+  CHECK(settled(starter, "c").state == DemandState::up);
+  std::lock_guard lock(script.mutex);
+  CHECK(script.calls == std::vector<Names>{{"a"}, {"b", "c"}});
+}
+
+TEST_CASE("on demand: the start's events are each service's live state, in the start's order") {
+  ScriptedStart script;
+  OnDemandStarter starter([&](const Names& s) { return script(s); });
+  starter.demand("web");
+  script.wait_calls(1);
+  starter.emit_now(OperationEvent{"start", "demo", {"db", "web"}});
+  starter.emit_now(ServiceEvent{"db", 0, Phase::waiting, ActionKind::create, "no container"});
+  auto status = starter.status("web");
+  REQUIRE(status.progress.size() == 2);
+  CHECK(status.progress[0] == StartProgress{"db", 0, "waiting", "no container"});
+  CHECK(status.progress[1] == StartProgress{"web", 0, "queued", ""});
+  starter.emit_now(ServiceEvent{"web", 1, Phase::pulling});
+  starter.emit_now(ServiceEvent{"web", 2, Phase::creating});
+  status = starter.status("web");
+  REQUIRE(status.progress.size() == 3);
+  CHECK(status.progress[1] == StartProgress{"web", 1, "pulling", ""});
+  CHECK(status.progress[2] == StartProgress{"web", 2, "creating", ""});
+  script.finish();
+  status = settled(starter, "web");
+  CHECK(status.state == DemandState::up);
+  CHECK(status.progress.empty());
+}
+
+TEST_CASE("on demand: a failed start gives its reason and log tail, and is not retried at once") {
+  ScriptedStart script;
+  script.result.outcomes = {ServiceOutcome{"db", 0, Phase::failed, ActionKind::create, "exited with code 3", "",
+                                           "FATAL: no config\n"},
+                            ServiceOutcome{"web", 0, Phase::skipped, ActionKind::create, "dependency 'db' failed",
+                                           "db"}};
+  OnDemandStarter starter([&](const Names& s) { return script(s); },
+                          OnDemandStarter::Timing{std::chrono::milliseconds(200), std::chrono::milliseconds(0)});
+  starter.demand("web");
+  script.finish();
+  auto status = settled(starter, "web");
+  CHECK(status.state == DemandState::failed);
+  CHECK(status.reason == "dependency 'db' failed: exited with code 3");
+  CHECK(status.logs == "FATAL: no config\n");
+  // Within retry_after the failure stands; after it, a request tries again.
+  CHECK(starter.demand("web").state == DemandState::failed);
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  script.result = {};
+  CHECK(starter.demand("web").state == DemandState::queued);
+  script.finish();
+  CHECK(settled(starter, "web").state == DemandState::up);
+}
+
+TEST_CASE("on demand: a start that throws fails every service it had, with the error") {
+  OnDemandStarter starter([](const Names&) -> CommandResult { throw std::runtime_error("engine: connection refused"); });
+  starter.demand("web");
+  const auto status = settled(starter, "web");
+  CHECK(status.state == DemandState::failed);
+  CHECK(status.reason == "engine: connection refused");
+}
+
+TEST_CASE("on demand: after close, callbacks are dropped and never called") {
+  ScriptedStart script;
+  bool called = false;
+  {
+    OnDemandStarter starter([&](const Names& s) { return script(s); });
+    starter.demand("web");
+    script.wait_calls(1);
+    starter.when_settled("web", [&] { called = true; });
+    starter.close();
+    starter.when_settled("web", [&] { called = true; });
+    script.finish();
+  }
+  CHECK_FALSE(called);
+}
