@@ -29,4 +29,31 @@ expect_exit 0 boss start
 expect_outcome api.v2 kept keep
 expect_one_container dataloader_01
 
+section "boss stop, logs and status take the name as written"
+expect_exit 0 boss logs dataloader_01
+expect_exit 0 boss status
+expect_contains "$OUT" dataloader_01 "status"
+expect_exit 0 boss stop dataloader_01
+expect_outcome dataloader_01 stopped
+expect_outcome api.v2 stopped
+expect_state dataloader_01 exited
+expect_exit 0 boss start dataloader_01
+expect_state dataloader_01 running
+
+section "names Docker refuses: one line naming services.lua:line, exit 2, nothing made"
+expect_exit 0 boss down
+refused() {  # refused NAME
+  write_services <<EOF
+local boss = require "boss"
+boss.Service:extend { name = "ok_1", image = "@IMG@", cmd = { "true" } }
+boss.Service:extend { name = "$1", image = "@IMG@", cmd = { "true" } }
+EOF
+  expect_exit 2 boss start
+  expect_one_line_stderr
+  expect_contains "$ERR" "services.lua:3" "stderr"
+  expect_contains "$ERR" "service name" "stderr"
+  expect_nothing_created
+}
+for name in _lead .dot -dash "a/b" "a b" "a:b" "$(printf 'caf\303\251')" "$(printf 'a%.0s' {1..64})"; do refused "$name"; done
+
 finish
