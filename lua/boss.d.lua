@@ -92,6 +92,7 @@ local boss = {}
 ---@field timeout? boss.Duration a job's run still going after it is killed and fails
 ---@field retries? boss.Retries|integer how a failed job is run again (a number: the limit alone)
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
+---@field engine? string the engine it runs on: a name declared with `boss.engine` (default: the usual one, from -H, DOCKER_HOST or the docker context)
 ---@field on_demand? boolean left out of `boss start` of all services (unless a started one depends on it); `boss proxy` starts it on its first request
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused)
@@ -130,11 +131,37 @@ function boss.Service:exec(argv) end
 ---@return integer? host_port nil when it is not published
 function boss.Service:host_port(port, protocol) end
 
+---`"host:port"` at which other engines (and their containers) reach a port this instance
+---publishes: its engine's address (`boss.engine`'s `address`, else the host of its `host`;
+---127.0.0.1 for an engine on this machine) and the host port (only inside hooks).
+---@param port integer the container port
+---@param protocol? "tcp"|"udp" default "tcp"
+---@return string? address nil when it is not published
+function boss.Service:address(port, protocol) end
+
 ---Values shared by all services, kept in `.boss/<project>/context.json`: `{key}` in `env`,
 ---`cmd` and `entrypoint` is filled from it when a service starts, so a dependency's
 ---`post_start` can feed its dependents. Values are strings, numbers, booleans or secrets.
 ---@type table<string, string|number|boolean|boss.SecretValue>
 boss.context = {}
+
+---TLS files of an engine (relative paths: from the folder of services.lua).
+---@class boss.EngineTls
+---@field ca? string the CA that signed the engine's certificate (required unless `verify = false`)
+---@field cert? string the client certificate (with `key`)
+---@field key? string its key
+---@field verify? boolean check the engine's certificate and that it names the host (default true)
+
+---An engine services run on with `engine = "NAME"`.
+---@class boss.EngineDefinition
+---@field host string `tcp://host[:port]`, `ssh://[user@]host[:port]` or `unix:///path`
+---@field tls? boss.EngineTls TLS for a tcp:// host
+---@field address? string where other engines reach the ports it publishes (default: the host of `host`)
+
+---Declares an engine: `boss.engine "edge" { host = "tcp://10.0.0.5:2376", tls = { ... } }`.
+---@param name string letters, digits, `_`, `.` and `-`
+---@return fun(definition: boss.EngineDefinition)
+function boss.engine(name) end
 
 ---Names the project (default: the slugified name of the folder of services.lua).
 ---@param name string

@@ -24,6 +24,7 @@ local class_info = {}    -- class -> { parent = class, defined_at = "file:line" 
 local instances = {}     -- "service#instance" -> the object that instance's hooks get as `self`
 local group_hooks = { start = {}, stop = {}, reload = {} }
 local project_name = nil
+local engines = {}       -- boss.engine declarations, in order
 
 -- "file:line" of the function `level` frames above the caller of position().
 local function position(level)
@@ -104,21 +105,96 @@ function Service:exec(argv)
   return code, output
 end
 
+-- A published port of the instance's container, as helper `op` ("host_port", "address")
+-- gives it. Called from a method: errors point at that method's caller.
+local function published(op, self, port, protocol)
+  local what = "self:" .. op
+  check_type(what, "port", port, "number", 3)
+  protocol = protocol or "tcp"
+  check_type(what, "protocol", protocol, "string", 3)
+  local container = C.container(self.name)
+  if not container then error(what .. " is only available inside hooks", 3) end
+  local value = wait(op, container, port, protocol)
+  return value
+end
+
 -- self:host_port(container_port[, "udp"]): the host port it is published on, or nil.
 function Service:host_port(port, protocol)
-  check_type("self:host_port", "port", port, "number", 2)
-  protocol = protocol or "tcp"
-  check_type("self:host_port", "protocol", protocol, "string", 2)
-  local container = C.container(self.name)
-  if not container then error("self:host_port is only available inside hooks", 2) end
-  local host_port = wait("host_port", container, port, protocol)
+  local host_port = published("host_port", self, port, protocol)
   return host_port
+end
+
+-- self:address(container_port[, "udp"]): "host:port" at which other engines (and their
+-- containers) reach the port it publishes: its engine's address, or nil when unpublished.
+function Service:address(port, protocol)
+  local address = published("address", self, port, protocol)
+  return address
 end
 
 -- Jobs: services that run to completion (kind = "job"): boss.Job:extend { name = ..., ... }.
 local Job = Service:extend { kind = "job" }
 boss.Job = Job
 class_info[Job].defined_at = "boss.Job"
+
+-- Engines: boss.engine "edge" { host = "tcp://10.0.0.5:2376", tls = { ca = ..., cert = ...,
+-- key = ... }, address = "10.0.0.5" } declares an engine that services place themselves
+-- on with `engine = "edge"`. Only the shapes are checked here; the host's form and the
+-- files are checked by the host, naming this declaration's line.
+local engine_fields = { host = "string", tls = "table", address = "string" }
+local tls_fields = { ca = "string", cert = "string", key = "string", verify = "boolean" }
+
+local function check_fields(what, t, known, level)
+  local names = {}
+  for key in pairs(known) do names[#names + 1] = key end
+  table.sort(names)
+  for key, value in pairs(t) do
+    local expected = known[key]
+    if expected == nil then
+      error(what .. ": unknown field '" .. tostring(key) .. "' (known: " .. table.concat(names, ", ") .. ")", level + 1)
+    end
+    if type(value) ~= expected then
+      error(what .. ": field '" .. key .. "' must be a " .. expected .. ", got " .. type(value), level + 1)
+    end
+  end
+end
+
+function boss.engine(name)
+  check_type("boss.engine", "the engine name", name, "string", 2)
+  if not name:match("^[%w][%w_.-]*$") then
+    error("boss.engine: invalid engine name '" .. name .. "' (letters, digits, '_', '.' and '-')", 2)
+  end
+  local at = position(1)
+  return function(definition)
+    local what = "boss.engine '" .. name .. "'"
+    if type(definition) ~= "table" then
+      error(what .. ": expected a table of fields { host = ... }, got " .. type(definition), 2)
+    end
+    check_fields(what, definition, engine_fields, 2)
+    if definition.host == nil then
+      error(what .. ": field 'host' is missing (tcp://host[:port], ssh://[user@]host[:port] or unix:///path)", 2)
+    end
+    local t = definition.tls
+    if t ~= nil then
+      check_fields(what .. ": field 'tls'", t, tls_fields, 2)
+      if t.verify ~= false and t.ca == nil then
+        error(what .. ": field 'tls': ca is missing (the CA that signed the engine's certificate; verify = false skips the check)", 2)
+      end
+      if (t.cert == nil) ~= (t.key == nil) then
+        error(what .. ": field 'tls': cert and key go together (the client certificate and its key)", 2)
+      end
+    end
+    for _, e in ipairs(engines) do
+      if e.name == name then error(what .. ": declared twice (first at " .. e.defined_at .. ")", 2) end
+    end
+    local tls = nil
+    if definition.tls ~= nil then
+      tls = { ca = definition.tls.ca, cert = definition.tls.cert, key = definition.tls.key,
+              verify = definition.tls.verify ~= false }
+    end
+    engines[#engines + 1] = { name = name, host = definition.host, tls = tls, address = definition.address,
+                              defined_at = at }
+  end
+end
 
 function boss.project(name)
   check_type("boss.project", "the project name", name, "string", 2)
@@ -230,6 +306,12 @@ end
 
 function internal.project_name()
   return project_name
+end
+
+-- Every boss.engine declaration as { name, host, tls = { ca, cert, key, verify } | nil,
+-- address | nil, defined_at = "file:line" }, in order.
+function internal.engines()
+  return engines
 end
 
 -- Every registered service as { fields = {...}, origins = { key = "file:line" },

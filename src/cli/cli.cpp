@@ -18,6 +18,7 @@
 #include "cli/completion_scripts.h"
 #include "cli/init_command.h"
 #include "cli/interrupts.h"
+#include "cli/project_engines.h"
 #include "cli/proxy_command.h"
 #include "cli/services_file.h"
 #include "compose/compose_reader.h"
@@ -377,11 +378,12 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   // its deadline may still have a self:exec on its way out on a helper thread.
   DockerEngine docker(resolve_endpoint({opt.host, opt.context}, process_environment(), docker_config_dir()).endpoint);
   TracingEngine traced(docker, [&](const std::string& line) { sink.emit_now(TraceEvent{line}); });
-  Engine& engine = opt.verbose ? static_cast<Engine&>(traced) : static_cast<Engine&>(docker);
+  Engine& usual = opt.verbose ? static_cast<Engine&>(traced) : static_cast<Engine&>(docker);
+  const TracingEngine::TraceFn trace = [&](const std::string& line) { sink.emit_now(TraceEvent{line}); };
+  std::optional<ProjectEngines> engines;  // once services.lua is read: its boss.engine declarations
   ContextStore context;
   context.set_redactor(&secrets);
   LuaHost host(loop, context, sink);
-  host.set_engine(&engine);
   host.set_redactor(&secrets);
 
   const std::string services = services_file(opt.file, ".");
@@ -403,8 +405,15 @@ int execute(const Options& opt, SecretRedactor& secrets) {
     const std::string name = opt.project.empty() ? slugify(file.parent_path().filename().string()) : opt.project;
     sink.emit_now(WarningEvent{first_line(e.what()) + "; working from the containers of project '" + name +
                                "' as the engine knows them"});
-    project = project_from_labels(name, file, engine.list_containers({{kLabelProject, name}}));
+    project = project_from_labels(name, file, usual.list_containers({{kLabelProject, name}}));
   }
+  try {
+    engines.emplace(project, usual, opt.verbose ? &trace : nullptr);
+  } catch (const DefinitionError& e) {
+    return error_line(secrets, e.what(), 2);
+  }
+  Engine& engine = engines->engine();
+  host.set_engine(&engine);
 
   if (opt.command == "__complete") {  // what a completion script asks: the services, one a line
     for (const auto& name : project.names()) std::printf("%s\n", name.c_str());

@@ -84,7 +84,7 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   one_per_flag(app.add_option("--profile", opt.profiles,
                               "Also start the services of this profile (repeatable; default: $BOSS_PROFILES)"));
 
-  const std::string parallel_help = "Container calls in flight against the engine at most (default 8)";
+  const std::string parallel_help = "Container calls in flight against each engine at most (default 8)";
   auto plan_flags = [&](CLI::App* command) {
     command->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");
     command->add_flag("--json", opt.json, "With --dry-run: the plan as JSON; else the same as --progress json");

@@ -320,6 +320,22 @@ class Engine {
     (void)id;
     return std::nullopt;
   }
+
+  // --- several engines behind one (core/engine_set.h) ---
+  // How many engines take this one's calls, and which of them (0-based) a service's
+  // containers are on: operations bound the calls in flight per engine (EngineGate).
+  virtual std::size_t engine_count() const { return 1; }
+  virtual std::size_t engine_index(const std::string& service) const {
+    (void)service;
+    return 0;
+  }
+
+  // Where other hosts reach the ports this engine publishes for container `id`: the host
+  // of its tcp:// or ssh:// endpoint; "" when it is this machine (a unix socket).
+  virtual std::string published_address(const std::string& id) {
+    (void)id;
+    return "";
+  }
 };
 
 }  // namespace boss

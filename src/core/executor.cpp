@@ -622,7 +622,9 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   }
 
   ImageProvider images(op, observed.image_ids, options.rebuild);
-  EngineGate gate(options.parallel);
+  // One bound per engine: engines on other hosts work in parallel, each kept busy.
+  std::vector<std::unique_ptr<EngineGate>> gates;
+  for (std::size_t i = 0; i < op.engine.engine_count(); ++i) gates.push_back(std::make_unique<EngineGate>(options.parallel));
   std::vector<std::thread> prefetch;
   if (!stop_plan) remove_orphans(op, plan, result);
   if (!stop_plan && !options.restart && !plan.services.empty()) {
@@ -651,6 +653,7 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   std::set<std::string> interrupted_services;
   auto run_one = [&](const Decision& d) {
     const bool scale_down = !stop_plan && d.kind == ActionKind::remove;
+    EngineGate& gate = *gates[op.engine.engine_index(d.service)];
     ServiceOutcome outcome =
         stop_plan || scale_down ? run_stop(op, d, gate, options, scale_down)
                                 : StartTask(op, *op.project.find(d.service), d, observed, images, gate, options).run();

@@ -43,6 +43,12 @@ const ServiceSpec* Project::find(const std::string& service) const {
   return nullptr;
 }
 
+const EngineSpec* Project::find_engine(const std::string& engine) const {
+  for (const auto& e : engines)
+    if (e.name == engine) return &e;
+  return nullptr;
+}
+
 std::vector<std::string> Project::names() const {
   std::vector<std::string> out;
   out.reserve(services.size());

@@ -86,6 +86,10 @@ struct ServiceSpec {
   std::optional<RegistryAuth> registry_auth;
   // Set: `boss proxy` routes /<name>/... and <name>.<domain> to this port (src/proxy/).
   std::optional<HttpEndpoint> http;
+  // The engine it runs on: a name services.lua declares with boss.engine; "" = the usual
+  // one (-H, DOCKER_HOST, the context). Not part of the config: moving it makes a new
+  // container there anyway.
+  std::string engine;
   // on_demand = true: `boss start` of all services leaves it out (unless a service it
   // starts depends on it); naming it starts it, and `boss proxy` starts it on its first
   // request (src/proxy/on_demand.h). Not part of the container's config.
@@ -103,11 +107,32 @@ struct ServiceSpec {
 
 inline constexpr double kDefaultStopTimeout = 10;
 
+// An engine services.lua declares (boss.engine "edge" { host = ..., tls = {...} }) for
+// services to run on (`engine = "edge"`); core only routes by its name (engine_set.h),
+// src/cli makes the engine from it.
+struct EngineSpec {
+  std::string name;
+  std::string host;  // as written: unix:///path, tcp://host[:port], ssh://[user@]host[:port]
+  struct Tls {
+    std::string ca, cert, key;  // absolute paths; "" = not given
+    bool verify = true;         // check the engine's certificate (ca required then)
+    bool operator==(const Tls&) const = default;
+  };
+  std::optional<Tls> tls;  // nullopt: plain TCP (or not TCP at all)
+  // Where other engines reach the ports it publishes; "" = the host of `host`.
+  std::string address;
+  std::string defined_at;  // "services.lua:3"
+  bool operator==(const EngineSpec&) const = default;
+};
+
 struct Project {
   std::string name;                // the slug used in resource names and labels
   std::filesystem::path file;      // absolute path of services.lua
   std::filesystem::path dir;       // its folder: relative paths are resolved against it
   std::vector<ServiceSpec> services;  // in declaration order
+  std::vector<EngineSpec> engines;    // boss.engine declarations, in order
+
+  const EngineSpec* find_engine(const std::string& engine) const;
 
   const ServiceSpec* find(const std::string& service) const;
   std::vector<std::string> names() const;

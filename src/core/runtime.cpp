@@ -419,6 +419,8 @@ StatusReport Runtime::status() {
       }
       for (const auto& c : containers) report.rows.push_back(row_of(s.name, shown, c, false));
     }
+    for (auto it = report.rows.rbegin(); it != report.rows.rend() && it->service == s.name; ++it)
+      it->engine = s.engine;
   }
   for (const auto& c : observed.orphans) {
     const auto it = c.labels.find(kLabelService);

@@ -25,6 +25,7 @@ struct StatusRow {
   std::vector<PublishedPort> ports;
   std::string started_at;      // RFC 3339, when it ever started
   std::string restart;         // the restart policy, "" = no
+  std::string engine;          // the engine services.lua places it on (boss.engine); "" = the usual one
   bool orphan = false;         // a container of a service services.lua no longer defines
 };
 

@@ -280,6 +280,15 @@ void validate_project(const Project& project) {
     }
     if (std::find(s.dependencies.begin(), s.dependencies.end(), s.name) != s.dependencies.end())
       throw DefinitionError(where(s) + ": depends on itself");
+    if (!s.engine.empty() && !project.find_engine(s.engine)) {
+      std::vector<std::string> engines;
+      for (const auto& e : project.engines) engines.push_back(e.name);
+      const auto hint = did_you_mean(s.engine, engines);
+      throw DefinitionError(where(s) + ": field 'engine': unknown engine '" + s.engine + "'" +
+                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                            (engines.empty() ? " (declare it first: boss.engine \"" + s.engine + "\" { host = ... })"
+                                             : ""));
+    }
     // Instance i answers to "<name>-<i>" on the project network.
     for (int i = 1; s.instances > 1 && i <= s.instances; ++i)
       if (const ServiceSpec* other = project.find(s.name + "-" + std::to_string(i)))

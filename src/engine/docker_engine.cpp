@@ -92,6 +92,8 @@ DockerEngine::DockerEngine(Endpoint endpoint) : m_transport(std::move(endpoint))
 
 std::string DockerEngine::endpoint() const { return m_transport.endpoint().display(); }
 
+std::string DockerEngine::published_address(const std::string&) { return endpoint_host(m_transport.endpoint()); }
+
 HttpResponse DockerEngine::send(const std::string& what, const HttpRequest& request) {
   try {
     return m_transport.request(request);

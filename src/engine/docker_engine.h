@@ -58,6 +58,8 @@ class DockerEngine : public Engine {
   // podman's API service runs health checks only from systemd timers, which are not
   // there without systemd: on podman, this runs one (libpod's own endpoint).
   std::optional<std::string> run_health_check(const std::string& id) override;
+  // The host of a tcp:// or ssh:// endpoint; "" for a unix socket.
+  std::string published_address(const std::string& id) override;
 
   // True when the engine is podman (its /version names the "Podman Engine"); asked once.
   bool is_podman();

@@ -57,6 +57,7 @@ class TracingEngine : public Engine {
   void resize_container(const std::string& id, int rows, int columns) override;
   int wait_container(const std::string& id, const Cancel& cancel) override;
   std::optional<std::string> run_health_check(const std::string& id) override;
+  std::string published_address(const std::string& id) override { return m_inner.published_address(id); }
 
  private:
   // Runs `call`, traces "engine: <call> <args> -> <describe(result)> (<ms> ms)" or the

@@ -81,20 +81,31 @@ ParsedHelper read_helper_request(lua_State* L, int first, Engine* engine) {
         return HelperResults{"", {double(result.exit_code), result.output}};
       });
     }
-  } else if (r.op == "host_port") {
+  } else if (r.op == "host_port" || r.op == "address") {
+    // address: "host:port" at which other engines reach the published port (the
+    // engine's published_address; "" is this machine, 127.0.0.1).
+    const std::string helper = "self:" + r.op;
+    const bool address = r.op == "address";
     std::string id, protocol;
     double port = 0;
     if (!read_string(L, a, id) || !read_number(L, a + 1, port) || !read_string(L, a + 2, protocol)) {
-      parsed.error = "self:host_port: expected a port number and a protocol";
+      parsed.error = helper + ": expected a port number and a protocol";
     } else if (!engine) {
-      parsed.error = "self:host_port: no container engine";
+      parsed.error = helper + ": no container engine";
     } else {
-      r.work = guarded([engine, id, port, protocol](const Cancel&) {
+      r.work = guarded([engine, id, port, protocol, address](const Cancel&) {
         HelperResults out{"", {std::monostate{}}};
         if (auto state = engine->inspect_container(id)) {
           for (const auto& p : state->ports) {
             if (p.container_port == port && p.protocol == protocol && p.host_port != 0) {
-              out.values[0] = double(p.host_port);
+              if (!address) {
+                out.values[0] = double(p.host_port);
+                break;
+              }
+              std::string host = engine->published_address(id);
+              if (host.empty()) host = "127.0.0.1";
+              if (host.find(':') != std::string::npos) host = "[" + host + "]";
+              out.values[0] = host + ":" + std::to_string(p.host_port);
               break;
             }
           }

@@ -19,6 +19,7 @@
 #include "script/helper_request.h"
 #include "script/lua_hooks.h"
 #include "script/secret_value.h"
+#include "script/engine_reader.h"
 #include "script/service_reader.h"
 #include "script/stack_guard.h"
 
@@ -303,6 +304,11 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
     project.services.push_back(read_service(m_L, -1, project.dir));
     lua_pop(m_L, 1);
   }
+
+  m_lua.push_internal(m_L, "engines");
+  lua_call(m_L, 0, 1);  // cannot fail: returns a local
+  project.engines = read_engines(m_L, -1, project.dir);
+  lua_pop(m_L, 1);
 
   if (!project_override.empty()) {
     project.name = project_override;

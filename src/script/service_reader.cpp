@@ -32,7 +32,7 @@ const std::vector<std::string> kDataFields = {
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
-    "secret_env", "http", "kind", "success_exit_codes", "timeout", "retries", "on_demand"};
+    "secret_env", "http", "engine", "kind", "success_exit_codes", "timeout", "retries", "on_demand"};
 // What only a job (kind = "job") has.
 const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries"};
 // More would only be a typo: each one is a container of its own.
@@ -223,6 +223,9 @@ class Reader {
       m_spec.user = expect_string(field);
     } else if (field == "working_dir") {
       m_spec.working_dir = expect_string(field);
+    } else if (field == "engine") {
+      m_spec.engine = expect_string(field);
+      if (m_spec.engine.empty()) fail(field, "must name an engine (boss.engine \"NAME\" { ... }), got \"\"");
     } else if (field == "init") {
       m_spec.init = expect_boolean(field);
     } else if (field == "labels") {
@@ -569,13 +572,7 @@ class Reader {
     binding.host_port = static_cast<int>(lua_tonumber(m_L, -1));
   }
 
-  fs::path resolve_path(const std::string& path) {
-    if (!path.empty() && path[0] == '~' && (path.size() == 1 || path[1] == '/')) {
-      const char* home = std::getenv("HOME");
-      return (fs::path(home ? home : "/") / path.substr(path.size() > 1 ? 2 : 1)).lexically_normal();
-    }
-    return (m_dir / path).lexically_normal();  // an absolute `path` replaces m_dir
-  }
+  fs::path resolve_path(const std::string& path) { return resolve_user_path(m_dir, path); }
 
   VolumeMount make_volume(const std::string& what, const std::string& host, const std::string& target,
                           const std::string& mode) {
@@ -691,6 +688,14 @@ std::vector<std::string> service_field_names() {
   std::vector<std::string> names = kDataFields;
   names.insert(names.end(), kHookFields.begin(), kHookFields.end());
   return names;
+}
+
+fs::path resolve_user_path(const fs::path& dir, const std::string& path) {
+  if (!path.empty() && path[0] == '~' && (path.size() == 1 || path[1] == '/')) {
+    const char* home = std::getenv("HOME");
+    return (fs::path(home ? home : "/") / path.substr(path.size() > 1 ? 2 : 1)).lexically_normal();
+  }
+  return (dir / path).lexically_normal();  // an absolute `path` replaces dir
 }
 
 ServiceSpec read_service(lua_State* L, int index, const std::filesystem::path& dir) {

@@ -21,6 +21,10 @@ namespace boss {
 // Leaves the Lua stack as it found it, also when throwing. Raises no Lua errors.
 ServiceSpec read_service(lua_State* L, int index, const std::filesystem::path& dir);
 
+// A path services.lua wrote, made absolute: "~" and "~/..." against $HOME, a relative one
+// against `dir` (absolute).
+std::filesystem::path resolve_user_path(const std::filesystem::path& dir, const std::string& path);
+
 // Every field a service class may set: the data fields, then the hooks (kHooks' names).
 // lua/boss.d.lua documents each (src/script/definitions_test.cpp keeps them in step).
 std::vector<std::string> service_field_names();

@@ -37,7 +37,7 @@ void FakeEngine::record(const std::string& call, bool mutation) {
   if (mutation) m_mutations.push_back(call);
 }
 
-std::string FakeEngine::next_id(const char* prefix) { return prefix + std::to_string(++m_counter); }
+std::string FakeEngine::next_id(const char* prefix) { return id_prefix + prefix + std::to_string(++m_counter); }
 
 // Like the engine, by id or by name.
 std::map<std::string, FakeEngine::Container>::iterator FakeEngine::find_container(const std::string& id_or_name) {

@@ -36,6 +36,8 @@ class FakeEngine : public Engine {
   void add_image(const std::string& ref, const std::string& id);
   // Images that can be pulled (ref -> id); pulling anything else fails "not found".
   void add_pullable(const std::string& ref, const std::string& id);
+  // Put before every id it makes, so the ids of several fakes (an EngineSet's) differ.
+  std::string id_prefix;
   std::set<std::string> fail_create;   // images whose create fails
   std::set<std::string> exit_on_start; // images whose containers exit (code 1) right after start
   // Images whose containers' runs end with these codes, one per start (the last one

@@ -19,6 +19,12 @@ std::string image_ref(const Project& project, const std::string& service) {
   return spec ? spec->image : "";
 }
 
+// " (edge)" for a service on a declared engine (boss.engine); "" on the usual one.
+std::string engine_note(const Project& project, const std::string& service) {
+  const ServiceSpec* spec = project.find(service);
+  return spec && !spec->engine.empty() ? " (" + spec->engine + ")" : "";
+}
+
 std::string with_image_note(const Decision& d, const Project& project) {
   const std::string image = image_ref(project, d.service);
   std::string note;
@@ -43,7 +49,8 @@ std::string render_plan_text(const Plan& plan, const Project& project) {
   std::vector<PlanLine> steps;
   if (plan.create_network) steps.push_back({"create", "network " + project.network_name(), "does not exist yet"});
   for (const auto& d : plan.services)
-    steps.push_back({action_name(d.kind), service_label(d.service, d.instance), with_image_note(d, project)});
+    steps.push_back({action_name(d.kind), service_label(d.service, d.instance) + engine_note(project, d.service),
+                     with_image_note(d, project)});
   for (const auto& name : plan.remove_orphans)
     steps.push_back({"remove", "container " + name, "service no longer defined"});
   for (const auto& name : plan.remove_one_offs) steps.push_back({"remove", "container " + name, "one-off (boss run)"});
@@ -88,6 +95,7 @@ Json plan_json(const Plan& plan, const Project& project) {
     Json s;
     s["service"] = d.service;
     if (d.instance != 0) s["instance"] = d.instance;
+    if (const ServiceSpec* spec = project.find(d.service); spec && !spec->engine.empty()) s["engine"] = spec->engine;
     s["action"] = action_id(d.kind);
     s["reason"] = d.reason;
     if (!d.container_id.empty()) s["container"] = d.container_id;

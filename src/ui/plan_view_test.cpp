@@ -109,3 +109,16 @@ TEST_CASE("plan view: down and prune steps, services left out for their profiles
   CHECK(j["inactive"] == Json::array({"cache"}));
   CHECK(j["on_demand"] == Json::array({"web"}));
 }
+
+TEST_CASE("plan view: a service on a declared engine names it, in text and JSON") {
+  Project p = project();
+  p.services[0].engine = "edge";
+  Plan plan;
+  plan.services = {decision("appdb", ActionKind::create, "no container"), decision("todo", ActionKind::create, "no container")};
+  CHECK(render_plan_text(plan, p) ==
+        "create  appdb (edge)  no container\n"
+        "create  todo          no container\n");
+  const auto j = plan_json(plan, p);
+  CHECK(j["services"][0].at("engine") == "edge");
+  CHECK_FALSE(j["services"][1].contains("engine"));
+}

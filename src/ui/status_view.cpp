@@ -26,26 +26,31 @@ std::string status_state_text(const StatusRow& row) {
 
 std::string render_status_text(const StatusReport& report) {
   struct Line {
-    std::string service, state, container, restart, ports;
+    std::string service, state, container, engine, restart, ports;
   };
   const bool any_restart =
       std::any_of(report.rows.begin(), report.rows.end(), [](const StatusRow& r) { return !r.restart.empty(); });
-  std::vector<Line> lines{{"SERVICE", "STATE", "CONTAINER", "RESTART", "PORTS"}};
+  // The ENGINE column only for a project on several engines ("-" for the usual one).
+  const bool any_engine =
+      std::any_of(report.rows.begin(), report.rows.end(), [](const StatusRow& r) { return !r.engine.empty(); });
+  std::vector<Line> lines{{"SERVICE", "STATE", "CONTAINER", "ENGINE", "RESTART", "PORTS"}};
   for (const auto& r : report.rows)
     lines.push_back({service_label(r.service, r.instance) + (r.orphan ? " (orphan)" : ""), status_state_text(r),
-                     r.container_id.substr(0, kShortId), r.restart,
+                     r.container_id.substr(0, kShortId), r.engine.empty() ? "-" : r.engine, r.restart,
                      format_ports(r.ports)});
-  std::size_t w_service = 0, w_state = 0, w_container = 0, w_restart = 0;
+  std::size_t w_service = 0, w_state = 0, w_container = 0, w_engine = 0, w_restart = 0;
   for (const auto& l : lines) {
     w_service = std::max(w_service, l.service.size());
     w_state = std::max(w_state, l.state.size());
     w_container = std::max(w_container, l.container.size());
+    w_engine = std::max(w_engine, l.engine.size());
     w_restart = std::max(w_restart, l.restart.size());
   }
   std::string out = "project " + report.project + "\n";
   for (const auto& l : lines) {
     std::string text = pad_right(l.service, w_service) + "  " + pad_right(l.state, w_state) + "  " +
                        pad_right(l.container, w_container) + "  " +
+                       (any_engine ? pad_right(l.engine, w_engine) + "  " : "") +
                        (any_restart ? pad_right(l.restart, w_restart) + "  " : "") + l.ports;
     while (!text.empty() && text.back() == ' ') text.pop_back();
     out += text + "\n";
@@ -73,6 +78,7 @@ Json status_json(const StatusReport& report) {
     s["ports"] = ports_json(r.ports);
     s["started_at"] = r.started_at;
     s["restart"] = r.restart;
+    s["engine"] = r.engine;
     s["orphan"] = r.orphan;
     services.push_back(std::move(s));
   }

@@ -74,7 +74,22 @@ TEST_CASE("status view: JSON with every field of each row") {
         R"("container_id":"3f2a1b4c5d6e7f8091a2","container_name":"","image":"",)"
         R"("ports":[{"host_ip":"0.0.0.0","host_port":5433,"container_port":5432,"protocol":"tcp"},)"
         R"({"host_ip":"::","host_port":5433,"container_port":5432,"protocol":"tcp"}],)"
-        R"("started_at":"","restart":"","orphan":false})");
+        R"("started_at":"","restart":"","engine":"","orphan":false})");
   CHECK(j["services"][2].at("exit_code") == 3);
   CHECK(j["services"][5].at("orphan") == true);
+}
+
+TEST_CASE("status view: an ENGINE column when services run on declared engines, '-' for the usual one") {
+  StatusReport r;
+  r.project = "split";
+  auto db = row("db", "running", "3f2a1b4c5d6e7f8091a2");
+  db.engine = "edge";
+  r.rows = {db, row("web", "running", "9c8d7e6f5a4b3c2d1e0f")};
+  CHECK(render_status_text(r) ==
+        "project split\n"
+        "SERVICE  STATE    CONTAINER     ENGINE  PORTS\n"
+        "db       running  3f2a1b4c5d6e  edge\n"
+        "web      running  9c8d7e6f5a4b  -\n");
+  CHECK(status_json(r)["services"][0].at("engine") == "edge");
+  CHECK(status_json(r)["services"][1].at("engine") == "");
 }

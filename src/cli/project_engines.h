@@ -1,0 +1,32 @@
+// The engines a project runs on: the usual one (-H, DOCKER_HOST, the context) and those
+// services.lua declares with boss.engine, made and checked (the host's form, the TLS
+// files) before anything is touched. When services use declared engines, `engine()` is
+// an EngineSet over all of them (core/engine_set.h); otherwise it is the usual engine
+// itself, so a one-engine project pays nothing for the others.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/engine.h"
+#include "core/engine_set.h"
+#include "core/project.h"
+#include "engine/tracing_engine.h"
+
+namespace boss {
+
+class ProjectEngines {
+ public:
+  // `trace`: set (-v) to trace every declared engine's calls as the usual one's are.
+  // Throws DefinitionError "services.lua:3: boss.engine 'edge': ..." for a bad host or TLS file.
+  ProjectEngines(const Project& project, Engine& usual, const TracingEngine::TraceFn* trace);
+  ~ProjectEngines();
+  Engine& engine() { return m_set ? static_cast<Engine&>(*m_set) : m_usual; }
+
+ private:
+  Engine& m_usual;
+  std::vector<std::unique_ptr<Engine>> m_owned;
+  std::unique_ptr<EngineSet> m_set;
+};
+
+}  // namespace boss
