@@ -192,7 +192,7 @@ int convert_command(const Options& opt, const SecretRedactor& secrets) {
     return 0;
   }
   if (!is_compose_file(file))
-    return error_line(secrets, "convert: '" + file + "' is neither a compose file (.yaml or .yml) nor a copili pipeline (.yaml, .yml or .json); boss convert compose.yaml", 2);
+    return error_line(secrets, "convert: '" + file + "' is not a compose file (.yaml or .yml) nor a copili pipeline (.yaml, .yml or .json); boss convert compose.yaml", 2);
   struct Warnings : EventSink {
     void emit(const Event& event) override {
       if (const auto* warning = std::get_if<WarningEvent>(&event.body))
