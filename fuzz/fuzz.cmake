@@ -30,7 +30,8 @@ if(BOSS_FUZZ)
     script/service_reader.cpp script/thread_set.cpp
     core/env_file.cpp core/interpolate.cpp
     compose/compose_reader.cpp compose/compose_context.cpp compose/compose_ports.cpp yaml/yaml_tree.cpp
-    proxy/route.cpp)
+    proxy/route.cpp core/restart_policy.cpp core/host_binding.cpp core/command_words.cpp
+    core/healthcheck.cpp)
   list(TRANSFORM BOSS_FUZZ_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/src/)
   add_library(boss_fuzz_lib STATIC ${BOSS_FUZZ_SOURCES})
   add_dependencies(boss_fuzz_lib boss_lua_bytecode)

@@ -22,6 +22,7 @@
 #include "cli/proxy_command.h"
 #include "cli/services_file.h"
 #include "compose/compose_reader.h"
+#include "copili/pipeline_reader.h"
 #include "core/env_file.h"
 #include "core/errors.h"
 #include "core/event_loop.h"
@@ -162,11 +163,38 @@ Project load_compose(const Options& opt, const std::string& file, EventSink& sin
   return std::move(read.project);
 }
 
-// boss convert [FILE]: the compose file as services.lua on stdout, warnings on stderr.
+// A copili pipeline file read into a Project.
+PipelineProject load_pipeline(const Options& opt, const std::string& file) {
+  PipelineInput input;
+  input.project_override = opt.project;
+  input.environment = process_env;
+  input.dotenv = env_file_values(opt, file);
+  return read_pipeline_file(file, input);
+}
+
+// What a converted pipeline's services.lua says above each service that copili would
+// run again on a schedule, which boss does not have yet.
+ServiceNotes pipeline_notes(const PipelineProject& read) {
+  ServiceNotes notes;
+  for (const auto& name : read.service_containers)
+    notes[name] = {"copili: is_service_container (copili runs it again daily at 00:00 in its service mode);",
+                   "boss has no schedules yet: it runs once per `boss start`, like the other jobs."};
+  return notes;
+}
+
+// boss convert [FILE]: the compose file or copili pipeline as services.lua on stdout,
+// warnings on stderr.
 int convert_command(const Options& opt, const SecretRedactor& secrets) {
   const std::string file = !opt.convert_file.empty() ? opt.convert_file : services_file(opt.file, ".");
+  const std::string source = std::filesystem::path(file).filename().string();
+  if (is_pipeline_file(file)) {
+    const PipelineProject read = load_pipeline(opt, file);
+    validate_project(read.project);
+    std::fputs(write_services_lua(read.project, source, pipeline_notes(read)).c_str(), stdout);
+    return 0;
+  }
   if (!is_compose_file(file))
-    return error_line(secrets, "convert: '" + file + "' is not a compose file (.yaml or .yml); boss convert compose.yaml", 2);
+    return error_line(secrets, "convert: '" + file + "' is not a compose file (.yaml or .yml) nor a copili pipeline (.yaml, .yml or .json); boss convert compose.yaml", 2);
   struct Warnings : EventSink {
     void emit(const Event& event) override {
       if (const auto* warning = std::get_if<WarningEvent>(&event.body))
@@ -176,7 +204,7 @@ int convert_command(const Options& opt, const SecretRedactor& secrets) {
   std::optional<std::string> profiles;
   Project project = load_compose(opt, file, warnings, profiles);
   validate_project(project);
-  std::fputs(write_services_lua(project, std::filesystem::path(file).filename().string()).c_str(), stdout);
+  std::fputs(write_services_lua(project, source).c_str(), stdout);
   return 0;
 }
 
@@ -307,7 +335,9 @@ int completion_command(const Options& opt) {
 // boss init: the starter files, in the folder of -f (else here).
 int init_command(const Options& opt) {
   const std::string file = opt.file.empty() ? "services.lua" : opt.file;
-  if (is_compose_file(file)) throw DefinitionError("init: writes a services.lua, and -f names a compose file: " + file);
+  if (is_compose_file(file) || is_pipeline_file(file))
+    throw DefinitionError("init: writes a services.lua, and -f names a " +
+                          std::string(is_pipeline_file(file) ? "copili pipeline" : "compose file") + ": " + file);
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   const auto library = definitions_dir(exe);
@@ -381,7 +411,9 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   Project project;
   std::optional<std::string> compose_profiles;
   try {
-    if (is_compose_file(services)) {
+    if (is_pipeline_file(services)) {
+      project = load_pipeline(opt, services).project;
+    } else if (is_compose_file(services)) {
       project = load_compose(opt, services, sink, compose_profiles);
     } else {
       host.set_env_files(env_file_values(opt, services));

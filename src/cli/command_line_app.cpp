@@ -65,7 +65,7 @@ std::unique_ptr<CommandLineApp> define_command_line() {
                   "boss -f compose.yaml status", "boss <command> --help  # a command's options",
                   "man boss               # the manual"});
   app.add_option("-f,--file", opt.file,
-                 "Services file: services.lua or a compose file (default: the first of services.lua, compose.yaml, "
+                 "Services file: services.lua, a compose file or a copili pipeline (.yaml, .yml, .json) (default: the first of services.lua, compose.yaml, "
                  "compose.yml, docker-compose.yaml, docker-compose.yml)")
       ->type_name("FILE");
   app.add_option("-p,--project", opt.project, "Project name (default: boss.project or the folder's name)");
@@ -205,7 +205,7 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   examples(push, {"boss push", "boss push api"});
 
   auto* convert = app.add_subcommand("convert", "Print a compose file as an equivalent services.lua");
-  convert->add_option("file", opt.convert_file, "The compose file (default: -f, else compose.yaml, compose.yml, ...)")
+  convert->add_option("file", opt.convert_file, "The compose file or copili pipeline (default: -f, else compose.yaml, compose.yml, ...)")
       ->type_name("FILE");
   examples(convert, {"boss convert compose.yaml > services.lua", "boss -f docker-compose.yml convert"});
 

@@ -247,8 +247,21 @@ class Connection {
       m_server.log(m_peer + " connection ended: " + e.what());
     }
     m_link.close();
-    beast::error_code ignored;
-    m_client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::error_code ec;
+    m_client.socket().shutdown(tcp::socket::shutdown_send, ec);
+    // A lingering close: what the client still sends (the body of a refused request) is
+    // read and dropped until it closes too, for 2 s and 1 MiB at most. Closing with unread
+    // bytes would make the kernel reset the connection, and a reset can reach the client
+    // before it has read the answer (a 400 it then never sees).
+    if (!ec) {
+      m_client.expires_after(std::chrono::seconds(2));
+      std::size_t drained = 0;
+      while (drained < 1024 * 1024) {
+        const std::size_t got = co_await m_client.async_read_some(asio::buffer(m_chunk), with(ec));
+        if (ec) break;
+        drained += got;
+      }
+    }
     m_client.close();
   }
 

@@ -83,6 +83,7 @@ class Writer {
     if (s.http) field("http", "{ port = " + std::to_string(s.http->port) + " }");
     if (s.on_demand) field("on_demand", "true");
     if (s.ping_interval != ServiceSpec{}.ping_interval) field("ping_interval", number(s.ping_interval));
+    if (s.is_job) job(s.job);
     if (s.registry_auth)
       field("registry_auth", "{ username = " + lua_quote(s.registry_auth->username) +
                                  ", password = " + lua_quote(s.registry_auth->password) + " }");
@@ -129,6 +130,23 @@ class Writer {
     return out + " }";
   }
 
+  void job(const JobSpec& job) {
+    field("kind", "\"job\"");
+    if (!job.success_exit_codes.empty()) field("success_exit_codes", codes(job.success_exit_codes));
+    if (job.timeout) field("timeout", number(*job.timeout));
+    const RetryPolicy& r = job.retries;
+    if (r == RetryPolicy{}) return;
+    field("retries", "{ limit = " + std::to_string(r.limit) + ", delay = " + number(r.delay) + ", backoff = " +
+                         number(r.backoff) + ", max_delay = " + number(r.max_delay) +
+                         (r.on_exit.empty() ? "" : ", on_exit = " + codes(r.on_exit)) + " }");
+  }
+
+  static std::string codes(const std::vector<int>& list) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < list.size(); ++i) out += (i ? ", " : " ") + std::to_string(list[i]);
+    return out + " }";
+  }
+
   static std::string healthcheck(const HealthCheck& check) {
     if (check.disabled()) return "false";
     return "{\n    test = " + string_list(check.test) + ",\n    interval = " + number(check.interval) +
@@ -167,7 +185,7 @@ std::string lua_quote(const std::string& text) {
   return out + "\"";
 }
 
-std::string write_services_lua(const Project& project, const std::string& source) {
+std::string write_services_lua(const Project& project, const std::string& source, const ServiceNotes& notes) {
   std::string out = "-- services.lua for boss, converted from " + source +
                     " by `boss convert`.\n"
                     "-- Keep it in the same folder: relative paths are taken from there.\n"
@@ -175,7 +193,12 @@ std::string write_services_lua(const Project& project, const std::string& source
                     "boss.project " +
                     lua_quote(project.name) + "\n";
   Writer writer(project);
-  for (const auto& s : project.services) out += "\n" + writer.service(s);
+  for (const auto& s : project.services) {
+    out += "\n";
+    if (const auto it = notes.find(s.name); it != notes.end())
+      for (const auto& line : it->second) out += "-- " + line + "\n";
+    out += writer.service(s);
+  }
   return out;
 }
 

@@ -6,14 +6,20 @@
 // must sit in that folder (beside the compose file it came from); others stay absolute.
 #pragma once
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "core/project.h"
 
 namespace boss {
 
+// Comment lines written above a service (by name), for what its source said that a
+// services.lua cannot hold yet.
+using ServiceNotes = std::map<std::string, std::vector<std::string>>;
+
 // `source` names where the project came from, for the file's first comment.
-std::string write_services_lua(const Project& project, const std::string& source);
+std::string write_services_lua(const Project& project, const std::string& source, const ServiceNotes& notes = {});
 
 // A Lua string literal that reads back as `text` exactly ("a\"b", "\0", "\255").
 std::string lua_quote(const std::string& text);

@@ -1,0 +1,52 @@
+// copili's pipeline files (pipeline.yaml, .yml, .json) read into the same Project as
+// services.lua, so every command works on them alike (docs/copili.md).
+//
+// A pipeline is one key, the pipeline's name (the project's, lowercased, every character
+// outside [a-z0-9_-] as '-'; -p wins), holding a list of container descriptions. Each
+// description is a job (kind = "job"): it runs to completion, and its dependents start
+// only after it exited 0. `$VAR`, `${VAR}` and compose's other forms are filled in every
+// value from the environment, then from .env (the environment wins). A description whose
+// `exlude_in_env` lists the value of ENV is left out, and dropped from its dependents'
+// dependencies. A key copili does not have, a wrong type, and what boss cannot do yet
+// (sidecars, schedules other than copili's default) are a DefinitionError at
+// file:line:column; nothing is ever dropped silently.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/interpolate.h"
+#include "core/project.h"
+
+namespace boss {
+
+struct PipelineInput {
+  std::string project_override;               // -p; "" = the pipeline's name
+  EnvLookup environment;                      // the shell's variables
+  std::map<std::string, std::string> dotenv;  // .env beside the file, or --env-file's values
+};
+
+struct PipelineProject {
+  Project project;
+  // Service names of `is_service_container` descriptions. copili runs them again once a
+  // day at 00:00 in its service mode; boss has no schedules yet, so they run once per
+  // start like the others (what `boss convert` says in a comment).
+  std::vector<std::string> service_containers;
+  // Descriptions left out by exlude_in_env, in file order.
+  std::vector<std::string> excluded;
+};
+
+// .json files; .yaml and .yml files whose root is one key holding a list (a compose file's
+// root holds `services:` and other mappings). A file that cannot be read or parsed is no
+// pipeline here: the reader that takes it reports why.
+bool is_pipeline_file(const std::filesystem::path& file);
+
+// Reads the pipeline at `file` (named as given in messages). Throws DefinitionError.
+PipelineProject read_pipeline_file(const std::filesystem::path& file, const PipelineInput& input);
+// The same for text already read; `file` names it and places the project (its folder).
+PipelineProject read_pipeline_text(const std::string& text, const std::filesystem::path& file,
+                                   const PipelineInput& input);
+
+}  // namespace boss

@@ -1,0 +1,62 @@
+#include "copili/pipeline_reader.h"
+
+#include <doctest/doctest.h>
+
+#include "core/errors.h"
+
+namespace boss {
+namespace {
+
+PipelineProject read(const std::string& text, std::map<std::string, std::string> env = {}) {
+  PipelineInput input;
+  input.environment = [env](const std::string& name) -> std::optional<std::string> {
+    const auto it = env.find(name);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+  return read_pipeline_text(text, "/p/pipeline.yaml", input);
+}
+
+TEST_CASE("copili pipeline: descriptions become jobs; dependency spelling, tag, ENV exclusion, volumes") {
+  const auto out = read(R"(My_Pipeline:
+  - name: a_1
+    image_repo: team/img
+    tag: "2"
+    env_vars: { X: $V }
+    volumes: { ./data: { bind: /data, mode: ro }, cache: { bind: /c } }
+  - name: b
+    repo: img
+    dependency: [a_1, skipped]
+    command: "run --fast"
+  - name: skipped
+    image_repo: img
+    exlude_in_env: [PROD]
+)", {{"V", "v"}, {"ENV", "PROD"}});
+  CHECK(out.project.name == "my_pipeline");
+  REQUIRE(out.project.services.size() == 2);
+  const auto& a = out.project.services[0];
+  CHECK(a.is_job);
+  CHECK(a.image == "team/img:2");
+  CHECK(a.env.at("X") == "v");
+  REQUIRE(a.volumes.size() == 2);
+  CHECK(a.volumes[0].source == "/p/data");
+  CHECK(a.volumes[0].mode == "ro");
+  CHECK(a.volumes[1].named);
+  const auto& b = out.project.services[1];
+  CHECK(b.image == "img:latest");
+  CHECK(b.dependencies == std::vector<std::string>{"a_1"});
+  CHECK(*b.cmd == std::vector<std::string>{"run", "--fast"});
+  CHECK(out.excluded == std::vector<std::string>{"skipped"});
+}
+
+TEST_CASE("copili pipeline: unknown keys and sidecars are errors at file:line:column") {
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    tga: x\n"),
+                       doctest::Contains("pipeline.yaml:4:5: 'a': unknown key 'tga'"), DefinitionError);
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    sidecars: [{name: r, image_repo: redis}]\n"),
+                       doctest::Contains("pipeline.yaml:4:5: 'a': 'sidecars' are not supported by boss yet"),
+                       DefinitionError);
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n"), doctest::Contains("'image_repo' is missing"), DefinitionError);
+}
+
+}  // namespace
+}  // namespace boss

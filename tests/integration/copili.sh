@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# copili's pipeline files: the README's example (examples/copili) from YAML and from JSON
+# gives the same jobs in the same order; a failing job skips its dependents; bad input is
+# one line at file:line:column, exit 2.
+source "$(dirname "$0")/lib.sh" "$@"
+"$SRC_DIR/examples/copili/make-stand-ins.sh"
+
+new_project copili
+declare -A got
+# boss on a pipeline file (lib.sh's boss names services.lua).
+pboss() { "$BOSS_BIN" -f "$1" -p "$P" --progress json "${@:2}"; }
+cp "$SRC_DIR"/examples/copili/pipeline.yaml "$SRC_DIR"/examples/copili/pipeline.json "$DIR/"
+result() { for s in dataloader_01 dataloader_02 dataloader_03 servicecontainer01; do printf '%s=%s ' "$s" "$(outcome $s)"; done; }
+
+for format in yaml json; do
+  section "the example from pipeline.$format"
+  expect_exit 0 pboss "$DIR/pipeline.$format" start
+  got[$format]="$(result)"
+  expect_eq "$(inspect dataloader_03 '{{.State.ExitCode}}')" 0 "dataloader_03's exit code"
+  expect_true "dataloader_02 created after dataloader_01 exited" \
+    test "$(created_ns dataloader_02)" -ge "$(finished_ns dataloader_01)"
+  expect_true "dataloader_03 created after dataloader_02 exited" \
+    test "$(created_ns dataloader_03)" -ge "$(finished_ns dataloader_02)"
+  expect_exit 0 pboss "$DIR/pipeline.$format" down
+done
+expect_eq "${got[json]}" "${got[yaml]}" "JSON and YAML results"
+
+section "a failing job (\$DATALOADER_02_EXIT from .env) skips its dependents"
+echo DATALOADER_02_EXIT=3 > "$DIR/.env"
+expect_exit 1 pboss "$DIR/pipeline.yaml" start
+expect_eq "$(inspect dataloader_02 '{{.State.ExitCode}}')" 3 "dataloader_02's exit code"
+expect_no_container dataloader_03
+expect_no_container servicecontainer01
+expect_exit 0 pboss "$DIR/pipeline.yaml" down
+rm "$DIR/.env"
+
+section "boss convert prints the equivalent services.lua"
+expect_exit 0 boss convert "$DIR/pipeline.yaml"
+expect_contains "$OUT" 'kind = "job"' "convert"
+expect_contains "$OUT" "boss.project \"$P\"" "convert"
+expect_contains "$OUT" 'boss has no schedules yet' "convert"
+
+bad_pipeline() {  # bad_pipeline WHAT NEEDLE < pipeline text
+  section "$1"
+  cat > "$DIR/bad.yaml"
+  expect_exit 2 pboss "$DIR/bad.yaml" start
+  expect_one_line_stderr
+  expect_contains "$ERR" "$2" "stderr"
+  expect_nothing_created
+}
+bad_pipeline "an unknown key" "bad.yaml:3:7: 'a_1': unknown key 'image_rpo' (did you mean 'image_repo'?)" <<'EOF'
+P:
+    - name: a_1
+      image_rpo: boss-example/exit-container
+EOF
+bad_pipeline "sidecars" "bad.yaml:4:7: 'a_1': 'sidecars' are not supported by boss yet" <<'EOF'
+P:
+    - name: a_1
+      image_repo: boss-example/exit-container
+      sidecars: [{ name: redis01, image_repo: redis }]
+EOF
+bad_pipeline "a YAML syntax error" "bad.yaml:" <<'EOF'
+P:
+    - name: a_1
+      image_repo: [boss-example
+EOF
+
+finish
