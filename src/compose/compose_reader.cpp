@@ -565,13 +565,7 @@ namespace {
 
 ComposeProject read_compose_document(const yaml::Document& doc, const std::filesystem::path& file,
                                      const ComposeInput& input) {
-  const EnvLookup variables = [&input](const std::string& name) -> std::optional<std::string> {
-    if (input.environment)
-      if (auto value = input.environment(name)) return value;
-    const auto it = input.dotenv.find(name);
-    if (it == input.dotenv.end()) return std::nullopt;
-    return it->second;
-  };
+  const EnvLookup variables = shell_then_dotenv(input.environment, input.dotenv);
   Context context(doc, variables);
   ComposeProject out;
   Project& project = out.project;

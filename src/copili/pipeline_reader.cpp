@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/command_words.h"
+#include "core/env_file.h"
 #include "core/errors.h"
 #include "core/template.h"
 #include "core/validate.h"
@@ -40,13 +41,7 @@ std::string project_name_of(const std::string& pipeline) {
 class Reader {
  public:
   Reader(const yaml::Document& doc, const PipelineInput& input, const fs::path& file) : m_doc(doc) {
-    m_variables = [&input](const std::string& name) -> std::optional<std::string> {
-      if (input.environment)
-        if (auto value = input.environment(name)) return value;
-      const auto it = input.dotenv.find(name);
-      if (it == input.dotenv.end()) return std::nullopt;
-      return it->second;
-    };
+    m_variables = shell_then_dotenv(input.environment, input.dotenv);
     m_out.project.file = fs::absolute(file).lexically_normal();
     m_out.project.dir = m_out.project.file.parent_path();
     m_project_override = input.project_override;

@@ -224,6 +224,16 @@ std::map<std::string, std::string> read_env_files(const std::vector<std::string>
   return values;
 }
 
+EnvLookup shell_then_dotenv(const EnvLookup& shell, const std::map<std::string, std::string>& dotenv) {
+  return [&shell, &dotenv](const std::string& name) -> std::optional<std::string> {
+    if (shell)
+      if (auto value = shell(name)) return value;
+    const auto it = dotenv.find(name);
+    if (it == dotenv.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
 std::optional<std::string> process_env(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (!value) return std::nullopt;

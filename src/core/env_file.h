@@ -46,4 +46,8 @@ std::map<std::string, std::string> read_env_files(const std::vector<std::string>
 // The process environment, as an EnvLookup.
 std::optional<std::string> process_env(const std::string& name);
 
+// `shell` first, then `dotenv` (compose's rule: the shell wins over .env). Both are held
+// by reference: they must outlive the lookup.
+EnvLookup shell_then_dotenv(const EnvLookup& shell, const std::map<std::string, std::string>& dotenv);
+
 }  // namespace boss
