@@ -91,6 +91,10 @@ local boss = {}
 ---@field success_exit_codes? integer[] a job's exit codes that count as success besides 0
 ---@field timeout? boss.Duration a job's run still going after it is killed and fails
 ---@field retries? boss.Retries|integer how a failed job is run again (a number: the limit alone)
+---@field schedule? string a job run by `boss serve` on a cron schedule: five fields (`"*/10 * * * *"`, names such as `MON` and `JAN`) or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`; local time (TZ). Left out of `boss start` of all services
+---@field every? boss.Duration a job run by `boss serve` this often (`"10m"`, `"2s"`, `"200ms"`; at least 100 ms), counted from when serve began. Left out of `boss start` of all services
+---@field overlap? "skip"|"queue"|"replace" what `boss serve` does with a run due while the last still runs: leave it out (default), run it after, or stop the running one first
+---@field catch_up? boolean `boss serve` runs the job once at its start when a due run was missed since its last recorded run
 ---@field log_dir? string where a job's run logs go, relative to services.lua (default `logs`): `<log_dir>/<job>/<UTC start>-<attempt>.log` and `.json`
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field engine? string the engine it runs on: a name declared with `boss.engine` (default: the usual one, from -H, DOCKER_HOST or the docker context)

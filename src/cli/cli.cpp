@@ -172,13 +172,12 @@ PipelineProject load_pipeline(const Options& opt, const std::string& file) {
   return read_pipeline_file(file, input);
 }
 
-// What a converted pipeline's services.lua says above each service that copili would
-// run again on a schedule, which boss does not have yet.
+// What a converted pipeline's services.lua says above each service container.
 ServiceNotes pipeline_notes(const PipelineProject& read) {
   ServiceNotes notes;
   for (const auto& name : read.service_containers)
-    notes[name] = {"copili: is_service_container (copili runs it again daily at 00:00 in its service mode);",
-                   "boss has no schedules yet: it runs once per `boss start`, like the other jobs."};
+    notes[name] = {"copili: is_service_container: a scheduled job, run by `boss serve` (copili's service mode);",
+                   "`boss start` of all services leaves it out, `boss run-jobs` runs it now."};
   return notes;
 }
 

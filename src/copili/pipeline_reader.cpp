@@ -8,6 +8,7 @@
 #include "core/command_words.h"
 #include "core/env_file.h"
 #include "core/errors.h"
+#include "core/schedule.h"
 #include "core/template.h"
 #include "core/validate.h"
 #include "yaml/yaml_tree.h"
@@ -23,7 +24,9 @@ using yaml::Node;
 const std::vector<std::string> kKeys = {"name",         "info_link", "desc",     "image_repo",   "repo",
                                         "tag",          "image_reg_username",    "image_reg_password",
                                         "is_service_container",  "env_vars", "dependencies", "dependency",
-                                        "exlude_in_env", "volumes",  "command",  "sidecars"};
+                                        "exlude_in_env", "volumes",  "command",  "sidecars", "schedule"};
+// When copili's service mode runs an is_service_container description: once a day at 00:00.
+constexpr const char* kCopiliServiceSchedule = "0 0 * * *";
 
 // The pipeline's name as a project name: lowercase, [a-z0-9_-], starting with a letter or
 // digit ("ExmaplePipeline" -> "exmaplepipeline", "my pipeline" -> "my-pipeline").
@@ -124,6 +127,7 @@ class Reader {
     std::string repo, tag = "latest";
     const Node* repo_node = nullptr;
     const Node* dependencies_node = nullptr;
+    const Node* schedule_node = nullptr;
     std::optional<RegistryAuth> auth;
     for (const auto& [key, value] : item.entries) {
       const std::string& k = key.text;
@@ -148,6 +152,14 @@ class Reader {
         }
       } else if (k == "is_service_container") {
         if (boolean(value, "'is_service_container'")) m_out.service_containers.push_back(spec.name);
+      } else if (k == "schedule") {
+        schedule_node = &value;
+        try {
+          parse_cron(text(value, "'schedule'"));
+        } catch (const DefinitionError& e) {
+          fail(value, "'schedule' " + std::string(e.what()));
+        }
+        spec.job.schedule.cron = text(value, "'schedule'");
       } else if (k == "exlude_in_env") {
         const auto envs = texts(value, "'exlude_in_env'");
         exclude = !env.empty() && std::find(envs.begin(), envs.end(), env) != envs.end();
@@ -174,6 +186,12 @@ class Reader {
         fail(key, "unknown key '" + k + "'" + (guess.empty() ? "" : " (did you mean '" + guess + "'?)"));
       }
     }
+    // A service container is a scheduled job: copili's daily 00:00, or its `schedule`.
+    const bool service_container =
+        !m_out.service_containers.empty() && m_out.service_containers.back() == spec.name;
+    if (schedule_node && !service_container)
+      fail(*schedule_node, "'schedule' is for descriptions with is_service_container: true");
+    if (service_container && spec.job.schedule.cron.empty()) spec.job.schedule.cron = kCopiliServiceSchedule;
     if (!repo_node) fail(item, "'image_repo' is missing");
     if (repo.empty()) fail(*repo_node, "'image_repo' must not be empty");
     if (tag.empty()) fail(*item.find("tag"), "'tag' must not be empty");

@@ -8,7 +8,7 @@
 // value from the environment, then from .env (the environment wins). A description whose
 // `exlude_in_env` lists the value of ENV is left out, and dropped from its dependents'
 // dependencies. A key copili does not have, a wrong type, and what boss cannot do yet
-// (sidecars, schedules other than copili's default) are a DefinitionError at
+// (sidecars) are a DefinitionError at
 // file:line:column; nothing is ever dropped silently.
 #pragma once
 
@@ -30,9 +30,9 @@ struct PipelineInput {
 
 struct PipelineProject {
   Project project;
-  // Service names of `is_service_container` descriptions. copili runs them again once a
-  // day at 00:00 in its service mode; boss has no schedules yet, so they run once per
-  // start like the others (what `boss convert` says in a comment).
+  // Service names of `is_service_container` descriptions: scheduled jobs, run by `boss
+  // serve` once a day at 00:00 as copili's service mode does, or by their `schedule` key
+  // (a cron expression, boss's own key); left out of `boss start` of all services.
   std::vector<std::string> service_containers;
   // Descriptions left out by exlude_in_env, in file order.
   std::vector<std::string> excluded;

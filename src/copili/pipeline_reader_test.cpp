@@ -58,5 +58,29 @@ TEST_CASE("copili pipeline: unknown keys and sidecars are errors at file:line:co
   CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n"), doctest::Contains("'image_repo' is missing"), DefinitionError);
 }
 
+TEST_CASE("copili pipeline: service containers are scheduled jobs, daily at 00:00 or by their schedule") {
+  const auto out = read(R"(P:
+  - name: once
+    image_repo: i
+  - name: nightly
+    image_repo: i
+    is_service_container: true
+  - name: often
+    image_repo: i
+    is_service_container: true
+    schedule: "*/10 * * * *"
+)");
+  CHECK_FALSE(out.project.services[0].job.schedule.scheduled());
+  CHECK(out.project.services[1].job.schedule.cron == "0 0 * * *");
+  CHECK(out.project.services[2].job.schedule.cron == "*/10 * * * *");
+  CHECK(out.service_containers == std::vector<std::string>{"nightly", "often"});
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    is_service_container: true\n    schedule: '* * *'\n"),
+                       doctest::Contains("pipeline.yaml:5:15: 'a': 'schedule' has 3 fields"), DefinitionError);
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    schedule: '@daily'\n"),
+                       doctest::Contains("pipeline.yaml:4:15: 'a': 'schedule' is for descriptions with "
+                                         "is_service_container: true"),
+                       DefinitionError);
+}
+
 }  // namespace
 }  // namespace boss

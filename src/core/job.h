@@ -7,6 +7,8 @@
 #include <optional>
 #include <vector>
 
+#include "core/schedule.h"
+
 namespace boss {
 
 // `retries = { limit = 3, delay = 1, backoff = 2, max_delay = 30, on_exit = { 75 } }`.
@@ -25,6 +27,9 @@ struct JobSpec {
   std::vector<int> success_exit_codes;  // besides 0, which always is one
   std::optional<double> timeout;        // seconds one attempt may run before it is killed
   RetryPolicy retries;
+  // When `boss serve` runs it (core/schedule.h); a scheduled job is left out of a start
+  // of all services, as an on-demand one is.
+  JobSchedule schedule;
   bool operator==(const JobSpec&) const = default;
 };
 

@@ -88,11 +88,13 @@ std::vector<std::string> select_for_start(const Project& project, const std::vec
     const ServiceSpec* spec = project.find(service);
     return spec && spec->optional_dependencies.count(dep) && (excluded.count(dep) || !gate.active(dep));
   };
-  // All: the active services that are neither on demand nor excluded, and what they depend on.
+  // All: the active services that are neither on demand, scheduled nor excluded, and what they depend on.
   std::vector<std::string> todo(named.begin(), named.end());
   if (named.empty())
     for (const auto& name : graph.nodes())
-      if (gate.active(name) && !project.find(name)->on_demand && !excluded.count(name)) todo.push_back(name);
+      if (gate.active(name) && !project.find(name)->on_demand && !project.find(name)->job.schedule.scheduled() &&
+          !excluded.count(name))
+        todo.push_back(name);
   std::set<std::string> wanted;
   while (!todo.empty()) {
     const std::string name = todo.back();

@@ -7,7 +7,8 @@
 //          error naming both, unless that dependency is optional: then it is left out.
 //          Naming a profile no service lists is an error (with did-you-mean). A
 //          service with `on_demand = true` is left out of "all" unless a service that
-//          starts depends on it; named, it starts like any other.
+//          starts depends on it; named, it starts like any other. So is a scheduled
+//          job (`schedule`, `every`: `boss serve` runs it on time).
 //   stop:  the named services and everything that depends on them (all when none are
 //          named), less the excluded ones; stopping a service that an excluded (so still
 //          running) one depends on is an error naming both.

@@ -215,6 +215,13 @@ void check_job(const ServiceSpec& s) {
   for (int code : s.job.success_exit_codes)
     if (std::find(s.job.retries.on_exit.begin(), s.job.retries.on_exit.end(), code) != s.job.retries.on_exit.end())
       refuse("retries", "on_exit code " + std::to_string(code) + " is also a success exit code");
+  const JobSchedule& schedule = s.job.schedule;
+  if (!schedule.cron.empty() && schedule.every)
+    throw DefinitionError(where(s) + ": fields 'schedule' and 'every' both say when it runs: give one");
+  if (!schedule.scheduled() && schedule.catch_up)
+    throw DefinitionError(where(s) + ": field 'catch_up': there is no schedule to catch up on (give schedule or every)");
+  if (!schedule.scheduled() && schedule.overlap != Overlap::skip)
+    throw DefinitionError(where(s) + ": field 'overlap': there is no schedule for runs to overlap on (give schedule or every)");
 }
 
 }  // namespace

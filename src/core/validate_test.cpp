@@ -285,4 +285,18 @@ TEST_CASE("validate: what contradicts a job is refused, naming the field") {
         }) == "services.lua:1: service 'j': field 'retries': on_exit code 3 is also a success exit code (kind = \"job\")");
   CHECK(job_error([](ServiceSpec& s) { s.restart = "no"; }) == "(no error)");
   CHECK(job_error([](ServiceSpec&) {}) == "(no error)");
+  CHECK(job_error([](ServiceSpec& s) {
+          s.job.schedule.cron = "@daily";
+          s.job.schedule.every = 60;
+        }) == "services.lua:1: service 'j': fields 'schedule' and 'every' both say when it runs: give one");
+  CHECK(job_error([](ServiceSpec& s) { s.job.schedule.catch_up = true; }) ==
+        "services.lua:1: service 'j': field 'catch_up': there is no schedule to catch up on (give schedule or every)");
+  CHECK(job_error([](ServiceSpec& s) { s.job.schedule.overlap = Overlap::queue; }) ==
+        "services.lua:1: service 'j': field 'overlap': there is no schedule for runs to overlap on (give schedule or "
+        "every)");
+  CHECK(job_error([](ServiceSpec& s) {
+          s.job.schedule.every = 2;
+          s.job.schedule.overlap = Overlap::replace;
+          s.job.schedule.catch_up = true;
+        }) == "(no error)");
 }

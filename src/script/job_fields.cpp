@@ -126,4 +126,31 @@ RetryPolicy read_retries(lua_State* L, int index) {
   return policy;
 }
 
+std::string read_schedule(lua_State* L, int index) {
+  if (lua_type(L, index) != LUA_TSTRING)
+    fail("must be a cron expression such as \"*/10 * * * *\" or \"@daily\", got " + shown(L, index));
+  const std::string text = lua_tostring(L, index);
+  parse_cron(text);  // its DefinitionError says what is wrong
+  return text;
+}
+
+double read_every(lua_State* L, int index) {
+  const auto seconds = seconds_at(L, index);
+  if (!seconds || *seconds <= 0)
+    fail("must be a duration such as \"10m\", \"2s\" or \"500ms\", got " + shown(L, index));
+  if (*seconds < kMinEvery) fail("must be at least 100ms, got " + shown(L, index));
+  return *seconds;
+}
+
+Overlap read_overlap(lua_State* L, int index) {
+  const auto overlap = lua_type(L, index) == LUA_TSTRING ? parse_overlap(lua_tostring(L, index)) : std::nullopt;
+  if (!overlap) fail("must be \"skip\", \"queue\" or \"replace\", got " + shown(L, index));
+  return *overlap;
+}
+
+bool read_catch_up(lua_State* L, int index) {
+  if (lua_type(L, index) != LUA_TBOOLEAN) fail("must be true or false, got " + shown(L, index));
+  return lua_toboolean(L, index) != 0;
+}
+
 }  // namespace boss

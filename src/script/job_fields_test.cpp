@@ -95,3 +95,42 @@ TEST_CASE("job fields: every bad value is one line naming the service and the fi
   CHECK(f.error_of("boss.Job:extend { name = 'a', image = 'x', retries = { on_exit = { 'x' } } }") ==
         f.at(2) + "service 'a': field 'retries' key 'on_exit' item 1 must be an exit code from 0 to 255, got 'x'");
 }
+
+TEST_CASE("job fields: schedule, every, overlap and catch_up") {
+  JobFile f;
+  const Project p = f.load(
+      "boss.Job:extend { name = 'a', image = 'x', schedule = '*/10 * * * *', overlap = 'queue', catch_up = true }\n"
+      "boss.Job:extend { name = 'b', image = 'x', every = '200ms' }\n"
+      "boss.Job:extend { name = 'c', image = 'x', every = 90, schedule = nil }\n"
+      "boss.Job:extend { name = 'd', image = 'x' }\n");
+  CHECK(p.services[0].job.schedule.cron == "*/10 * * * *");
+  CHECK(p.services[0].job.schedule.overlap == Overlap::queue);
+  CHECK(p.services[0].job.schedule.catch_up);
+  CHECK(p.services[1].job.schedule.every == doctest::Approx(0.2));
+  CHECK(p.services[1].job.schedule.overlap == Overlap::skip);
+  CHECK(p.services[2].job.schedule.every == doctest::Approx(90));
+  CHECK_FALSE(p.services[3].job.schedule.scheduled());
+}
+
+TEST_CASE("job fields: a bad schedule is one line naming the service and the field") {
+  JobFile f;
+  CHECK(f.error_of("boss.Job:extend { name = 'a', image = 'x', schedule = '0 */10 * * * *' }") ==
+        f.at(2) + "service 'a': field 'schedule' has 6 fields ('0 */10 * * * *'); a cron expression has 5: minute "
+                  "hour day-of-month month day-of-week (boss has no seconds field: use every = \"10s\" for that)");
+  CHECK(f.error_of("boss.Job:extend { name = 'a', image = 'x', schedule = '61 * * * *' }") ==
+        f.at(2) + "service 'a': field 'schedule' minute field '61': 61 is out of range 0-59");
+  CHECK(f.error_of("boss.Job:extend { name = 'a', image = 'x', schedule = 5 }") ==
+        f.at(2) + "service 'a': field 'schedule' must be a cron expression such as \"*/10 * * * *\" or \"@daily\", got 5");
+  CHECK(f.error_of("boss.Job:extend { name = 'a', image = 'x', every = 'soon' }") ==
+        f.at(2) + "service 'a': field 'every' must be a duration such as \"10m\", \"2s\" or \"500ms\", got 'soon'");
+  CHECK(f.error_of("boss.Job:extend { name = 'a', image = 'x', every = '10ms' }") ==
+        f.at(2) + "service 'a': field 'every' must be at least 100ms, got '10ms'");
+  CHECK(f.error_of("boss.Job:extend { name = 'a', image = 'x', every = '1s', overlap = 'wait' }") ==
+        f.at(2) + "service 'a': field 'overlap' must be \"skip\", \"queue\" or \"replace\", got 'wait'");
+  CHECK(f.error_of("boss.Job:extend { name = 'a', image = 'x', every = '1s', catch_up = 'yes' }") ==
+        f.at(2) + "service 'a': field 'catch_up' must be true or false, got 'yes'");
+  CHECK(f.error_of("boss.Service:extend { name = 'a', image = 'x', schedule = '@daily' }") ==
+        f.at(2) + "service 'a': field 'schedule' is only for jobs (kind = \"job\", or a class of boss.Job)");
+  CHECK(f.error_of("boss.Service:extend { name = 'a', image = 'x', every = '1m' }") ==
+        f.at(2) + "service 'a': field 'every' is only for jobs (kind = \"job\", or a class of boss.Job)");
+}

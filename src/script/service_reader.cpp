@@ -32,9 +32,11 @@ const std::vector<std::string> kDataFields = {
     "volumes",    "cmd",   "entrypoint",   "user",        "always_start_new",
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
-    "secret_env", "http", "engine", "kind", "success_exit_codes", "timeout", "retries", "on_demand", "log_dir"};
+    "secret_env", "http", "engine", "kind", "success_exit_codes", "timeout", "retries", "on_demand", "log_dir",
+    "schedule", "every", "overlap", "catch_up"};
 // What only a job (kind = "job") has.
-const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries", "log_dir"};
+const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries", "log_dir",
+                                             "schedule", "every", "overlap", "catch_up"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
 
@@ -265,13 +267,18 @@ class Reader {
         fail(field, e.what());
       }
       lua_pop(m_L, 1);
-    } else if (field == "kind" || field == "success_exit_codes" || field == "timeout" || field == "retries") {
+    } else if (field == "kind" || field == "success_exit_codes" || field == "timeout" || field == "retries" ||
+               field == "schedule" || field == "every" || field == "overlap" || field == "catch_up") {
       push_field(field);
       try {
         if (field == "kind") m_spec.is_job = read_kind(m_L, -1);
         else if (field == "success_exit_codes") m_spec.job.success_exit_codes = read_exit_codes(m_L, -1);
         else if (field == "timeout") m_spec.job.timeout = read_job_timeout(m_L, -1);
-        else m_spec.job.retries = read_retries(m_L, -1);
+        else if (field == "retries") m_spec.job.retries = read_retries(m_L, -1);
+        else if (field == "schedule") m_spec.job.schedule.cron = read_schedule(m_L, -1);
+        else if (field == "every") m_spec.job.schedule.every = read_every(m_L, -1);
+        else if (field == "overlap") m_spec.job.schedule.overlap = read_overlap(m_L, -1);
+        else m_spec.job.schedule.catch_up = read_catch_up(m_L, -1);
       } catch (const DefinitionError& e) {
         fail(field, e.what());
       }

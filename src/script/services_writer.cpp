@@ -134,6 +134,11 @@ class Writer {
     field("kind", "\"job\"");
     if (!job.success_exit_codes.empty()) field("success_exit_codes", codes(job.success_exit_codes));
     if (job.timeout) field("timeout", number(*job.timeout));
+    const JobSchedule& when = job.schedule;
+    if (!when.cron.empty()) field("schedule", lua_quote(when.cron));
+    if (when.every) field("every", number(*when.every));
+    if (when.overlap != Overlap::skip) field("overlap", lua_quote(overlap_name(when.overlap)));
+    if (when.catch_up) field("catch_up", "true");
     const RetryPolicy& r = job.retries;
     if (r == RetryPolicy{}) return;
     field("retries", "{ limit = " + std::to_string(r.limit) + ", delay = " + number(r.delay) + ", backoff = " +

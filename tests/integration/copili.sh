@@ -21,6 +21,11 @@ for format in yaml json; do
     test "$(created_ns dataloader_02)" -ge "$(finished_ns dataloader_01)"
   expect_true "dataloader_03 created after dataloader_02 exited" \
     test "$(created_ns dataloader_03)" -ge "$(finished_ns dataloader_02)"
+  # is_service_container: a scheduled job (daily 00:00), left out of start; run-jobs runs it.
+  expect_eq "$(outcome servicecontainer01)" "" "the service container is not run by start"
+  expect_no_container servicecontainer01
+  expect_exit 0 pboss "$DIR/pipeline.$format" run-jobs servicecontainer01
+  expect_eq "$(outcome servicecontainer01)" up "run-jobs runs the service container"
   expect_exit 0 pboss "$DIR/pipeline.$format" down
 done
 expect_eq "${got[json]}" "${got[yaml]}" "JSON and YAML results"
@@ -38,7 +43,8 @@ section "boss convert prints the equivalent services.lua"
 expect_exit 0 boss convert "$DIR/pipeline.yaml"
 expect_contains "$OUT" 'kind = "job"' "convert"
 expect_contains "$OUT" "boss.project \"$P\"" "convert"
-expect_contains "$OUT" 'boss has no schedules yet' "convert"
+expect_contains "$OUT" 'schedule = "0 0 * * *"' "convert: copili's daily 00:00"
+expect_contains "$OUT" 'run by `boss serve`' "convert"
 
 bad_pipeline() {  # bad_pipeline WHAT NEEDLE < pipeline text
   section "$1"
@@ -58,6 +64,20 @@ P:
     - name: a_1
       image_repo: boss-example/exit-container
       sidecars: [{ name: redis01, image_repo: redis }]
+EOF
+bad_pipeline "a cron schedule with 6 fields" "bad.yaml:4:17: 'a_1': 'schedule' has 6 fields" <<'EOF'
+P:
+    - name: a_1
+      image_repo: boss-example/exit-container
+      schedule: "0 */10 * * * *"
+      is_service_container: true
+EOF
+bad_pipeline "a schedule on a description that is no service container" \
+  "bad.yaml:4:17: 'a_1': 'schedule' is for descriptions with is_service_container: true" <<'EOF'
+P:
+    - name: a_1
+      image_repo: boss-example/exit-container
+      schedule: "@hourly"
 EOF
 bad_pipeline "a YAML syntax error" "bad.yaml:" <<'EOF'
 P:
