@@ -181,10 +181,10 @@ void OnDemandStarter::settle(const std::string& service, const CommandResult& re
 }
 
 // Called without m_mutex: a callback may ask status().
-void OnDemandStarter::notify(std::vector<std::function<void()>>& done) {
+void OnDemandStarter::notify(const std::vector<std::function<void()>>& done) {
   std::lock_guard lock(m_notify);
   if (m_closed) return;
-  for (auto& call : done) call();
+  for (const auto& call : done) call();
 }
 
 }  // namespace boss

@@ -107,7 +107,7 @@ class OnDemandStarter : public EventSink {
   void settle(const std::string& service, const CommandResult& result, const std::string& error,
               std::vector<std::function<void()>>& done);
   // Calls `done` unless close() was called; close() waits for a call under way.
-  void notify(std::vector<std::function<void()>>& done);
+  void notify(const std::vector<std::function<void()>>& done);
   DemandStatus status_locked(const std::string& service) const;
 
   StartFn m_start;
