@@ -9,6 +9,7 @@
 #include "core/event_loop.h"
 #include "core/secrets.h"
 #include "core/template.h"
+#include "core/validate.h"
 #include "script/script_test_support.h"
 
 using namespace boss;
@@ -235,14 +236,24 @@ TEST_CASE("lua host: mem_limit is a size, idle_timeout a duration of an on_deman
         f.file() + ":2: service 'web': field 'mem_limit' must be a size such as \"512m\" or \"2g\" (or a number of bytes), got 'lots'");
   CHECK(f.error_of(head + "mem_limit = true }") ==
         f.file() + ":2: service 'web': field 'mem_limit' must be a size such as \"512m\" or \"2g\" (or a number of bytes), got boolean");
-  CHECK(f.error_of(head + "mem_limit = '1m' }").find("field 'mem_limit' must be at least 6m (the engine's minimum), got 1m") !=
-        std::string::npos);
+  // What validate_project (run after loading) refuses, named at the service's file:line.
+  const auto invalid = [&](const std::string& fields) {
+    try {
+      LuaHost fresh(f.loop, f.context, f.reporter);
+      validate_project(fresh.load(f.dir.write("services.lua", head + fields + " }"), ""));
+    } catch (const DefinitionError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(invalid("mem_limit = '1m'") ==
+        f.file() + ":2: service 'web': field 'mem_limit' must be at least 6m (the engine's minimum), got 1m");
   CHECK(f.error_of(head + "on_demand = true, idle_timeout = 'soon' }") ==
         f.file() + ":2: service 'web': field 'idle_timeout' must be a positive duration such as \"5m\", \"30s\" or 90, got 'soon'");
   CHECK(f.error_of(head + "on_demand = true, idle_timeout = 0 }") ==
         f.file() + ":2: service 'web': field 'idle_timeout' must be a positive duration such as \"5m\", \"30s\" or 90, got 0");
-  CHECK(f.error_of(head + "idle_timeout = '5m' }").find("field 'idle_timeout' is only for on_demand services") !=
-        std::string::npos);
+  CHECK(invalid("idle_timeout = '5m'") ==
+        f.file() + ":2: service 'web': field 'idle_timeout' is only for on_demand services (on_demand = true)");
 }
 
 TEST_CASE("lua host: require finds modules beside services.lua") {
