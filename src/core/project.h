@@ -53,6 +53,19 @@ struct HttpEndpoint {
   bool operator==(const HttpEndpoint&) const = default;
 };
 
+// A sync rule of `boss watch` (`watch = { { path = "src", target = "/app/src" } }`): a
+// file changed under `path` is copied into the running container at the same place under
+// `target`, a file deleted there is deleted in it, and with `restart` the container is
+// restarted after the copy. Not part of the container's config: changing it recreates
+// nothing.
+struct SyncRule {
+  std::string path;                 // absolute host path inside the project's folder
+  std::string target;               // absolute path in the container
+  bool restart = false;
+  std::vector<std::string> ignore;  // .dockerignore patterns, relative to `path`
+  bool operator==(const SyncRule&) const = default;
+};
+
 struct ServiceSpec {
   std::string name;
   std::string image;
@@ -112,6 +125,8 @@ struct ServiceSpec {
   // idle_timeout = "5m" (on_demand services only): `boss proxy` stops it after this many
   // seconds with no request and no open proxied connection. Not part of the config.
   std::optional<double> idle_timeout;
+  // `boss watch`'s sync rules (src/cli/watch_command.h), in the order written.
+  std::vector<SyncRule> watch;
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;

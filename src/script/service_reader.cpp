@@ -19,6 +19,7 @@
 #include "core/template.h"
 #include "core/validate.h"
 #include "script/healthcheck_field.h"
+#include "script/watch_field.h"
 #include "script/job_fields.h"
 #include "script/secret_value.h"
 #include "script/stack_guard.h"
@@ -34,7 +35,7 @@ const std::vector<std::string> kDataFields = {
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
     "secret_env", "http", "engine", "kind", "success_exit_codes", "timeout", "retries", "on_demand", "log_dir",
-    "sidecars", "mem_limit", "idle_timeout"};
+    "sidecars", "watch", "mem_limit", "idle_timeout"};
 // What only a job (kind = "job") has.
 const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries", "log_dir", "sidecars"};
 // More would only be a typo: each one is a container of its own.
@@ -322,6 +323,14 @@ class Reader {
       read_secret_env();
     } else if (field == "http") {
       read_http();
+    } else if (field == "watch") {
+      push_field(field);
+      try {
+        m_spec.watch = read_watch_rules(m_L, -1, m_dir);
+      } catch (const DefinitionError& e) {
+        fail(field, e.what());
+      }
+      lua_pop(m_L, 1);
     }
   }
 
