@@ -307,13 +307,17 @@ class Connection {
     }
     const ProxyRoute& route = std::get<ProxyRoute>(decision);
     const auto started = Clock::now();
+    // An on-demand service is in use from here to the end of its answer: never stopped
+    // for idleness or the budget under it (on_demand.h).
+    const bool on_demand = m_server.on_demand && m_server.project.find(route.service)->on_demand;
+    std::optional<OnDemandStarter::Use> use;
+    if (on_demand) use.emplace(*m_server.on_demand, route.service);
 
     auto finding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
     FindResult found = co_await std::move(finding);
-    // An on-demand service is asked for when it does not run, and also while its start is
-    // under way: its container runs before its ping passes, and a request sent to it then
-    // would be refused (a 502 that a browser's starting page would end on).
-    const bool on_demand = m_server.on_demand && m_server.project.find(route.service)->on_demand;
+    // An on-demand service is asked for when it does not run, and also while its start (or
+    // stop) is under way: its container runs before its ping passes, and a request sent to
+    // it then would be refused (a 502 that a browser's starting page would end on).
     const auto not_ready = [&] {
       return std::holds_alternative<std::string>(found) ||
              (on_demand && is_settling(m_server.on_demand->status(route.service).state));
@@ -451,9 +455,12 @@ class Connection {
     }
     switch (status.state) {
       case DemandState::up: co_return std::nullopt;
-      case DemandState::failed: co_return failed_reply(service, status, html);
+      case DemandState::failed:
+        if (status.over_budget) co_return over_budget_reply(service, status, html);
+        co_return failed_reply(service, status, html);
       case DemandState::queued:
       case DemandState::starting:
+      case DemandState::stopping:
         if (html) co_return starting_reply(service, status, true);
         co_return start_timeout_reply(service, status,
                                       std::chrono::duration<double>(m_server.options.wait_timeout).count());
