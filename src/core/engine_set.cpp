@@ -197,6 +197,10 @@ void EngineSet::follow_logs(const std::string& id, const LogRequest& request, co
   on(holder(id), [&](Engine& e) { e.follow_logs(id, request, on_line, cancel); });
 }
 
+void EngineSet::put_archive(const std::string& id, const std::string& directory, const std::string& tar) {
+  on(holder(id), [&](Engine& e) { e.put_archive(id, directory, tar); });
+}
+
 ExecResult EngineSet::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) {
   return on(holder(id), [&](Engine& e) { return e.exec(id, argv, cancel); });
 }

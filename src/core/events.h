@@ -68,6 +68,14 @@ struct TraceEvent {
   std::string text;
 };
 
+// What `boss watch` saw and did between operations, one line each: "watching ...",
+// "src/app.py changed: rebuilding", "synced 2 files", "stopped watching".
+// `service` is "" for the project as a whole (services.lua, the watch itself).
+struct WatchEvent {
+  std::string service;
+  std::string text;
+};
+
 // An operation begins: the command, and the services it will act on, in order.
 struct OperationEvent {
   std::string command;  // "start", "stop", "reload", ...
@@ -82,7 +90,7 @@ struct SummaryEvent {
 
 struct Event {
   using Body = std::variant<OperationEvent, ServiceEvent, ProgressEvent, StillWaitingEvent, HookOutputEvent,
-                            WarningEvent, TraceEvent, SummaryEvent>;
+                            WarningEvent, TraceEvent, SummaryEvent, WatchEvent>;
   std::chrono::system_clock::time_point time;
   Body body;
 };

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -50,6 +51,19 @@ struct VolumeMount {
 struct HttpEndpoint {
   int port = 0;  // 1..65535
   bool operator==(const HttpEndpoint&) const = default;
+};
+
+// A sync rule of `boss watch` (`watch = { { path = "src", target = "/app/src" } }`): a
+// file changed under `path` is copied into the running container at the same place under
+// `target`, a file deleted there is deleted in it, and with `restart` the container is
+// restarted after the copy. Not part of the container's config: changing it recreates
+// nothing.
+struct SyncRule {
+  std::string path;                 // absolute host path inside the project's folder
+  std::string target;               // absolute path in the container
+  bool restart = false;
+  std::vector<std::string> ignore;  // .dockerignore patterns, relative to `path`
+  bool operator==(const SyncRule&) const = default;
 };
 
 struct ServiceSpec {
@@ -105,6 +119,14 @@ struct ServiceSpec {
   // starts depends on it); naming it starts it, and `boss proxy` starts it on its first
   // request (src/proxy/on_demand.h). Not part of the container's config.
   bool on_demand = false;
+  // mem_limit = "512m": the container's memory limit in bytes (HostConfig.Memory), part
+  // of its config; also what `boss proxy --memory-budget` counts (src/proxy/budget.h).
+  std::optional<std::int64_t> mem_limit;
+  // idle_timeout = "5m" (on_demand services only): `boss proxy` stops it after this many
+  // seconds with no request and no open proxied connection. Not part of the config.
+  std::optional<double> idle_timeout;
+  // `boss watch`'s sync rules (src/cli/watch_command.h), in the order written.
+  std::vector<SyncRule> watch;
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;

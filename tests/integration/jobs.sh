@@ -354,7 +354,7 @@ expect_eq "$(count_containers)" 0 "no container made"
 new_project jobs-running
 write_services <<'EOF2'
 local boss = require "boss"
-boss.Job:extend { name = "long", image = "@IMG@", cmd = { "sleep", "4" },
+boss.Job:extend { name = "long", image = "@IMG@", cmd = { "sleep", "6" },
   pre_start = function(self) boss.log("pre_start ran") end }
 EOF2
 
@@ -382,7 +382,8 @@ new_project jobs-parallel
 write_services <<'EOF2'
 local boss = require "boss"
 for i = 1, 5 do
-  boss.Job:extend { name = "j" .. i, image = "@IMG@", cmd = { "sleep", "1" } }
+  -- 2 s each: long enough that runs meant to overlap do, on a loaded machine too.
+  boss.Job:extend { name = "j" .. i, image = "@IMG@", cmd = { "sleep", "2" } }
 end
 EOF2
 

@@ -35,8 +35,10 @@ BG_PIDS=()
 log() { printf '%s\n' "$*"; }
 section() { printf '\n=== %s\n' "$*"; }
 
+FAILED_CHECKS=()
 fail() {
   FAILURES=$((FAILURES + 1))
+  FAILED_CHECKS+=("$1 (at $(caller_line))")
   printf 'FAIL: %s\n' "$1"
   shift
   local line
@@ -261,6 +263,9 @@ require_ok() {
 finish() {
   echo
   if ((FAILURES > 0)); then
+    # Repeated last: a log cut to its head and tail (CI's) still shows what failed.
+    local failed
+    for failed in "${FAILED_CHECKS[@]}"; do printf 'FAILED: %s\n' "$failed"; done
     echo "$TEST_NAME: $FAILURES check(s) FAILED, $CHECKS passed"
     exit 1
   fi
