@@ -79,7 +79,8 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
         OnDemandStarter::Timing{}, std::move(life));
     runtime_events.attach(&*starter);
   }
-  serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, cancel, [&](const std::string& line) {
+  ServiceActivity activity;
+  serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, activity, cancel, [&](const std::string& line) {
     std::printf("boss proxy: %s\n", line.c_str());
     if (line.rfind("listening on ", 0) == 0 && !routes.empty()) {
       std::printf("boss proxy: routing %s by path (/<service>/) and host (<service>.%s)\n", routes.c_str(),
