@@ -37,6 +37,15 @@ local boss = {}
 ---@class boss.Http
 ---@field port integer the container port (no published port needed)
 
+---A sync rule of `boss watch`: a file saved under `path` is copied into the running
+---container at the same place under `target` (no rebuild); a file deleted there is
+---deleted in the container.
+---@class boss.WatchRule
+---@field path string a file or folder, relative to services.lua, inside the project's folder
+---@field target string the absolute path in the container that `path` corresponds to
+---@field restart? boolean restart the container after each copy (default false)
+---@field ignore? string[] `.dockerignore` patterns, relative to `path`, of files not to copy
+
 ---@class boss.RegistryAuth
 ---@field username string|boss.SecretValue
 ---@field password string|boss.SecretValue
@@ -92,13 +101,15 @@ local boss = {}
 ---@field timeout? boss.Duration a job's run still going after it is killed and fails
 ---@field retries? boss.Retries|integer how a failed job is run again (a number: the limit alone)
 ---@field log_dir? string where a job's run logs go, relative to services.lua (default `logs`): `<log_dir>/<job>/<UTC start>-<attempt>.log` and `.json`
+---@field sidecars? (boss.Service|string)[] jobs only: services (classes, or their names) started beside every run of the job on the project network, reached by their names, pinged like services, stopped and removed when the run ends; a service named here is never started on its own
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field engine? string the engine it runs on: a name declared with `boss.engine` (default: the usual one, from -H, DOCKER_HOST or the docker context)
 ---@field on_demand? boolean left out of `boss start` of all services (unless a started one depends on it); `boss proxy` starts it on its first request
+---@field watch? boss.WatchRule[] `boss watch`'s sync rules: `{ { path = "src", target = "/app/src" } }` copies saved files into the running container instead of rebuilding
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field did_run? fun(self: boss.Instance): boolean? jobs only: asked on each start; a true value means the job already ran (done, not run again), false that it runs; instead of its last exit code (not asked by `boss run-jobs`)
 ---@field pre_pull? fun(self: boss.Instance) hook: before boss pulls the image (not when it is present or built); an error fails the service
----@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused); a job's before every run of it
+---@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused); a job's before every run of it (not before waiting for a run already going)
 ---@field ping? fun(self: boss.Instance): boolean? hook: polled every `ping_interval` after the container starts until it returns a true value (`start --timeout` bounds it)
 ---@field post_start? fun(self: boss.Instance) hook: once, after a new container passed ping; dependents start only after it
 ---@field post_run? fun(self: boss.Instance, exit_code: integer) jobs only: after every run (attempt) of the job, with its exit code, before boss judges it; an error fails the job

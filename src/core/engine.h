@@ -254,6 +254,10 @@ class Engine {
   // requested. A container that is gone throws EngineError with status 404.
   virtual void follow_logs(const std::string& id, const LogRequest& request, const LogLineFn& on_line,
                            const Cancel& cancel) = 0;
+  // Unpacks `tar` (uncompressed; entries relative to `directory`, parents made as needed)
+  // into the container's filesystem at `directory` (absolute, must exist in it), running
+  // or not: PUT /containers/{id}/archive. A container that is gone: EngineError, 404.
+  virtual void put_archive(const std::string& id, const std::string& directory, const std::string& tar) = 0;
   // Runs argv inside a running container and waits for it to finish. Cancelled: throws
   // Interrupted (the command may go on inside the container).
   virtual ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) = 0;

@@ -31,6 +31,8 @@ struct ServiceEvent {
   std::optional<int> exit_code;      // failed: its container's exit code, when it exited; a job's, up or failed
   int attempts = 0;                  // a job that ended (up or failed): how many times it ran
   bool job = false;                  // a job's (kind = "job"): kept reads as done before
+  // A sidecar's (core/sidecars.h): the job it runs beside; `service` is the sidecar's name.
+  std::string sidecar_of;
   double elapsed = 0;        // seconds since the operation began working on the service
 };
 
@@ -66,6 +68,14 @@ struct TraceEvent {
   std::string text;
 };
 
+// What `boss watch` saw and did between operations, one line each: "watching ...",
+// "src/app.py changed: rebuilding", "synced 2 files", "stopped watching".
+// `service` is "" for the project as a whole (services.lua, the watch itself).
+struct WatchEvent {
+  std::string service;
+  std::string text;
+};
+
 // An operation begins: the command, and the services it will act on, in order.
 struct OperationEvent {
   std::string command;  // "start", "stop", "reload", ...
@@ -80,7 +90,7 @@ struct SummaryEvent {
 
 struct Event {
   using Body = std::variant<OperationEvent, ServiceEvent, ProgressEvent, StillWaitingEvent, HookOutputEvent,
-                            WarningEvent, TraceEvent, SummaryEvent>;
+                            WarningEvent, TraceEvent, SummaryEvent, WatchEvent>;
   std::chrono::system_clock::time_point time;
   Body body;
 };

@@ -52,6 +52,19 @@ struct HttpEndpoint {
   bool operator==(const HttpEndpoint&) const = default;
 };
 
+// A sync rule of `boss watch` (`watch = { { path = "src", target = "/app/src" } }`): a
+// file changed under `path` is copied into the running container at the same place under
+// `target`, a file deleted there is deleted in it, and with `restart` the container is
+// restarted after the copy. Not part of the container's config: changing it recreates
+// nothing.
+struct SyncRule {
+  std::string path;                 // absolute host path inside the project's folder
+  std::string target;               // absolute path in the container
+  bool restart = false;
+  std::vector<std::string> ignore;  // .dockerignore patterns, relative to `path`
+  bool operator==(const SyncRule&) const = default;
+};
+
 struct ServiceSpec {
   std::string name;
   std::string image;
@@ -89,6 +102,9 @@ struct ServiceSpec {
   JobSpec job;
   // A job's run logs go here (absolute; `log_dir`); "": logs/ beside services.lua.
   std::string log_dir;
+  // Jobs: the names of the Project::sidecars started beside every run of it (on the
+  // project network, reachable by those names), and removed when it ends (core/sidecars.h).
+  std::vector<std::string> sidecars;
   // Credentials for pulling and pushing `image`, from services.lua; none: the docker
   // CLI's (Operation::credentials). Never part of the config hash, labels or output.
   std::optional<RegistryAuth> registry_auth;
@@ -102,6 +118,8 @@ struct ServiceSpec {
   // starts depends on it); naming it starts it, and `boss proxy` starts it on its first
   // request (src/proxy/on_demand.h). Not part of the container's config.
   bool on_demand = false;
+  // `boss watch`'s sync rules (src/cli/watch_command.h), in the order written.
+  std::vector<SyncRule> watch;
   std::string defined_at;            // "services.lua:12", for error messages
   bool has_pre_start = false;
   bool has_ping = false;
@@ -142,8 +160,12 @@ struct Project {
   std::filesystem::path dir;       // its folder: relative paths are resolved against it
   std::vector<ServiceSpec> services;  // in declaration order
   std::vector<EngineSpec> engines;    // boss.engine declarations, in order
+  // The services jobs name as their `sidecars`: never started on their own (no service of
+  // the project is one of them), only beside the jobs that name them (core/sidecars.h).
+  std::vector<ServiceSpec> sidecars;
 
   const EngineSpec* find_engine(const std::string& engine) const;
+  const ServiceSpec* find_sidecar(const std::string& name) const;
 
   const ServiceSpec* find(const std::string& service) const;
   std::vector<std::string> names() const;

@@ -30,7 +30,7 @@ Event redacted(const Event& event, const SecretRedactor& secrets) {
         } else if constexpr (std::is_same_v<Body, StillWaitingEvent>) {
           secrets.redact_in_place(body.last_result);
         } else if constexpr (std::is_same_v<Body, HookOutputEvent> || std::is_same_v<Body, WarningEvent> ||
-                             std::is_same_v<Body, TraceEvent>) {
+                             std::is_same_v<Body, TraceEvent> || std::is_same_v<Body, WatchEvent>) {
           secrets.redact_in_place(body.text);
         } else if constexpr (std::is_same_v<Body, SummaryEvent>) {
           for (auto& outcome : body.result.outcomes) redact_outcome(outcome, secrets);

@@ -11,6 +11,7 @@
 #include "core/graph.h"
 #include "core/host_binding.h"
 #include "core/restart_policy.h"
+#include "core/sidecars.h"
 #include "core/template.h"
 
 namespace boss {
@@ -125,6 +126,10 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   return best;
 }
 
+bool fits_bind_text(const std::string& path) {
+  return !path.empty() && path.find(':') == std::string::npos && path.find('\0') == std::string::npos;
+}
+
 namespace {
 
 std::string where(const ServiceSpec& s) {
@@ -152,6 +157,10 @@ void check_container_fields(const ServiceSpec& s) {
       throw DefinitionError(where(s) + ": field 'env': invalid variable name '" + key + "' (no '=', not empty)");
   std::set<std::string> targets;
   for (const auto& v : s.volumes) {
+    for (const std::string* path : {&v.source, &v.target})
+      if (!fits_bind_text(*path))
+        throw DefinitionError(where(s) + ": field 'volumes': the path '" + *path +
+                              "' is empty or holds ':', which the engine's source:target[:mode] binds cannot carry");
     if (!v.mode.empty() && !valid_volume_mode(v.mode))
       throw DefinitionError(where(s) + ": field 'volumes': invalid mode '" + v.mode + "' for " + v.target +
                             " (use ro or rw, optionally with z, Z or a propagation mode)");
@@ -250,6 +259,11 @@ void validate_project(const Project& project) {
     check_container_fields(s);
     if (s.is_job) check_job(s);
   }
+  for (const auto& s : project.sidecars) {
+    check_templates(s);
+    check_container_fields(s);
+  }
+  validate_sidecars(project);
   // A fixed host port can be published once per protocol and address, across the whole
   // project.
   std::vector<std::pair<const PortBinding*, std::string>> fixed;  // binding, its service

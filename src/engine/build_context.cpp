@@ -64,7 +64,8 @@ la_ssize_t append_to_string(archive*, void* user, const void* buffer, size_t len
 
 class TarWriter {
  public:
-  explicit TarWriter(const fs::path& context_dir) : m_context_dir(context_dir) {
+  // `what` names the tar in errors ("build context '/src/app'").
+  explicit TarWriter(std::string what) : m_what(std::move(what)) {
     m_archive.reset(libarchive().write_new());
     if (!m_archive) fail("cannot create an archive");
     check(libarchive().write_set_format_pax_restricted(m_archive.get()));
@@ -73,16 +74,15 @@ class TarWriter {
     check(libarchive().write_open(m_archive.get(), &m_output, nullptr, &append_to_string, nullptr));
   }
 
-  // Adds the file, directory or symlink at `relative` (other kinds are skipped).
-  void add(const std::string& relative) {
-    const fs::path full = m_context_dir / relative;
+  // Adds the file, directory or symlink at `full` as entry `name` (other kinds are skipped).
+  void add(const fs::path& full, const std::string& name) {
     struct stat info {};
     if (::lstat(full.c_str(), &info) != 0) fail("cannot read '" + full.string() + "'");
     if (!S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode) && !S_ISLNK(info.st_mode)) return;
 
     std::unique_ptr<archive_entry, EntryDeleter> entry(libarchive().entry_new());
     libarchive().entry_copy_stat(entry.get(), &info);
-    libarchive().entry_set_pathname(entry.get(), relative.c_str());
+    libarchive().entry_set_pathname(entry.get(), name.c_str());
     // Ownership on the build host means nothing inside the image; keep the tar stable.
     libarchive().entry_set_uid(entry.get(), 0);
     libarchive().entry_set_gid(entry.get(), 0);
@@ -127,10 +127,10 @@ class TarWriter {
   }
 
   [[noreturn]] void fail(const std::string& reason) {
-    throw EngineError("build context '" + m_context_dir.string() + "': " + reason, 0);
+    throw EngineError(m_what + ": " + reason, 0);
   }
 
-  fs::path m_context_dir;
+  std::string m_what;
   std::string m_output;
   std::unique_ptr<archive, ArchiveDeleter> m_archive;
 };
@@ -214,8 +214,14 @@ std::string make_build_context(const fs::path& context_dir, const std::string& d
   // Directories come before their contents in sorted order; the order is stable so the
   // same context gives the same tar.
   std::sort(paths.begin(), paths.end());
-  TarWriter writer(context_dir);
-  for (const std::string& path : paths) writer.add(path);
+  TarWriter writer("build context '" + context_dir.string() + "'");
+  for (const std::string& path : paths) writer.add(context_dir / path, path);
+  return writer.finish();
+}
+
+std::string make_file_tar(const std::vector<TarFile>& files) {
+  TarWriter writer("copy");
+  for (const TarFile& file : files) writer.add(file.source, clean_path(file.name));
   return writer.finish();
 }
 

@@ -41,4 +41,16 @@ class DockerIgnore {
 std::string make_build_context(const std::filesystem::path& context_dir,
                                const std::string& dockerfile);
 
+// One entry of make_file_tar: the host's file, directory or symlink `source` under the
+// entry name `name` (a relative path; a leading '/' is dropped).
+struct TarFile {
+  std::filesystem::path source;
+  std::string name;
+};
+
+// A tar of exactly `files`, in the given order, made as build contexts are (owned by
+// root, modes and times kept; other kinds of file skipped). What `boss watch` copies into
+// a container. Throws EngineError "copy: cannot read 'PATH'" for a file that is gone.
+std::string make_file_tar(const std::vector<TarFile>& files);
+
 }  // namespace boss

@@ -127,4 +127,16 @@ TEST_CASE("engine: build context errors name the path") {
       EngineError);
 }
 
+TEST_CASE("engine: a file tar holds exactly the files given, under their entry names") {
+  TempDir dir;
+  dir.write("src/a.txt", "one\n");
+  dir.write("src/sub/b.txt", "two\n");
+  dir.write("src/not-asked", "three\n");
+  const auto entries = read_tar(make_file_tar({{dir.path / "src/a.txt", "/app/src/a.txt"},
+                                               {dir.path / "src/sub/b.txt", "app/src/sub/b.txt"}}));
+  CHECK(entries == std::map<std::string, std::string>{{"app/src/a.txt", "one\n"}, {"app/src/sub/b.txt", "two\n"}});
+  CHECK_THROWS_WITH_AS(make_file_tar({{dir.path / "gone", "app/gone"}}),
+                       ("copy: cannot read '" + (dir.path / "gone").string() + "'").c_str(), EngineError);
+}
+
 }  // TEST_SUITE

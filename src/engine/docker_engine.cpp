@@ -409,6 +409,15 @@ void DockerEngine::build_image(const BuildRequest& build, const ProgressFn& prog
   send_streaming(what, std::move(request), progress, cancel);
 }
 
+void DockerEngine::put_archive(const std::string& id, const std::string& directory, const std::string& tar) {
+  HttpRequest request;
+  request.method = "PUT";
+  request.path = "/containers/" + url_encode(id) + "/archive?path=" + url_encode(directory);
+  request.body = tar;
+  request.content_type = "application/x-tar";
+  send_expecting("copy files into container " + id + " at " + directory, request);
+}
+
 void DockerEngine::remove_image(const std::string& image) {
   send_expecting("remove image " + image, del("/images/" + path_encode(image)), {404});
 }

@@ -35,6 +35,7 @@ class DockerEngine : public Engine {
                   const Cancel& cancel) override;
   void push_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
                   const Cancel& cancel) override;
+  void put_archive(const std::string& id, const std::string& directory, const std::string& tar) override;
   void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) override;
   void remove_image(const std::string& image) override;
   std::vector<ImageSummary> list_images(const Labels& filter) override;

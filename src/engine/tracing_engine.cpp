@@ -135,6 +135,12 @@ void TracingEngine::follow_logs(const std::string& id, const LogRequest& request
       [&] { return count(lines, "line"); });
 }
 
+void TracingEngine::put_archive(const std::string& id, const std::string& directory, const std::string& tar) {
+  traced(
+      "put_archive", short_id(id) + " " + directory + " (" + std::to_string(tar.size()) + " bytes)",
+      [&] { m_inner.put_archive(id, directory, tar); }, kOk);
+}
+
 ExecResult TracingEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) {
   return traced(
       "exec", short_id(id) + " " + join_argv(argv), [&] { return m_inner.exec(id, argv, cancel); },

@@ -210,6 +210,44 @@ TEST_CASE("lua host: http names the container port boss proxy forwards to") {
         f.file() + ":2: service 'web': field 'http' port must be a container port from 1 to 65535, got 80.5");
 }
 
+TEST_CASE("lua host: watch holds boss watch's sync rules, each checked") {
+  Fixture f;
+  Project p = f.load("local boss = require 'boss'\n"
+                     "boss.Service:extend { name = 'web', image = 'x', watch = {\n"
+                     "  { path = 'src/', target = '/app/src/' },\n"
+                     "  { path = './conf', target = '/etc/app', restart = true, ignore = { '*.tmp', 'cache/' } } } }\n"
+                     "boss.Service:extend { name = 'db', image = 'y' }\n");
+  const auto& rules = p.services[0].watch;
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0].path == (p.dir / "src").string());
+  CHECK(rules[0].target == "/app/src");
+  CHECK_FALSE(rules[0].restart);
+  CHECK(rules[0].ignore.empty());
+  CHECK(rules[1].path == (p.dir / "conf").string());
+  CHECK(rules[1].restart);
+  CHECK(rules[1].ignore == std::vector<std::string>{"*.tmp", "cache/"});
+  CHECK(p.services[1].watch.empty());
+  const std::string head = "local boss = require 'boss'\nboss.Service:extend { name = 'web', image = 'x', ";
+  const std::string at = f.file() + ":2: service 'web': field 'watch' ";
+  CHECK(f.error_of(head + "watch = 'src' }") ==
+        at + "must be an array of rules { path = \"src\", target = \"/app/src\" }, got 'src'");
+  CHECK(f.error_of(head + "watch = { path = 'src' } }") ==
+        at + "must be an array of rules { path = \"src\", target = \"/app/src\" }, got a table with key 'path'");
+  CHECK(f.error_of(head + "watch = { { path = 'src', targt = '/app' } } }") ==
+        at + "rule 1: unknown key 'targt' (did you mean 'target'?); a rule takes path, target, restart and ignore");
+  CHECK(f.error_of(head + "watch = { { path = '../elsewhere', target = '/app' } } }") ==
+        at + "rule 1: path '../elsewhere' is outside the project's folder " + p.dir.string());
+  CHECK(f.error_of(head + "watch = { { path = '/etc', target = '/app' } } }") ==
+        at + "rule 1: path '/etc' is outside the project's folder " + p.dir.string());
+  CHECK(f.error_of(head + "watch = { { path = 'src', target = 'app/src' } } }") ==
+        at + "rule 1: target must be an absolute path in the container, got 'app/src'");
+  CHECK(f.error_of(head + "watch = { { path = 'src' } } }") == at + "rule 1: 'target' must be a string, got nil");
+  CHECK(f.error_of(head + "watch = { { path = 'a', target = '/a' }, { path = 'b', target = '/b', restart = 'yes' } } }") ==
+        at + "rule 2: 'restart' must be a boolean, got 'yes'");
+  CHECK(f.error_of(head + "watch = { { path = 'a', target = '/a', ignore = { 1 } } } }") ==
+        at + "rule 1: 'ignore' item 1 must be a string, got 1");
+}
+
 TEST_CASE("lua host: on_demand is a boolean") {
   Fixture f;
   Project p = f.load("local boss = require 'boss'\n"

@@ -332,6 +332,13 @@ void FakeEngine::follow_logs(const std::string& id, const LogRequest& request, c
   }
 }
 
+void FakeEngine::put_archive(const std::string& id, const std::string& directory, const std::string& tar) {
+  std::lock_guard lock(m_mutex);
+  record("put_archive " + id + " " + directory, true);
+  if (find_container(id) == m_containers.end()) throw EngineError("copy files into container " + id + ": no such container", 404);
+  archives.push_back(tar);
+}
+
 ExecResult FakeEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel&) {
   Container c;
   {

@@ -60,6 +60,8 @@ class FakeEngine : public Engine {
   // itself (Docker) and run_health_check returns nullopt.
   std::function<std::string(Container&)> health_runner;
   std::function<ExecResult(const Container&, const std::vector<std::string>&)> exec_handler;
+  // The tars put_archive was given, in order.
+  std::vector<std::string> archives;
   // Attached processes (exec with streams, a one-off's own process): what each does.
   // `argv` is the exec's, or empty for a container's own process. Default: no output, 0.
   std::function<ScriptedProcess(const Container&, const std::vector<std::string>& argv)> attached_handler;
@@ -100,6 +102,8 @@ class FakeEngine : public Engine {
   std::string logs_tail(const std::string& id, int lines) override;
   void follow_logs(const std::string& id, const LogRequest& request, const LogLineFn& on_line,
                    const Cancel& cancel) override;
+  // Recorded as "put_archive ID DIRECTORY"; the tar is kept in `archives`.
+  void put_archive(const std::string& id, const std::string& directory, const std::string& tar) override;
   ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) override;
   std::optional<ImageInfo> inspect_image(const std::string& ref) override;
   // Recorded as "pull REF" ("pull REF as USER" with credentials); push likewise.

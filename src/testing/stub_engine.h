@@ -21,6 +21,7 @@ class StubEngine : public Engine {
   void follow_logs(const std::string&, const LogRequest&, const LogLineFn&, const Cancel&) override {
     unexpected("follow_logs");
   }
+  void put_archive(const std::string&, const std::string&, const std::string&) override { unexpected("put_archive"); }
   ExecResult exec(const std::string&, const std::vector<std::string>&, const Cancel&) override { unexpected("exec"); }
   std::optional<ImageInfo> inspect_image(const std::string&) override { unexpected("inspect_image"); }
   void pull_image(const std::string&, const RegistryAuth&, const ProgressFn&, const Cancel&) override {

@@ -17,6 +17,7 @@ void add_fields(Json& j, const ServiceEvent& e) {
   Json fields = outcome_json(outcome_of(e));
   for (auto it = fields.begin(); it != fields.end(); ++it) j[it.key()] = std::move(it.value());
   if (!e.hook.empty()) j["hook"] = e.hook;
+  if (!e.sidecar_of.empty()) j["sidecar_of"] = e.sidecar_of;
 }
 
 void add_fields(Json& j, const ProgressEvent& e) {
@@ -58,6 +59,11 @@ void add_fields(Json& j, const WarningEvent& e) { j["text"] = e.text; }
 
 void add_fields(Json& j, const TraceEvent& e) { j["text"] = e.text; }
 
+void add_fields(Json& j, const WatchEvent& e) {
+  if (!e.service.empty()) j["service"] = e.service;
+  j["text"] = e.text;
+}
+
 void add_fields(Json& j, const SummaryEvent& e) {
   const CommandResult& r = e.result;
   j["command"] = r.command;
@@ -77,7 +83,8 @@ void add_fields(Json& j, const SummaryEvent& e) {
 
 const char* type_name(const Event::Body& body) {
   static const char* const kNames[] = {"operation",   "service", "progress", "still_waiting",
-                                       "hook_output", "warning", "trace",    "summary"};
+                                       "hook_output", "warning", "trace",    "summary",
+                                       "watch"};
   static_assert(std::size(kNames) == std::variant_size_v<Event::Body>);
   return kNames[body.index()];
 }

@@ -27,7 +27,7 @@ void PlainRenderer::on(const OperationEvent& e) { m_column.reserve(e.services); 
 
 void PlainRenderer::on(const ServiceEvent& e) {
   if (e.phase == Phase::queued) return;
-  const std::string label = service_label(e.service, e.instance);
+  const std::string label = event_label(e);
   std::string text = phase_text(e);
   // A step in progress says its detail (the image, the old container, why it is
   // created, ...) in brackets, unless the line before for the service said the same.
@@ -66,6 +66,10 @@ void PlainRenderer::on(const WarningEvent& e) { line(m_err, "boss: warning: " + 
 
 void PlainRenderer::on(const TraceEvent& e) {
   if (m_verbose) line(m_err, e.text);
+}
+
+void PlainRenderer::on(const WatchEvent& e) {
+  line(m_out, m_column.padded(e.service.empty() ? "watch" : e.service) + "  ~ " + e.text);
 }
 
 void PlainRenderer::on(const SummaryEvent& e) {

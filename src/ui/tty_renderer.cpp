@@ -92,7 +92,9 @@ void TtyRenderer::emit(const Event& event) {
     return;
   }
   if (m_finished) return;
-  if (const auto* e = std::get_if<OperationEvent>(&body)) {
+  if (const auto* e = std::get_if<WatchEvent>(&body)) {
+    above(m_column.padded(e->service.empty() ? "watch" : e->service) + "  ~ " + e->text);
+  } else if (const auto* e = std::get_if<OperationEvent>(&body)) {
     m_drawn = 0;  // an earlier block without a summary stays as it was drawn
     m_shown.clear();
     m_board.begin(*e);

@@ -1,0 +1,127 @@
+#include "platform/file_watcher.h"
+
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/errors.h"
+
+namespace boss {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+                           IN_MOVED_TO | IN_DELETE_SELF | IN_ONLYDIR;
+
+bool is_folder(const fs::path& path) {
+  std::error_code error;
+  return fs::is_directory(fs::symlink_status(path, error));
+}
+
+}  // namespace
+
+FileWatcher::FileWatcher() : m_fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+  if (m_fd < 0) throw FatalError(std::string("watch: cannot use inotify: ") + std::strerror(errno));
+}
+
+FileWatcher::~FileWatcher() {
+  if (m_fd >= 0) ::close(m_fd);
+}
+
+int FileWatcher::add_folder(const fs::path& path) {
+  if (const auto it = m_watched.find(path); it != m_watched.end()) return it->second;
+  const int wd = inotify_add_watch(m_fd, path.c_str(), kMask);
+  if (wd < 0) {
+    const std::string reason = errno == ENOSPC ? "too many folders (raise fs.inotify.max_user_watches)"
+                                               : std::strerror(errno);
+    throw FatalError("watch: cannot watch '" + path.string() + "': " + reason);
+  }
+  m_watched[path] = wd;
+  m_folders[wd].path = path;
+  return wd;
+}
+
+bool FileWatcher::skipped(std::size_t tree, const fs::path& dir) const {
+  const Tree& t = m_trees[tree];
+  if (!t.skip || dir == t.root) return false;
+  return t.skip(dir.lexically_relative(t.root));
+}
+
+void FileWatcher::add_tree_folder(std::size_t tree, const fs::path& dir, bool report, std::set<fs::path>& found) {
+  if (skipped(tree, dir)) return;
+  m_folders[add_folder(dir)].trees.insert(tree);
+  std::error_code error;
+  for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+    const fs::path child = it->path().lexically_normal();
+    if (is_folder(child)) {
+      add_tree_folder(tree, child, report, found);
+    } else if (report) {
+      found.insert(child);
+    }
+  }
+  if (report) found.insert(dir);
+}
+
+void FileWatcher::watch_tree(const fs::path& root, SkipFn skip) {
+  const fs::path normal = fs::absolute(root).lexically_normal();
+  if (!is_folder(normal)) {
+    std::error_code error;
+    if (!fs::exists(normal, error)) throw FatalError("watch: cannot watch '" + normal.string() + "': no such folder");
+    watch_file(normal);
+    return;
+  }
+  m_trees.push_back({normal, std::move(skip)});
+  std::set<fs::path> ignored;
+  add_tree_folder(m_trees.size() - 1, normal, false, ignored);
+}
+
+void FileWatcher::watch_file(const fs::path& file) {
+  const fs::path normal = fs::absolute(file).lexically_normal();
+  m_folders[add_folder(normal.parent_path())].files.insert(normal.filename().string());
+}
+
+void FileWatcher::read_events(std::set<fs::path>& found) {
+  alignas(inotify_event) char buffer[64 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(m_fd, buffer, sizeof buffer);
+    if (n <= 0) return;  // EAGAIN: drained
+    for (ssize_t at = 0; at < n;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+      const auto it = m_folders.find(event->wd);
+      if (it == m_folders.end()) continue;
+      if (event->mask & (IN_IGNORED | IN_DELETE_SELF)) {
+        if (event->mask & IN_IGNORED) {
+          m_watched.erase(it->second.path);
+          m_folders.erase(it);
+        }
+        continue;
+      }
+      if (event->len == 0) continue;
+      const std::string name = event->name;
+      const fs::path path = (it->second.path / name).lexically_normal();
+      const Folder folder = it->second;  // add_tree_folder below may rehash m_folders
+      if (!folder.trees.empty()) {
+        found.insert(path);
+        if ((event->mask & (IN_CREATE | IN_MOVED_TO)) && (event->mask & IN_ISDIR))
+          for (const std::size_t tree : folder.trees) add_tree_folder(tree, path, true, found);
+      } else if (folder.files.count(name)) {
+        found.insert(path);
+      }
+    }
+  }
+}
+
+std::vector<fs::path> FileWatcher::wait(std::chrono::milliseconds timeout) {
+  pollfd descriptor{m_fd, POLLIN, 0};
+  std::set<fs::path> found;
+  if (::poll(&descriptor, 1, static_cast<int>(timeout.count())) > 0) read_events(found);
+  return {found.begin(), found.end()};
+}
+
+}  // namespace boss

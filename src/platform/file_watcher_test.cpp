@@ -1,0 +1,90 @@
+#include "platform/file_watcher.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+
+#include "core/errors.h"
+
+using namespace boss;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempTree {
+  fs::path root;
+  TempTree() {
+    std::random_device random;
+    root = fs::temp_directory_path() / ("boss-watch-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+    fs::create_directories(root);
+    root = fs::canonical(root);
+  }
+  ~TempTree() {
+    std::error_code ignored;
+    fs::remove_all(root, ignored);
+  }
+  void write(const std::string& relative, const std::string& text = "x") const {
+    fs::create_directories((root / relative).parent_path());
+    std::ofstream(root / relative) << text;
+  }
+};
+
+// What the watcher reports within a second of the changes already made, gathered until a
+// quiet 100 ms.
+std::set<fs::path> changes(FileWatcher& watcher) {
+  std::set<fs::path> out;
+  for (auto batch = watcher.wait(std::chrono::milliseconds(1000)); !batch.empty();
+       batch = watcher.wait(std::chrono::milliseconds(100)))
+    out.insert(batch.begin(), batch.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("file watcher: a tree reports writes, new folders and what they hold, deletes; skipped folders not") {
+  TempTree t;
+  t.write("src/a.txt");
+  t.write("node_modules/big/x.js");
+  FileWatcher watcher;
+  watcher.watch_tree(t.root, [](const fs::path& relative) { return relative == "node_modules"; });
+  CHECK(watcher.wait(std::chrono::milliseconds(10)).empty());
+
+  t.write("src/a.txt", "changed");
+  CHECK(changes(watcher).count(t.root / "src/a.txt"));
+
+  t.write("node_modules/big/x.js", "changed");
+  CHECK(changes(watcher).empty());
+
+  fs::create_directories(t.root / "new/deeper");
+  t.write("new/deeper/b.txt");
+  const auto made = changes(watcher);
+  CHECK(made.count(t.root / "new"));
+  CHECK(made.count(t.root / "new/deeper/b.txt"));
+  t.write("new/deeper/b.txt", "again");  // the new folder is watched now
+  CHECK(changes(watcher).count(t.root / "new/deeper/b.txt"));
+
+  fs::remove(t.root / "src/a.txt");
+  CHECK(changes(watcher).count(t.root / "src/a.txt"));
+}
+
+TEST_CASE("file watcher: a single file is seen when an editor saves it by rename, its neighbours are not") {
+  TempTree t;
+  t.write("services.lua", "one");
+  FileWatcher watcher;
+  watcher.watch_file(t.root / "services.lua");
+  t.write("other.txt");
+  CHECK(changes(watcher).empty());
+  t.write("services.lua.tmp", "two");
+  fs::rename(t.root / "services.lua.tmp", t.root / "services.lua");
+  CHECK(changes(watcher) == std::set<fs::path>{t.root / "services.lua"});
+}
+
+TEST_CASE("file watcher: a missing folder is one line naming it") {
+  TempTree t;
+  FileWatcher watcher;
+  CHECK_THROWS_WITH_AS(watcher.watch_tree(t.root / "nope"),
+                       ("watch: cannot watch '" + (t.root / "nope").string() + "': no such folder").c_str(), FatalError);
+}
