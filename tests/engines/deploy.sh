@@ -4,7 +4,8 @@
 # order (the swarm's own task times say so), replicas spread over the nodes, a changed
 # definition updates the service in place (same id, a higher version), an unchanged one
 # is left alone, --remove leaves no service and no network, and an engine that is no
-# swarm manager, or an image in no registry, is one line and exit 2.
+# swarm manager, an image in no registry, a service placed on an engine of its own, or
+# --remove with --status, is one line and exit 2.
 source "$(dirname "$0")/../integration/lib.sh" "$@"
 source "$SRC_DIR/tests/engines/lib_rig.sh"
 
@@ -128,6 +129,18 @@ expect_exit 2 $BOSS -f "$DIR/local.lua" -p "$P-local" deploy
 expect_one_line_stderr
 expect_contains "$ERR" "boss: service 'db': image 'boss-test/busybox:latest' is not in a registry the swarm can pull from"
 expect_eq "$(on 1 docker service ls -q --filter "label=boss.project=$P-local" | grep -c . || true)" 0 "nothing made for it"
+expect_exit 2 $BOSS -f "$DIR/services.lua" -p "$P" deploy --remove --status
+expect_one_line_stderr
+expect_contains "$ERR" "boss: deploy: --remove and --status are two commands: give one"
+expect_exit 2 "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" deploy --status
+expect_one_line_stderr
+expect_contains "$ERR" "is not a swarm manager"
+sed -e 's/name = "seed",/name = "seed", engine = "edge",/' \
+  -e '/^local boss = require/a boss.engine "edge" { host = "'"$RIG_E2_SOCK"'" }' "$DIR/services.lua" >"$DIR/engine.lua"
+expect_exit 2 $BOSS -f "$DIR/engine.lua" -p "$P-engine" deploy
+expect_one_line_stderr
+expect_contains "$ERR" "service 'seed': engine 'edge': a deploy puts every service on the swarm"
+expect_eq "$(on 1 docker service ls -q --filter "label=boss.project=$P-engine" | grep -c . || true)" 0 "nothing made for it"
 
 section "deploy --remove leaves nothing"
 expect_exit 0 dboss deploy --remove
