@@ -105,6 +105,8 @@ local boss = {}
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field engine? string the engine it runs on: a name declared with `boss.engine` (default: the usual one, from -H, DOCKER_HOST or the docker context)
 ---@field on_demand? boolean left out of `boss start` of all services (unless a started one depends on it); `boss proxy` starts it on its first request
+---@field mem_limit? string|integer the container's memory limit ("512m", "2g", powers of 1024; a number is bytes); what `boss proxy --memory-budget` counts
+---@field idle_timeout? boss.Duration on_demand services only: `boss proxy` stops it after this long with no request and no open proxied connection
 ---@field watch? boss.WatchRule[] `boss watch`'s sync rules: `{ { path = "src", target = "/app/src" } }` copies saved files into the running container instead of rebuilding
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field did_run? fun(self: boss.Instance): boolean? jobs only: asked on each start; a true value means the job already ran (done, not run again), false that it runs; instead of its last exit code (not asked by `boss run-jobs`)

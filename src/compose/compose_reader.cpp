@@ -8,6 +8,7 @@
 
 #include "compose/compose_context.h"
 #include "compose/compose_ports.h"
+#include "core/byte_size.h"
 #include "core/command_words.h"
 #include "core/env_file.h"
 #include "core/errors.h"
@@ -27,7 +28,7 @@ using yaml::Node;
 const std::vector<std::string> kReadKeys = {
     "image",       "build",      "command", "entrypoint",        "environment", "env_file", "ports",
     "volumes",     "depends_on", "healthcheck", "stop_signal",   "stop_grace_period", "user",   "working_dir",
-    "labels",      "profiles",   "deploy",  "scale",             "init",        "restart"};
+    "labels",      "profiles",   "deploy",  "scale",             "init",        "restart", "mem_limit"};
 
 // Its other service keys: a warning each, with why when there is more to say than
 // "not supported".
@@ -45,7 +46,7 @@ const std::map<std::string, std::string> kIgnoredKeys = {
     {"device_cgroup_rules", ""}, {"devices", ""}, {"dns", ""}, {"dns_opt", ""}, {"dns_search", ""},
     {"domainname", ""}, {"driver_opts", ""}, {"extends", ""}, {"extra_hosts", ""}, {"gpus", ""},
     {"group_add", ""}, {"ipc", ""}, {"isolation", ""}, {"label_file", ""}, {"logging", ""}, {"mac_address", ""},
-    {"mem_limit", ""}, {"mem_reservation", ""}, {"mem_swappiness", ""}, {"memswap_limit", ""},
+    {"mem_reservation", ""}, {"mem_swappiness", ""}, {"memswap_limit", ""},
     {"oom_kill_disable", ""}, {"oom_score_adj", ""}, {"pid", ""}, {"pids_limit", ""}, {"platform", ""},
     {"post_start", "write a post_start hook in services.lua (boss convert)"},
     {"pre_stop", "write a pre_stop hook in services.lua (boss convert)"}, {"privileged", ""}, {"provider", ""},
@@ -122,6 +123,7 @@ class ServiceReader {
       }
       else if (key == "init") m_spec.init = m_context.boolean(value, m_prefix + "'init'");
       else if (key == "restart") read_restart(value);
+      else if (key == "mem_limit") set_mem_limit(value, "mem_limit");
       else unsupported(key_node);
     }
     if (replicas && scale && *replicas != *scale)
@@ -153,6 +155,34 @@ class ServiceReader {
     }
     m_context.warn(key, m_prefix + "'" + key.text + "' is not supported by boss, ignored" +
                             (it->second.empty() ? "" : " (" + it->second + ")"));
+  }
+
+  // mem_limit and deploy.resources.limits.memory: the same limit, so two must agree.
+  void set_mem_limit(const Node& node, const std::string& key) {
+    const std::string value = text(node, key);
+    const auto bytes = parse_byte_size(value);
+    if (!bytes) fail(node, "'" + key + "' must be a size such as 512m or 2g, got '" + value + "'");
+    if (*bytes < kMinMemLimit) fail(node, "'" + key + "' must be at least 6m (the engine's minimum), got '" + value + "'");
+    if (m_spec.mem_limit && *m_spec.mem_limit != *bytes)
+      fail(node, "'" + key + "' (" + value + ") and the other memory limit (" + byte_size_text(*m_spec.mem_limit) +
+                     ") differ");
+    m_spec.mem_limit = bytes;
+  }
+
+  // deploy.resources: limits.memory is read; everything else a warning.
+  void read_resources(const Node& node) {
+    for (const auto& [key, value] : m_context.doc().map(node, m_prefix + "'deploy.resources'").entries) {
+      if (key.text == "limits") {
+        for (const auto& [limit, limit_value] :
+             m_context.doc().map(value, m_prefix + "'deploy.resources.limits'").entries) {
+          if (limit.text == "memory") set_mem_limit(limit_value, "deploy.resources.limits.memory");
+          else if (!is_extension(limit.text))
+            m_context.warn(limit, m_prefix + "'deploy.resources.limits." + limit.text + "' is not supported by boss, ignored");
+        }
+      } else if (!is_extension(key.text)) {
+        m_context.warn(key, m_prefix + "'deploy.resources." + key.text + "' is not supported by boss, ignored");
+      }
+    }
   }
 
   double duration(const Node& node, const std::string& key) const {
@@ -521,6 +551,8 @@ class ServiceReader {
         replicas_node = &value;
       } else if (key.text == "mode" && text(value, "deploy.mode") == "replicated") {
         continue;
+      } else if (key.text == "resources") {
+        read_resources(value);
       } else if (is_extension(key.text)) {
         continue;
       } else {

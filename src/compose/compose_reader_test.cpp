@@ -250,7 +250,7 @@ volumes:
   const std::vector<std::string> expected = {
                              at + "8:5: service 'web': 'container_name' is not supported by boss, ignored (boss names containers <project>-<service>)",
                              at + "9:5: service 'web': 'networks' is not supported by boss, ignored (every service is on the project's network boss-<project>)",
-                             at + "12:7: service 'web': 'deploy.resources' is not supported by boss, ignored",
+                             at + "14:11: service 'web': 'deploy.resources.limits.cpus' is not supported by boss, ignored",
                              at + "16:9: service 'web': volumes: anonymous volume /anonymous is not supported by boss, ignored (name it: NAME:/anonymous, declared under the top-level 'volumes')",
                              at + "19:9: service 'web': ports: container port 80/tcp is published once by boss; this second binding is ignored",
                              at + "22:20: service 'web': depends_on 'migrate': condition service_completed_successfully is not supported yet: boss starts web once 'migrate' is up (running for 100 ms, or exited 0 by then), not once it has completed",
@@ -306,4 +306,28 @@ TEST_CASE("compose: a missing optional env_file is skipped; a required one is an
   Fixture f;
   const auto read = f.read("services:\n  web:\n    image: busybox\n    env_file:\n      - path: none.env\n        required: false\n");
   CHECK(read.project.services[0].env.empty());
+}
+
+TEST_CASE("compose: mem_limit and deploy.resources.limits.memory are the service's memory limit") {
+  Fixture f;
+  CHECK(f.read("services:\n  web:\n    image: busybox\n    mem_limit: 512m\n").project.services[0].mem_limit ==
+        512LL * 1024 * 1024);
+  CHECK(f.read("services:\n  web:\n    image: busybox\n    mem_limit: 104857600\n").project.services[0].mem_limit ==
+        104857600);
+  const auto deploy = f.read("services:\n  web:\n    image: busybox\n    deploy:\n      resources:\n        limits:\n"
+                             "          memory: 1g\n        reservations:\n          memory: 512m\n");
+  CHECK(deploy.project.services[0].mem_limit == 1024LL * 1024 * 1024);
+  REQUIRE(deploy.warnings.size() == 1);
+  CHECK(deploy.warnings[0] == f.file() + ":8:9: service 'web': 'deploy.resources.reservations' is not supported by boss, ignored");
+  // Both, agreeing: one limit.
+  CHECK(f.read("services:\n  web:\n    image: busybox\n    mem_limit: 1024m\n    deploy:\n      resources:\n"
+               "        limits:\n          memory: 1g\n").project.services[0].mem_limit == 1024LL * 1024 * 1024);
+  const std::string at = f.file() + ":";
+  CHECK(f.error_of("services:\n  web:\n    image: busybox\n    mem_limit: lots\n") ==
+        at + "4:16: service 'web': 'mem_limit' must be a size such as 512m or 2g, got 'lots'");
+  CHECK(f.error_of("services:\n  web:\n    image: busybox\n    mem_limit: 1m\n") ==
+        at + "4:16: service 'web': 'mem_limit' must be at least 6m (the engine's minimum), got '1m'");
+  CHECK(f.error_of("services:\n  web:\n    image: busybox\n    mem_limit: 512m\n    deploy:\n      resources:\n"
+                   "        limits:\n          memory: 1g\n") ==
+        at + "8:19: service 'web': 'deploy.resources.limits.memory' (1g) and the other memory limit (512m) differ");
 }

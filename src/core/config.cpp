@@ -36,6 +36,7 @@ nlohmann::json DesiredConfig::to_json() const {
   if (!restart.empty()) j["restart"] = restart;
   if (!working_dir.empty()) j["working_dir"] = working_dir;
   if (init) j["init"] = true;
+  if (mem_limit) j["mem_limit"] = *mem_limit;
   if (!labels.empty()) j["labels"] = labels;
   return j;
 }
@@ -91,6 +92,7 @@ DesiredConfig desired_config(const ServiceSpec& spec, const std::string& image_i
   c.restart = restart_policy_text(parse_restart_policy(spec.restart).value_or(RestartPolicy{}));
   c.working_dir = spec.working_dir;
   c.init = spec.init;
+  c.mem_limit = spec.mem_limit;
   c.labels = spec.labels;
   return c;
 }
@@ -126,7 +128,7 @@ std::vector<std::string> describe_changes(const nlohmann::json& old_config, cons
     }
   }
   for (const char* field : {"ports", "volumes", "cmd", "entrypoint", "user", "stop_signal", "stop_timeout",
-                             "healthcheck", "restart", "working_dir", "init", "labels"})
+                             "healthcheck", "restart", "working_dir", "init", "mem_limit", "labels"})
     if (old_field(field) != field_of(now, field)) changes.push_back(std::string(field) + " changed");
   return changes;
 }

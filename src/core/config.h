@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,6 +36,7 @@ struct DesiredConfig {
   std::string restart;  // restart_policy_text: "" for no policy
   std::string working_dir;  // "" (left out) = the image's
   bool init = false;        // false is left out
+  std::optional<std::int64_t> mem_limit;  // bytes; nullopt is left out
   std::map<std::string, std::string> labels;  // the user's; empty is left out
 
   // Fields at their defaults that came after the first release (restart, a port's host

@@ -109,6 +109,7 @@ struct ContainerSpec {
   std::string user;
   std::string working_dir;  // "": the image's
   bool init = false;        // the engine's init process as PID 1 (HostConfig.Init)
+  std::optional<std::int64_t> mem_limit;  // bytes (HostConfig.Memory); nullopt: no limit
   std::string stop_signal;
   std::optional<double> stop_timeout;       // seconds; sent as whole seconds, rounded up
   std::optional<HealthCheck> healthcheck;   // nullopt: the image's own

@@ -97,6 +97,7 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   c.user = config.user;
   c.working_dir = config.working_dir;
   c.init = config.init;
+  c.mem_limit = config.mem_limit;
   c.stop_signal = config.stop_signal;
   c.stop_timeout = config.stop_timeout;
   c.healthcheck = config.healthcheck;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -118,6 +119,12 @@ struct ServiceSpec {
   // starts depends on it); naming it starts it, and `boss proxy` starts it on its first
   // request (src/proxy/on_demand.h). Not part of the container's config.
   bool on_demand = false;
+  // mem_limit = "512m": the container's memory limit in bytes (HostConfig.Memory), part
+  // of its config; also what `boss proxy --memory-budget` counts (src/proxy/budget.h).
+  std::optional<std::int64_t> mem_limit;
+  // idle_timeout = "5m" (on_demand services only): `boss proxy` stops it after this many
+  // seconds with no request and no open proxied connection. Not part of the config.
+  std::optional<double> idle_timeout;
   // `boss watch`'s sync rules (src/cli/watch_command.h), in the order written.
   std::vector<SyncRule> watch;
   std::string defined_at;            // "services.lua:12", for error messages

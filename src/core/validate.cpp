@@ -1,3 +1,4 @@
+#include "core/byte_size.h"
 #include "core/validate.h"
 
 #include <algorithm>
@@ -255,6 +256,13 @@ void validate_project(const Project& project) {
                             kRestartPolicyForms + ")");
     if (!(s.ping_interval > 0))
       throw DefinitionError(where(s) + ": field 'ping_interval' must be a positive number of seconds");
+    if (s.mem_limit && *s.mem_limit < kMinMemLimit)
+      throw DefinitionError(where(s) + ": field 'mem_limit' must be at least 6m (the engine's minimum), got " +
+                            byte_size_text(*s.mem_limit));
+    if (s.idle_timeout && !s.on_demand)
+      throw DefinitionError(where(s) + ": field 'idle_timeout' is only for on_demand services (on_demand = true)");
+    if (s.idle_timeout && !(*s.idle_timeout > 0))
+      throw DefinitionError(where(s) + ": field 'idle_timeout' must be a positive duration");
     check_templates(s);
     check_container_fields(s);
     if (s.is_job) check_job(s);

@@ -267,6 +267,14 @@ TEST_CASE("engine: working_dir and init in the create body") {
   const json plain_body = container_create_body(plain);
   CHECK_FALSE(plain_body.contains("WorkingDir"));
   CHECK_FALSE(plain_body["HostConfig"].contains("Init"));
+  CHECK_FALSE(plain_body["HostConfig"].contains("Memory"));
+}
+
+TEST_CASE("engine: mem_limit is HostConfig.Memory") {
+  ContainerSpec spec;
+  spec.image = "busybox";
+  spec.mem_limit = 512LL * 1024 * 1024;
+  CHECK(container_create_body(spec)["HostConfig"]["Memory"] == 536870912);
 }
 
 TEST_CASE("engine: a port bound to one host address") {

@@ -78,6 +78,7 @@ json container_create_body(const ContainerSpec& spec) {
 
   json host_config = json::object();
   if (spec.init) host_config["Init"] = true;
+  if (spec.mem_limit) host_config["Memory"] = *spec.mem_limit;
   if (!spec.restart.name.empty())
     host_config["RestartPolicy"] = {{"Name", spec.restart.name}, {"MaximumRetryCount", spec.restart.max_retries}};
   if (!spec.ports.empty()) {

@@ -9,6 +9,7 @@
 #include "core/event_loop.h"
 #include "core/secrets.h"
 #include "core/template.h"
+#include "core/validate.h"
 #include "script/script_test_support.h"
 
 using namespace boss;
@@ -257,6 +258,40 @@ TEST_CASE("lua host: on_demand is a boolean") {
   CHECK_FALSE(p.services[1].on_demand);
   CHECK(f.error_of("local boss = require 'boss'\nboss.Service:extend { name = 'web', image = 'x', on_demand = 'yes' }") ==
         f.file() + ":2: service 'web': field 'on_demand' must be a boolean, got string");
+}
+
+TEST_CASE("lua host: mem_limit is a size, idle_timeout a duration of an on_demand service") {
+  Fixture f;
+  Project p = f.load("local boss = require 'boss'\n"
+                     "boss.Service:extend { name = 'web', image = 'x', on_demand = true, mem_limit = '512m', idle_timeout = '2s' }\n"
+                     "boss.Service:extend { name = 'db', image = 'y', mem_limit = 104857600 }\n");
+  CHECK(p.services[0].mem_limit == 512LL * 1024 * 1024);
+  CHECK(p.services[0].idle_timeout == 2);
+  CHECK(p.services[1].mem_limit == 104857600);
+  CHECK_FALSE(p.services[1].idle_timeout);
+  const std::string head = "local boss = require 'boss'\nboss.Service:extend { name = 'web', image = 'x', ";
+  CHECK(f.error_of(head + "mem_limit = 'lots' }") ==
+        f.file() + ":2: service 'web': field 'mem_limit' must be a size such as \"512m\" or \"2g\" (or a number of bytes), got 'lots'");
+  CHECK(f.error_of(head + "mem_limit = true }") ==
+        f.file() + ":2: service 'web': field 'mem_limit' must be a size such as \"512m\" or \"2g\" (or a number of bytes), got boolean");
+  // What validate_project (run after loading) refuses, named at the service's file:line.
+  const auto invalid = [&](const std::string& fields) {
+    try {
+      LuaHost fresh(f.loop, f.context, f.reporter);
+      validate_project(fresh.load(f.dir.write("services.lua", head + fields + " }"), ""));
+    } catch (const DefinitionError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(invalid("mem_limit = '1m'") ==
+        f.file() + ":2: service 'web': field 'mem_limit' must be at least 6m (the engine's minimum), got 1m");
+  CHECK(f.error_of(head + "on_demand = true, idle_timeout = 'soon' }") ==
+        f.file() + ":2: service 'web': field 'idle_timeout' must be a positive duration such as \"5m\", \"30s\" or 90, got 'soon'");
+  CHECK(f.error_of(head + "on_demand = true, idle_timeout = 0 }") ==
+        f.file() + ":2: service 'web': field 'idle_timeout' must be a positive duration such as \"5m\", \"30s\" or 90, got 0");
+  CHECK(invalid("idle_timeout = '5m'") ==
+        f.file() + ":2: service 'web': field 'idle_timeout' is only for on_demand services (on_demand = true)");
 }
 
 TEST_CASE("lua host: require finds modules beside services.lua") {

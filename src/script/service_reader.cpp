@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/byte_size.h"
 #include "core/command_words.h"
 #include "core/errors.h"
 #include "core/host_binding.h"
@@ -34,7 +35,7 @@ const std::vector<std::string> kDataFields = {
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
     "secret_env", "http", "engine", "kind", "success_exit_codes", "timeout", "retries", "on_demand", "log_dir",
-    "sidecars", "watch"};
+    "sidecars", "watch", "mem_limit", "idle_timeout"};
 // What only a job (kind = "job") has.
 const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries", "log_dir", "sidecars"};
 // More would only be a typo: each one is a container of its own.
@@ -254,6 +255,21 @@ class Reader {
       m_spec.always_start_new = expect_boolean(field);
     } else if (field == "on_demand") {
       m_spec.on_demand = expect_boolean(field);
+    } else if (field == "mem_limit") {
+      push_field(field);
+      std::optional<std::int64_t> bytes;
+      if (lua_type(m_L, -1) == LUA_TSTRING) bytes = parse_byte_size(lua_tostring(m_L, -1));
+      else if (lua_type(m_L, -1) == LUA_TNUMBER) bytes = parse_byte_size(lua_number_text(lua_tonumber(m_L, -1)));
+      if (!bytes) fail(field, "must be a size such as \"512m\" or \"2g\" (or a number of bytes), got " + shown_at(m_L, -1));
+      lua_pop(m_L, 1);
+      m_spec.mem_limit = bytes;
+    } else if (field == "idle_timeout") {
+      push_field(field);
+      const auto seconds = seconds_at(m_L, -1);
+      if (!seconds || !(*seconds > 0))
+        fail(field, "must be a positive duration such as \"5m\", \"30s\" or 90, got " + shown_at(m_L, -1));
+      lua_pop(m_L, 1);
+      m_spec.idle_timeout = seconds;
     } else if (field == "ping_interval") {
       push_field(field);
       if (lua_type(m_L, -1) != LUA_TNUMBER) fail(field, "must be a number, got " + type_of(m_L, -1));

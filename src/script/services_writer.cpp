@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/byte_size.h"
 #include "core/host_binding.h"
 
 namespace boss {
@@ -97,6 +98,11 @@ class Writer {
     if (s.always_start_new) field("always_start_new", "true");
     if (s.http) field("http", "{ port = " + std::to_string(s.http->port) + " }");
     if (s.on_demand) field("on_demand", "true");
+    if (s.mem_limit) {
+      const std::string shown = byte_size_text(*s.mem_limit);  // "512m" when it reads back the same
+      field("mem_limit", parse_byte_size(shown) == s.mem_limit ? lua_quote(shown) : std::to_string(*s.mem_limit));
+    }
+    if (s.idle_timeout) field("idle_timeout", number(*s.idle_timeout));
     if (s.ping_interval != ServiceSpec{}.ping_interval) field("ping_interval", number(s.ping_interval));
     if (s.is_job) job(s.job);
     if (!s.sidecars.empty()) field("sidecars", string_list(s.sidecars));
