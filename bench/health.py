@@ -8,11 +8,12 @@ creates /tmp/ready half a second after it starts; `after` depends on it. Each re
 `boss -v --progress json start` from nothing and then reads the engine's own event stream.
 
 - hand-off: from gate's `health_status: healthy` event (stamped by the engine, `timeNano`)
-  to boss's create call for `after`: the moment the call was sent, from boss's `-v` trace
-  of it (the trace line's time minus the call's duration, whole milliseconds). Both clocks
-  are this machine's.
-- to the create event: from the same healthy event to after's `create` event, as the engine
-  stamped it; it adds the engine's own create time, so it is an upper bound.
+  to boss's next call for `after`: its create, or its start when its container was created
+  ahead (README: created ahead), the moment the call was sent, from boss's `-v` trace of it
+  (the trace line's time minus the call's duration, whole milliseconds). Both clocks are
+  this machine's.
+- to the event: from the same healthy event to after's `create` or `start` event, as the
+  engine stamped it; it adds the engine's own time for that call, so it is an upper bound.
 
 `stop --remove` between repetitions (not measured). Prints each repetition, then medians,
 min and max; --out writes them as JSON. Target: hand-off median <= 20 ms. Standard library only. Needs a Docker engine, the busybox image
@@ -77,10 +78,10 @@ def stamp(events, action, service):
     raise RuntimeError("no '%s' event of %s among %d events" % (action, service, len(events)))
 
 
-def create_call_ns(json_lines, service):
-    """When boss sent the create call of `service`, from its -v trace: the trace is emitted
-    when the call returns, with the call's duration in whole milliseconds."""
-    pattern = re.compile(r"engine: create_container \S*-%s -> .* \((\d+) ms\)$" % re.escape(service))
+def _trace_calls(json_lines):
+    """(sent ns, text) of each engine call in boss's -v trace: the trace is emitted when the
+    call returns, with the call's duration in whole milliseconds."""
+    pattern = re.compile(r"^engine: (.*) \((\d+) ms\)$")
     for line in json_lines.splitlines():
         try:
             event = json.loads(line)
@@ -93,8 +94,33 @@ def create_call_ns(json_lines, service):
             continue
         when = datetime.datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
         micros = int(when.timestamp()) * 1000000 + when.microsecond
-        return micros * 1000 - int(match.group(1)) * 1000000
-    raise RuntimeError("no create_container trace of %s in boss's output" % service)
+        yield micros * 1000 - int(match.group(2)) * 1000000, match.group(1)
+
+
+def dependent_call_ns(json_lines, service, after_ns):
+    """When boss sent the first call that brings `service` up after `after_ns`: its create,
+    or its start when its container was created ahead (before `after_ns`). Returns
+    (ns, "create" or "start")."""
+    create = re.compile(r"^create_container \S*-%s -> (\w+)$" % re.escape(service))
+    container = None
+    for sent, text in _trace_calls(json_lines):
+        match = create.match(text)
+        if match:
+            container = match.group(1)
+            if sent >= after_ns:
+                return sent, "create"
+        elif container and text.startswith("start_container %s " % container) and sent >= after_ns:
+            return sent, "start"
+    raise RuntimeError("no create_container or start_container trace of %s after the hand-off began" % service)
+
+
+def first_event_after(events, actions, service, after_ns):
+    """The engine's stamp of the first of `actions` of `service` at or after `after_ns`."""
+    for e in events:
+        if (e.get("Action") in actions and e["timeNano"] >= after_ns
+                and e.get("Actor", {}).get("Attributes", {}).get("boss.service") == service):
+            return e["timeNano"]
+    raise RuntimeError("no %s event of %s after the hand-off began" % ("/".join(actions), service))
 
 
 def summary(values):
@@ -157,7 +183,8 @@ def main():
 
     def measure(stdout, events):
         healthy = stamp(events, "health_status: healthy", "gate")
-        return (create_call_ns(stdout, "after") - healthy) / 1e6, (stamp(events, "create", "after") - healthy) / 1e6
+        call, _ = dependent_call_ns(stdout, "after", healthy)
+        return (call - healthy) / 1e6, (first_event_after(events, ("create", "start"), "after", healthy) - healthy) / 1e6
 
     handoff, to_event = repeat(args.boss, SERVICES % {"project": PROJECT, "image": args.image}, args.reps, "healthy",
                                measure)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""boss benchmark for jobs: the hand-off from a job's exit to its dependent's create.
+"""boss benchmark for jobs: the hand-off from a job's exit to its dependent's next call.
 
     bench/job_handoff.py [--reps 25] [--boss build/boss] [--out FILE]
 
@@ -8,13 +8,13 @@ runs `boss -v --progress json start` from nothing and then reads the engine's ow
 stream.
 
 - hand-off: from first's `die` event (its exit, stamped by the engine, `timeNano`) to boss's
-  create call for `after`: the moment the call was sent, from boss's `-v` trace of it (the
+  next call for `after` (its create, or its start when it was created ahead): the moment the call was sent, from boss's `-v` trace of it (the
   trace line's time minus the call's duration, whole milliseconds). It includes what boss
   does at a job's end: the wait endpoint's answer, the run's record (an inspect, the run's
   output read and written to logs/first/), the journal entry cleared, the dependent's
   decision. Both clocks are this machine's.
-- to the create event: from the same die event to after's `create` event, as the engine
-  stamped it; it adds the engine's own create time, so it is an upper bound.
+- to the event: from the same die event to after's `create` or `start` event, as the engine
+  stamped it; it adds the engine's own time for that call, so it is an upper bound.
 
 Containers are removed between repetitions (not measured). Prints each repetition, then
 medians, min and max; --out writes them as JSON. Target: hand-off median <= 20 ms.
@@ -55,7 +55,8 @@ def main():
 
     def measure(stdout, events):
         died = health.stamp(events, "die", "first")
-        return (health.create_call_ns(stdout, "after") - died) / 1e6, (health.stamp(events, "create", "after") - died) / 1e6
+        call, _ = health.dependent_call_ns(stdout, "after", died)
+        return (call - died) / 1e6, (health.first_event_after(events, ("create", "start"), "after", died) - died) / 1e6
 
     handoff, to_event = health.repeat(args.boss, SERVICES % {"project": PROJECT, "image": args.image}, args.reps,
                                       "exit", measure)

@@ -1,10 +1,13 @@
 #include "cli/cli.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <mutex>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -21,6 +24,7 @@
 #include "cli/project_engines.h"
 #include "cli/proxy_command.h"
 #include "cli/services_file.h"
+#include "cli/watch_command.h"
 #include "compose/compose_reader.h"
 #include "copili/pipeline_reader.h"
 #include "core/env_file.h"
@@ -209,30 +213,66 @@ int convert_command(const Options& opt, const SecretRedactor& secrets) {
   return 0;
 }
 
+// The services file read into a validated Project (a services.lua through `host`).
+Project read_project(const Options& opt, const std::string& services, LuaHost& host, EventSink& sink,
+                     std::optional<std::string>& compose_profiles) {
+  Project project;
+  if (is_pipeline_file(services)) {
+    project = load_pipeline(opt, services).project;
+  } else if (is_compose_file(services)) {
+    project = load_compose(opt, services, sink, compose_profiles);
+  } else {
+    host.set_env_files(env_file_values(opt, services));
+    project = host.load(services, opt.project);
+  }
+  validate_project(project);
+  return project;
+}
+
+// boss watch's check of an edited services file, on its operation thread: read with a
+// Lua state of its own that runs no hook (its loop never runs), then dropped.
+void check_services_file(const Options& opt, const std::string& services, EventSink& sink) {
+  EventLoop loop;
+  ContextStore context;
+  LuaHost host(loop, context, sink);
+  std::optional<std::string> profiles;
+  read_project(opt, services, host, sink, profiles);
+}
+
 int print_plan(const SecretRedactor& secrets, bool json, const Plan& plan, const Project& project) {
   return print_document(secrets, json ? json_line(plan_json(plan, project)) + "\n" : render_plan_text(plan, project));
 }
 
+// What start (and watch, which starts first) asks of the Runtime; the options a command
+// does not have are left as parsed (their defaults).
+StartRequest start_request(const Options& opt, const std::optional<std::string>& compose_profiles) {
+  StartRequest request;
+  request.services = opt.services;
+  request.exclude = opt.exclude;
+  request.timeout = opt.timeout.value_or(300);
+  request.build = opt.build;
+  request.parallel = opt.parallel;
+  request.profiles = profile_choice(opt, compose_profiles);
+  request.remove_orphans = opt.remove_orphans;
+  request.keep_runs = opt.keep_runs;
+  return request;
+}
+
 int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runtime, const Attachments& attached,
-             const std::optional<std::string>& compose_profiles) {
+             const std::optional<std::string>& compose_profiles, const std::function<void()>& check_file) {
   if (opt.command == "exec") return exec_command(opt, runtime.project(), attached.engine, attached.cancel);
   if (opt.command == "proxy") return proxy_command(opt, runtime, attached.engine, attached.runtime_events, attached.cancel);
   if (opt.command == "run")
     return run_command(opt, runtime, attached.engine, attached.context, attached.events, attached.end_progress,
                        attached.cancel);
   if (opt.command == "start") {
-    StartRequest request;
-    request.services = opt.services;
-    request.exclude = opt.exclude;
-    request.timeout = opt.timeout.value_or(300);
-    request.build = opt.build;
-    request.parallel = opt.parallel;
-    request.profiles = profile_choice(opt, compose_profiles);
-    request.remove_orphans = opt.remove_orphans;
-    request.keep_runs = opt.keep_runs;
+    const StartRequest request = start_request(opt, compose_profiles);
     if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
   }
+  if (opt.command == "watch")
+    return watch_command(opt, start_request(opt, compose_profiles), runtime, attached.engine, attached.events,
+                         check_file, attached.cancel);
   if (opt.command == "run-jobs") {
     StartRequest request;
     request.profiles = profile_choice(opt, compose_profiles);
@@ -378,8 +418,8 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   // run shows the start of its dependencies.
   const bool shows_progress =
       opt.command == "start" || opt.command == "run-jobs" || opt.command == "stop" || opt.command == "reload" ||
-      opt.command == "restart" || opt.command == "run" || opt.command == "down" || opt.command == "prune" ||
-      opt.command == "push" || (opt.command == "deploy" && !opt.deploy_status);
+      opt.command == "watch" || opt.command == "restart" || opt.command == "run" || opt.command == "down" ||
+      opt.command == "prune" || opt.command == "push" || (opt.command == "deploy" && !opt.deploy_status);
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& renderer_sink = *renderer;
@@ -425,15 +465,7 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   Project project;
   std::optional<std::string> compose_profiles;
   try {
-    if (is_pipeline_file(services)) {
-      project = load_pipeline(opt, services).project;
-    } else if (is_compose_file(services)) {
-      project = load_compose(opt, services, sink, compose_profiles);
-    } else {
-      host.set_env_files(env_file_values(opt, services));
-      project = host.load(services, opt.project);
-    }
-    validate_project(project);
+    project = read_project(opt, services, host, sink, compose_profiles);
   } catch (const DefinitionError& e) {
     if (!works_without_file(opt) || opt.command == "__complete") return error_line(secrets, e.what(), 2);
     const std::string name = opt.project.empty() ? slugify(file.parent_path().filename().string()) : opt.project;
@@ -468,7 +500,8 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   int code = 1;
   std::exception_ptr failure;
   try {
-    code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime, attached, compose_profiles); });
+    const auto check_file = [&] { check_services_file(opt, services, sink); };
+    code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime, attached, compose_profiles, check_file); });
   } catch (...) {
     failure = std::current_exception();
   }
@@ -495,7 +528,12 @@ int run_cli(int argc, char** argv) {
   if (parsed.outcome == Parsed::Outcome::exit) return parsed.exit_code;
   SecretRedactor secrets;  // outlives everything execute() makes
   try {
-    return execute(parsed.options, secrets);
+    const int code = execute(parsed.options, secrets);
+    if (code != kWatchReread) return code;
+    // boss watch saw a sound new services file: the same command again re-plans from it
+    // (everything of this run is gone by now: display, engines, Lua state).
+    ::execv("/proc/self/exe", argv);
+    return error_line(secrets, std::string("watch: cannot run boss again: ") + std::strerror(errno), 1);
   } catch (const DefinitionError& e) {
     return error_line(secrets, e.what(), 2);
   } catch (const std::exception& e) {

@@ -33,7 +33,7 @@ void examples(CLI::App* command, const std::vector<std::string>& lines) {
 }  // namespace
 
 const std::vector<std::string>& visible_commands() {
-  static const std::vector<std::string> commands = {"start", "run-jobs", "stop",    "reload", "restart",
+  static const std::vector<std::string> commands = {"start", "run-jobs", "stop",    "reload", "watch",   "restart",
                                                     "status", "history", "logs",    "exec",   "run",
                                                     "down",  "prune",    "push",    "deploy",  "convert", "proxy",
                                                     "init",  "completion"};
@@ -141,6 +141,14 @@ std::unique_ptr<CommandLineApp> define_command_line() {
       ->check(duration(false));
   reload->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
   examples(reload, {"boss reload api", "boss reload api worker --timeout 1m"});
+
+  auto* watch = app.add_subcommand("watch", "Start services, then rebuild, replace or sync them as their files are saved");
+  services(watch, "Only these services and what they depend on");
+  exclude(watch, "Do not start or watch this service (repeatable)");
+  watch->add_option("--timeout", texts.timeout_text, "How long each service may take to become ready (default 300 s)")
+      ->check(duration(false));
+  watch->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
+  examples(watch, {"boss watch", "boss watch api --exclude worker"});
 
   auto* restart = app.add_subcommand("restart", "Restart running services (default: all), dependencies first");
   services(restart, "Only these services");

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/create_ahead.h"
 #include "core/errors.h"
 #include "core/engine_gate.h"
 #include "core/graph.h"
@@ -118,6 +119,14 @@ ContainerSpec container_spec(const Project& project, const ServiceSpec& spec, co
   return c;
 }
 
+void create_named_volumes(Operation& op, EngineGate& gate, const DesiredConfig& config) {
+  for (const auto& v : config.volumes) {
+    if (!v.named) continue;
+    const auto slot = gate.enter(op.cancel);
+    op.engine.create_volume(v.source, {{kLabelProject, op.project.name}, {kLabelVolume, v.volume}});
+  }
+}
+
 namespace {
 
 std::string label(const Labels& labels, const char* key) {
@@ -132,11 +141,14 @@ enum class Stage { waiting_turn, image, hooks_before, replacing, creating, ready
 class StartTask {
  public:
   // `job_runs`: bounds the job runs going at once (--parallel); null: no bound.
+  // `ahead`: the containers created ahead (create_ahead.h); null: none.
   StartTask(Operation& op, const ServiceSpec& spec, const Decision& planned, const Observed& observed,
-            ImageProvider& images, EngineGate& gate, const ExecuteOptions& options, EngineGate* job_runs)
+            ImageProvider& images, EngineGate& gate, const ExecuteOptions& options, EngineGate* job_runs,
+            AheadCreates* ahead)
       : m_op(op), m_spec(spec), m_planned(planned), m_number(instance_number(planned.instance)),
         m_key(instance_key(spec.name, planned.instance)), m_existing(observed.of(spec.name, m_number)),
-        m_observed(observed), m_images(images), m_gate(gate), m_job_runs(job_runs), m_options(options),
+        m_observed(observed), m_images(images), m_gate(gate), m_job_runs(job_runs), m_ahead(ahead),
+        m_options(options),
         m_progress(op.events, spec.name, planned.kind, planned.instance) {
     m_progress.set_job(spec.is_job);
   }
@@ -260,8 +272,7 @@ class StartTask {
         return "";
       case StepKind::create:
         m_stage = Stage::creating;
-        m_progress.phase(Phase::creating, decision.reason);
-        create(image_id);
+        create(image_id, decision.reason);
         return "";
       case StepKind::start:
         if (!step.container_id.empty()) {
@@ -328,21 +339,29 @@ class StartTask {
     return "";
   }
 
-  void create(const std::string& image_id) {
+  // Creates its container (or takes the one created ahead); `reason`: the decision's.
+  void create(const std::string& image_id, const std::string& reason) {
     DesiredConfig config;
     try {
       config = desired_config(m_spec, image_id, m_op.context.text_snapshot(), m_op.context.secret_keys());
     } catch (const UnfilledTemplate& u) {
       throw ServiceFailure{describe_unfilled(u, m_op.context.set_by(u.key)), "", {}};
     }
+    if (m_ahead)
+      if (auto id = m_ahead->take(m_spec.name, m_planned.instance, config.hash())) {
+        m_progress.phase(Phase::creating, reason.empty() ? "created ahead" : reason + " (created ahead)");
+        m_container = *id;
+        m_progress.set_container(m_container);
+        m_stage = Stage::readying;
+        return;  // the journal has it already
+      }
+    m_progress.phase(Phase::creating, reason);
     ContainerSpec spec = container_spec(m_op.project, m_spec, config, m_planned.instance);
-    // Named volumes are made first, so they carry the project's labels (the engine would
-    // make them bare on create); one already there is kept with its data.
-    for (const auto& v : config.volumes)
-      if (v.named)
-        engine_step([&] {
-          m_op.engine.create_volume(v.source, {{kLabelProject, m_op.project.name}, {kLabelVolume, v.volume}});
-        });
+    try {
+      create_named_volumes(m_op, m_gate, config);
+    } catch (const EngineError& e) {
+      throw ServiceFailure{e.what(), "", {}};
+    }
     try {
       const auto slot = m_gate.enter(m_op.cancel);
       m_container = m_op.engine.create_container(spec);
@@ -496,6 +515,7 @@ class StartTask {
   ImageProvider& m_images;
   EngineGate& m_gate;
   EngineGate* m_job_runs;
+  AheadCreates* m_ahead;
   std::optional<EngineGate::Slot> m_run_slot;  // a job's run, held from its start to its end
   const ExecuteOptions& m_options;
   ServiceProgress m_progress;
@@ -712,6 +732,11 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
     }
   }
 
+  std::vector<EngineGate*> gate_pointers;
+  for (auto& g : gates) gate_pointers.push_back(g.get());
+  AheadCreates ahead(op, images, gate_pointers);
+  if (!stop_plan && !options.restart && !plan.services.empty()) ahead.start(plan);
+
   std::mutex outcomes_mutex;
   std::map<const Decision*, ServiceOutcome> outcomes;
   std::set<std::string> interrupted_services;
@@ -721,7 +746,7 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
     ServiceOutcome outcome =
         stop_plan || scale_down ? run_stop(op, d, gate, options, scale_down)
                                 : StartTask(op, *op.project.find(d.service), d, observed, images, gate, options,
-                                            job_runs ? &*job_runs : nullptr)
+                                            job_runs ? &*job_runs : nullptr, &ahead)
                                       .run();
     const bool ok = outcome.status != Phase::failed && outcome.status != Phase::interrupted;
     std::lock_guard lock(outcomes_mutex);
@@ -761,6 +786,7 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
       [&](const std::string& n) { return stop_plan ? graph.dependents(n) : graph.dependencies(n); }, task,
       op.cancel, walk_options);
   for (auto& t : prefetch) t.join();
+  ahead.finish();
 
   for (const auto& d : plan.services) {
     const std::string& name = d.service;

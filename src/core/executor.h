@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/engine_gate.h"
 #include "core/operation.h"
 #include "core/outcome.h"
 #include "core/plan.h"
@@ -52,6 +53,11 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
 
 // The grace `spec`'s containers get before the engine kills them.
 double grace_for(const ExecuteOptions& options, const ServiceSpec* spec);
+
+// Makes the named volumes `config` mounts, before its container is created, so they carry
+// the project's labels (the engine would make them bare on create); one already there is
+// kept with its data. Each call goes through `gate`. Throws EngineError, Interrupted.
+void create_named_volumes(Operation& op, EngineGate& gate, const DesiredConfig& config);
 
 // Runs `spec`'s pre_stop hook (if it has one) on its running container `container_id`,
 // before boss stops it. A failure does not keep the container from stopping: it is

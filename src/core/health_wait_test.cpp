@@ -41,19 +41,21 @@ std::string id_of(Fixture& f, const std::string& service) {
 
 }  // namespace
 
-TEST_CASE("health: a dependent is created only after its dependency's health check passes") {
+TEST_CASE("health: a dependent is started only after its dependency's health check passes") {
   Fixture f;
   auto db = svc("db");
   db.healthcheck = check_of({"CMD", "pg_isready"});
   f.project.services = {svc("web", {"db"}), db};
   Background start(f);
   f.engine.wait_for_subscribers(1);  // db waits for its verdict
-  CHECK_FALSE(f.engine.container_named("demo-web"));
+  // Created ahead (create_ahead.h), not started.
+  const auto waiting = f.engine.mutations();
+  CHECK(f.index_of(waiting, "start demo-web") == waiting.size());
   f.engine.set_health(id_of(f, "db"), "healthy");
   const auto& r = start.join();
   CHECK(r.exit_code() == 0);
   const auto m = f.engine.mutations();
-  CHECK(f.index_of(m, "start demo-db") < f.index_of(m, "create demo-web"));
+  CHECK(f.index_of(m, "start demo-db") < f.index_of(m, "start demo-web"));
   CHECK(f.events.phases("db") == "creating starting waiting up");
   // Sent on create, as the engine takes it.
   CHECK(f.engine.container_named("demo-db")->spec.healthcheck->test == std::vector<std::string>{"CMD", "pg_isready"});

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/create_ahead.h"
 #include "core/instances.h"
 #include "core/one_off.h"
 #include "core/template.h"
@@ -265,6 +266,7 @@ Plan plan_start(const StartPlanInput& in) {
     }
     plan_scale_down(plan, spec, in.observed);
   }
+  mark_create_ahead(plan, in.project);
   return plan;
 }
 

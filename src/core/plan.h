@@ -39,6 +39,8 @@ struct Decision {
   // start of a job: container_id is running already (an earlier boss's run of it), so
   // this run is waited for, not begun: no pre_start, no new sidecars.
   bool running = false;
+  // start: its container is created while its dependencies come up (create_ahead.h).
+  bool create_ahead = false;
   bool new_container() const { return kind == ActionKind::create || kind == ActionKind::recreate; }
 };
 

@@ -847,7 +847,7 @@ TEST_CASE("replicas: each instance is a container of its own, with hooks; depend
     CHECK(c->spec.aliases == std::vector<std::string>{"web", "web-" + std::to_string(i)});
     CHECK(c->spec.hostname == "web-" + std::to_string(i));
     CHECK(r.outcomes[static_cast<std::size_t>(i - 1)].instance == i);
-    CHECK(f.index_of(f.engine.mutations(), "start " + name) < f.index_of(f.engine.mutations(), "create demo-app"));
+    CHECK(f.index_of(f.engine.mutations(), "start " + name) < f.index_of(f.engine.mutations(), "start demo-app"));
   }
   CHECK(r.outcomes[3].instance == 0);
   // A single container reads as before: its name, no instance in events.

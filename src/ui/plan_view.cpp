@@ -30,6 +30,7 @@ std::string with_image_note(const Decision& d, const Project& project) {
   std::string note;
   if (d.image == Decision::Image::pull) note = "will pull " + image;
   if (d.image == Decision::Image::build) note = "will build " + image;
+  if (d.create_ahead) note += (note.empty() ? "" : "; ") + std::string("created ahead");
   if (note.empty()) return d.reason;
   return d.reason.empty() ? "(" + note + ")" : d.reason + " (" + note + ")";
 }
@@ -121,6 +122,7 @@ Json plan_json(const Plan& plan, const Project& project) {
     s["image_ref"] = image_ref(project, d.service);
     s["remove"] = d.remove;
     s["stop"] = d.stop;
+    if (d.create_ahead) s["create_ahead"] = true;
     if (const auto sidecars = sidecars_of(d, project); !sidecars.empty()) s["sidecars"] = sidecars;
     services.push_back(std::move(s));
   }

@@ -17,10 +17,11 @@ for format in yaml json; do
   expect_exit 0 pboss "$DIR/pipeline.$format" start
   got[$format]="$(result)"
   expect_eq "$(inspect dataloader_03 '{{.State.ExitCode}}')" 0 "dataloader_03's exit code"
-  expect_true "dataloader_02 created after dataloader_01 exited" \
-    test "$(created_ns dataloader_02)" -ge "$(finished_ns dataloader_01)"
-  expect_true "dataloader_03 created after dataloader_02 exited" \
-    test "$(created_ns dataloader_03)" -ge "$(finished_ns dataloader_02)"
+  # Created ahead while the one before runs (README), started once it exited.
+  expect_true "dataloader_02 started after dataloader_01 exited" \
+    test "$(started_ns dataloader_02)" -ge "$(finished_ns dataloader_01)"
+  expect_true "dataloader_03 started after dataloader_02 exited" \
+    test "$(started_ns dataloader_03)" -ge "$(finished_ns dataloader_02)"
   expect_exit 0 pboss "$DIR/pipeline.$format" down
 done
 expect_eq "${got[json]}" "${got[yaml]}" "JSON and YAML results"

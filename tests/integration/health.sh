@@ -66,12 +66,13 @@ Base:extend {
 Base:extend { name = "web", dependencies = { "db" } }
 LUA
 
-section "a dependent is created only after its dependency is healthy"
+section "a dependent is started only after its dependency is healthy (created ahead meanwhile)"
 t0=$(date +%s.%N)
 expect_exit 0 boss start --timeout 60
 require_ok "start failed"
 ev=$(engine_events "$t0")
-expect_before "$ev" "health_status: healthy|db" "create|web"
+expect_before "$ev" "health_status: healthy|db" "start|web"
+expect_before "$ev" "create|web" "health_status: healthy|db"
 expect_outcome db up create
 expect_eq "$(inspect db '{{json .Config.Healthcheck.Test}}')" '["CMD-SHELL","test -f /tmp/ready"]' "db's Config.Healthcheck.Test"
 expect_eq "$(inspect db '{{.Config.Healthcheck.Interval}}')" "100ms" "db's Config.Healthcheck.Interval"
@@ -179,7 +180,7 @@ LUA
 t0=$(date +%s.%N)
 expect_exit 0 boss start --timeout 60
 ev=$(engine_events "$t0")
-expect_before "$ev" "health_status: healthy|checked" "create|after"
+expect_before "$ev" "health_status: healthy|checked" "start|after"
 expect_outcome unchecked up create
 expect_eq "$(inspect unchecked '{{json .Config.Healthcheck.Test}}')" '["NONE"]' "unchecked's Config.Healthcheck.Test"
 # (Docker gives it no State.Health; podman an empty one.)
