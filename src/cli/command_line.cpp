@@ -11,6 +11,7 @@
 #include "cli/command_line_app.h"
 #include "cli/completion_model.h"
 
+#include "core/byte_size.h"
 #include "core/host_binding.h"
 #include "core/time_text.h"
 #include "core/validate.h"
@@ -193,6 +194,7 @@ Parsed parse_command_line(int argc, char** argv) {
   if (!texts.timeout_text.empty()) opt.timeout = parse_duration(texts.timeout_text);
   if (!texts.stop_timeout_text.empty()) opt.stop_timeout = parse_duration(texts.stop_timeout_text);
   if (!texts.wait_timeout_text.empty()) opt.wait_timeout = *parse_duration(texts.wait_timeout_text);
+  if (!texts.memory_budget_text.empty()) opt.memory_budget = parse_byte_size(texts.memory_budget_text);
   for (const auto& text : texts.env_text) {
     const auto assignment = env_assignment(text);
     if (!assignment) return fail("-e: must be KEY=VALUE, got '" + text + "'");

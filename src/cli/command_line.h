@@ -3,6 +3,7 @@
 // 'status'?)", "unknown option '-x'", "--timeout: must be ..."), exit code 2.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,7 @@ struct Options {
   std::string listen = "127.0.0.1:8000";  // --listen, as typed: ADDR:PORT, [IPv6]:PORT or PORT (loopback)
   std::string domain = "localhost";       // --domain, normalized
   double wait_timeout = 60;               // --wait-timeout: seconds a request waits for an on_demand start
+  std::optional<std::int64_t> memory_budget;  // --memory-budget: bytes of mem_limit the running on_demand services may sum to
 
   std::string convert_file;  // convert: the compose file; "" = -f, else the one found
   std::string shell;         // completion: bash, zsh or fish

@@ -1,6 +1,7 @@
 #include "cli/command_line_app.h"
 
 #include "cli/version.h"
+#include "core/byte_size.h"
 #include "core/time_text.h"
 
 namespace boss {
@@ -16,6 +17,16 @@ CLI::Validator duration(bool allow_zero) {
                "duration such as 30, 1.5 or 2m, got '" + text + "'";
       },
       "DURATION");
+}
+
+// --memory-budget: "2g", "512m", or bytes.
+CLI::Validator byte_size() {
+  return CLI::Validator(
+      [](std::string& text) {
+        if (parse_byte_size(text)) return std::string();
+        return "must be a size such as 512m or 2g, got '" + text + "'";
+      },
+      "SIZE");
 }
 
 // `--exclude a b` excludes a, and b is a service again: one value per flag.
@@ -234,6 +245,10 @@ std::unique_ptr<CommandLineApp> define_command_line() {
       ->check(duration(false));
   proxy->add_option("--timeout", texts.timeout_text, "How long each on_demand service may take to become ready (default 300 s)")
       ->check(duration(false));
+  proxy->add_option("--memory-budget", texts.memory_budget_text,
+                    "Most mem_limit the running on_demand services may sum to; the least recently used idle ones are "
+                    "stopped to make room, else 503 (each on_demand service needs a mem_limit)")
+      ->check(byte_size());
   examples(proxy, {"boss proxy                      # http://web.localhost:8000/", "boss proxy --listen 0.0.0.0:8080 --domain apps.example.test"});
 
   auto* init = app.add_subcommand("init", "Write a starter services.lua and a .luarc.json for editors (never over existing files)");

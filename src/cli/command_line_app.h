@@ -21,7 +21,7 @@ struct CommandLineApp {
   CLI::App app{"boss: brings up dependent Docker containers described in services.lua", "boss"};
   Options options;
   // Texts checked and converted after parsing.
-  std::string timeout_text, stop_timeout_text, tail_text = "all", since_text, wait_timeout_text;
+  std::string timeout_text, stop_timeout_text, tail_text = "all", since_text, wait_timeout_text, memory_budget_text;
   std::vector<std::string> env_text;
 };
 

@@ -4,7 +4,12 @@
 #include <optional>
 #include <string>
 
+#include "core/byte_size.h"
+#include "core/errors.h"
 #include "core/host_binding.h"
+#include "core/instances.h"
+#include "core/one_off.h"
+#include "proxy/budget.h"
 #include "proxy/on_demand.h"
 #include "proxy/proxy_server.h"
 #include "proxy/upstreams.h"
@@ -27,6 +32,17 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
   }
   if (routes.empty())
     std::fprintf(stderr, "boss: warning: no service has an http field: every request will be refused\n");
+  if (opt.memory_budget) {
+    if (const std::string problem = check_budget(project); !problem.empty()) throw DefinitionError(problem);
+    for (const auto& s : project.services)
+      if (s.on_demand && budget_bytes(s) > *opt.memory_budget)
+        std::fprintf(stderr, "boss: warning: on-demand service '%s' needs %s, more than --memory-budget %s: it will never start\n",
+                     s.name.c_str(), byte_size_text(budget_bytes(s)).c_str(), byte_size_text(*opt.memory_budget).c_str());
+  }
+  const auto log_line = [](const std::string& line) {
+    std::printf("boss proxy: %s\n", line.c_str());
+    std::fflush(stdout);
+  };
 
   // Starts on-demand services as `boss start NAME...` would, one start at a time.
   std::optional<OnDemandStarter> starter;
@@ -35,15 +51,36 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
     ~Detach() { events.attach(nullptr); }
   } detach{runtime_events};
   if (!on_demand.empty()) {
-    starter.emplace([&runtime, &opt](const std::vector<std::string>& services) {
-      StartRequest request;
+    OnDemandStarter::Lifecycle life;
+    life.project = &project;
+    life.memory_budget = opt.memory_budget;
+    // Stopped as `boss stop NAME...` would (its events and summary in boss's output).
+    life.stop = [&runtime](const std::vector<std::string>& services) {
+      StopRequest request;
       request.services = services;
-      request.timeout = opt.timeout.value_or(300);
-      return runtime.start(request);
-    });
+      return runtime.stop(request);
+    };
+    life.running = [&engine, &project] {
+      std::set<std::string> running;
+      for (const auto& c : engine.list_containers({{kLabelProject, project.name}}))
+        if (c.running() && !c.labels.count(kLabelOneOff))
+          if (const auto it = c.labels.find(kLabelService); it != c.labels.end()) running.insert(it->second);
+      return running;
+    };
+    life.log = log_line;
+    life.stopped = [&upstreams](const std::string& service) { upstreams.forget(service); };
+    starter.emplace(
+        [&runtime, &opt](const std::vector<std::string>& services) {
+          StartRequest request;
+          request.services = services;
+          request.timeout = opt.timeout.value_or(300);
+          return runtime.start(request);
+        },
+        OnDemandStarter::Timing{}, std::move(life));
     runtime_events.attach(&*starter);
   }
-  serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, cancel, [&](const std::string& line) {
+  ServiceActivity activity;
+  serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, activity, cancel, [&](const std::string& line) {
     std::printf("boss proxy: %s\n", line.c_str());
     if (line.rfind("listening on ", 0) == 0 && !routes.empty()) {
       std::printf("boss proxy: routing %s by path (/<service>/) and host (<service>.%s)\n", routes.c_str(),

@@ -97,6 +97,19 @@ ProxyReply failed_reply(const std::string& service, const DemandStatus& status, 
   return reply;
 }
 
+ProxyReply over_budget_reply(const std::string& service, const DemandStatus& status, bool html) {
+  ProxyReply reply{503, "not starting service '" + service + "': " + status.reason};
+  reply.retry_after = 5;
+  if (html) {
+    reply.content_type = "text/html; charset=utf-8";
+    reply.body = page(service + " cannot start now",
+                      "<h1>" + html_escape(service) + " cannot start now</h1>\n<p>" + html_escape(status.reason) +
+                          "</p>\n<p>Reload to try again once something else is idle.</p>\n",
+                      false);
+  }
+  return reply;
+}
+
 ProxyReply start_timeout_reply(const std::string& service, const DemandStatus& status, double waited_seconds) {
   char waited[32];
   std::snprintf(waited, sizeof waited, "%g s", waited_seconds);

@@ -5,6 +5,7 @@
 //     each service of the start with its phase, so the browser ends on the app's own
 //     page without a manual reload;
 //   - failed: 502 with the reason and the failed container's log tail, not refreshing;
+//   - no room in --memory-budget: 503 with Retry-After and the reason;
 //   - not started in time (--wait-timeout, clients that wait): 504 saying where it was.
 #pragma once
 
@@ -21,6 +22,8 @@ bool accepts_html(std::string_view accept);
 
 ProxyReply starting_reply(const std::string& service, const DemandStatus& status, bool html);
 ProxyReply failed_reply(const std::string& service, const DemandStatus& status, bool html);
+// --memory-budget has no room for it: 503 with Retry-After and why, not refreshing.
+ProxyReply over_budget_reply(const std::string& service, const DemandStatus& status, bool html);
 ProxyReply start_timeout_reply(const std::string& service, const DemandStatus& status, double waited_seconds);
 
 // `text` with &, <, >, " and ' as character references.

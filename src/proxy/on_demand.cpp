@@ -1,13 +1,17 @@
 #include "proxy/on_demand.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 
 #include "core/phase.h"
+#include "proxy/budget.h"
 
 namespace boss {
 
-bool is_settling(DemandState state) { return state == DemandState::queued || state == DemandState::starting; }
+bool is_settling(DemandState state) {
+  return state == DemandState::queued || state == DemandState::starting || state == DemandState::stopping;
+}
 
 const char* demand_state_name(DemandState state) {
   switch (state) {
@@ -16,12 +20,13 @@ const char* demand_state_name(DemandState state) {
     case DemandState::starting: return "starting";
     case DemandState::up: return "up";
     case DemandState::failed: return "failed";
+    case DemandState::stopping: return "stopping";
   }
   return "?";
 }
 
-OnDemandStarter::OnDemandStarter(StartFn start, Timing timing)
-    : m_start(std::move(start)), m_timing(timing), m_thread([this] { run(); }) {}
+OnDemandStarter::OnDemandStarter(StartFn start, Timing timing, Lifecycle lifecycle)
+    : m_start(std::move(start)), m_timing(timing), m_life(std::move(lifecycle)), m_thread([this] { run(); }) {}
 
 OnDemandStarter::~OnDemandStarter() {
   {
@@ -39,11 +44,14 @@ DemandStatus OnDemandStarter::demand(const std::string& service, bool again) {
   Entry& entry = m_entries[service];
   const auto since = std::chrono::steady_clock::now() - entry.settled_at;
   const bool fresh = (entry.state == DemandState::up && since < m_timing.up_grace && !again) ||
-                     (entry.state == DemandState::failed && since < m_timing.retry_after);
+                     (entry.state == DemandState::failed &&
+                      since < (entry.over_budget ? m_timing.refused_for : m_timing.retry_after));
+  if (entry.state == DemandState::stopping) entry.start_after_stop = true;
   if (!is_settling(entry.state) && !fresh && !m_stopping) {
     entry.state = DemandState::queued;
     entry.reason.clear();
     entry.logs.clear();
+    entry.over_budget = false;
     m_queue.push_back(service);
     m_wake.notify_all();
   }
@@ -62,6 +70,7 @@ DemandStatus OnDemandStarter::status_locked(const std::string& service) const {
   out.state = it->second.state;
   out.reason = it->second.reason;
   out.logs = it->second.logs;
+  out.over_budget = it->second.over_budget;
   out.behind_another = out.state == DemandState::queued && !m_order.empty();
   if (out.state != DemandState::starting) return out;
   // The start's services in its order, each instance as its last event said.
@@ -111,28 +120,14 @@ void OnDemandStarter::emit(const Event& event) {
 void OnDemandStarter::run() {
   std::unique_lock lock(m_mutex);
   for (;;) {
-    m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+    const auto wake = [&] { return m_stopping || !m_queue.empty() || std::exchange(m_use_ended, false); };
+    const auto next = m_life.project ? next_idle_check(*m_life.project, m_uses, m_since) : UseClock::time_point::max();
+    if (next == UseClock::time_point::max()) m_wake.wait(lock, wake);
+    else m_wake.wait_until(lock, next, wake);
     if (m_stopping) break;
-    const std::vector<std::string> batch = std::exchange(m_queue, {});
-    for (const auto& name : batch) m_entries[name].state = DemandState::starting;
-    m_order = batch;
-    m_progress.clear();
-    lock.unlock();
-    CommandResult result;
-    std::string error;
-    try {
-      result = m_start(batch);
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-    lock.lock();
-    std::vector<std::function<void()>> done;
-    for (const auto& name : batch) settle(name, result, error, done);
-    m_order.clear();
-    m_progress.clear();
-    lock.unlock();
-    notify(done);
-    lock.lock();
+    if (m_life.project && UseClock::now() >= next_idle_check(*m_life.project, m_uses, m_since)) stop_idle(lock);
+    if (m_stopping) break;
+    if (!m_queue.empty()) start_queued(lock);
   }
   // Stopping: what was queued never starts.
   for (auto& [name, entry] : m_entries)
@@ -140,6 +135,167 @@ void OnDemandStarter::run() {
       entry.state = DemandState::failed;
       entry.reason = "boss proxy is stopping";
     }
+}
+
+std::optional<std::set<std::string>> OnDemandStarter::running_now() {
+  try {
+    return m_life.running();
+  } catch (const std::exception& e) {
+    if (m_life.log) m_life.log(std::string("cannot tell which services run: ") + e.what());
+    return std::nullopt;
+  }
+}
+
+void OnDemandStarter::stop_idle(std::unique_lock<std::mutex>& lock) {
+  lock.unlock();
+  const auto running = running_now();
+  lock.lock();
+  const Project& project = *m_life.project;
+  const auto now = UseClock::now();
+  std::vector<std::string> victims;
+  if (running) victims = idle_services(project, m_uses, *running, now, m_since);
+  // Whatever a stop takes along; none of it may be starting (or asked for) meanwhile.
+  std::set<std::string> stopped;
+  std::vector<std::string> reasons;
+  for (const auto& name : victims) {
+    const auto takes = stopped_with(project, name, *running);
+    if (std::any_of(takes.begin(), takes.end(), [&](const std::string& t) { return is_settling(m_entries[t].state); }))
+      continue;
+    stopped.insert(takes.begin(), takes.end());
+    const auto it = m_uses.find(name);
+    const double idle = std::chrono::duration<double>(now - (it == m_uses.end() ? m_since : std::max(m_since, it->second.last_used))).count();
+    char line[200];
+    std::snprintf(line, sizeof line, "stopping %s: no request for %.1f s (idle_timeout %g s)", name.c_str(), idle,
+                  *project.find(name)->idle_timeout);
+    reasons.push_back(line);
+  }
+  // Due but not stopped (not running, or a dependent in use or not idle yet): its idle
+  // clock starts again, so it is looked at again one idle_timeout later, not at once.
+  for (const auto& s : project.services) {
+    if (!s.on_demand || !s.idle_timeout || stopped.count(s.name)) continue;
+    ServiceUse& use = m_uses[s.name];
+    const auto last = std::max(use.last_used, m_since);
+    if (use.open == 0 && now - last >= std::chrono::duration<double>(*s.idle_timeout)) use.last_used = now;
+  }
+  if (stopped.empty()) return;
+  if (m_life.log)
+    for (const auto& line : reasons) m_life.log(line);
+  stop_now(lock, {stopped.begin(), stopped.end()});
+}
+
+// Called with m_mutex held: marks `services` stopping, stops them, and settles them
+// (queued again when asked for meanwhile).
+void OnDemandStarter::stop_now(std::unique_lock<std::mutex>& lock, const std::vector<std::string>& services) {
+  for (const auto& name : services) {
+    m_entries[name].state = DemandState::stopping;
+    m_entries[name].start_after_stop = false;
+  }
+  lock.unlock();
+  std::string error;
+  try {
+    const CommandResult result = m_life.stop(services);
+    if (!result.error.empty()) error = result.error;
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty() && m_life.log) m_life.log("stopping failed: " + error);
+  if (m_life.stopped)
+    for (const auto& name : services) m_life.stopped(name);
+  lock.lock();
+  std::vector<std::function<void()>> done;
+  for (const auto& name : services) {
+    Entry& entry = m_entries[name];
+    entry.settled_at = std::chrono::steady_clock::now();
+    if (entry.start_after_stop && !m_stopping) {
+      entry.state = DemandState::queued;
+      entry.start_after_stop = false;
+      m_queue.push_back(name);
+    } else {
+      entry.state = DemandState::stopped;
+      for (auto& waiter : std::exchange(entry.waiters, {})) done.push_back(std::move(waiter));
+    }
+  }
+  lock.unlock();
+  notify(done);
+  lock.lock();
+}
+
+void OnDemandStarter::start_queued(std::unique_lock<std::mutex>& lock) {
+  std::vector<std::string> batch = std::exchange(m_queue, {});
+  if (m_life.project && m_life.memory_budget) {
+    for (const auto& name : batch) m_entries[name].state = DemandState::starting;  // not stopped meanwhile
+    lock.unlock();
+    const auto running = running_now();
+    lock.lock();
+    BudgetPlan plan;
+    if (running) {
+      plan = plan_budget(*m_life.project, *m_life.memory_budget, batch, *running, m_uses, m_since);
+    } else {
+      for (const auto& name : batch) plan.refused[name] = "cannot tell what runs, so not what fits in --memory-budget";
+    }
+    std::vector<std::function<void()>> done;
+    for (const auto& [name, why] : plan.refused) {
+      Entry& entry = m_entries[name];
+      entry.state = DemandState::failed;
+      entry.over_budget = true;
+      entry.reason = why;
+      entry.logs.clear();
+      entry.settled_at = std::chrono::steady_clock::now();
+      for (auto& waiter : std::exchange(entry.waiters, {})) done.push_back(std::move(waiter));
+      if (m_life.log) m_life.log("not starting " + name + ": " + why);
+    }
+    if (!done.empty()) {
+      lock.unlock();
+      notify(done);
+      lock.lock();
+    }
+    if (!plan.evicted.empty()) {
+      if (m_life.log)
+        for (const auto& name : plan.evicted)
+          m_life.log("stopping " + name + ": least recently used, to make room in --memory-budget for " +
+                     plan.admitted.front());
+      stop_now(lock, plan.evicted);
+    }
+    batch = plan.admitted;
+    if (batch.empty() || m_stopping) return;
+  }
+  for (const auto& name : batch) m_entries[name].state = DemandState::starting;
+  m_order = batch;
+  m_progress.clear();
+  lock.unlock();
+  CommandResult result;
+  std::string error;
+  try {
+    result = m_start(batch);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  lock.lock();
+  std::vector<std::function<void()>> done;
+  for (const auto& name : batch) settle(name, result, error, done);
+  m_order.clear();
+  m_progress.clear();
+  lock.unlock();
+  notify(done);
+  lock.lock();
+}
+
+void OnDemandStarter::begin_use(const std::string& service) {
+  std::lock_guard lock(m_mutex);
+  ServiceUse& use = m_uses[service];
+  ++use.open;
+  use.last_used = UseClock::now();
+}
+
+void OnDemandStarter::end_use(const std::string& service) {
+  {
+    std::lock_guard lock(m_mutex);
+    ServiceUse& use = m_uses[service];
+    --use.open;
+    use.last_used = UseClock::now();
+    m_use_ended = true;
+  }
+  m_wake.notify_all();  // its idle deadline is a new one
 }
 
 namespace {

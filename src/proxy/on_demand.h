@@ -15,6 +15,14 @@
 //     (a browser's refreshing page ends on it) instead of a new attempt. A start that
 //     came up less than `up_grace` ago is not begun again (the proxy's view of the
 //     containers may be older than the start).
+//   - Stops too (with `Lifecycle`), on the same thread, one operation at a time: an idle
+//     service past its idle_timeout (idle.h), and under --memory-budget the least
+//     recently used idle ones a start needs room for (budget.h), through `StopFn`
+//     (Runtime::stop). Use is counted by begin_use/end_use under the same mutex that
+//     marks a service `stopping`, so a service is never stopped under a request that
+//     began: one that comes while it stops waits, and starts it again.
+//   - A start the budget refuses fails with `over_budget` and is remembered only for
+//     `refused_for` (so a browser's refreshing page ends on it): then a request asks again.
 #pragma once
 
 #include <atomic>
@@ -22,6 +30,8 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <optional>
+#include <set>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -30,6 +40,8 @@
 
 #include "core/events.h"
 #include "core/outcome.h"
+#include "core/project.h"
+#include "proxy/idle.h"
 
 namespace boss {
 
@@ -39,6 +51,7 @@ enum class DemandState {
   starting,  // its start runs
   up,        // its last start succeeded
   failed,    // its last start failed (reason, logs)
+  stopping,  // the proxy stops it (idle, or to fit the memory budget)
 };
 
 // One service (instance) of the start under way, as its last event said.
@@ -56,9 +69,10 @@ struct DemandStatus {
   std::string logs;    // failed: the tail of the failed container's output
   std::vector<StartProgress> progress;  // starting: each service of the start, in its order
   bool behind_another = false;           // queued while another start runs (else it begins at once)
+  bool over_budget = false;              // failed: --memory-budget has no room for it (reason says why)
 };
 
-// Whether `state` will change without anyone asking (queued or starting).
+// Whether `state` will change without anyone asking (queued, starting or stopping).
 bool is_settling(DemandState state);
 const char* demand_state_name(DemandState state);
 
@@ -69,9 +83,22 @@ class OnDemandStarter : public EventSink {
   struct Timing {
     std::chrono::milliseconds retry_after{5000};
     std::chrono::milliseconds up_grace{2000};
+    std::chrono::milliseconds refused_for{2000};  // a budget refusal, for a browser's next load
+  };
+  // What it needs to stop services by itself; without a project it never does.
+  struct Lifecycle {
+    const Project* project = nullptr;
+    // Stops these services (and their dependents), as `boss stop` would; exceptions are failures.
+    std::function<CommandResult(const std::vector<std::string>& services)> stop;
+    // The project's services with a running container now (an engine call).
+    std::function<std::set<std::string>()> running;
+    std::optional<std::int64_t> memory_budget;  // bytes
+    std::function<void(const std::string&)> log;  // one line per decision, with why
+    std::function<void(const std::string&)> stopped;  // after each service's stop (forget its address)
   };
 
-  explicit OnDemandStarter(StartFn start, Timing timing);
+  OnDemandStarter(StartFn start, Timing timing, Lifecycle lifecycle);
+  OnDemandStarter(StartFn start, Timing timing) : OnDemandStarter(std::move(start), timing, Lifecycle{}) {}
   explicit OnDemandStarter(StartFn start) : OnDemandStarter(std::move(start), Timing{}) {}
   // Waits for the start under way (cancel it first to make that quick).
   ~OnDemandStarter() override;
@@ -94,6 +121,24 @@ class OnDemandStarter : public EventSink {
 
   void emit(const Event& event) override;
 
+  // A request to `service` (an on-demand one) is being proxied, or a connection to it is
+  // open; end_use() when it ends. Call begin_use before asking status() for it.
+  void begin_use(const std::string& service);
+  void end_use(const std::string& service);
+  class Use {  // begin_use .. end_use, as a scope
+   public:
+    Use(OnDemandStarter& starter, std::string service) : m_starter(starter), m_service(std::move(service)) {
+      m_starter.begin_use(m_service);
+    }
+    ~Use() { m_starter.end_use(m_service); }
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+
+   private:
+    OnDemandStarter& m_starter;
+    std::string m_service;
+  };
+
  private:
   struct Entry {
     DemandState state = DemandState::stopped;
@@ -101,8 +146,16 @@ class OnDemandStarter : public EventSink {
     std::string logs;
     std::chrono::steady_clock::time_point settled_at;
     std::vector<std::function<void()>> waiters;
+    bool over_budget = false;
+    bool start_after_stop = false;  // asked for while it stopped
   };
   void run();
+  // Each takes the lock held and gives it back held; they drop it around engine calls.
+  void stop_idle(std::unique_lock<std::mutex>& lock);
+  void start_queued(std::unique_lock<std::mutex>& lock);
+  void stop_now(std::unique_lock<std::mutex>& lock, const std::vector<std::string>& services);
+  // What runs, or nullopt (logged) when the engine cannot say.
+  std::optional<std::set<std::string>> running_now();
   // Records the start's end for `service`; its when_settled callbacks are moved to `done`.
   void settle(const std::string& service, const CommandResult& result, const std::string& error,
               std::vector<std::function<void()>>& done);
@@ -112,6 +165,9 @@ class OnDemandStarter : public EventSink {
 
   StartFn m_start;
   Timing m_timing;
+  Lifecycle m_life;
+  ServiceUses m_uses;
+  const UseClock::time_point m_since = UseClock::now();
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
   std::map<std::string, Entry> m_entries;
@@ -119,6 +175,7 @@ class OnDemandStarter : public EventSink {
   std::vector<std::string> m_order;  // the start under way's services, as its OperationEvent listed them
   std::map<std::pair<std::string, int>, StartProgress> m_progress;  // of the start under way
   bool m_stopping = false;
+  bool m_use_ended = false;  // an idle deadline may have moved: the starter's thread looks again
   std::atomic<bool> m_closed{false};  // set under m_mutex; read by notify() under m_notify
   std::mutex m_notify;                 // held while callbacks run; close() takes it after m_closed
   std::thread m_thread;  // last: starts after everything above exists

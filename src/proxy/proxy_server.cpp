@@ -13,9 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include "proxy/activity.h"
 #include "proxy/demand_page.h"
 #include "proxy/on_demand.h"
 #include "proxy/route.h"
+#include "proxy/tunnel.h"
+#include "proxy/upgrade.h"
 
 namespace boss {
 namespace {
@@ -43,6 +46,15 @@ constexpr int kBlockingThreads = 8;                      // engine calls (upstre
 
 std::string_view text(beast::string_view view) { return {view.data(), view.size()}; }
 
+// Every value of `field`, comma-joined (a list field may come in several lines).
+template <class Fields>
+std::string joined(const Fields& fields, http::field field) {
+  std::string all;
+  const auto [first, last] = fields.equal_range(field);
+  for (auto it = first; it != last; ++it) all += (all.empty() ? "" : ",") + std::string(text(it->value()));
+  return all;
+}
+
 auto with(beast::error_code& ec) { return asio::redirect_error(use_awaitable, ec); }
 
 struct Server {
@@ -50,6 +62,7 @@ struct Server {
   const Project& project;
   UpstreamFinder& upstreams;
   OnDemandStarter* on_demand;  // null: no service is started on demand
+  ServiceActivity& activity;
   asio::thread_pool& blocking;
   const ProxyLogFn& log_fn;
   std::mutex log_mutex;
@@ -307,13 +320,19 @@ class Connection {
     }
     const ProxyRoute& route = std::get<ProxyRoute>(decision);
     const auto started = Clock::now();
+    // Open (activity.h) from here to the end of its answer or of its tunnel.
+    const ServiceActivity::Open open = m_server.activity.open(route.service);
+    // An on-demand service is in use from here to the end of its answer: never stopped
+    // for idleness or the budget under it (on_demand.h).
+    const bool on_demand = m_server.on_demand && m_server.project.find(route.service)->on_demand;
+    std::optional<OnDemandStarter::Use> use;
+    if (on_demand) use.emplace(*m_server.on_demand, route.service);
 
     auto finding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
     FindResult found = co_await std::move(finding);
-    // An on-demand service is asked for when it does not run, and also while its start is
-    // under way: its container runs before its ping passes, and a request sent to it then
-    // would be refused (a 502 that a browser's starting page would end on).
-    const bool on_demand = m_server.on_demand && m_server.project.find(route.service)->on_demand;
+    // An on-demand service is asked for when it does not run, and also while its start (or
+    // stop) is under way: its container runs before its ping passes, and a request sent to
+    // it then would be refused (a 502 that a browser's starting page would end on).
     const auto not_ready = [&] {
       return std::holds_alternative<std::string>(found) ||
              (on_demand && is_settling(m_server.on_demand->status(route.service).state));
@@ -338,7 +357,13 @@ class Connection {
 
     // The request as the upstream gets it.
     const bool expects_continue = beast::iequals(req[http::field::expect], "100-continue");
+    const std::string upgrade = requested_upgrade(joined(req, http::field::connection), text(req[http::field::upgrade]));
+    const std::string upgrade_value(text(req[http::field::upgrade]));
     drop_hop_by_hop(req);
+    if (!upgrade.empty()) {  // the one hop-by-hop request the upstream gets as sent
+      req.set(http::field::connection, "Upgrade");
+      req.set(http::field::upgrade, upgrade_value);
+    }
     req.erase(http::field::expect);
     req.target(route.target);
     req.version(11);
@@ -406,10 +431,14 @@ class Connection {
 
     // The response as the client gets it.
     auto& res = m_response->get();
+    const unsigned code = res.result_int();
+    if (code == 101) {
+      auto switching = switch_protocols(route.service, upstream, !upgrade.empty(), method, target, started);
+      co_return co_await std::move(switching);
+    }
     const bool upstream_keeps = m_response->keep_alive();
     drop_hop_by_hop(res);
     bool client_keeps = keep_alive;
-    const unsigned code = res.result_int();
     const bool bodiless = head || code / 100 == 1 || code == 204 || code == 304;
     if (!bodiless && !res.has_content_length() && !res.chunked()) {
       if (version >= 11) res.chunked(true);  // delimited by the upstream's close: chunked keeps the client's connection
@@ -437,6 +466,45 @@ class Connection {
     co_return relayed == RelayFailure::none && client_keeps;
   }
 
+  // The upstream switched protocols (101): its answer goes to the client with Connection
+  // and Upgrade as sent, then the bytes both ways (tunnel.h) until both sides close. Only
+  // when the request asked to (`asked`); else a 502, the upstream's answer dropped.
+  // Never leaves a connection that can carry another request.
+  awaitable<bool> switch_protocols(const std::string& service, const Upstream& upstream, bool asked,
+                                   const std::string& method, const std::string& target, Clock::time_point started) {
+    auto& res = m_response->get();
+    if (!asked) {
+      m_response.reset();
+      m_link.close();
+      prepare(ProxyReply{502, "service '" + service + "' (" + describe(upstream) +
+                                  ") switched protocols (101) for a request that asked no upgrade"},
+              method, target);
+      co_return co_await answer(11, false, false);
+    }
+    const std::string upgrade(text(res[http::field::upgrade]));
+    drop_hop_by_hop(res);
+    res.set(http::field::connection, "Upgrade");
+    if (!upgrade.empty()) res.set(http::field::upgrade, upgrade);
+    res.version(11);
+    const RelayFailure sent = co_await relay<false>(*m_link.stream, m_link.buffer, *m_response, m_client, m_chunk);
+    m_response.reset();
+    if (sent != RelayFailure::none) {
+      m_link.close();
+      co_return false;
+    }
+    m_server.log(m_peer + " " + method + " " + target + " -> " + service + " 101 (tunnel open)");
+    auto relaying = tunnel::relay_both_ways(m_client.socket(), m_buffer, m_link.stream->socket(), m_link.buffer, kChunk);
+    const tunnel::Relayed relayed = co_await std::move(relaying);
+    m_link.close();
+    const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f s", seconds);
+    m_server.log(m_peer + " " + method + " " + target + " -> " + service + " tunnel closed after " + took + ", " +
+                 std::to_string(relayed.to_upstream) + " bytes up, " + std::to_string(relayed.to_client) +
+                 " bytes down");
+    co_return false;
+  }
+
   // `service` is on demand and not running: its start is asked for (one for all who ask,
   // on_demand.h). A browser gets the starting page at once; anyone else waits until the
   // start ends, --wait-timeout at most. nullopt: it is up now; else the answer to give.
@@ -451,9 +519,12 @@ class Connection {
     }
     switch (status.state) {
       case DemandState::up: co_return std::nullopt;
-      case DemandState::failed: co_return failed_reply(service, status, html);
+      case DemandState::failed:
+        if (status.over_budget) co_return over_budget_reply(service, status, html);
+        co_return failed_reply(service, status, html);
       case DemandState::queued:
       case DemandState::starting:
+      case DemandState::stopping:
         if (html) co_return starting_reply(service, status, true);
         co_return start_timeout_reply(service, status,
                                       std::chrono::duration<double>(m_server.options.wait_timeout).count());
@@ -517,7 +588,8 @@ class Connection {
   }
 
   // Reads the final response's header into m_response (interim 1xx answers are dropped:
-  // the proxy answered Expect itself and forwards no Upgrade). nullopt when read.
+  // the proxy answered Expect itself; a 101 is final, switch_protocols takes it). nullopt
+  // when read.
   awaitable<std::optional<beast::error_code>> read_response_header(bool head) {
     beast::error_code ec;
     for (;;) {
@@ -602,9 +674,9 @@ awaitable<void> accept_loop(Server& server, tcp::acceptor& acceptor, asio::io_co
 }  // namespace
 
 void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFinder& upstreams,
-                 OnDemandStarter* on_demand, const Cancel& cancel, const ProxyLogFn& log) {
+                 OnDemandStarter* on_demand, ServiceActivity& activity, const Cancel& cancel, const ProxyLogFn& log) {
   asio::thread_pool blocking(kBlockingThreads);
-  Server server{options, project, upstreams, on_demand, blocking, log, {}};
+  Server server{options, project, upstreams, on_demand, activity, blocking, log, {}};
   {
     asio::io_context io(kIoThreads);
     tcp::acceptor acceptor(io);

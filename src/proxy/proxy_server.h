@@ -5,7 +5,9 @@
 //
 // Per request: keep-alive to the client and to the upstream (one upstream connection per
 // client connection, reused while requests go to the same container); hop-by-hop headers
-// dropped; X-Forwarded-For (appended), X-Forwarded-Proto, X-Forwarded-Host and, for path
+// dropped (but for a WebSocket upgrade: Connection and Upgrade go as sent, and after the
+// upstream's 101 the bytes are relayed both ways until both sides close, tunnel.h);
+// X-Forwarded-For (appended), X-Forwarded-Proto, X-Forwarded-Host and, for path
 // routes, X-Forwarded-Prefix set (a client's own Prefix is dropped); `Expect:
 // 100-continue` answered by the proxy. Refused, never forwarded: a header over 16 KiB or
 // over 100 fields (431), a malformed request, both Content-Length and Transfer-Encoding,
@@ -18,6 +20,7 @@
 
 #include "core/cancel.h"
 #include "core/project.h"
+#include "proxy/activity.h"
 #include "proxy/on_demand.h"
 #include "proxy/upstreams.h"
 
@@ -37,8 +40,10 @@ using ProxyLogFn = std::function<void(const std::string&)>;
 
 // Serves until `cancel` is requested, then closes every connection and returns. Throws
 // std::runtime_error when it cannot listen. A request for an `on_demand` service that
-// does not run has `on_demand` start it (null: it is refused as not running, 503).
+// does not run has `on_demand` start it (null: it is refused as not running, 503). Each
+// request routed to a service is open in `activity` until it is answered (a tunnel until
+// it closes).
 void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFinder& upstreams,
-                 OnDemandStarter* on_demand, const Cancel& cancel, const ProxyLogFn& log);
+                 OnDemandStarter* on_demand, ServiceActivity& activity, const Cancel& cancel, const ProxyLogFn& log);
 
 }  // namespace boss

@@ -1,0 +1,59 @@
+// What `boss proxy` is doing for each service right now: how many proxied connections
+// are open to it (a request being answered, a WebSocket tunnel) and when its last
+// request came. Boost-free and pure but for a mutex: the server's IO threads write it,
+// the admin pages (and an idle stop) read it.
+//
+// Contract: every open() is matched by exactly one close of its Open (RAII), so a
+// service with open() > 0 has a connection in use right now, however long it has been
+// quiet (a WebSocket, a long download): it is not idle.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace boss {
+
+class ServiceActivity {
+ public:
+  using Clock = std::chrono::system_clock;
+
+  // One proxied connection to `service`, open while this lives.
+  class Open {
+   public:
+    Open() = default;
+    Open(Open&& other) noexcept;
+    Open& operator=(Open&& other) noexcept;
+    ~Open();
+    Open(const Open&) = delete;
+    Open& operator=(const Open&) = delete;
+
+   private:
+    friend class ServiceActivity;
+    Open(ServiceActivity* activity, std::string service) : m_activity(activity), m_service(std::move(service)) {}
+    void release();
+    ServiceActivity* m_activity = nullptr;
+    std::string m_service;
+  };
+
+  struct Seen {
+    int open = 0;                              // connections open to it now
+    std::optional<Clock::time_point> last;     // its last request's arrival
+    long long requests = 0;                    // since the proxy began
+  };
+
+  // A request for `service` arrived at `now` and is being forwarded: counts as open until
+  // the returned Open goes.
+  Open open(const std::string& service, Clock::time_point now = Clock::now());
+  Seen seen(const std::string& service) const;
+  int open_connections(const std::string& service) const { return seen(service).open; }
+
+ private:
+  void close(const std::string& service);
+  mutable std::mutex m_mutex;
+  std::map<std::string, Seen> m_seen;
+};
+
+}  // namespace boss
