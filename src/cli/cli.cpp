@@ -52,6 +52,7 @@
 #include "ui/plan_view.h"
 #include "ui/progress_mode.h"
 #include "ui/renderer.h"
+#include "ui/deploy_status_view.h"
 #include "ui/status_view.h"
 
 namespace boss {
@@ -327,6 +328,19 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     request.services = opt.services;
     return runtime.push(request).exit_code();
   }
+  if (opt.command == "deploy") {
+    if (opt.remove && opt.deploy_status) throw DefinitionError("deploy: --remove and --status are two commands: give one");
+    if (opt.deploy_status) {
+      const auto status = runtime.deploy_status();
+      return print_document(attached.secrets, wants_json(opt, progress) ? json_line(deploy_status_json(status)) + "\n"
+                                                                        : render_deploy_status_text(status));
+    }
+    if (opt.remove) return runtime.deploy_remove().exit_code();
+    DeployRequest request;
+    request.timeout = opt.timeout.value_or(300);
+    request.profiles = profile_choice(opt, compose_profiles);
+    return runtime.deploy(request).exit_code();
+  }
   if (opt.command == "restart") {
     RestartRequest request;
     request.services = opt.services;
@@ -403,8 +417,8 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   // run shows the start of its dependencies.
   const bool shows_progress =
       opt.command == "start" || opt.command == "run-jobs" || opt.command == "stop" || opt.command == "reload" ||
-      opt.command == "watch" || opt.command == "restart" || opt.command == "run" || opt.command == "down" || opt.command == "prune" ||
-      opt.command == "push";
+      opt.command == "watch" || opt.command == "restart" || opt.command == "run" || opt.command == "down" ||
+      opt.command == "prune" || opt.command == "push" || (opt.command == "deploy" && !opt.deploy_status);
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& renderer_sink = *renderer;
@@ -463,7 +477,8 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   } catch (const DefinitionError& e) {
     return error_line(secrets, e.what(), 2);
   }
-  Engine& engine = engines->engine();
+  // A deploy talks to the swarm manager -H names, whatever engines services name.
+  Engine& engine = opt.command == "deploy" ? usual : engines->engine();
   host.set_engine(&engine);
 
   if (opt.command == "__complete") {  // what a completion script asks: the services, one a line

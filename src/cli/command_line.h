@@ -30,6 +30,7 @@ struct Options {
   bool dry_run = false;
   bool json = false;
   bool remove = false;
+  bool deploy_status = false;  // deploy --status
   bool build = false;
   std::size_t parallel = 0;  // --parallel; 0 = the default
   std::size_t keep_runs = 0;  // start, run-jobs --keep-runs; 0 = all

@@ -46,7 +46,7 @@ void examples(CLI::App* command, const std::vector<std::string>& lines) {
 const std::vector<std::string>& visible_commands() {
   static const std::vector<std::string> commands = {"start", "run-jobs", "stop",    "reload", "watch",   "restart",
                                                     "status", "history", "logs",    "exec",   "run",
-                                                    "down",  "prune",    "push",    "convert", "proxy",
+                                                    "down",  "prune",    "push",    "deploy",  "convert", "proxy",
                                                     "init",  "completion"};
   return commands;
 }
@@ -223,6 +223,14 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   services(push, "Only these services (default: every service built from a directory)");
   push->add_flag("--json", opt.json, "The same as --progress json");
   examples(push, {"boss push", "boss push api"});
+
+  auto* deploy = app.add_subcommand("deploy", "Run the services as Docker Swarm services on the engine, a swarm manager, in dependency order");
+  deploy->add_flag("--remove", opt.remove, "Remove the project's swarm services and its overlay network instead");
+  deploy->add_flag("--status", opt.deploy_status, "Show the project's swarm services and their tasks per node instead");
+  deploy->add_option("--timeout", texts.timeout_text, "How long each service's tasks may take to become ready (default 300 s)")
+      ->check(duration(false));
+  deploy->add_flag("--json", opt.json, "With --status: the report as JSON; else the same as --progress json");
+  examples(deploy, {"boss -H tcp://manager:2376 deploy", "boss deploy --status", "boss deploy --remove"});
 
   auto* convert = app.add_subcommand("convert", "Print a compose file as an equivalent services.lua");
   convert->add_option("file", opt.convert_file, "The compose file or copili pipeline (default: -f, else compose.yaml, compose.yml, ...)")

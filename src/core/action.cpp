@@ -14,6 +14,7 @@ const char* action_name(ActionKind kind) {
     case ActionKind::remove: return "remove";
     case ActionKind::push: return "push";
     case ActionKind::restart: return "restart";
+    case ActionKind::update: return "update";
   }
   return "?";
 }

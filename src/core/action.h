@@ -14,6 +14,7 @@ enum class ActionKind {
   remove,     // stop and remove its containers
   push,       // push its image to its registry (building it first when missing)
   restart,    // restart: its running container is stopped (pre_stop first) and started again, pinged
+  update,     // deploy: its Swarm service is changed in place (with its version); the swarm rolls its tasks over
 };
 const char* action_name(ActionKind kind);
 

@@ -18,9 +18,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/errors.h"
 #include "core/registry_auth.h"
 #include "core/healthcheck.h"
 #include "core/restart_policy.h"
+#include "core/swarm.h"
 
 namespace boss {
 
@@ -338,12 +340,59 @@ class Engine {
     return 0;
   }
 
+  // --- Docker Swarm (boss deploy, core/deploy.h) ---
+  // An engine that is no swarm manager throws EngineError from every call but
+  // swarm_state; engines that know nothing of Swarm (podman) do so too.
+  virtual SwarmState swarm_state() { return {}; }
+  // The registry digest ("sha256:...") of `ref` as the engine resolves it there (GET
+  // /distribution): what every node will pull. EngineError when the registry does not have it.
+  virtual std::string registry_digest(const std::string& ref, const RegistryAuth& auth) {
+    (void)ref, (void)auth;
+    no_swarm();
+  }
+  // The services carrying every label of `filter`.
+  virtual std::vector<SwarmService> list_services(const Labels& filter) {
+    (void)filter;
+    no_swarm();
+  }
+  // Returns the new service's id; `auth` lets the nodes pull a private image.
+  virtual std::string create_service(const SwarmServiceSpec& spec, const RegistryAuth& auth) {
+    (void)spec, (void)auth;
+    no_swarm();
+  }
+  // Replaces the service's spec; `version` is the one it was listed with (the engine
+  // refuses a stale one). Swarm rolls its tasks over to the new spec.
+  virtual void update_service(const std::string& id, std::uint64_t version, const SwarmServiceSpec& spec,
+                              const RegistryAuth& auth) {
+    (void)id, (void)version, (void)spec, (void)auth;
+    no_swarm();
+  }
+  // A missing service is not an error.
+  virtual void remove_service(const std::string& id) {
+    (void)id;
+    no_swarm();
+  }
+  // The tasks of these services (ids or names), the old ones the engine keeps too.
+  virtual std::vector<SwarmTask> list_tasks(const std::vector<std::string>& services) {
+    (void)services;
+    no_swarm();
+  }
+  virtual std::vector<SwarmNode> list_nodes() { no_swarm(); }
+  // Returns the new network's id: an attachable overlay network of the swarm.
+  virtual std::string create_overlay_network(const std::string& name, const Labels& labels) {
+    (void)name, (void)labels;
+    no_swarm();
+  }
+
   // Where other hosts reach the ports this engine publishes for container `id`: the host
   // of its tcp:// or ssh:// endpoint; "" when it is this machine (a unix socket).
   virtual std::string published_address(const std::string& id) {
     (void)id;
     return "";
   }
+
+ private:
+  [[noreturn]] void no_swarm() const { throw EngineError(endpoint() + ": this engine does not run swarm services"); }
 };
 
 }  // namespace boss

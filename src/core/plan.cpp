@@ -394,7 +394,8 @@ std::vector<Step> steps_for(const Decision& d, const ServiceSpec& spec) {
       for (const auto& id : d.remove) steps.push_back({StepKind::remove, id});
       break;
     case ActionKind::push:
-      break;  // push plans are carried out by Runtime::push, never as steps
+    case ActionKind::update:
+      break;  // push and deploy are carried out by Runtime::push and run_deploy, never as steps
   }
   return steps;
 }

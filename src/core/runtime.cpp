@@ -397,6 +397,24 @@ CommandResult Runtime::restart(const RestartRequest& request) {
   return finish(std::move(result));
 }
 
+CommandResult Runtime::deploy(const DeployRequest& request) {
+  Cancel cancel(&m_cancel);
+  const auto held = lock(cancel);
+  load_state();
+  Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  op.credentials = m_credentials;
+  return finish(run_deploy(op, request));
+}
+
+CommandResult Runtime::deploy_remove() {
+  Cancel cancel(&m_cancel);
+  const auto held = lock(cancel);
+  Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
+  return finish(run_deploy_remove(op));
+}
+
+DeployStatus Runtime::deploy_status() { return read_deploy_status(m_engine, m_project); }
+
 StatusReport Runtime::status() {
   m_journal.load();
   const auto observed = observe(m_engine, m_project, /*images=*/false);

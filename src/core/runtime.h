@@ -20,6 +20,7 @@
 
 #include "core/cancel.h"
 #include "core/context_store.h"
+#include "core/deploy_run.h"
 #include "core/engine.h"
 #include "core/events.h"
 #include "core/hooks.h"
@@ -116,6 +117,11 @@ class Runtime {
   CommandResult push(const PushRequest& request);
   CommandResult restart(const RestartRequest& request);
   StatusReport status();
+  // boss deploy: the project as Swarm services on the engine, a swarm manager
+  // (core/deploy_run.h); with --remove, its services and network removed; --status.
+  CommandResult deploy(const DeployRequest& request);
+  CommandResult deploy_remove();
+  DeployStatus deploy_status();
   // Where registry credentials come from for services that give none (null: nowhere).
   // Must outlive the runtime.
   void set_credentials(CredentialSource* credentials) { m_credentials = credentials; }

@@ -20,6 +20,7 @@
 #include "engine/progress_message.h"
 #include "engine/registry_auth_header.h"
 #include "engine/stream_demux.h"
+#include "engine/swarm_json.h"
 
 namespace boss {
 
@@ -530,6 +531,67 @@ void DockerEngine::create_volume(const std::string& name, const Labels& labels) 
 
 void DockerEngine::remove_volume(const std::string& name) {
   send_expecting("remove volume " + name, del("/volumes/" + url_encode(name)), {404});
+}
+
+// --- Docker Swarm ---
+
+SwarmState DockerEngine::swarm_state() {
+  const std::string what = "read the swarm state of " + endpoint();
+  return parse_swarm_state(parse_engine_json(send_expecting(what, get("/info")).body, what));
+}
+
+std::string DockerEngine::registry_digest(const std::string& ref, const RegistryAuth& auth) {
+  const std::string what = "look up image " + ref + " in its registry";
+  HttpRequest request = get("/distribution/" + path_encode(ref) + "/json");
+  if (!auth.empty()) request.headers.push_back(registry_auth_header(auth, registry_host(ref)));
+  const std::string digest = parse_distribution_digest(parse_engine_json(send_expecting(what, request).body, what));
+  if (digest.empty()) throw EngineError(what + ": the engine returned no digest", 0);
+  return digest;
+}
+
+std::vector<SwarmService> DockerEngine::list_services(const Labels& filter) {
+  const std::string what = "list swarm services";
+  return parse_service_list(parse_engine_json(send_expecting(what, get(with_filters("/services", filter))).body, what));
+}
+
+std::string DockerEngine::create_service(const SwarmServiceSpec& spec, const RegistryAuth& auth) {
+  const std::string what = "create swarm service " + spec.name;
+  HttpRequest request = post("/services/create", service_spec_body(spec));
+  if (!auth.empty()) request.headers.push_back(registry_auth_header(auth, registry_host(spec.image)));
+  const std::string id = json_string(parse_engine_json(send_expecting(what, request).body, what), "ID");
+  if (id.empty()) throw EngineError(what + ": the engine returned no service id", 0);
+  return id;
+}
+
+void DockerEngine::update_service(const std::string& id, std::uint64_t version, const SwarmServiceSpec& spec,
+                                  const RegistryAuth& auth) {
+  HttpRequest request = post("/services/" + url_encode(id) + "/update?version=" + std::to_string(version),
+                             service_spec_body(spec));
+  if (!auth.empty()) request.headers.push_back(registry_auth_header(auth, registry_host(spec.image)));
+  send_expecting("update swarm service " + spec.name, request);
+}
+
+void DockerEngine::remove_service(const std::string& id) {
+  send_expecting("remove swarm service " + id, del("/services/" + url_encode(id)), {404});
+}
+
+std::vector<SwarmTask> DockerEngine::list_tasks(const std::vector<std::string>& services) {
+  const std::string what = "list swarm tasks";
+  const HttpResponse response = send_expecting(what, get("/tasks?filters=" + service_filters_query(services)));
+  return parse_task_list(parse_engine_json(response.body, what));
+}
+
+std::vector<SwarmNode> DockerEngine::list_nodes() {
+  const std::string what = "list swarm nodes";
+  return parse_node_list(parse_engine_json(send_expecting(what, get("/nodes")).body, what));
+}
+
+std::string DockerEngine::create_overlay_network(const std::string& name, const Labels& labels) {
+  const std::string what = "create overlay network " + name;
+  const HttpResponse response = send_expecting(what, post("/networks/create", overlay_network_body(name, labels)));
+  const std::string id = json_string(parse_engine_json(response.body, what), "Id");
+  if (id.empty()) throw EngineError(what + ": the engine returned no network id", 0);
+  return id;
 }
 
 }  // namespace boss

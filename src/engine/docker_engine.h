@@ -59,6 +59,16 @@ class DockerEngine : public Engine {
   // podman's API service runs health checks only from systemd timers, which are not
   // there without systemd: on podman, this runs one (libpod's own endpoint).
   std::optional<std::string> run_health_check(const std::string& id) override;
+  SwarmState swarm_state() override;
+  std::string registry_digest(const std::string& ref, const RegistryAuth& auth) override;
+  std::vector<SwarmService> list_services(const Labels& filter) override;
+  std::string create_service(const SwarmServiceSpec& spec, const RegistryAuth& auth) override;
+  void update_service(const std::string& id, std::uint64_t version, const SwarmServiceSpec& spec,
+                      const RegistryAuth& auth) override;
+  void remove_service(const std::string& id) override;
+  std::vector<SwarmTask> list_tasks(const std::vector<std::string>& services) override;
+  std::vector<SwarmNode> list_nodes() override;
+  std::string create_overlay_network(const std::string& name, const Labels& labels) override;
   // The host of a tcp:// or ssh:// endpoint; "" for a unix socket.
   std::string published_address(const std::string& id) override;
 

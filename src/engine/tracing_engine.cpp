@@ -279,4 +279,57 @@ std::optional<std::string> TracingEngine::run_health_check(const std::string& id
       [](const std::optional<std::string>& health) { return health ? *health : std::string("the engine runs its own"); });
 }
 
+SwarmState TracingEngine::swarm_state() {
+  return traced(
+      "swarm_state", "", [&] { return m_inner.swarm_state(); },
+      [](const SwarmState& s) { return (s.node_state.empty() ? "inactive" : s.node_state) + (s.manager ? ", manager" : ""); });
+}
+
+std::string TracingEngine::registry_digest(const std::string& ref, const RegistryAuth& auth) {
+  return traced(
+      "registry_digest", ref + (auth.empty() ? "" : " with credentials"),
+      [&] { return m_inner.registry_digest(ref, auth); }, [](const std::string& digest) { return digest; });
+}
+
+std::vector<SwarmService> TracingEngine::list_services(const Labels& filter) {
+  return traced(
+      "list_services", join_labels(filter), [&] { return m_inner.list_services(filter); },
+      [](const auto& list) { return count(list.size(), "service"); });
+}
+
+std::string TracingEngine::create_service(const SwarmServiceSpec& spec, const RegistryAuth& auth) {
+  return traced(
+      "create_service", spec.name + (auth.empty() ? "" : " with credentials"),
+      [&] { return m_inner.create_service(spec, auth); }, [](const std::string& id) { return short_id(id); });
+}
+
+void TracingEngine::update_service(const std::string& id, std::uint64_t version, const SwarmServiceSpec& spec,
+                                   const RegistryAuth& auth) {
+  traced(
+      "update_service", spec.name + " version " + std::to_string(version) + (auth.empty() ? "" : " with credentials"),
+      [&] { m_inner.update_service(id, version, spec, auth); }, kOk);
+}
+
+void TracingEngine::remove_service(const std::string& id) {
+  traced("remove_service", short_id(id), [&] { m_inner.remove_service(id); }, kOk);
+}
+
+std::vector<SwarmTask> TracingEngine::list_tasks(const std::vector<std::string>& services) {
+  return traced(
+      "list_tasks", count(services.size(), "service"), [&] { return m_inner.list_tasks(services); },
+      [](const auto& list) { return count(list.size(), "task"); });
+}
+
+std::vector<SwarmNode> TracingEngine::list_nodes() {
+  return traced(
+      "list_nodes", "", [&] { return m_inner.list_nodes(); },
+      [](const auto& list) { return count(list.size(), "node"); });
+}
+
+std::string TracingEngine::create_overlay_network(const std::string& name, const Labels& labels) {
+  return traced(
+      "create_overlay_network", name, [&] { return m_inner.create_overlay_network(name, labels); },
+      [](const std::string& id) { return short_id(id); });
+}
+
 }  // namespace boss

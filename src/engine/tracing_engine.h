@@ -60,6 +60,17 @@ class TracingEngine : public Engine {
   std::optional<std::string> run_health_check(const std::string& id) override;
   std::string published_address(const std::string& id) override { return m_inner.published_address(id); }
 
+  SwarmState swarm_state() override;
+  std::string registry_digest(const std::string& ref, const RegistryAuth& auth) override;
+  std::vector<SwarmService> list_services(const Labels& filter) override;
+  std::string create_service(const SwarmServiceSpec& spec, const RegistryAuth& auth) override;
+  void update_service(const std::string& id, std::uint64_t version, const SwarmServiceSpec& spec,
+                      const RegistryAuth& auth) override;
+  void remove_service(const std::string& id) override;
+  std::vector<SwarmTask> list_tasks(const std::vector<std::string>& services) override;
+  std::vector<SwarmNode> list_nodes() override;
+  std::string create_overlay_network(const std::string& name, const Labels& labels) override;
+
  private:
   // Runs `call`, traces "engine: <call> <args> -> <describe(result)> (<ms> ms)" or the
   // failure, and returns the result or rethrows.

@@ -41,6 +41,7 @@ const char* action_id(ActionKind action) {
     case ActionKind::remove: return "remove";
     case ActionKind::push: return "push";
     case ActionKind::restart: return "restart";
+    case ActionKind::update: return "update";
   }
   return "none";
 }

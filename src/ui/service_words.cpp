@@ -17,6 +17,7 @@ const char* done_verb(ActionKind action) {
     case ActionKind::stop: return "stopped";
     case ActionKind::remove: return "removed";
     case ActionKind::restart: return "restarted";
+    case ActionKind::update: return "updated";
     default: return nullptr;
   }
 }

@@ -8,7 +8,7 @@ add_test(NAME engines_rig_up COMMAND ${BASH_PROGRAM} ${CMAKE_CURRENT_LIST_DIR}/r
 add_test(NAME engines_rig_down COMMAND ${BASH_PROGRAM} ${CMAKE_CURRENT_LIST_DIR}/rig.sh down)
 set_tests_properties(engines_rig_up PROPERTIES FIXTURES_SETUP engine_rig LABELS "integration;engines" TIMEOUT 300)
 set_tests_properties(engines_rig_down PROPERTIES FIXTURES_CLEANUP engine_rig LABELS "integration;engines" TIMEOUT 120)
-set(BOSS_ENGINE_SCRIPTS remote multi)
+set(BOSS_ENGINE_SCRIPTS remote multi deploy)
 foreach(area IN LISTS BOSS_ENGINE_SCRIPTS)
   add_test(NAME engines_${area}
            COMMAND ${BASH_PROGRAM} ${CMAKE_CURRENT_LIST_DIR}/${area}.sh $<TARGET_FILE:boss> ${CMAKE_SOURCE_DIR})

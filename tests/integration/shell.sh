@@ -141,7 +141,7 @@ expect_contains "$OUT" "boss - bring up dependent Docker containers" "the render
 expect_not_contains "$OUT" "@VERSION@" "the rendered page"
 
 section "--help of every command, with examples"
-for command in start stop reload restart status logs exec run down prune push convert init completion; do
+for command in start stop reload restart status logs exec run down prune push deploy convert init completion; do
   run "$BOSS_BIN" "$command" --help
   if [[ $RC == 0 && $OUT == *"Examples:"* && $OUT == *"boss $command"* ]]; then
     pass "boss $command --help has examples"
