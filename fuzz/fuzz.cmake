@@ -8,7 +8,7 @@
 # parsers' sources and what they use, not all of boss_lib (a fuzz build then compiles a
 # fifth of boss).
 set(BOSS_FUZZ_TARGETS template json_stream stream_demux dockerignore image_ref time_text
-    command_line services_lua env_file compose proxy_request)
+    command_line services_lua env_file compose proxy_request copili)
 
 foreach(target IN LISTS BOSS_FUZZ_TARGETS)
   add_executable(fuzz_seeds_${target} ${CMAKE_CURRENT_LIST_DIR}/${target}.cpp
@@ -31,7 +31,10 @@ if(BOSS_FUZZ)
     core/env_file.cpp core/interpolate.cpp
     compose/compose_reader.cpp compose/compose_context.cpp compose/compose_ports.cpp yaml/yaml_tree.cpp
     proxy/route.cpp core/restart_policy.cpp core/host_binding.cpp core/command_words.cpp
-    core/healthcheck.cpp)
+    core/healthcheck.cpp
+    copili/pipeline_reader.cpp script/services_writer.cpp core/instances.cpp core/secrets.cpp
+    script/secret_value.cpp script/engine_reader.cpp script/job_fields.cpp script/healthcheck_field.cpp
+    core/config.cpp)
   list(TRANSFORM BOSS_FUZZ_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/src/)
   add_library(boss_fuzz_lib STATIC ${BOSS_FUZZ_SOURCES})
   add_dependencies(boss_fuzz_lib boss_lua_bytecode)

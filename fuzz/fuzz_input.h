@@ -2,8 +2,11 @@
 // the input itself chooses (so split-anywhere stream readers get every split tried).
 #pragma once
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -25,5 +28,19 @@ inline Cut cut_by_first_byte(std::string_view text) {
   const std::string_view rest = text.substr(1);
   return {rest.substr(0, cut), rest.substr(cut)};
 }
+
+// A folder of this process's own for the files an input is written to, removed when the
+// process exits: /tmp/<prefix>-<pid>.
+struct ScratchDir {
+  std::filesystem::path dir;
+  explicit ScratchDir(const std::string& prefix)
+      : dir(std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir);
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+};
 
 }  // namespace boss::fuzz

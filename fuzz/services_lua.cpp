@@ -8,8 +8,6 @@
 // touches the machine (os.execute, io, ffi, boss.run, ...) or waits (boss.sleep), and no
 // bytecode loaded from Lua (LuaJIT does not check bytecode). An input that starts with
 // ESC goes in without the prelude: it must be refused as bytecode before anything runs.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -41,19 +39,8 @@ const char* const kPrelude =
     "package.loaders[3], package.loaders[4] = nil "
     "local b = require 'boss' b.run, b.http_get, b.tcp_open, b.sleep = nil end ";
 
-// The folder the inputs are written to, removed when the process exits.
-struct ScratchDir {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("boss-fuzz-" + std::to_string(::getpid()));
-  ScratchDir() { std::filesystem::create_directories(dir); }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
-};
-
 std::filesystem::path services_file() {
-  static const ScratchDir scratch;
+  static const boss::fuzz::ScratchDir scratch("boss-fuzz");
   return scratch.dir / "services.lua";
 }
 

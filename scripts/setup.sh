@@ -52,6 +52,8 @@ PACKAGES=(
   bash zsh fish man-db groff-base dpkg-dev git
   # benchmarks (bench/run.py) compare against docker-compose and read peak memory with time
   docker-compose python3 time
+  # a real browser for tests/integration/browser.sh (headless, over the DevTools protocol)
+  chromium
 )
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()

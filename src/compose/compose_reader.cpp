@@ -311,6 +311,9 @@ class ServiceReader {
 
   VolumeMount mount(const Node& at, const std::string& source, const std::string& target, const std::string& mode) {
     if (target.empty() || target[0] != '/') fail(at, "volumes: container path must be absolute, got '" + target + "'");
+    for (const std::string* path : {&source, &target})
+      if (!fits_bind_text(*path))
+        fail(at, "volumes: the path '" + *path + "' holds ':', which the engine's source:target[:mode] binds cannot carry");
     VolumeMount m;
     m.target = target;
     m.mode = mode;

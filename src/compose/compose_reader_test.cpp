@@ -267,6 +267,8 @@ TEST_CASE("compose: mistakes are one line at file:line:column") {
   const std::string at = f.file() + ":";
   CHECK(f.error_of("services:\n  web:\n    imgae: busybox\n") ==
         at + "3:5: service 'web': unknown key 'imgae' (did you mean 'image'?)");
+  CHECK(f.error_of("services:\n  web:\n    image: busybox\n    volumes: [{type: bind, source: './a:b', target: /d}]\n") ==
+        at + "4:15: service 'web': volumes: the path './a:b' holds ':', which the engine's source:target[:mode] binds cannot carry");
   CHECK(f.error_of("service:\n  web: {}\n") == at + "1:1: unknown top-level key 'service' (did you mean 'services'?)");
   CHECK(f.error_of("services:\n  web:\n    image: ${MISSING:?set MISSING to the tag}\n") ==
         at + "3:12: service 'web': 'image': MISSING: set MISSING to the tag");

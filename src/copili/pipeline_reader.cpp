@@ -240,6 +240,10 @@ class Reader {
       }
       if (bind.empty()) fail(options, "'volumes." + source + "': 'bind' (the path in the container) is missing");
       if (bind[0] != '/') fail(options, "'volumes." + source + ".bind' must be an absolute path, got '" + bind + "'");
+      for (const std::string* path : {&source, static_cast<const std::string*>(&bind)})
+        if (!fits_bind_text(*path))
+          fail(options, "'volumes." + source + "': the path '" + *path +
+                            "' holds ':', which the engine's source:target[:mode] binds cannot carry");
       if (!mode.empty() && mode != "rw" && mode != "ro")
         fail(options, "'volumes." + source + ".mode' is rw or ro, got '" + mode + "'");
       VolumeMount m;

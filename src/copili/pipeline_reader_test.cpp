@@ -56,6 +56,13 @@ TEST_CASE("copili pipeline: unknown keys and sidecars are errors at file:line:co
                        doctest::Contains("pipeline.yaml:4:5: 'a': 'sidecars' are not supported by boss yet"),
                        DefinitionError);
   CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n"), doctest::Contains("'image_repo' is missing"), DefinitionError);
+  // Found by fuzz/copili.cpp: a ':' in a dict-form volume's path cannot be carried to the
+  // engine's binds (nor written back by boss convert).
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    volumes: { ./d:x: { bind: /data } }\n"),
+                       doctest::Contains("pipeline.yaml:4:23: 'a': 'volumes../d:x': the path './d:x' holds ':'"),
+                       DefinitionError);
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    volumes: { ./d: { bind: '/da:ta' } }\n"),
+                       doctest::Contains("the path '/da:ta' holds ':'"), DefinitionError);
 }
 
 TEST_CASE("copili pipeline: service containers are scheduled jobs, daily at 00:00 or by their schedule") {

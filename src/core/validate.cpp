@@ -125,6 +125,10 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   return best;
 }
 
+bool fits_bind_text(const std::string& path) {
+  return !path.empty() && path.find(':') == std::string::npos && path.find('\0') == std::string::npos;
+}
+
 namespace {
 
 std::string where(const ServiceSpec& s) {
@@ -152,6 +156,10 @@ void check_container_fields(const ServiceSpec& s) {
       throw DefinitionError(where(s) + ": field 'env': invalid variable name '" + key + "' (no '=', not empty)");
   std::set<std::string> targets;
   for (const auto& v : s.volumes) {
+    for (const std::string* path : {&v.source, &v.target})
+      if (!fits_bind_text(*path))
+        throw DefinitionError(where(s) + ": field 'volumes': the path '" + *path +
+                              "' is empty or holds ':', which the engine's source:target[:mode] binds cannot carry");
     if (!v.mode.empty() && !valid_volume_mode(v.mode))
       throw DefinitionError(where(s) + ": field 'volumes': invalid mode '" + v.mode + "' for " + v.target +
                             " (use ro or rw, optionally with z, Z or a propagation mode)");

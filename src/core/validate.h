@@ -23,6 +23,10 @@ std::string hostname_for(const std::string& name);
 // A project name usable in resource names: [a-z0-9][a-z0-9_-]*.
 bool is_valid_project_name(const std::string& name);
 bool is_valid_stop_signal(const std::string& signal);
+// Whether a volume's host path (or volume name) and container path fit the engine's
+// "source:target[:mode]" bind text: neither may be empty or hold ':' (the engine splits
+// at it) or a NUL. Readers check it where they read a mount, so the error names its line.
+bool fits_bind_text(const std::string& path);
 // A letter or digit, then letters, digits, '_', '.', '-' (as compose's profile names).
 bool is_profile_name(const std::string& name);
 // Edit distance, for did-you-mean suggestions.

@@ -155,6 +155,10 @@ TEST_CASE("validate: each bad definition gets a message naming the thing") {
   auto twice = svc("x");
   twice.volumes = {{"/a", "/d", "", false, ""}, {"/b", "/d", "", false, ""}};
   CHECK_THROWS_WITH_AS(validate_project(project({twice})), doctest::Contains("two mounts at /d"), DefinitionError);
+  auto colon = svc("x");
+  colon.volumes = {{"/a:b", "/d", "", false, ""}};
+  CHECK_THROWS_WITH_AS(validate_project(project({colon})),
+                       doctest::Contains("field 'volumes': the path '/a:b' is empty or holds ':'"), DefinitionError);
   auto bad_image = svc("x");
   bad_image.image = "Bad Image!!";
   CHECK_THROWS_WITH_AS(validate_project(project({bad_image})), doctest::Contains("invalid image reference"),

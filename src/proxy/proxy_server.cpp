@@ -310,11 +310,17 @@ class Connection {
 
     auto finding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
     FindResult found = co_await std::move(finding);
+    // An on-demand service is asked for when it does not run, and also while its start is
+    // under way: its container runs before its ping passes, and a request sent to it then
+    // would be refused (a 502 that a browser's starting page would end on).
+    const bool on_demand = m_server.on_demand && m_server.project.find(route.service)->on_demand;
+    const auto not_ready = [&] {
+      return std::holds_alternative<std::string>(found) ||
+             (on_demand && is_settling(m_server.on_demand->status(route.service).state));
+    };
     // The second pass: it came up just before this request asked, yet does not run now
     // (stopped meanwhile), so it is started again.
-    for (int pass = 0; pass < 2 && std::holds_alternative<std::string>(found) && m_server.on_demand &&
-                       m_server.project.find(route.service)->on_demand;
-         ++pass) {
+    for (int pass = 0; pass < 2 && on_demand && not_ready(); ++pass) {
       auto starting = start_on_demand(route.service, accepts_html(text(req[http::field::accept])), pass > 0);
       if (auto reply = co_await std::move(starting)) {
         prepare(std::move(*reply), method, target);
