@@ -96,13 +96,14 @@ local boss = {}
 ---@field overlap? "skip"|"queue"|"replace" what `boss serve` does with a run due while the last still runs: leave it out (default), run it after, or stop the running one first
 ---@field catch_up? boolean `boss serve` runs the job once at its start when a due run was missed since its last recorded run
 ---@field log_dir? string where a job's run logs go, relative to services.lua (default `logs`): `<log_dir>/<job>/<UTC start>-<attempt>.log` and `.json`
+---@field sidecars? (boss.Service|string)[] jobs only: services (classes, or their names) started beside every run of the job on the project network, reached by their names, pinged like services, stopped and removed when the run ends; a service named here is never started on its own
 ---@field http? boss.Http the container port `boss proxy` forwards this service's HTTP requests to
 ---@field engine? string the engine it runs on: a name declared with `boss.engine` (default: the usual one, from -H, DOCKER_HOST or the docker context)
 ---@field on_demand? boolean left out of `boss start` of all services (unless a started one depends on it); `boss proxy` starts it on its first request
 ---@field registry_auth? boss.RegistryAuth credentials for pulling and pushing `image`, instead of the docker CLI's
 ---@field did_run? fun(self: boss.Instance): boolean? jobs only: asked on each start; a true value means the job already ran (done, not run again), false that it runs; instead of its last exit code (not asked by `boss run-jobs`)
 ---@field pre_pull? fun(self: boss.Instance) hook: before boss pulls the image (not when it is present or built); an error fails the service
----@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused); a job's before every run of it
+---@field pre_start? fun(self: boss.Instance) hook: before a new container is created (not when one is reused); a job's before every run of it (not before waiting for a run already going)
 ---@field ping? fun(self: boss.Instance): boolean? hook: polled every `ping_interval` after the container starts until it returns a true value (`start --timeout` bounds it)
 ---@field post_start? fun(self: boss.Instance) hook: once, after a new container passed ping; dependents start only after it
 ---@field post_run? fun(self: boss.Instance, exit_code: integer) jobs only: after every run (attempt) of the job, with its exit code, before boss judges it; an error fails the job

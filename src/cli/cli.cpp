@@ -189,7 +189,7 @@ int convert_command(const Options& opt, const SecretRedactor& secrets) {
   if (is_pipeline_file(file)) {
     const PipelineProject read = load_pipeline(opt, file);
     validate_project(read.project);
-    std::fputs(write_services_lua(read.project, source, pipeline_notes(read)).c_str(), stdout);
+    std::fputs(write_services_lua(read.project, source, {pipeline_notes(read), read.password_variables}).c_str(), stdout);
     return 0;
   }
   if (!is_compose_file(file))

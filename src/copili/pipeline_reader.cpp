@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "core/command_words.h"
@@ -39,6 +40,21 @@ std::string project_name_of(const std::string& pipeline) {
   }
   const auto first = out.find_first_not_of("-_");
   return first == std::string::npos ? "" : out.substr(first);
+}
+
+// "VAR" when `raw` is just "$VAR" or "${VAR}".
+std::optional<std::string> variable_named(const std::string& raw) {
+  std::string name = raw;
+  if (name.size() < 2 || name[0] != '$') return std::nullopt;
+  name.erase(0, 1);
+  if (name.front() == '{') {
+    if (name.back() != '}') return std::nullopt;
+    name = name.substr(1, name.size() - 2);
+  }
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return std::nullopt;
+  for (unsigned char c : name)
+    if (!std::isalnum(c) && c != '_') return std::nullopt;
+  return name;
 }
 
 class Reader {
@@ -80,6 +96,17 @@ class Reader {
       s.dependencies.erase(std::remove_if(s.dependencies.begin(), s.dependencies.end(),
                                           [&](const std::string& d) { return excluded.count(d) > 0; }),
                            s.dependencies.end());
+    // The sidecars of left-out descriptions go with them.
+    auto& sidecars = project.sidecars;
+    sidecars.erase(std::remove_if(sidecars.begin(), sidecars.end(),
+                                  [&](const ServiceSpec& sidecar) {
+                                    return std::none_of(project.services.begin(), project.services.end(),
+                                                        [&](const ServiceSpec& s) {
+                                                          return std::find(s.sidecars.begin(), s.sidecars.end(),
+                                                                           sidecar.name) != s.sidecars.end();
+                                                        });
+                                  }),
+                   sidecars.end());
     project.name_volumes();
     return std::move(m_out);
   }
@@ -114,16 +141,21 @@ class Reader {
     return out;
   }
 
-  ServiceSpec description(const Node& item, const std::string& env, bool& exclude) {
-    m_prefix.clear();
-    m_doc.map(item, "a container description");
+  // A container description: a job of the pipeline, or (`sidecar_of`: the job's name) one
+  // of a job's sidecars, which has no dependencies, schedule, exclusion or sidecars.
+  ServiceSpec description(const Node& item, const std::string& env, bool& exclude, const std::string& sidecar_of = "") {
+    const bool sidecar = !sidecar_of.empty();
+    m_prefix = sidecar ? "'" + sidecar_of + "': 'sidecars': " : "";
+    m_doc.map(item, m_prefix + "a container description");
     const Node* name = item.find("name");
-    if (!name) m_doc.fail(item, "container description without 'name'");
+    if (!name) m_doc.fail(item, m_prefix + "container description without 'name'");
     ServiceSpec spec;
     spec.name = text(*name, "'name'");
     spec.defined_at = m_doc.where(*name);
-    spec.is_job = true;
-    m_prefix = "'" + spec.name + "': ";
+    spec.is_job = !sidecar;
+    m_prefix = sidecar ? "'" + sidecar_of + "': sidecar '" + spec.name + "': " : "'" + spec.name + "': ";
+    static const std::vector<std::string> kNotForSidecars = {"dependencies", "dependency", "is_service_container",
+                                                             "exlude_in_env", "sidecars", "schedule"};
     std::string repo, tag = "latest";
     const Node* repo_node = nullptr;
     const Node* dependencies_node = nullptr;
@@ -132,6 +164,8 @@ class Reader {
     for (const auto& [key, value] : item.entries) {
       const std::string& k = key.text;
       if (k == "name") continue;
+      if (sidecar && std::find(kNotForSidecars.begin(), kNotForSidecars.end(), k) != kNotForSidecars.end())
+        fail(key, "'" + k + "' is not for a sidecar (it starts and ends with its job)");
       if (k == "image_repo" || k == "repo") {
         if (repo_node) fail(key, "'" + k + "' and 'image_repo' both name the image (write one)");
         repo_node = &value;
@@ -168,15 +202,15 @@ class Reader {
       } else if (k == "command") {
         spec.cmd = command(value);
       } else if (k == "sidecars") {
-        if (!value.is_null() && !(value.is_sequence() && value.items.empty()))
-          fail(key, "'sidecars' are not supported by boss yet (no helper containers are started with a job); "
-                    "start the helper as a description of its own and list it in 'dependencies'");
+        read_sidecars(value, env, spec);
       } else if (k == "image_reg_username") {
         if (!auth) auth = RegistryAuth{};
         auth->username = text(value, "'image_reg_username'");
       } else if (k == "image_reg_password") {
         if (!auth) auth = RegistryAuth{};
         auth->password = text(value, "'image_reg_password'");
+        if (const auto var = variable_named(m_doc.scalar(value, m_prefix + "'image_reg_password'")))
+          m_out.password_variables[spec.name] = *var;
       } else if (k == "info_link") {
         spec.labels["copili.info_link"] = text(value, "'info_link'");
       } else if (k == "desc") {
@@ -207,6 +241,32 @@ class Reader {
       spec.registry_auth = auth;
     }
     return spec;
+  }
+
+  // Each sidecar description goes to project.sidecars (once: two jobs may describe the same
+  // sidecar alike), its name to the job's sidecars.
+  void read_sidecars(const Node& node, const std::string& env, ServiceSpec& job) {
+    if (node.is_null()) return;
+    const std::string prefix = m_prefix;
+    for (const auto& item : m_doc.sequence(node, m_prefix + "'sidecars'").items) {
+      bool unused = false;
+      ServiceSpec sidecar = description(item, env, unused, job.name);
+      m_prefix = prefix;
+      if (std::find(job.sidecars.begin(), job.sidecars.end(), sidecar.name) != job.sidecars.end())
+        fail(item, "'sidecars': '" + sidecar.name + "' is listed twice");
+      job.sidecars.push_back(sidecar.name);
+      auto& known = m_out.project.sidecars;
+      const auto same = std::find_if(known.begin(), known.end(), [&](const ServiceSpec& s) { return s.name == sidecar.name; });
+      if (same == known.end()) {
+        known.push_back(std::move(sidecar));
+        continue;
+      }
+      ServiceSpec other = *same;
+      other.defined_at = sidecar.defined_at;
+      if (!(other == sidecar))
+        fail(item, "'sidecars': sidecar '" + sidecar.name + "' is described differently at " + same->defined_at +
+                       " (one name, one definition: rename one)");
+    }
   }
 
   std::vector<std::string> command(const Node& node) const {

@@ -7,9 +7,9 @@
 // only after it exited 0. `$VAR`, `${VAR}` and compose's other forms are filled in every
 // value from the environment, then from .env (the environment wins). A description whose
 // `exlude_in_env` lists the value of ENV is left out, and dropped from its dependents'
-// dependencies. A key copili does not have, a wrong type, and what boss cannot do yet
-// (sidecars) are a DefinitionError at
-// file:line:column; nothing is ever dropped silently.
+// dependencies. A job's `sidecars` (container descriptions too) go to Project::sidecars
+// (core/sidecars.h), named in the job's sidecars. A key copili does not have and a wrong
+// type are a DefinitionError at file:line:column; nothing is ever dropped silently.
 #pragma once
 
 #include <filesystem>
@@ -36,6 +36,9 @@ struct PipelineProject {
   std::vector<std::string> service_containers;
   // Descriptions left out by exlude_in_env, in file order.
   std::vector<std::string> excluded;
+  // Service -> the variable its image_reg_password was written as ("$REG_PASS",
+  // "${REG_PASS}"): what `boss convert` reads the password from instead of writing it.
+  std::map<std::string, std::string> password_variables;
 };
 
 // .json files; .yaml and .yml files whose root is one key holding a list (a compose file's

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "core/errors.h"
+#include "core/validate.h"
 
 namespace boss {
 namespace {
@@ -49,11 +50,36 @@ TEST_CASE("copili pipeline: descriptions become jobs; dependency spelling, tag, 
   CHECK(out.excluded == std::vector<std::string>{"skipped"});
 }
 
-TEST_CASE("copili pipeline: unknown keys and sidecars are errors at file:line:column") {
+TEST_CASE("copili pipeline: sidecars are descriptions of their own, named by their jobs") {
+  const auto out = read("P:\n  - name: a\n    image_repo: i\n    sidecars:\n      - {name: redis01, image_repo: redis, env_vars: {X: $HOME_X}}\n"
+                        "  - name: b\n    image_repo: i\n    sidecars: [{name: redis01, image_repo: redis, env_vars: {X: $HOME_X}}]\n"
+                        "    image_reg_username: u\n    image_reg_password: ${REG_PASS}\n",
+                        {{"REG_PASS", "secret"}, {"HOME_X", "x"}});
+  REQUIRE(out.project.services.size() == 2);
+  CHECK(out.project.services[0].sidecars == std::vector<std::string>{"redis01"});
+  CHECK(out.project.services[1].sidecars == std::vector<std::string>{"redis01"});
+  REQUIRE(out.project.sidecars.size() == 1);  // described alike twice: one sidecar
+  const auto& sidecar = out.project.sidecars[0];
+  CHECK(sidecar.name == "redis01");
+  CHECK(sidecar.image == "redis:latest");
+  CHECK_FALSE(sidecar.is_job);
+  CHECK(sidecar.defined_at == "/p/pipeline.yaml:5:16");
+  CHECK(out.password_variables == std::map<std::string, std::string>{{"b", "REG_PASS"}});
+  CHECK_NOTHROW(validate_project(out.project));
+}
+
+TEST_CASE("copili pipeline: unknown keys and bad sidecars are errors at file:line:column") {
   CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    tga: x\n"),
                        doctest::Contains("pipeline.yaml:4:5: 'a': unknown key 'tga'"), DefinitionError);
-  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    sidecars: [{name: r, image_repo: redis}]\n"),
-                       doctest::Contains("pipeline.yaml:4:5: 'a': 'sidecars' are not supported by boss yet"),
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    sidecars: [{name: r, image_repo: redis, dependencies: [a]}]\n"),
+                       doctest::Contains("pipeline.yaml:4:45: 'a': sidecar 'r': 'dependencies' is not for a sidecar"),
+                       DefinitionError);
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    sidecars: [{image_repo: redis}]\n"),
+                       doctest::Contains("pipeline.yaml:4:16: 'a': 'sidecars': container description without 'name'"),
+                       DefinitionError);
+  CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n    image_repo: i\n    sidecars: [{name: r, image_repo: redis}]\n"
+                            "  - name: b\n    image_repo: i\n    sidecars: [{name: r, image_repo: valkey}]\n"),
+                       doctest::Contains("pipeline.yaml:7:16: 'b': 'sidecars': sidecar 'r' is described differently at /p/pipeline.yaml:4:23"),
                        DefinitionError);
   CHECK_THROWS_WITH_AS(read("P:\n  - name: a\n"), doctest::Contains("'image_repo' is missing"), DefinitionError);
   // Found by fuzz/copili.cpp: a ':' in a dict-form volume's path cannot be carried to the

@@ -8,6 +8,7 @@
 
 #include "core/cancel.h"
 #include "core/errors.h"
+#include "core/sidecars.h"
 
 namespace boss {
 
@@ -165,7 +166,9 @@ void EngineSet::ensure_network(std::size_t member, const std::string& network) {
 }
 
 std::string EngineSet::create_container(const ContainerSpec& spec) {
-  const auto service = spec.labels.find(kLabelService);
+  // A sidecar runs on the engine of the job it is beside (core/sidecars.h).
+  auto service = spec.labels.find(kLabelSidecarOf);
+  if (service == spec.labels.end()) service = spec.labels.find(kLabelService);
   const std::size_t i = service == spec.labels.end() ? m_active.front() : member_of(service->second);
   if (!spec.network.empty() && m_active.size() > 1) ensure_network(i, spec.network);
   const std::string id = on(i, [&](Engine& e) { return e.create_container(spec); });

@@ -31,6 +31,8 @@ struct ServiceEvent {
   std::optional<int> exit_code;      // failed: its container's exit code, when it exited; a job's, up or failed
   int attempts = 0;                  // a job that ended (up or failed): how many times it ran
   bool job = false;                  // a job's (kind = "job"): kept reads as done before
+  // A sidecar's (core/sidecars.h): the job it runs beside; `service` is the sidecar's name.
+  std::string sidecar_of;
   double elapsed = 0;        // seconds since the operation began working on the service
 };
 

@@ -17,6 +17,7 @@
 #include "core/service_failure.h"
 #include "core/service_hook.h"
 #include "core/service_progress.h"
+#include "core/sidecar_run.h"
 #include "core/template.h"
 #include "core/validate.h"
 #include "core/walker.h"
@@ -152,6 +153,7 @@ class StartTask {
     } catch (const EngineError& e) {
       fail(outcome, ServiceFailure{e.what(), m_container, std::nullopt});
     } catch (const Interrupted&) {
+      if (m_sidecars) m_sidecars->remove();
       outcome.status = Phase::interrupted;
       outcome.reason = interrupted_reason();
       m_progress.final(Phase::interrupted, outcome.reason);
@@ -266,12 +268,27 @@ class StartTask {
           m_progress.set_container(m_container);
           m_op.journal.mark(m_key, {m_container, "ping"});
         }
+        if (m_spec.is_job && !m_spec.sidecars.empty()) {
+          // Up before the job's process begins, so it reaches them from its first moment.
+          m_sidecars.emplace(m_op, m_spec, m_images, m_gate, m_options.ping_timeout);
+          if (decision.running)
+            m_sidecars->adopt();
+          else
+            m_sidecars->start();
+        }
         m_progress.phase(Phase::starting, decision.reason);
         if (m_spec.is_job && !step.container_id.empty()) m_previous_end = finished_at(m_container);
         engine_step([&] { m_op.engine.start_container(m_container); });
         return "";
       case StepKind::wait_ready:
         if (m_spec.is_job) {
+          // However the run ends, its sidecars go before its outcome is told.
+          struct RemoveSidecars {
+            std::optional<SidecarRun>& sidecars;
+            ~RemoveSidecars() {
+              if (sidecars) sidecars->remove();
+            }
+          } remove_sidecars{m_sidecars};
           m_job = run_job(m_op, m_spec, m_container, m_progress,
                           m_spec.has_post_run ? AfterRun([&](int exit_code) {
                             run_hook(Hook::post_run, std::nullopt, exit_code);
@@ -418,6 +435,7 @@ class StartTask {
   }
 
   void fail(ServiceOutcome& outcome, const ServiceFailure& f) {
+    if (m_sidecars) m_sidecars->remove();
     outcome.status = Phase::failed;
     outcome.reason = f.reason;
     outcome.exit_code = f.exit_code;
@@ -470,6 +488,7 @@ class StartTask {
   std::optional<ContainerState> m_seen;  // the started container, as readiness last saw it
   std::optional<JobRun> m_job;           // a job's run that succeeded
   std::string m_previous_end;            // a reused job container's last run's end (run logs)
+  std::optional<SidecarRun> m_sidecars;  // a job's run's sidecars, from its start to its end
   std::string m_warning;  // what went wrong on the way without failing it (pre_stop)
   Stage m_stage = Stage::waiting_turn;
 };

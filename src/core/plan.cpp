@@ -197,6 +197,7 @@ Decision decide(const DecideInput& in) {
       } else {
         d.kind = ActionKind::start;
         d.reason = run_again_reason(in, *best);
+        d.running = best->running();
       }
       if (!d.remove.empty()) d.reason += "; removing " + std::to_string(d.remove.size()) + " stale container(s)";
       return d;
@@ -361,8 +362,9 @@ std::vector<Step> steps_for(const Decision& d, const ServiceSpec& spec) {
       remove_old();
       break;
     case ActionKind::start:
-      // A job's pre_start runs before every run of it, in a new container or its own.
-      if (spec.is_job && spec.has_pre_start) steps.push_back({StepKind::pre_start, ""});
+      // A job's pre_start runs before every run of it, in a new container or its own;
+      // not before waiting for a run already going.
+      if (spec.is_job && spec.has_pre_start && !d.running) steps.push_back({StepKind::pre_start, ""});
       remove_old();
       steps.push_back({StepKind::start, d.container_id});
       steps.push_back({StepKind::wait_ready, d.container_id});

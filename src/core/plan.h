@@ -36,6 +36,9 @@ struct Decision {
   // start: its image must be fetched first.
   enum class Image { present, pull, build };
   Image image = Image::present;
+  // start of a job: container_id is running already (an earlier boss's run of it), so
+  // this run is waited for, not begun: no pre_start, no new sidecars.
+  bool running = false;
   bool new_container() const { return kind == ActionKind::create || kind == ActionKind::recreate; }
 };
 

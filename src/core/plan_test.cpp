@@ -397,3 +397,18 @@ TEST_CASE("plan: observe inspects the exited containers of jobs for their exit c
   CHECK(observed.of("migrate")[0].exit_code == 3);
   CHECK_FALSE(observed.of("web")[0].exit_code.has_value());
 }
+
+TEST_CASE("plan: a running job is waited for, without its pre_start; a stopped one runs after it") {
+  auto s = job("migrate");
+  s.has_pre_start = true;
+  const auto config = desired_config(s, "sha256:1", {});
+  auto d = decide_for(s, {container("c1", "running", config)}, config);
+  CHECK(d.kind == ActionKind::start);
+  CHECK(d.running);
+  CHECK(d.reason == "running: waiting for it to end");
+  CHECK(steps_for(d, s) == std::vector<Step>{{StepKind::start, "c1"}, {StepKind::wait_ready, "c1"}});
+  d = decide_for(s, {exited("c1", 3, config)}, config);
+  CHECK_FALSE(d.running);
+  CHECK(steps_for(d, s) ==
+        std::vector<Step>{{StepKind::pre_start, ""}, {StepKind::start, "c1"}, {StepKind::wait_ready, "c1"}});
+}

@@ -31,9 +31,10 @@ bool ServiceSpec::has_hook(Hook hook) const {
 }
 
 void Project::name_volumes() {
-  for (auto& s : services)
-    for (auto& v : s.volumes)
-      if (v.named) v.source = volume_name(v.volume);
+  for (auto* list : {&services, &sidecars})
+    for (auto& s : *list)
+      for (auto& v : s.volumes)
+        if (v.named) v.source = volume_name(v.volume);
 }
 
 void ServiceSpec::set_has_hook(Hook hook) {
@@ -51,6 +52,12 @@ void ServiceSpec::set_has_hook(Hook hook) {
 const ServiceSpec* Project::find(const std::string& service) const {
   for (const auto& s : services)
     if (s.name == service) return &s;
+  return nullptr;
+}
+
+const ServiceSpec* Project::find_sidecar(const std::string& name) const {
+  for (const auto& s : sidecars)
+    if (s.name == name) return &s;
   return nullptr;
 }
 

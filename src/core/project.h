@@ -89,6 +89,9 @@ struct ServiceSpec {
   JobSpec job;
   // A job's run logs go here (absolute; `log_dir`); "": logs/ beside services.lua.
   std::string log_dir;
+  // Jobs: the names of the Project::sidecars started beside every run of it (on the
+  // project network, reachable by those names), and removed when it ends (core/sidecars.h).
+  std::vector<std::string> sidecars;
   // Credentials for pulling and pushing `image`, from services.lua; none: the docker
   // CLI's (Operation::credentials). Never part of the config hash, labels or output.
   std::optional<RegistryAuth> registry_auth;
@@ -142,8 +145,12 @@ struct Project {
   std::filesystem::path dir;       // its folder: relative paths are resolved against it
   std::vector<ServiceSpec> services;  // in declaration order
   std::vector<EngineSpec> engines;    // boss.engine declarations, in order
+  // The services jobs name as their `sidecars`: never started on their own (no service of
+  // the project is one of them), only beside the jobs that name them (core/sidecars.h).
+  std::vector<ServiceSpec> sidecars;
 
   const EngineSpec* find_engine(const std::string& engine) const;
+  const ServiceSpec* find_sidecar(const std::string& name) const;
 
   const ServiceSpec* find(const std::string& service) const;
   std::vector<std::string> names() const;

@@ -20,6 +20,7 @@ void ServiceProgress::hook(const std::string& hook) {
   event.hook = hook;
   event.container_id = m_container;
   event.job = m_job;
+  event.sidecar_of = m_sidecar_of;
   event.elapsed = elapsed();
   m_events.emit_now(std::move(event));
 }
@@ -34,6 +35,7 @@ void ServiceProgress::final(Phase phase, std::string reason, std::vector<Publish
   event.reason = std::move(reason);
   event.container_id = m_container;
   event.job = m_job;
+  event.sidecar_of = m_sidecar_of;
   event.ports = std::move(ports);
   event.exit_code = exit_code;
   event.attempts = attempts;

@@ -20,6 +20,8 @@ class ServiceProgress {
   void set_action(ActionKind action) { m_action = action; }
   void set_container(std::string id) { m_container = std::move(id); }
   void set_job(bool job) { m_job = job; }
+  // A sidecar's progress: every event names the job it runs beside (ServiceEvent::sidecar_of).
+  void set_sidecar_of(std::string job) { m_sidecar_of = std::move(job); }
   const std::string& container() const { return m_container; }
   const std::string& service() const { return m_service; }
   int instance() const { return m_instance; }
@@ -38,6 +40,7 @@ class ServiceProgress {
   int m_instance;
   std::string m_container;
   bool m_job = false;
+  std::string m_sidecar_of;
   std::chrono::steady_clock::time_point m_began = std::chrono::steady_clock::now();
 };
 

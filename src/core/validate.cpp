@@ -11,6 +11,7 @@
 #include "core/graph.h"
 #include "core/host_binding.h"
 #include "core/restart_policy.h"
+#include "core/sidecars.h"
 #include "core/template.h"
 
 namespace boss {
@@ -265,6 +266,11 @@ void validate_project(const Project& project) {
     check_container_fields(s);
     if (s.is_job) check_job(s);
   }
+  for (const auto& s : project.sidecars) {
+    check_templates(s);
+    check_container_fields(s);
+  }
+  validate_sidecars(project);
   // A fixed host port can be published once per protocol and address, across the whole
   // project.
   std::vector<std::pair<const PortBinding*, std::string>> fixed;  // binding, its service

@@ -54,9 +54,11 @@ void LuaHooks::set_definitions(const Project& project, GroupCounts groups) {
   m_defined.clear();
   m_instances.clear();
   for (const auto& service : project.services) m_instances[service.name] = service.instances;
-  for (const auto& service : project.services)
-    for (Hook hook : kHooks)
-      if (service.has_hook(hook)) m_defined.emplace(service.name, hook);
+  // A sidecar's hooks (its ping) run like a service's, under its name.
+  for (const auto* list : {&project.services, &project.sidecars})
+    for (const auto& service : *list)
+      for (Hook hook : kHooks)
+        if (service.has_hook(hook)) m_defined.emplace(service.name, hook);
   m_groups = groups;
 }
 

@@ -15,6 +15,7 @@
 #include "core/context_store.h"
 #include "core/errors.h"
 #include "core/events.h"
+#include "core/sidecars.h"
 #include "core/validate.h"
 #include "script/helper_request.h"
 #include "script/lua_hooks.h"
@@ -321,6 +322,7 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
       project.name = slugify(project.dir.filename().string());
     lua_pop(m_L, 1);
   }
+  separate_sidecars(project);
   project.name_volumes();
 
   LuaHooks::GroupCounts groups;

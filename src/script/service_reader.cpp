@@ -33,9 +33,9 @@ const std::vector<std::string> kDataFields = {
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
     "secret_env", "http", "engine", "kind", "success_exit_codes", "timeout", "retries", "on_demand", "log_dir",
-    "schedule", "every", "overlap", "catch_up"};
+    "sidecars", "schedule", "every", "overlap", "catch_up"};
 // What only a job (kind = "job") has.
-const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries", "log_dir",
+const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries", "log_dir", "sidecars",
                                              "schedule", "every", "overlap", "catch_up"};
 // More would only be a typo: each one is a container of its own.
 constexpr int kMaxInstances = 1000;
@@ -245,6 +245,8 @@ class Reader {
       const std::string dir = expect_string(field);
       if (dir.empty()) fail(field, "must not be empty (leave it out for logs/ beside services.lua)");
       m_spec.log_dir = strip_trailing_slash(resolve_path(dir).string());
+    } else if (field == "sidecars") {
+      read_sidecars();
     } else if (field == "build_from_directory") {
       std::string dir = expect_string(field);
       m_spec.build_from_directory = strip_trailing_slash(resolve_path(dir).string());
@@ -421,6 +423,32 @@ class Reader {
       } else {
         fail("dependencies", what + " must be a name or { name, optional = true }, got " + type_of(m_L, -1));
       }
+      lua_pop(m_L, 1);
+    }
+    lua_pop(m_L, 1);
+  }
+
+  // { Redis, "cache" }: service classes, or their names. A class is taken by its name
+  // (core/sidecars.h resolves the names against the project's services).
+  void read_sidecars() {
+    const std::string field = "sidecars";
+    expect_table(field);
+    const int t = lua_gettop(m_L);
+    const int n = static_cast<int>(lua_objlen(m_L, t));
+    check_sequence(field, t, n, "an array of service classes or their names");
+    for (int i = 1; i <= n; ++i) {
+      const std::string what = "item " + std::to_string(i);
+      lua_rawgeti(m_L, t, i);
+      if (lua_type(m_L, -1) == LUA_TTABLE) {
+        lua_getfield(m_L, -1, "name");
+        if (lua_type(m_L, -1) != LUA_TSTRING)
+          fail(field, what + " is a class without a name: a sidecar is a service class "
+                             "(boss.Service:extend { name = ..., image = ... }) or its name");
+        lua_replace(m_L, -2);
+      }
+      if (lua_type(m_L, -1) != LUA_TSTRING)
+        fail(field, what + " must be a service class or its name, got " + type_of(m_L, -1));
+      m_spec.sidecars.push_back(string_at(m_L, -1));
       lua_pop(m_L, 1);
     }
     lua_pop(m_L, 1);

@@ -1,5 +1,6 @@
 #include "script/services_writer.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -52,12 +53,26 @@ std::string string_map(const std::map<std::string, std::string>& values, const s
   return out + indent + "}";
 }
 
+// The environment variable a converted registry password is read from:
+// "<SERVICE>_REGISTRY_PASSWORD", uppercase, other characters as '_'.
+std::string password_variable(const std::string& service) {
+  std::string out;
+  for (unsigned char c : service) out += std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_';
+  return out + "_REGISTRY_PASSWORD";
+}
+
 class Writer {
  public:
-  explicit Writer(const Project& project) : m_project(project) {}
+  Writer(const Project& project, const ConvertOptions& options) : m_project(project), m_options(options) {}
 
   std::string service(const ServiceSpec& s) {
-    m_out = "boss.Service:extend {\n";
+    m_out = "";
+    if (s.registry_auth) {
+      const std::string var = variable_of(s);
+      m_out += "-- registry_auth's password is read from $" + var +
+               " (the environment, then .env): boss convert writes no password.\n";
+    }
+    m_out += "boss.Service:extend {\n";
     field("name", lua_quote(s.name));
     field("image", lua_quote(s.image));
     if (!s.build_from_directory.empty()) field("build_from_directory", lua_quote(path(s.build_from_directory)));
@@ -84,13 +99,19 @@ class Writer {
     if (s.on_demand) field("on_demand", "true");
     if (s.ping_interval != ServiceSpec{}.ping_interval) field("ping_interval", number(s.ping_interval));
     if (s.is_job) job(s.job);
+    if (!s.sidecars.empty()) field("sidecars", string_list(s.sidecars));
     if (s.registry_auth)
       field("registry_auth", "{ username = " + lua_quote(s.registry_auth->username) +
-                                 ", password = " + lua_quote(s.registry_auth->password) + " }");
+                                 ", password = boss.secret(boss.env(" + lua_quote(variable_of(s)) + ")) }");
     return m_out + "}\n";
   }
 
  private:
+  std::string variable_of(const ServiceSpec& s) const {
+    const auto it = m_options.password_variables.find(s.name);
+    return it != m_options.password_variables.end() ? it->second : password_variable(s.name);
+  }
+
   void field(const std::string& name, const std::string& value) { m_out += "  " + name + " = " + value + ",\n"; }
 
   // Relative to the project's folder when it is inside it.
@@ -161,6 +182,7 @@ class Writer {
   }
 
   const Project& m_project;
+  const ConvertOptions& m_options;
   std::string m_out;
 };
 
@@ -190,14 +212,17 @@ std::string lua_quote(const std::string& text) {
   return out + "\"";
 }
 
-std::string write_services_lua(const Project& project, const std::string& source, const ServiceNotes& notes) {
+std::string write_services_lua(const Project& project, const std::string& source, const ConvertOptions& options) {
+  const ServiceNotes& notes = options.notes;
   std::string out = "-- services.lua for boss, converted from " + source +
                     " by `boss convert`.\n"
                     "-- Keep it in the same folder: relative paths are taken from there.\n"
                     "local boss = require \"boss\"\n\n"
                     "boss.project " +
                     lua_quote(project.name) + "\n";
-  Writer writer(project);
+  Writer writer(project, options);
+  if (!project.sidecars.empty()) out += "\n-- Sidecars: started beside the jobs that name them in `sidecars`, never on their own.\n";
+  for (const auto& s : project.sidecars) out += "\n" + writer.service(s);
   for (const auto& s : project.services) {
     out += "\n";
     if (const auto it = notes.find(s.name); it != notes.end())

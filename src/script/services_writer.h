@@ -18,8 +18,17 @@ namespace boss {
 // services.lua cannot hold yet.
 using ServiceNotes = std::map<std::string, std::vector<std::string>>;
 
-// `source` names where the project came from, for the file's first comment.
-std::string write_services_lua(const Project& project, const std::string& source, const ServiceNotes& notes = {});
+struct ConvertOptions {
+  ServiceNotes notes = {};
+  // Registry passwords are never written: each service's registry_auth reads its password
+  // with boss.secret(boss.env(VAR)), VAR from here (by service) else
+  // "<SERVICE>_REGISTRY_PASSWORD", and a comment above the service names it.
+  std::map<std::string, std::string> password_variables = {};
+};
+
+// `source` names where the project came from, for the file's first comment. Project::sidecars
+// are written first, as service classes the jobs name in their `sidecars`.
+std::string write_services_lua(const Project& project, const std::string& source, const ConvertOptions& options = {});
 
 // A Lua string literal that reads back as `text` exactly ("a\"b", "\0", "\255").
 std::string lua_quote(const std::string& text);

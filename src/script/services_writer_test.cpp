@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+
 #include "compose/compose_reader.h"
 #include "core/context_store.h"
 #include "core/event_loop.h"
@@ -27,6 +29,11 @@ Project read_back(const TempDir& dir, const Project& project) {
 // Equal but for where each service was defined (compose.yaml:2:3 vs services.lua:5).
 void check_same(Project a, Project b) {
   CHECK(a.name == b.name);
+  REQUIRE(a.sidecars.size() == b.sidecars.size());
+  for (std::size_t i = 0; i < a.sidecars.size(); ++i) {
+    a.sidecars[i].defined_at = b.sidecars[i].defined_at = "";
+    CHECK(a.sidecars[i] == b.sidecars[i]);
+  }
   REQUIRE(a.services.size() == b.services.size());
   for (std::size_t i = 0; i < a.services.size(); ++i) {
     a.services[i].defined_at = b.services[i].defined_at = "";
@@ -83,10 +90,41 @@ TEST_CASE("services writer: a project with every field reads back the same") {
   metrics.profiles = {"debug"};
   metrics.instances = 3;
   metrics.healthcheck = disabled_healthcheck();
-  project.services = {db, web, metrics};
+  ServiceSpec load;
+  load.name = "load";
+  load.image = "busybox";
+  load.is_job = true;
+  load.sidecars = {"cache"};
+  ServiceSpec cache;
+  cache.name = "cache";
+  cache.image = "redis:7";
+  cache.cmd = std::vector<std::string>{"redis-server"};
+  project.services = {db, web, metrics, load};
+  project.sidecars = {cache};
   project.name_volumes();
   REQUIRE_NOTHROW(validate_project(project));
+  // The password is read from the environment, never written.
+  ::setenv("DB_REGISTRY_PASSWORD", "p\"w", 1);
   check_same(project, read_back(dir, project));
+  ::unsetenv("DB_REGISTRY_PASSWORD");
+}
+
+TEST_CASE("services writer: a registry password is never written; the variable it is read from is named") {
+  Project project;
+  project.name = "p";
+  ServiceSpec a;
+  a.name = "pull-me";
+  a.image = "reg.example/a";
+  a.registry_auth = RegistryAuth{"user", "hunter2", ""};
+  ServiceSpec b = a;
+  b.name = "b";
+  project.services = {a, b};
+  const std::string text = write_services_lua(project, "pipeline.yaml", {{}, {{"b", "REG_PASS"}}});
+  CHECK(text.find("hunter2") == std::string::npos);
+  CHECK(text.find("password = boss.secret(boss.env(\"PULL_ME_REGISTRY_PASSWORD\"))") != std::string::npos);
+  CHECK(text.find("-- registry_auth's password is read from $PULL_ME_REGISTRY_PASSWORD") != std::string::npos);
+  CHECK(text.find("password = boss.secret(boss.env(\"REG_PASS\"))") != std::string::npos);
+  CHECK(text.find("username = \"user\"") != std::string::npos);
 }
 
 TEST_CASE("services writer: a compose project converts to a services.lua that reads back the same") {

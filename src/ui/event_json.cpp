@@ -17,6 +17,7 @@ void add_fields(Json& j, const ServiceEvent& e) {
   Json fields = outcome_json(outcome_of(e));
   for (auto it = fields.begin(); it != fields.end(); ++it) j[it.key()] = std::move(it.value());
   if (!e.hook.empty()) j["hook"] = e.hook;
+  if (!e.sidecar_of.empty()) j["sidecar_of"] = e.sidecar_of;
 }
 
 void add_fields(Json& j, const ProgressEvent& e) {

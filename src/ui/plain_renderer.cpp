@@ -27,7 +27,7 @@ void PlainRenderer::on(const OperationEvent& e) { m_column.reserve(e.services); 
 
 void PlainRenderer::on(const ServiceEvent& e) {
   if (e.phase == Phase::queued) return;
-  const std::string label = service_label(e.service, e.instance);
+  const std::string label = event_label(e);
   std::string text = phase_text(e);
   // A step in progress says its detail (the image, the old container, why it is
   // created, ...) in brackets, unless the line before for the service said the same.

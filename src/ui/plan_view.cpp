@@ -34,6 +34,17 @@ std::string with_image_note(const Decision& d, const Project& project) {
   return d.reason.empty() ? "(" + note + ")" : d.reason + " (" + note + ")";
 }
 
+// The sidecars a decision starts beside its job's run: none when the job is kept (done)
+// or its run is already going.
+std::vector<std::string> sidecars_of(const Decision& d, const Project& project) {
+  const ServiceSpec* spec = project.find(d.service);
+  if (!spec || !spec->is_job || d.running) return {};
+  if (d.kind == ActionKind::keep || d.kind == ActionKind::none || d.kind == ActionKind::remove ||
+      d.kind == ActionKind::stop)
+    return {};
+  return spec->sidecars;
+}
+
 const char* image_id(Decision::Image image) {
   switch (image) {
     case Decision::Image::present: return "present";
@@ -48,9 +59,16 @@ const char* image_id(Decision::Image image) {
 std::string render_plan_text(const Plan& plan, const Project& project) {
   std::vector<PlanLine> steps;
   if (plan.create_network) steps.push_back({"create", "network " + project.network_name(), "does not exist yet"});
-  for (const auto& d : plan.services)
+  for (const auto& d : plan.services) {
     steps.push_back({action_name(d.kind), service_label(d.service, d.instance) + engine_note(project, d.service),
                      with_image_note(d, project)});
+    for (const auto& name : sidecars_of(d, project)) {
+      const ServiceSpec* sidecar = project.find_sidecar(name);
+      steps.push_back({"sidecar", d.service + "/" + name,
+                       "beside each run of " + d.service + ", removed when it ends" +
+                           (sidecar ? " (" + sidecar->image + ")" : "")});
+    }
+  }
   for (const auto& name : plan.remove_orphans)
     steps.push_back({"remove", "container " + name, "service no longer defined"});
   for (const auto& name : plan.remove_one_offs) steps.push_back({"remove", "container " + name, "one-off (boss run)"});
@@ -103,6 +121,7 @@ Json plan_json(const Plan& plan, const Project& project) {
     s["image_ref"] = image_ref(project, d.service);
     s["remove"] = d.remove;
     s["stop"] = d.stop;
+    if (const auto sidecars = sidecars_of(d, project); !sidecars.empty()) s["sidecars"] = sidecars;
     services.push_back(std::move(s));
   }
   j["services"] = std::move(services);

@@ -1,6 +1,7 @@
 #include "ui/quiet_renderer.h"
 
 #include "ui/format.h"
+#include "ui/service_words.h"
 #include "ui/summary_view.h"
 
 namespace boss {
@@ -18,7 +19,7 @@ void QuietRenderer::emit(const Event& event) {
   std::lock_guard lock(m_mutex);
   if (const auto* e = std::get_if<ServiceEvent>(&event.body)) {
     if (e->phase == Phase::failed)
-      write(m_err, "boss: service '" + service_label(e->service, e->instance) + "' failed" +
+      write(m_err, std::string(e->sidecar_of.empty() ? "boss: service '" : "boss: sidecar '") + event_label(*e) + "' failed" +
                        (e->reason.empty() ? "" : ": " + e->reason) + "\n");
   } else if (const auto* e = std::get_if<WarningEvent>(&event.body)) {
     write(m_err, "boss: warning: " + e->text + "\n");

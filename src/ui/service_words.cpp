@@ -100,6 +100,11 @@ std::string phase_text(const ServiceEvent& e) {
   return outcome_text(outcome_of(e));
 }
 
+std::string event_label(const ServiceEvent& e) {
+  if (!e.sidecar_of.empty()) return e.sidecar_of + "/" + e.service;
+  return service_label(e.service, e.instance);
+}
+
 ServiceOutcome outcome_of(const ServiceEvent& e) {
   ServiceOutcome o;
   o.service = e.service;

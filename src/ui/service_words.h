@@ -13,6 +13,9 @@ namespace boss {
 // A phase in progress: "queued", "pulling image", "running post_start", "waiting until
 // ready", ... For a final phase, outcome_text() of the event's fields.
 std::string phase_text(const ServiceEvent& event);
+// Who an event is about, as a user calls it: service_label's "web", "web-2"; a sidecar's
+// "<job>/<sidecar>" ("load/redis").
+std::string event_label(const ServiceEvent& event);
 
 // A service that reached a final phase, as the summary and the last line show it:
 //   up after create      "up (created in 1.2 s)"

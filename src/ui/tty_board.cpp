@@ -93,7 +93,7 @@ TtyBoard::Row& TtyBoard::instance_row(const std::string& service, int instance) 
 }
 
 void TtyBoard::update(const ServiceEvent& event, Clock::time_point now) {
-  Row& r = instance_row(event.service, event.instance);
+  Row& r = event.sidecar_of.empty() ? instance_row(event.service, event.instance) : row(event_label(event));
   const bool was_active = !is_final(r.phase) && r.phase != Phase::queued;
   r.phase = event.phase;
   r.text = phase_text(event);

@@ -46,6 +46,30 @@ expect_contains "$OUT" "boss.project \"$P\"" "convert"
 expect_contains "$OUT" 'schedule = "0 0 * * *"' "convert: copili's daily 00:00"
 expect_contains "$OUT" 'run by `boss serve`' "convert"
 
+section "boss convert writes no registry password: it reads it from the variable the pipeline names"
+cat > "$DIR/private.yaml" <<'EOF'
+P:
+    - name: a_1
+      image_repo: registry.example/private
+      image_reg_username: robot
+      image_reg_password: ${REG_PASS}
+    - name: b_1
+      image_repo: registry.example/private
+      image_reg_username: robot
+      image_reg_password: literal-hunter2
+EOF
+REG_PASS=env-hunter2 expect_exit 0 boss convert "$DIR/private.yaml"
+expect_not_contains "$OUT" "hunter2" "no password in the output"
+expect_contains "$OUT" 'password = boss.secret(boss.env("REG_PASS"))' "a_1 reads \$REG_PASS"
+expect_contains "$OUT" 'password = boss.secret(boss.env("B_1_REGISTRY_PASSWORD"))' "b_1 reads a variable named after it"
+expect_contains "$OUT" "-- registry_auth's password is read from \$B_1_REGISTRY_PASSWORD" "the comment names it"
+# What it wrote reads back, with the password from the environment.
+printf '%s\n' "$OUT" > "$DIR/services.lua"
+REG_PASS=x B_1_REGISTRY_PASSWORD=y expect_exit 0 boss start --dry-run
+B_1_REGISTRY_PASSWORD=y expect_exit 2 boss start --dry-run
+expect_contains "$ERR" "is the environment variable it reads set?" "an unset variable is named as the likely cause"
+rm "$DIR/services.lua"
+
 bad_pipeline() {  # bad_pipeline WHAT NEEDLE < pipeline text
   section "$1"
   cat > "$DIR/bad.yaml"
@@ -59,11 +83,11 @@ P:
     - name: a_1
       image_rpo: boss-example/exit-container
 EOF
-bad_pipeline "sidecars" "bad.yaml:4:7: 'a_1': 'sidecars' are not supported by boss yet" <<'EOF'
+bad_pipeline "a sidecar with dependencies" "bad.yaml:4:54: 'a_1': sidecar 'redis01': 'dependencies' is not for a sidecar" <<'EOF'
 P:
     - name: a_1
       image_repo: boss-example/exit-container
-      sidecars: [{ name: redis01, image_repo: redis }]
+      sidecars: [{ name: redis01, image_repo: redis, dependencies: [a_1] }]
 EOF
 bad_pipeline "a cron schedule with 6 fields" "bad.yaml:4:17: 'a_1': 'schedule' has 6 fields" <<'EOF'
 P:

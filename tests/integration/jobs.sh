@@ -351,4 +351,30 @@ expect_one_line_stderr
 expect_contains "$ERR" "service 's': field 'did_run' is only for jobs"
 expect_eq "$(count_containers)" 0 "no container made"
 
+new_project jobs-running
+write_services <<'EOF2'
+local boss = require "boss"
+boss.Job:extend { name = "long", image = "@IMG@", cmd = { "sleep", "4" },
+  pre_start = function(self) boss.log("pre_start ran") end }
+EOF2
+
+section "a job already running (its boss was killed) is waited for: its pre_start does not run again"
+expect_exit 0 boss start
+# run-jobs runs it again in its container; its boss is killed while it runs.
+out=$DIR/boss.out
+"$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json run-jobs >"$out" 2>&1 &
+pid=$!
+BG_PIDS+=("$pid")
+if wait_for 30 grep -q '"service":"long","state":"waiting"' "$out"; then pass "long is running"; else fail "long should run"; fi
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+expect_contains "$(cat "$out")" "pre_start ran" "the interrupted run's pre_start ran"
+expect_eq "$(state long)" running "the job runs on without its boss"
+expect_exit 0 boss start
+expect_outcome long up start "running: waiting for it to end"
+expect_not_contains "$(hook_output)" "pre_start ran" "no pre_start before waiting"
+expect_eq "$(state long)" exited "waited for its end"
+expect_exit 0 boss run-jobs long
+expect_contains "$(hook_output)" "long: pre_start ran" "a new run of it has its pre_start"
+
 finish
