@@ -68,6 +68,8 @@ void PlainRenderer::on(const TraceEvent& e) {
   if (m_verbose) line(m_err, e.text);
 }
 
+void PlainRenderer::on(const ScheduleEvent& e) { line(m_out, m_column.padded(e.job) + "  " + schedule_text(e)); }
+
 void PlainRenderer::on(const SummaryEvent& e) {
   const std::string summary = render_summary_text(e.result);
   std::fwrite(summary.data(), 1, summary.size(), m_out);
