@@ -101,6 +101,52 @@ def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
+def report(title, start, keys, calls, events, out):
+    """Prints the medians of `calls` (to the create call) and `events` (to the create
+    event), measured from `start` ("healthy", "exit"), against TARGET_MS; writes them to
+    `out` (a path, or None) as JSON under `keys` (the two summaries' names)."""
+    result = {"reps": len(calls), "target_ms": TARGET_MS, keys[0]: summary(calls), keys[1]: summary(events),
+              "samples_ms": {"create_call": calls, "create_event": events}}
+    h, e = result[keys[0]], result[keys[1]]
+    print("%s over %d runs: %s -> create call median %.1f ms (min %.1f, max %.1f); "
+          "-> create event median %.1f ms (min %.1f, max %.1f); target <= %.0f ms: %s"
+          % (title, len(calls), start, h["median"], h["min"], h["max"], e["median"], e["min"], e["max"], TARGET_MS,
+             "met" if h["median"] <= TARGET_MS else "NOT met"))
+    if out:
+        with open(out, "w") as f:
+            json.dump(result, f, indent=2)
+
+
+def repeat(boss, services, reps, start, measure):
+    """Runs `boss -v --progress json start` of `services` (a services.lua text) `reps` times
+    from nothing, removing the containers between (not measured); `measure(stdout, events)`
+    gives each run's (to the create call, to the create event) in ms from `start`. Returns
+    both lists."""
+    work = tempfile.mkdtemp(prefix="bb%s." % PROJECT)
+    path = os.path.join(work, "services.lua")
+    with open(path, "w") as f:
+        f.write(services)
+    calls, events_ms = [], []
+    try:
+        cleanup(boss, path)
+        for rep in range(reps):
+            since = time.time_ns()
+            run = subprocess.run([boss, "-f", path, "-v", "--progress", "json", "start", "--timeout", "60"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if run.returncode != 0:
+                sys.exit("boss start failed:\n" + run.stdout + run.stderr)
+            call, event = measure(run.stdout, engine_events(since, time.time_ns()))
+            calls.append(call)
+            events_ms.append(event)
+            print("rep %2d/%d: %s -> create call %.1f ms, -> create event %.1f ms" % (rep + 1, reps, start, call, event),
+                  flush=True)
+            cleanup(boss, path)
+    finally:
+        cleanup(boss, path)
+        shutil.rmtree(work, ignore_errors=True)
+    return calls, events_ms
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=25)
@@ -109,41 +155,14 @@ def main():
     parser.add_argument("--out")
     args = parser.parse_args()
 
-    work = tempfile.mkdtemp(prefix="bbhealth.")
-    path = os.path.join(work, "services.lua")
-    with open(path, "w") as f:
-        f.write(SERVICES % {"project": PROJECT, "image": args.image})
-    handoff, to_event = [], []
-    try:
-        cleanup(args.boss, path)
-        for rep in range(args.reps):
-            since = time.time_ns()
-            run = subprocess.run([args.boss, "-f", path, "-v", "--progress", "json", "start", "--timeout", "60"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            if run.returncode != 0:
-                sys.exit("boss start failed:\n" + run.stdout + run.stderr)
-            events = engine_events(since, time.time_ns())
-            healthy = stamp(events, "health_status: healthy", "gate")
-            handoff.append((create_call_ns(run.stdout, "after") - healthy) / 1e6)
-            to_event.append((stamp(events, "create", "after") - healthy) / 1e6)
-            print("rep %2d/%d: healthy -> create call %.1f ms, -> create event %.1f ms"
-                  % (rep + 1, args.reps, handoff[-1], to_event[-1]), flush=True)
-            cleanup(args.boss, path)
-    finally:
-        cleanup(args.boss, path)
-        shutil.rmtree(work, ignore_errors=True)
-    result = {"reps": len(handoff), "target_ms": TARGET_MS, "healthy_to_create_call_ms": summary(handoff),
-              "healthy_to_create_event_ms": summary(to_event),
-              "samples_ms": {"create_call": handoff, "create_event": to_event}}
-    h, e = result["healthy_to_create_call_ms"], result["healthy_to_create_event_ms"]
-    print("health-gated hand-off over %d runs: healthy -> create call median %.1f ms (min %.1f, max %.1f); "
-          "-> create event median %.1f ms (min %.1f, max %.1f); target <= %.0f ms: %s"
-          % (len(handoff), h["median"], h["min"], h["max"], e["median"], e["min"], e["max"], TARGET_MS,
-             "met" if h["median"] <= TARGET_MS else "NOT met"))
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=2)
+    def measure(stdout, events):
+        healthy = stamp(events, "health_status: healthy", "gate")
+        return (create_call_ns(stdout, "after") - healthy) / 1e6, (stamp(events, "create", "after") - healthy) / 1e6
 
+    handoff, to_event = repeat(args.boss, SERVICES % {"project": PROJECT, "image": args.image}, args.reps, "healthy",
+                               measure)
+    report("health-gated hand-off", "healthy", ("healthy_to_create_call_ms", "healthy_to_create_event_ms"), handoff,
+           to_event, args.out)
 
 if __name__ == "__main__":
     main()

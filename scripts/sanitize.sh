@@ -46,6 +46,8 @@ supp=$ROOT/scripts/sanitizers
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$reports/asan:suppressions=$supp/asan.supp"
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan:suppressions=$supp/ubsan.supp"
+# Responsiveness bounds of the suites (lib.sh's slack_ms) for a binary this much slower.
+if [[ $kind == thread ]]; then export BOSS_TEST_TIME_FACTOR=3; else export BOSS_TEST_TIME_FACTOR=2; fi
 export TSAN_OPTIONS="second_deadlock_stack=1:log_path=$reports/tsan:suppressions=$supp/tsan.supp"
 
 rc=0

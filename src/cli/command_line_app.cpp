@@ -85,7 +85,8 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   one_per_flag(app.add_option("--profile", opt.profiles,
                               "Also start the services of this profile (repeatable; default: $BOSS_PROFILES)"));
 
-  const std::string parallel_help = "Container calls in flight against each engine at most (default 8)";
+  const std::string parallel_help =
+      "Container calls in flight against each engine at most (default 8), and job runs at once at most (default: no bound)";
   const std::string keep_runs_help = "Keep the logs of each job's newest N runs, removing older ones (default: all)";
   auto plan_flags = [&](CLI::App* command) {
     command->add_flag("--dry-run", opt.dry_run, "Print what would be done, touch nothing");

@@ -130,11 +130,12 @@ enum class Stage { waiting_turn, image, hooks_before, replacing, creating, ready
 // One instance of a service of a start plan, from its image to ready.
 class StartTask {
  public:
+  // `job_runs`: bounds the job runs going at once (--parallel); null: no bound.
   StartTask(Operation& op, const ServiceSpec& spec, const Decision& planned, const Observed& observed,
-            ImageProvider& images, EngineGate& gate, const ExecuteOptions& options)
+            ImageProvider& images, EngineGate& gate, const ExecuteOptions& options, EngineGate* job_runs)
       : m_op(op), m_spec(spec), m_planned(planned), m_number(instance_number(planned.instance)),
         m_key(instance_key(spec.name, planned.instance)), m_existing(observed.of(spec.name, m_number)),
-        m_observed(observed), m_images(images), m_gate(gate), m_options(options),
+        m_observed(observed), m_images(images), m_gate(gate), m_job_runs(job_runs), m_options(options),
         m_progress(op.events, spec.name, planned.kind, planned.instance) {
     m_progress.set_job(spec.is_job);
   }
@@ -268,6 +269,11 @@ class StartTask {
           m_progress.set_container(m_container);
           m_op.journal.mark(m_key, {m_container, "ping"});
         }
+        if (m_spec.is_job && m_job_runs && !decision.running) {
+          m_progress.phase(Phase::queued, "waiting for a job run slot (--parallel " +
+                                              std::to_string(m_options.parallel) + ")");
+          m_run_slot.emplace(m_job_runs->enter(m_op.cancel));
+        }
         if (m_spec.is_job && !m_spec.sidecars.empty()) {
           // Up before the job's process begins, so it reaches them from its first moment.
           m_sidecars.emplace(m_op, m_spec, m_images, m_gate, m_options.ping_timeout);
@@ -282,7 +288,12 @@ class StartTask {
         return "";
       case StepKind::wait_ready:
         if (m_spec.is_job) {
-          // However the run ends, its sidecars go before its outcome is told.
+          // However the run ends, its sidecars go before its outcome is told, and then
+          // its run slot (declared first: freed last).
+          struct FreeSlot {
+            std::optional<EngineGate::Slot>& slot;
+            ~FreeSlot() { slot.reset(); }
+          } free_slot{m_run_slot};
           struct RemoveSidecars {
             std::optional<SidecarRun>& sidecars;
             ~RemoveSidecars() {
@@ -436,6 +447,7 @@ class StartTask {
 
   void fail(ServiceOutcome& outcome, const ServiceFailure& f) {
     if (m_sidecars) m_sidecars->remove();
+    m_run_slot.reset();
     outcome.status = Phase::failed;
     outcome.reason = f.reason;
     outcome.exit_code = f.exit_code;
@@ -482,6 +494,8 @@ class StartTask {
   const Observed& m_observed;
   ImageProvider& m_images;
   EngineGate& m_gate;
+  EngineGate* m_job_runs;
+  std::optional<EngineGate::Slot> m_run_slot;  // a job's run, held from its start to its end
   const ExecuteOptions& m_options;
   ServiceProgress m_progress;
   std::string m_container;
@@ -672,6 +686,8 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   // One bound per engine: engines on other hosts work in parallel, each kept busy.
   std::vector<std::unique_ptr<EngineGate>> gates;
   for (std::size_t i = 0; i < op.engine.engine_count(); ++i) gates.push_back(std::make_unique<EngineGate>(options.parallel));
+  std::optional<EngineGate> job_runs;
+  if (options.parallel > 0) job_runs.emplace(options.parallel);
   std::vector<std::thread> prefetch;
   if (!stop_plan) remove_orphans(op, plan, result);
   if (!stop_plan && !options.restart && !plan.services.empty()) {
@@ -703,7 +719,9 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
     EngineGate& gate = *gates[op.engine.engine_index(d.service)];
     ServiceOutcome outcome =
         stop_plan || scale_down ? run_stop(op, d, gate, options, scale_down)
-                                : StartTask(op, *op.project.find(d.service), d, observed, images, gate, options).run();
+                                : StartTask(op, *op.project.find(d.service), d, observed, images, gate, options,
+                                            job_runs ? &*job_runs : nullptr)
+                                      .run();
     const bool ok = outcome.status != Phase::failed && outcome.status != Phase::interrupted;
     std::lock_guard lock(outcomes_mutex);
     if (outcome.status == Phase::interrupted) interrupted_services.insert(d.service);

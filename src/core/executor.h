@@ -35,7 +35,9 @@ struct ExecuteOptions {
   std::set<std::string> rebuild;  // start: these image references are built anew (--build)
   std::set<std::string> rerun;    // start: these jobs run anew even if done (run-jobs)
   std::size_t keep_runs = 0;      // start: each job keeps its newest N run logs (0: all)
-  std::size_t parallel = 0;       // container calls in flight at most (0: kDefaultEngineCalls)
+  // Container calls in flight at most, per engine (0: kDefaultEngineCalls); and when set,
+  // job runs at once at most (each from its start to its end, sidecars included).
+  std::size_t parallel = 0;
   // A restart plan: its decisions are carried out as they are (no image, no new decision).
   bool restart = false;
 };

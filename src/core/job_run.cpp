@@ -1,6 +1,10 @@
 #include "core/job_run.h"
 
 #include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -16,14 +20,101 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // How one attempt ended: its exit code, and whether boss killed it for its timeout.
+// `died_at`: the engine's stamp of its `die` event (RFC 3339) when that is how boss learnt
+// of the end, and `started_at` its StartedAt as read while it ran; "" when the wait
+// endpoint told (then an inspect after the end gives both).
 struct AttemptEnd {
   int exit_code = 0;
   bool timed_out = false;
+  std::string died_at = {};
+  std::string started_at = {};
+};
+
+// "2026-12-07T08:16:15.594057123Z" from the engine's nanoseconds.
+std::string rfc3339_of(std::int64_t time_nano) {
+  const std::time_t seconds = static_cast<std::time_t>(time_nano / 1000000000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + n, sizeof text - n, ".%09lldZ", static_cast<long long>(time_nano % 1000000000));
+  return text;
+}
+
+// The engine's `die` event of one container, from a subscription of its own: Docker sends
+// it about 100 ms before its wait endpoint answers (the endpoint waits for the container's
+// cleanup), and a job's dependents need not wait for that. The stream is closed in the
+// background; a die before the subscription is missed, and the wait endpoint tells.
+class DieWatch {
+ public:
+  DieWatch(Operation& op, const std::string& service, const std::string& id)
+      : m_op(op), m_shared(std::make_shared<Shared>(&op.cancel)) {
+    m_thread = std::thread([shared = m_shared, &engine = op.engine, id,
+                            filter = Labels{{kLabelProject, op.project.name}, {kLabelService, service}}] {
+      try {
+        engine.watch_events(
+            filter,
+            [&](const EngineEvent& e) {
+              if (e.id != id || e.action != "die") return;
+              const auto code = e.attributes.find("exitCode");
+              if (code == e.attributes.end()) return;
+              {
+                std::lock_guard lock(shared->mutex);
+                try {
+                  shared->exit_code = std::stoi(code->second);
+                } catch (const std::exception&) {
+                  return;
+                }
+                shared->died_at = rfc3339_of(e.time_nano);
+              }
+              shared->wake.request();
+            },
+            [] {}, shared->stop);
+      } catch (...) {
+        // No event stream: the wait endpoint tells all the same.
+      }
+    });
+  }
+  DieWatch(const DieWatch&) = delete;
+  DieWatch& operator=(const DieWatch&) = delete;
+  ~DieWatch() {
+    m_shared->stop.request();
+    m_op.background.adopt(std::move(m_thread));
+  }
+
+  // Requested on the die event (and by whoever else must end the wait: the timeout).
+  Cancel& wake() { return m_shared->wake; }
+  std::optional<AttemptEnd> died() const {
+    std::lock_guard lock(m_shared->mutex);
+    if (!m_shared->exit_code) return std::nullopt;
+    return AttemptEnd{*m_shared->exit_code, false, m_shared->died_at};
+  }
+
+ private:
+  struct Shared {
+    explicit Shared(const Cancel* parent) : stop(parent), wake(parent) {}
+    Cancel stop;
+    Cancel wake;
+    mutable std::mutex mutex;
+    std::optional<int> exit_code;
+    std::string died_at;
+  };
+  Operation& m_op;
+  std::shared_ptr<Shared> m_shared;
+  std::thread m_thread;
 };
 
 // Waits until the container's process exits; past `timeout` (if any) kills it first.
-AttemptEnd wait_for_exit(Operation& op, const std::string& id, std::optional<double> timeout) {
-  Cancel waiting(&op.cancel);
+AttemptEnd wait_for_exit(Operation& op, const ServiceSpec& spec, const std::string& id, std::optional<double> timeout) {
+  DieWatch die(op, spec.name, id);
+  Cancel& waiting = die.wake();
+  // While it runs: an inspect once it died waits for the engine's cleanup of it (~100 ms).
+  std::string started_at;
+  try {
+    if (const auto state = op.engine.inspect_container(id)) started_at = state->started_at;
+  } catch (const EngineError&) {
+    // Read after its end instead.
+  }
   std::atomic<bool> timed_out{false};
   Cancel timer_done;
   std::thread timer;
@@ -46,7 +137,14 @@ AttemptEnd wait_for_exit(Operation& op, const std::string& id, std::optional<dou
   try {
     return {op.engine.wait_container(id, waiting), false};
   } catch (const Interrupted&) {
-    if (!timed_out || op.cancel.requested()) throw;
+    if (op.cancel.requested()) throw;
+    if (!timed_out) {
+      if (auto end = die.died()) {
+        end->started_at = started_at;
+        return *end;
+      }
+      throw;
+    }
   } catch (const EngineError& e) {
     throw ServiceFailure{e.what(), id, std::nullopt};
   }
@@ -75,9 +173,13 @@ std::string record_run(Operation& op, const ServiceSpec& spec, const std::string
     record.exit_code = end.exit_code;
     record.timed_out = end.timed_out;
     record.container_id = id;
-    if (const auto state = op.engine.inspect_container(id)) {
+    if (!end.died_at.empty() && !end.started_at.empty()) {
+      // Told by the die event: no inspect, which would wait for the engine's cleanup.
+      record.started = end.started_at;
+      record.ended = end.died_at;
+    } else if (const auto state = op.engine.inspect_container(id)) {
       record.started = state->started_at;
-      record.ended = state->finished_at;
+      record.ended = state->finished_at.empty() ? end.died_at : state->finished_at;
     }
     // The engine's StartedAt may come after a run's first lines; the previous run's
     // FinishedAt never does.
@@ -109,7 +211,18 @@ JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& id, Se
   std::string previous_end = logging.previous_end;
   for (int attempt = 1;; ++attempt) {
     progress.phase(Phase::waiting, attempt == 1 ? "running" : "running, attempt " + std::to_string(attempt));
-    const AttemptEnd end = wait_for_exit(op, id, spec.job.timeout);
+    const AttemptEnd end = wait_for_exit(op, spec, id, spec.job.timeout);
+    const auto started = parse_rfc3339(end.started_at);
+    if (!after_run && !end.died_at.empty() && started && !end.timed_out && is_success(spec.job, end.exit_code)) {
+      // The last run, told by its die event: its output is read and written off the
+      // dependents' path (reading a container's logs waits for the engine's cleanup of
+      // it, ~100 ms), before the operation ends. Its file's name is known now.
+      const std::string log_file = (run_log_dir(op.project, spec) / (run_file_stem(*started, attempt) + ".log")).string();
+      op.background.adopt(std::thread([&op, &spec, id, attempt, end, logging, previous_end]() mutable {
+        record_run(op, spec, id, attempt, end, logging, previous_end);
+      }));
+      return {end.exit_code, attempt, log_file};
+    }
     const std::string log_file = record_run(op, spec, id, attempt, end, logging, previous_end);
     if (after_run) {
       try {
@@ -138,6 +251,9 @@ JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& id, Se
       throw Interrupted("interrupted");
     progress.phase(Phase::starting, "attempt " + std::to_string(attempt + 1));
     try {
+      // Told by the die event, the engine may still be cleaning the container up: a start
+      // before it has stopped would do nothing.
+      if (!end.died_at.empty()) op.engine.wait_container(id, op.cancel);
       op.engine.start_container(id);
     } catch (const EngineError& e) {
       ServiceFailure failure{e.what(), id, std::nullopt};

@@ -183,6 +183,8 @@ CommandResult Runtime::start(const StartRequest& request) {
   if (!up.empty() && !result.interrupted) run_group_hook(result, "on_start", m_hooks.on_start(up));
   // After the pipeline, failed or not: what each job did.
   const auto jobs = job_results(m_project, result);
+  // The last runs' logs, written in the background (job_run.h), are there for on_done.
+  if (!jobs.empty()) op.background.join_all();
   if (!jobs.empty() && !result.interrupted) run_group_hook(result, "on_done", m_hooks.on_done(jobs));
   op.save_context();
   if (!result.interrupted) remove_replaced_images(execution.replaced_images);

@@ -72,7 +72,7 @@ ProxyReply starting_reply(const std::string& service, const DemandStatus& status
     reply.content_type = "text/html; charset=utf-8";
     reply.body = page("Starting " + service,
                       "<h1>Starting " + html_escape(service) + "&hellip;</h1>\n<p>boss is starting this service " +
-                          std::string(status.state == DemandState::queued ? "(after the start under way) " : "") +
+                          std::string(status.behind_another ? "(after the start under way) " : "") +
                           "and this page reloads itself until it answers.</p>\n" + service_rows(status),
                       true);
   }

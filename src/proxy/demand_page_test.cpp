@@ -25,6 +25,12 @@ TEST_CASE("demand page: starting is a 503 that retries, and refreshes itself wit
   CHECK(page.body.find("<meta http-equiv=\"refresh\" content=\"1\">") != std::string::npos);
   CHECK(page.body.find("<tr><td>web#2</td><td><b>waiting</b></td><td>&lt;ping&gt; &amp; more</td></tr>") !=
         std::string::npos);
+  CHECK(page.body.find("after the start under way") == std::string::npos);
+  DemandStatus queued;
+  queued.state = DemandState::queued;
+  CHECK(starting_reply("web", queued, true).body.find("after the start under way") == std::string::npos);
+  queued.behind_another = true;
+  CHECK(starting_reply("web", queued, true).body.find("(after the start under way)") != std::string::npos);
   // Not a browser: the one line (the server only sends this one after --wait-timeout).
   const auto plain = starting_reply("web", status, false);
   CHECK(plain.body.empty());

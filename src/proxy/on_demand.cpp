@@ -62,6 +62,7 @@ DemandStatus OnDemandStarter::status_locked(const std::string& service) const {
   out.state = it->second.state;
   out.reason = it->second.reason;
   out.logs = it->second.logs;
+  out.behind_another = out.state == DemandState::queued && !m_order.empty();
   if (out.state != DemandState::starting) return out;
   // The start's services in its order, each instance as its last event said.
   for (const auto& name : m_order) {
@@ -89,9 +90,13 @@ void OnDemandStarter::when_settled(const std::string& service, std::function<voi
 }
 
 void OnDemandStarter::close() {
-  std::lock_guard lock(m_mutex);
-  m_closed = true;
-  for (auto& [name, entry] : m_entries) entry.waiters.clear();
+  {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    for (auto& [name, entry] : m_entries) entry.waiters.clear();
+  }
+  // A notify() under way finishes before close() returns; any later one sees m_closed.
+  std::lock_guard wait_for_callbacks(m_notify);
 }
 
 void OnDemandStarter::emit(const Event& event) {
@@ -121,9 +126,13 @@ void OnDemandStarter::run() {
       error = e.what();
     }
     lock.lock();
-    for (const auto& name : batch) settle(name, result, error);
+    std::vector<std::function<void()>> done;
+    for (const auto& name : batch) settle(name, result, error, done);
     m_order.clear();
     m_progress.clear();
+    lock.unlock();
+    notify(done);
+    lock.lock();
   }
   // Stopping: what was queued never starts.
   for (auto& [name, entry] : m_entries)
@@ -144,7 +153,8 @@ const ServiceOutcome* find_outcome(const CommandResult& result, const std::strin
 }  // namespace
 
 // Called with m_mutex held.
-void OnDemandStarter::settle(const std::string& service, const CommandResult& result, const std::string& error) {
+void OnDemandStarter::settle(const std::string& service, const CommandResult& result, const std::string& error,
+                             std::vector<std::function<void()>>& done) {
   Entry& entry = m_entries[service];
   entry.state = DemandState::failed;
   entry.logs.clear();
@@ -167,7 +177,14 @@ void OnDemandStarter::settle(const std::string& service, const CommandResult& re
     entry.reason = result.error.empty() ? "the start did not start it" : result.error;
   }
   entry.settled_at = std::chrono::steady_clock::now();
-  for (auto& done : std::exchange(entry.waiters, {})) done();
+  for (auto& waiter : std::exchange(entry.waiters, {})) done.push_back(std::move(waiter));
+}
+
+// Called without m_mutex: a callback may ask status().
+void OnDemandStarter::notify(const std::vector<std::function<void()>>& done) {
+  std::lock_guard lock(m_notify);
+  if (m_closed) return;
+  for (const auto& call : done) call();
 }
 
 }  // namespace boss

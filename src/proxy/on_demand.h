@@ -17,6 +17,7 @@
 //     containers may be older than the start).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -54,6 +55,7 @@ struct DemandStatus {
   std::string reason;  // failed: why, one line
   std::string logs;    // failed: the tail of the failed container's output
   std::vector<StartProgress> progress;  // starting: each service of the start, in its order
+  bool behind_another = false;           // queued while another start runs (else it begins at once)
 };
 
 // Whether `state` will change without anyone asking (queued or starting).
@@ -82,9 +84,9 @@ class OnDemandStarter : public EventSink {
   DemandStatus demand(const std::string& service, bool again = false);
   DemandStatus status(const std::string& service) const;
   // `done` is called once `service` is neither queued nor starting: at once, on this
-  // thread, when it already is not; else on the starter's thread with the starter's mutex
-  // held, so `done` may only hand the news on (post it), never call the starter. Never
-  // called after close().
+  // thread, when it already is not; else on the starter's thread, without the starter's
+  // state mutex held (it may ask status()), but while close() waits for it: it must hand
+  // the news on quickly (post it). Never called after close() returned.
   void when_settled(const std::string& service, std::function<void()> done);
   // Forgets every when_settled callback not yet called, and calls none from now on: the
   // server calls it before the executors its callbacks post to go away.
@@ -101,7 +103,11 @@ class OnDemandStarter : public EventSink {
     std::vector<std::function<void()>> waiters;
   };
   void run();
-  void settle(const std::string& service, const CommandResult& result, const std::string& error);
+  // Records the start's end for `service`; its when_settled callbacks are moved to `done`.
+  void settle(const std::string& service, const CommandResult& result, const std::string& error,
+              std::vector<std::function<void()>>& done);
+  // Calls `done` unless close() was called; close() waits for a call under way.
+  void notify(const std::vector<std::function<void()>>& done);
   DemandStatus status_locked(const std::string& service) const;
 
   StartFn m_start;
@@ -113,7 +119,8 @@ class OnDemandStarter : public EventSink {
   std::vector<std::string> m_order;  // the start under way's services, as its OperationEvent listed them
   std::map<std::pair<std::string, int>, StartProgress> m_progress;  // of the start under way
   bool m_stopping = false;
-  bool m_closed = false;
+  std::atomic<bool> m_closed{false};  // set under m_mutex; read by notify() under m_notify
+  std::mutex m_notify;                 // held while callbacks run; close() takes it after m_closed
   std::thread m_thread;  // last: starts after everything above exists
 };
 

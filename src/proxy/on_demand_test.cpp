@@ -97,7 +97,9 @@ TEST_CASE("on demand: services asked for during a start go into the next one, to
   OnDemandStarter starter([&](const Names& s) { return script(s); });
   starter.demand("a");
   script.wait_calls(1);
-  CHECK(starter.demand("b").state == DemandState::queued);
+  const DemandStatus b = starter.demand("b");
+  CHECK(b.state == DemandState::queued);
+  CHECK(b.behind_another);
   CHECK(starter.demand("c").state == DemandState::queued);
   CHECK(starter.demand("a").state == DemandState::starting);
   script.finish();

@@ -42,7 +42,7 @@ expect_eq "$rc" 0 "browser_cdp.py exit code (0: the app's text was reached)"
 [[ $rc == 0 ]] || { cat "$DIR/cdp.err" | indent; echo "$RESULT" | indent; }
 log "browser: $RESULT"
 expect_contains "$(jq -r .first_title <<<"$RESULT")" "Starting web" "the first page's title"
-expect_contains "$(jq -r .first_text <<<"$RESULT")" "boss is starting this service" "the first page's text"
+expect_contains "$(jq -r .first_text <<<"$RESULT")" "boss is starting this service and this page reloads itself" "the first page's text"
 expect_eq "$(jq -r .final_title <<<"$RESULT")" "boss browser app" "the final page's title"
 expect_contains "$(jq -r .final_text <<<"$RESULT")" "hello from the app" "the final page's text"
 loads=$(jq -r .loads <<<"$RESULT")

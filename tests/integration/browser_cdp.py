@@ -17,6 +17,7 @@ events on its fd 4, each message JSON ending in a NUL byte): no port, no websock
 import base64
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -151,7 +152,7 @@ def main(argv):
         return 2
     finally:
         browser.close()
-        subprocess.run(["rm", "-rf", profile])
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

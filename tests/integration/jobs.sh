@@ -354,7 +354,7 @@ expect_eq "$(count_containers)" 0 "no container made"
 new_project jobs-running
 write_services <<'EOF2'
 local boss = require "boss"
-boss.Job:extend { name = "long", image = "@IMG@", cmd = { "sleep", "4" },
+boss.Job:extend { name = "long", image = "@IMG@", cmd = { "sleep", "6" },
   pre_start = function(self) boss.log("pre_start ran") end }
 EOF2
 
@@ -376,5 +376,35 @@ expect_not_contains "$(hook_output)" "pre_start ran" "no pre_start before waitin
 expect_eq "$(state long)" exited "waited for its end"
 expect_exit 0 boss run-jobs long
 expect_contains "$(hook_output)" "long: pre_start ran" "a new run of it has its pre_start"
+
+
+new_project jobs-parallel
+write_services <<'EOF2'
+local boss = require "boss"
+for i = 1, 5 do
+  -- 2 s each: long enough that runs meant to overlap do, on a loaded machine too.
+  boss.Job:extend { name = "j" .. i, image = "@IMG@", cmd = { "sleep", "2" } }
+end
+EOF2
+
+section "--parallel N: at most N jobs run at once (from the engine's start and end of each run)"
+# max_overlap: the most runs going at one moment, from the run records' started/ended.
+max_overlap() {
+  local f
+  for f in "$DIR"/logs/j*/*.json; do
+    jq -r '"\(.started) 1\n\(.ended) -1"' "$f"
+  done | while read -r at delta; do printf '%s %s\n' "$(to_ns "$at")" "$delta"; done |
+    sort -n -k1,1 -k2,2n | awk '{ n += $2; if (n > max) max = n } END { print max + 0 }'
+}
+expect_exit 0 boss start --parallel 2
+expect_eq "$(summary_count up)" 5 "every job ran"
+expect_eq "$(ls "$DIR"/logs/j*/*.json | wc -l)" 5 "five run records"
+expect_eq "$(max_overlap)" 2 "at most 2 runs at once, and 2 did overlap"
+rm -rf "$DIR/logs"
+expect_exit 0 boss run-jobs --parallel 1
+expect_eq "$(max_overlap)" 1 "run-jobs --parallel 1: one run at a time"
+rm -rf "$DIR/logs"
+expect_exit 0 boss run-jobs
+expect_eq "$(max_overlap)" 5 "without --parallel, independent jobs run together"
 
 finish
