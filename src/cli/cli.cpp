@@ -36,6 +36,8 @@
 #include "core/run_log.h"
 #include "core/secrets.h"
 #include "core/runtime.h"
+#include "core/schedule.h"
+#include "core/serve.h"
 #include "core/tee_sink.h"
 #include "core/validate.h"
 #include "engine/docker_engine.h"
@@ -141,6 +143,7 @@ struct Attachments {
   std::function<void()> end_progress;
   const Cancel& cancel;
   TeeSink& runtime_events;  // what the Runtime emits: the renderer's, and the proxy's starter's
+  Cancel* serve_runs;       // boss serve: the Runtime's Cancel, requested once its runs are to stop
 };
 
 // Documents (plans, status) are JSON with --json or --progress json.
@@ -283,6 +286,16 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
     if (opt.dry_run) return print_plan(attached.secrets, wants_json(opt, progress), runtime.plan_start(request), runtime.project());
     return runtime.start(request).exit_code();
   }
+  if (opt.command == "serve") {
+    ServeRequest request;
+    request.start.profiles = profile_choice(opt, compose_profiles);
+    request.start.timeout = request.timeout = opt.timeout.value_or(300);
+    request.start.parallel = request.parallel = opt.parallel;
+    request.start.keep_runs = request.keep_runs = opt.keep_runs;
+    const SystemTimeZone zone;
+    return serve(runtime, attached.engine, attached.runtime_events, request, attached.cancel, *attached.serve_runs,
+                 zone);
+  }
   if (opt.command == "history") {
     const auto jobs = select_jobs(runtime.project(), opt.services, profile_choice(opt, compose_profiles), "history");
     const auto runs = read_history(runtime.project(), jobs);
@@ -418,7 +431,8 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   const bool shows_progress =
       opt.command == "start" || opt.command == "run-jobs" || opt.command == "stop" || opt.command == "reload" ||
       opt.command == "watch" || opt.command == "restart" || opt.command == "run" || opt.command == "down" ||
-      opt.command == "prune" || opt.command == "push" || (opt.command == "deploy" && !opt.deploy_status);
+      opt.command == "prune" || opt.command == "push" || (opt.command == "deploy" && !opt.deploy_status) ||
+      opt.command == "serve";
   auto renderer = make_renderer(shows_progress && !opt.dry_run ? choice : ProgressChoice{ProgressMode::plain, false},
                                 rendering);
   Renderer& renderer_sink = *renderer;
@@ -488,14 +502,18 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   register_project_secrets(project, secrets, context);
   FileProjectLocker locker;
   TeeSink runtime_events(sink);
-  Runtime runtime(project, engine, host.hooks(), context, runtime_events, locker, cancel);
+  // boss serve winds its runs down itself on a signal (core/serve.h): its Runtime's Cancel
+  // is its own.
+  Cancel serve_runs;
+  Runtime runtime(project, engine, host.hooks(), context, runtime_events, locker,
+                  opt.command == "serve" ? serve_runs : cancel);
   DockerConfigCredentials credentials;  // the docker CLI's logins, for services without registry_auth
   runtime.set_credentials(&credentials);
   bool progress_ended = false;
   const auto end_progress = [&] {
     if (!std::exchange(progress_ended, true)) renderer_sink.finish();
   };
-  const Attachments attached{secrets, engine, context, sink, end_progress, cancel, runtime_events};
+  const Attachments attached{secrets, engine, context, sink, end_progress, cancel, runtime_events, &serve_runs};
   int code = 1;
   std::exception_ptr failure;
   try {

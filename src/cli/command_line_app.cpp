@@ -47,7 +47,7 @@ const std::vector<std::string>& visible_commands() {
   static const std::vector<std::string> commands = {"start", "run-jobs", "stop",    "reload", "watch",   "restart",
                                                     "status", "history", "logs",    "exec",   "run",
                                                     "down",  "prune",    "push",    "deploy",  "convert", "proxy",
-                                                    "init",  "completion"};
+                                                    "init",  "completion", "serve"};
   return commands;
 }
 
@@ -136,6 +136,14 @@ std::unique_ptr<CommandLineApp> define_command_line() {
   run_jobs->add_option("--keep-runs", opt.keep_runs, keep_runs_help)->check(CLI::Range(1, 1000000));
   plan_flags(run_jobs);
   examples(run_jobs, {"boss run-jobs", "boss run-jobs migrate seed", "boss run-jobs --dry-run"});
+
+  auto* serve = app.add_subcommand(
+      "serve", "Start the services, then run each scheduled job (schedule, every) on time, in the foreground");
+  serve->add_option("--timeout", texts.timeout_text, "How long each service may take to become ready (default 300 s)")
+      ->check(duration(false));
+  serve->add_option("--parallel", opt.parallel, parallel_help)->check(CLI::Range(1, 1000));
+  serve->add_option("--keep-runs", opt.keep_runs, keep_runs_help)->check(CLI::Range(1, 1000000));
+  examples(serve, {"boss serve", "boss serve --progress json", "TZ=Europe/Berlin boss serve --keep-runs 100"});
 
   auto* stop = app.add_subcommand("stop", "Stop services (default: all), dependents first");
   services(stop, "Only these services and what depends on them");

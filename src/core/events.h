@@ -88,9 +88,37 @@ struct SummaryEvent {
   CommandResult result;
 };
 
+// `boss serve`: a scheduled job's run fell due, and what became of it. The run itself is
+// an operation of its own (OperationEvent ... SummaryEvent, command "run-jobs").
+struct ScheduleEvent {
+  enum class What {
+    next,      // when it is due next (after serve began, and after each due moment)
+    run,       // a run begins now
+    skip,      // left out: the last run still runs (overlap = "skip")
+    queue,     // runs once the last run ended (overlap = "queue")
+    replace,   // the last run is stopped and this one begins after it (overlap = "replace")
+    catch_up,  // a run missed while boss was not running begins now (catch_up = true)
+  };
+  std::string job;
+  What what = What::next;
+  std::chrono::system_clock::time_point due;  // the due moment (next: the coming one)
+  double late = 0;                            // run, catch_up: seconds from due to the run's beginning
+};
+inline const char* schedule_what_name(ScheduleEvent::What what) {
+  switch (what) {
+    case ScheduleEvent::What::next: return "next";
+    case ScheduleEvent::What::run: return "run";
+    case ScheduleEvent::What::skip: return "skip";
+    case ScheduleEvent::What::queue: return "queue";
+    case ScheduleEvent::What::replace: return "replace";
+    case ScheduleEvent::What::catch_up: return "catch_up";
+  }
+  return "next";
+}
+
 struct Event {
   using Body = std::variant<OperationEvent, ServiceEvent, ProgressEvent, StillWaitingEvent, HookOutputEvent,
-                            WarningEvent, TraceEvent, SummaryEvent, WatchEvent>;
+                            WarningEvent, TraceEvent, SummaryEvent, WatchEvent, ScheduleEvent>;
   std::chrono::system_clock::time_point time;
   Body body;
 };

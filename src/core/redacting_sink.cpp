@@ -35,8 +35,8 @@ Event redacted(const Event& event, const SecretRedactor& secrets) {
         } else if constexpr (std::is_same_v<Body, SummaryEvent>) {
           for (auto& outcome : body.result.outcomes) redact_outcome(outcome, secrets);
           secrets.redact_in_place(body.result.error);
-        } else if constexpr (std::is_same_v<Body, OperationEvent>) {
-          // A command, a project and service names: none of them secret.
+        } else if constexpr (std::is_same_v<Body, OperationEvent> || std::is_same_v<Body, ScheduleEvent>) {
+          // A command, a project, service names and times: none of them secret.
         } else {
           static_assert(kAlwaysFalse<Body>, "a new event type: redact its texts here");
         }

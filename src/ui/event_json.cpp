@@ -81,10 +81,17 @@ void add_fields(Json& j, const SummaryEvent& e) {
   j["exit_code"] = r.exit_code();
 }
 
+void add_fields(Json& j, const ScheduleEvent& e) {
+  j["job"] = e.job;
+  j["what"] = schedule_what_name(e.what);
+  j["due"] = rfc3339_utc(e.due);
+  if (e.what == ScheduleEvent::What::run || e.what == ScheduleEvent::What::catch_up) j["late"] = json_seconds(e.late);
+}
+
 const char* type_name(const Event::Body& body) {
   static const char* const kNames[] = {"operation",   "service", "progress", "still_waiting",
                                        "hook_output", "warning", "trace",    "summary",
-                                       "watch"};
+                                       "watch",       "schedule"};
   static_assert(std::size(kNames) == std::variant_size_v<Event::Body>);
   return kNames[body.index()];
 }

@@ -71,6 +71,7 @@ void PlainRenderer::on(const TraceEvent& e) {
 void PlainRenderer::on(const WatchEvent& e) {
   line(m_out, m_column.padded(e.service.empty() ? "watch" : e.service) + "  ~ " + e.text);
 }
+void PlainRenderer::on(const ScheduleEvent& e) { line(m_out, m_column.padded(e.job) + "  " + schedule_text(e)); }
 
 void PlainRenderer::on(const SummaryEvent& e) {
   const std::string summary = render_summary_text(e.result);

@@ -34,6 +34,7 @@ class PlainRenderer : public Renderer {
   void on(const TraceEvent& e);
   void on(const SummaryEvent& e);
   void on(const WatchEvent& e);
+  void on(const ScheduleEvent& e);
   void line(std::FILE* stream, const std::string& text);
 
   std::FILE* m_out;

@@ -1,5 +1,8 @@
 #include "ui/service_words.h"
 
+#include <cstdio>
+#include <ctime>
+
 #include <cmath>
 
 #include "ui/format.h"
@@ -131,6 +134,37 @@ std::string still_waiting_text(const StillWaitingEvent& e) {
 
 std::string decision_text(ActionKind action, const std::string& reason) {
   return with_reason(action_name(action), reason);
+}
+
+namespace {
+
+// The due moment on the local wall clock, to the millisecond: "2026-12-07 10:00:02.000".
+std::string local_moment(std::chrono::system_clock::time_point at) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&seconds, &tm);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return text;
+}
+
+}  // namespace
+
+std::string schedule_text(const ScheduleEvent& event) {
+  const std::string due = local_moment(event.due);
+  const std::string late = std::to_string(static_cast<long long>(event.late * 1000 + 0.5)) + " ms late";
+  switch (event.what) {
+    case ScheduleEvent::What::next: return "next run at " + due;
+    case ScheduleEvent::What::run: return "run (due " + due + ", " + late + ")";
+    case ScheduleEvent::What::skip: return "skipped the run due " + due + ": its last run still runs (overlap = \"skip\")";
+    case ScheduleEvent::What::queue: return "the run due " + due + " waits for its last run to end (overlap = \"queue\")";
+    case ScheduleEvent::What::replace:
+      return "stopping its last run for the one due " + due + " (overlap = \"replace\")";
+    case ScheduleEvent::What::catch_up: return "catching up on the run missed at " + due + " (" + late + ")";
+  }
+  return due;
 }
 
 }  // namespace boss

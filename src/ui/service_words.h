@@ -34,6 +34,11 @@ std::string outcome_reason(const ServiceOutcome& outcome);
 // "still waiting (12 s of 300 s): ping returned false" (whole seconds).
 std::string still_waiting_text(const StillWaitingEvent& event);
 
+// boss serve's word for a due run: "next run at 2026-12-07 10:00:02 (local)", "run (due
+// 10:00:02.000, 3 ms late)", "skipped: its last run still runs", "queued: runs when its
+// last run ends", "replacing its last run", "catching up on a run missed (due ...)".
+std::string schedule_text(const ScheduleEvent& event);
+
 // The event's fields as an outcome (for a final phase, the outcome it announces).
 ServiceOutcome outcome_of(const ServiceEvent& event);
 

@@ -107,6 +107,8 @@ void TtyRenderer::emit(const Event& event) {
     above(m_column.padded(service_label(e->service, e->instance)) + "  " + still_waiting_text(*e));
   } else if (const auto* e = std::get_if<HookOutputEvent>(&body)) {
     above(m_column.padded(e->service.empty() ? "boss" : service_label(e->service, e->instance)) + "  > " + e->text);
+  } else if (const auto* e = std::get_if<ScheduleEvent>(&body)) {
+    above(m_column.padded(e->job) + "  " + schedule_text(*e));
   } else if (const auto* e = std::get_if<SummaryEvent>(&body)) {
     m_board.finish(e->result);
     draw_frame();
