@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include "core/errors.h"
+#include "testing/temp_path.h"
 
 using namespace boss;
 
 namespace {
 std::filesystem::path temp_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("boss-ctx-" + std::to_string(::getpid()) + "-" +
-                                                      std::to_string(std::rand()));
+  auto dir = boss::testing::unique_temp_path("boss-ctx-");
   std::filesystem::create_directories(dir);
   return dir;
 }

@@ -11,6 +11,7 @@
 #include "testing/fake_engine.h"
 #include "testing/fake_hooks.h"
 #include "testing/recording_sink.h"
+#include "testing/temp_path.h"
 
 using namespace boss;
 using boss::testing::FakeEngine;
@@ -59,7 +60,7 @@ struct Fixture {
 
   Fixture() {
     project.name = "demo";
-    project.dir = std::filesystem::temp_directory_path() / ("boss-push-" + std::to_string(std::rand()));
+    project.dir = boss::testing::unique_temp_path("boss-push-");
     project.file = project.dir / "services.lua";
   }
   ~Fixture() { std::filesystem::remove_all(project.dir); }

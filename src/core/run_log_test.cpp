@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/time_text.h"
+#include "testing/temp_path.h"
 
 using namespace boss;
 
@@ -13,7 +14,7 @@ namespace {
 
 struct TempDir {
   std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("boss-run-log-" + std::to_string(std::rand()));
+      boss::testing::unique_temp_path("boss-run-log-");
   ~TempDir() { std::filesystem::remove_all(path); }
 };
 

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "core/errors.h"
+#include "testing/temp_path.h"
 
 using namespace boss;
 
@@ -221,7 +222,7 @@ TEST_CASE("validate: two http services may not share a host name") {
 
 TEST_CASE("validate: build folders and Dockerfiles of the services that start must exist") {
   namespace fs = std::filesystem;
-  const fs::path root = fs::temp_directory_path() / ("boss-validate-" + std::to_string(std::rand()));
+  const fs::path root = boss::testing::unique_temp_path("boss-validate-");
   fs::create_directories(root / "web");
   fs::create_directories(root / "api");
   std::ofstream(root / "web" / "Dockerfile") << "FROM scratch\n";

@@ -15,8 +15,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-                           IN_MOVED_TO | IN_DELETE_SELF | IN_ONLYDIR;
+// A file's save is its IN_CLOSE_WRITE (or IN_MOVED_TO, for editors that write a copy and
+// rename it), never IN_MODIFY: a save that truncates and then writes gives several
+// modifications, which a loaded machine can spread over more than the debounce, and the
+// first of them shows an empty file (one save, two rebuilds; an empty file synced).
+constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+                           IN_DELETE_SELF | IN_ONLYDIR;
+
+// A file's IN_CREATE is followed by its IN_CLOSE_WRITE once written: only the second is a
+// change. A folder's is one (it is watched from then on).
+bool is_change(uint32_t mask) { return !(mask & IN_CREATE) || (mask & IN_ISDIR); }
 
 bool is_folder(const fs::path& path) {
   std::error_code error;
@@ -106,6 +114,7 @@ void FileWatcher::read_events(std::set<fs::path>& found) {
       const std::string name = event->name;
       const fs::path path = (it->second.path / name).lexically_normal();
       const Folder folder = it->second;  // add_tree_folder below may rehash m_folders
+      if (!is_change(event->mask)) continue;
       if (!folder.trees.empty()) {
         found.insert(path);
         if ((event->mask & (IN_CREATE | IN_MOVED_TO)) && (event->mask & IN_ISDIR))

@@ -82,6 +82,28 @@ TEST_CASE("file watcher: a single file is seen when an editor saves it by rename
   CHECK(changes(watcher) == std::set<fs::path>{t.root / "services.lua"});
 }
 
+TEST_CASE("file watcher: a save is reported once it is written and closed, not while it is being written") {
+  TempTree t;
+  t.write("src/a.txt", "one");
+  t.write("src/b.txt", "one");
+  FileWatcher watcher;
+  watcher.watch_tree(t.root, [](const fs::path&) { return false; });
+  {
+    std::ofstream save(t.root / "src/a.txt", std::ios::trunc);  // truncated: half a save
+    save << "tw";
+    save.flush();
+    CHECK(watcher.wait(std::chrono::milliseconds(150)).empty());  // longer than boss watch's debounce
+    save << "o";
+  }
+  CHECK(changes(watcher) == std::set<fs::path>{t.root / "src/a.txt"});
+  {
+    std::ofstream made(t.root / "src/new.txt");  // created, not yet written
+    CHECK(watcher.wait(std::chrono::milliseconds(150)).empty());
+    made << "new";
+  }
+  CHECK(changes(watcher) == std::set<fs::path>{t.root / "src/new.txt"});
+}
+
 TEST_CASE("file watcher: a missing folder is one line naming it") {
   TempTree t;
   FileWatcher watcher;

@@ -18,6 +18,7 @@
 #include "testing/fake_engine.h"
 #include "testing/fake_hooks.h"
 #include "testing/recording_sink.h"
+#include "testing/temp_path.h"
 
 namespace boss::testing {
 
@@ -42,7 +43,7 @@ struct Fixture {
   std::filesystem::path dir;
 
   Fixture() {
-    dir = std::filesystem::temp_directory_path() / ("boss-runtime-" + std::to_string(std::rand()));
+    dir = unique_temp_path("boss-runtime-");
     project.name = "demo";
     project.dir = dir;
     project.file = dir / "services.lua";

@@ -106,7 +106,8 @@ ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; 
 gap1=$(ms_between "${times[0]}" "${times[1]}") gap2=$(ms_between "${times[1]}" "${times[2]}")
 expect_true "first rerun after >= 500 ms (${gap1} ms)" test "$gap1" -ge 500
 expect_true "second rerun after >= 1000 ms, the delay doubled (${gap2} ms)" test "$gap2" -ge 1000
-expect_true "second gap longer than the first" test "$gap2" -gt "$gap1"
+# (Not gap2 > gap1: each gap also holds a container restart, which on a loaded machine
+# varies by more than the 500 ms the delays differ by.)
 expect_outcome never failed "" "exited with code 1"
 expect_eq "$(outcome never attempts)" 1 "a code not in on_exit is not retried"
 
