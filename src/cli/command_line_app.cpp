@@ -44,10 +44,10 @@ void examples(CLI::App* command, const std::vector<std::string>& lines) {
 }  // namespace
 
 const std::vector<std::string>& visible_commands() {
-  static const std::vector<std::string> commands = {"start", "run-jobs", "stop",    "reload", "watch",   "restart",
-                                                    "status", "history", "logs",    "exec",   "run",
-                                                    "down",  "prune",    "push",    "deploy",  "convert", "proxy",
-                                                    "init",  "completion", "serve"};
+  static const std::vector<std::string> commands = {"start", "run-jobs", "serve",   "stop",   "reload",  "watch",
+                                                    "restart", "status", "history", "logs",   "exec",    "run",
+                                                    "down",  "prune",    "push",    "deploy", "convert", "proxy",
+                                                    "init",  "completion"};
   return commands;
 }
 
