@@ -27,10 +27,11 @@ LOG=$DIR/serve.log
 env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json serve >"$LOG" 2>"$DIR/serve.err" &
 SERVE_PID=$!
 BG_PIDS+=("$SERVE_PID")
-if wait_for 60 bash -c "(( \$(jq -r 'select(.type == \"schedule\" and .job == \"tick\" and .what == \"run\") | .due' '$LOG' 2>/dev/null | grep -c .) >= 3 ))"; then
-  pass "tick ran three times"
+# Four begun: at least three ended before the Ctrl-C below (the fourth may be cut short).
+if wait_for 60 bash -c "(( \$(jq -r 'select(.type == \"schedule\" and .job == \"tick\" and .what == \"run\") | .due' '$LOG' 2>/dev/null | grep -c .) >= 4 ))"; then
+  pass "tick ran four times"
 else
-  fail "tick did not run three times" "$(tail -20 "$LOG")"
+  fail "tick did not run four times" "$(tail -20 "$LOG")"
 fi
 expect_state web running
 wait_for 10 bash -c "(( \$(jq -r 'select(.type == \"schedule\" and .job == \"slow\" and .what == \"skip\") | .job' '$LOG' 2>/dev/null | grep -c .) >= 1 ))"
