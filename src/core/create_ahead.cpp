@@ -51,7 +51,12 @@ void mark_create_ahead(Plan& plan, const Project& project) {
     if (fresh)
       for (const auto& dep : graph.with_dependencies({d.service}))
         if (dep != d.service && working.count(dep)) it->second = true;
-    d.create_ahead = can_create_ahead(*spec, d, it->second);
+    // A job's dependents are made only once it succeeded (a pipeline's contract, as
+    // copili's: nothing of a later step exists while an earlier one runs or fails).
+    bool after_job = false;
+    for (const auto& dep : graph.dependencies(d.service))
+      if (const ServiceSpec* s = project.find(dep); s && s->is_job) after_job = true;
+    d.create_ahead = !after_job && can_create_ahead(*spec, d, it->second);
   }
 }
 

@@ -34,7 +34,8 @@ namespace boss {
 // at once and there is nothing to gain).
 bool can_create_ahead(const ServiceSpec& spec, const Decision& decision, bool waits_for_work);
 
-// Sets Decision::create_ahead on a start plan's decisions by the rule above.
+// Sets Decision::create_ahead on a start plan's decisions by the rule above, except for
+// a job's dependents, which are created only once the job succeeded.
 void mark_create_ahead(Plan& plan, const Project& project);
 
 class AheadCreates {

@@ -109,6 +109,16 @@ TEST_CASE("create ahead: the plan marks what waits for work, --dry-run's JSON sa
   CHECK_FALSE(decision_of(plan, "web").create_ahead);
 }
 
+TEST_CASE("create ahead: a job's dependents are created only once it succeeded") {
+  Fixture f;
+  auto migrate = svc("migrate");
+  migrate.is_job = true;
+  f.project.services = {migrate, svc("web", {"migrate"}), svc("later", {"web"})};
+  const auto plan = f.runtime().plan_start({});
+  CHECK_FALSE(decision_of(plan, "web").create_ahead);
+  CHECK(decision_of(plan, "later").create_ahead);  // waits on web, a service
+}
+
 TEST_CASE("create ahead: the dependent's container is made while its dependency is not ready, started after") {
   Fixture f;
   gated_pair(f);

@@ -24,7 +24,7 @@ long count(const std::vector<std::string>& calls, const std::string& call) {
 
 }  // namespace
 
-TEST_CASE("jobs: a dependent is started only after its job exited 0") {
+TEST_CASE("jobs: a dependent is created only after its job exited 0") {
   Fixture f;
   f.engine.add_image("migrate", "sha256:m");
   f.engine.run_exit_codes["migrate"] = {0};
@@ -32,7 +32,7 @@ TEST_CASE("jobs: a dependent is started only after its job exited 0") {
   const auto r = f.start();
   CHECK(r.exit_code() == 0);
   const auto calls = f.engine.calls();
-  CHECK(f.index_of(calls, "wait demo-migrate") < f.index_of(calls, "start demo-web"));
+  CHECK(f.index_of(calls, "wait demo-migrate") < f.index_of(calls, "create demo-web"));
   const auto& done = f.outcome(r, "migrate");
   CHECK(done.status == Phase::up);
   CHECK(done.exit_code == 0);

@@ -17,11 +17,10 @@ for format in yaml json; do
   expect_exit 0 pboss "$DIR/pipeline.$format" start
   got[$format]="$(result)"
   expect_eq "$(inspect dataloader_03 '{{.State.ExitCode}}')" 0 "dataloader_03's exit code"
-  # Created ahead while the one before runs (README), started once it exited.
-  expect_true "dataloader_02 started after dataloader_01 exited" \
-    test "$(started_ns dataloader_02)" -ge "$(finished_ns dataloader_01)"
-  expect_true "dataloader_03 started after dataloader_02 exited" \
-    test "$(started_ns dataloader_03)" -ge "$(finished_ns dataloader_02)"
+  expect_true "dataloader_02 created after dataloader_01 exited" \
+    test "$(created_ns dataloader_02)" -ge "$(finished_ns dataloader_01)"
+  expect_true "dataloader_03 created after dataloader_02 exited" \
+    test "$(created_ns dataloader_03)" -ge "$(finished_ns dataloader_02)"
   # is_service_container: a scheduled job (daily 00:00), left out of start; run-jobs runs it.
   expect_eq "$(outcome servicecontainer01)" "" "the service container is not run by start"
   expect_no_container servicecontainer01

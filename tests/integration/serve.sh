@@ -55,6 +55,26 @@ expect_true "a log per run" test "$(ls "$DIR/logs/tick/"*.log | wc -l)" -ge 3
 expect_eq "$(cat "$(ls "$DIR/logs/tick/"*.log | head -1)")" "tick" "a run's output"
 expect_exit 0 boss down
 
+section "every = \"2s\" for ten seconds: four to six runs, never two at once; SIGTERM ends it with 0"
+write_services <<'EOF'
+local boss = require "boss"
+boss.Job:extend { name = "two", image = "@IMG@", cmd = { "sh", "-c", "echo two" }, every = "2s" }
+EOF
+LOG=$DIR/serve2.log
+"$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json serve >"$LOG" 2>"$DIR/serve2.err" &
+SERVE_PID=$!
+BG_PIDS+=("$SERVE_PID")
+sleep 10
+kill -TERM "$SERVE_PID"
+if wait_for "$(slack_ms 15)" bash -c "! kill -0 $SERVE_PID 2>/dev/null"; then pass "serve ended on SIGTERM"; else fail "serve still running"; fi
+wait "$SERVE_PID"
+expect_eq "$?" 0 "serve's exit code after SIGTERM"
+n=$(jq -r 'select(.type == "schedule" and .job == "two" and .what == "run") | .due' "$LOG" | grep -c . || true)
+expect_true "four to six runs in ten seconds ($n)" test "$n" -ge 4 -a "$n" -le 6
+expect_eq "$(jq -r 'select(.type == "schedule" and .what != "run" and .what != "next") | .what' "$LOG" | grep -c . || true)" 0 "none skipped, queued or replaced"
+expect_ne "$(state two)" running "two is not left running"
+expect_exit 0 boss down
+
 section "bad schedules: one line naming the service and the field, exit 2, nothing made"
 bad() {  # bad FIELDS EXPECTED
   write_services <<EOF
