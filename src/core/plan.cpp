@@ -183,6 +183,10 @@ Decision decide(const DecideInput& in) {
   if (best && pending && pending->container_id == best->id && pending->needs == "post_start")
     // Created last time but never became ready: its hooks must all run again.
     return replace_all(ActionKind::recreate, "did not finish starting last time", *best);
+  if (best && !in.spec.is_job && best->state == "created" && (in.spec.has_pre_start || in.spec.has_post_start))
+    // Made but never started, and not in the journal (the engine made it, then died
+    // before boss heard back): its post_start never ran, so its hooks must all run.
+    return replace_all(ActionKind::recreate, "created but never started", *best);
   if (best) {
     for (const auto& c : existing)
       if (&c != best) d.remove.push_back(c.id);

@@ -51,6 +51,23 @@ TEST_CASE("plan: running and unchanged is kept; stopped and unchanged is started
   CHECK(d.container_id == "c1");
 }
 
+TEST_CASE("plan: a container made but never started, unknown to the journal, is replaced when it has start hooks") {
+  auto s = svc("db");
+  const auto config = desired_config(s, "sha256:1", {});
+  // No hooks: starting it is all that is left to do.
+  auto d = decide_for(s, {container("c1", "created", config)}, config);
+  CHECK(d.kind == ActionKind::start);
+  // A post_start that never ran (the engine made it, then died before boss heard back).
+  s.has_post_start = true;
+  d = decide_for(s, {container("c1", "created", config)}, config);
+  CHECK(d.kind == ActionKind::recreate);
+  CHECK(d.reason == "created but never started");
+  CHECK(d.remove == std::vector<std::string>{"c1"});
+  // Stopped after it ran: its hooks ran then; it is only started again.
+  d = decide_for(s, {container("c1", "exited", config)}, config);
+  CHECK(d.kind == ActionKind::start);
+}
+
 TEST_CASE("plan: a change is explained field by field") {
   auto old_spec = svc("web", {{"USER_ID", "1"}, {"GONE", "x"}});
   const auto old_config = desired_config(old_spec, "sha256:1", {});
