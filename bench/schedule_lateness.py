@@ -19,13 +19,14 @@ import argparse
 import datetime
 import json
 import os
-import re
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+import health  # its reader of boss's -v trace
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROJECT = "bbench-schedule"
@@ -71,8 +72,7 @@ def main():
     if proc.returncode != 0:
         sys.exit("boss serve exited %d" % proc.returncode)
 
-    late, to_call, dues = [], [], []
-    start_call = re.compile(r"^engine: start_container \S+ -> \S+ \((\d+) ms\)$")
+    late, dues = [], []
     for line in out.splitlines():
         try:
             event = json.loads(line)
@@ -81,11 +81,15 @@ def main():
         if event.get("type") == "schedule" and event.get("what") == "run":
             late.append(event["late"] * 1000)
             dues.append(parse_time(event["due"]))
-        elif event.get("type") == "trace" and dues:
-            match = start_call.match(event.get("text", ""))
-            if match and len(dues) > 1:  # the first run also creates its container
-                sent = parse_time(event["time"]) - int(match.group(1)) * 10**6
-                to_call.append((sent - dues[-1]) / 1e6)
+    # Each start call's due moment: the latest one at or before it was sent; the first
+    # run also creates its container, so it is left out.
+    to_call = []
+    for sent, text in health._trace_calls(out):
+        if not text.startswith("start_container "):
+            continue
+        due = max((d for d in dues if d <= sent), default=None)
+        if due is not None and due != dues[0]:
+            to_call.append((sent - due) / 1e6)
     if not late:
         sys.exit("no run began in %.0f s" % args.seconds)
     result = {"every": args.every, "runs": len(late), "target_ms": TARGET_MS, "late_ms": summary(late)}

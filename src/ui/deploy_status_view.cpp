@@ -1,6 +1,6 @@
 #include "ui/deploy_status_view.h"
 
-#include <algorithm>
+#include "ui/format.h"
 
 namespace boss {
 
@@ -16,17 +16,7 @@ std::string render_deploy_status_text(const DeployStatus& status) {
       rows.push_back({s.service, replicas, std::to_string(s.version), t.slot > 0 ? std::to_string(t.slot) : "-", t.node,
                       t.state + (t.error.empty() ? "" : " (" + t.error + ")"), t.container_id.empty() ? "-" : t.container_id});
   }
-  std::vector<std::size_t> widths(rows.front().size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  std::string out = "project " + status.project + " on the swarm (network " + status.network + ")\n";
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      line += i + 1 == row.size() ? row[i] : row[i] + std::string(widths[i] - row[i].size() + 2, ' ');
-    out += line + "\n";
-  }
-  return out;
+  return "project " + status.project + " on the swarm (network " + status.network + ")\n" + render_columns(rows);
 }
 
 Json deploy_status_json(const DeployStatus& status) {

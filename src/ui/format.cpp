@@ -1,5 +1,6 @@
 #include "ui/format.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace boss {
@@ -35,6 +36,21 @@ std::string service_label(const std::string& service, int instance) {
 std::string pad_right(const std::string& text, std::size_t width, std::size_t min_gap) {
   const std::size_t gap = text.size() < width ? width - text.size() : 0;
   return text + std::string(gap < min_gap ? min_gap : gap, ' ');
+}
+
+std::string render_columns(const std::vector<std::vector<std::string>>& rows) {
+  if (rows.empty()) return "";
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i)
+      line += i + 1 == row.size() ? row[i] : row[i] + std::string(widths[i] - row[i].size() + 2, ' ');
+    out += line + "\n";
+  }
+  return out;
 }
 
 }  // namespace boss

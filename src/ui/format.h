@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace boss {
 
@@ -15,5 +16,8 @@ std::string format_bytes(std::int64_t bytes);
 std::string service_label(const std::string& service, int instance);
 // `text` followed by spaces up to `width` characters (at least `min_gap` spaces).
 std::string pad_right(const std::string& text, std::size_t width, std::size_t min_gap = 0);
+// `rows` as aligned columns, two spaces apart, one line each ("\n"-ended); the last
+// column is not padded. Every row has the same number of cells.
+std::string render_columns(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace boss

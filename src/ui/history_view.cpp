@@ -29,17 +29,7 @@ std::string render_history_text(const std::vector<RunRecord>& runs) {
                     std::to_string(r.exit_code) + (r.timed_out ? " (timed out)" : ""), std::to_string(r.attempt),
                     r.log_file});
   }
-  std::vector<std::size_t> widths(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      line += i + 1 == row.size() ? row[i] : row[i] + std::string(widths[i] - row[i].size() + 2, ' ');
-    out += line + "\n";
-  }
-  return out;
+  return render_columns(rows);
 }
 
 Json history_json(const std::vector<RunRecord>& runs) {
