@@ -26,9 +26,9 @@ ProjectEngines::ProjectEngines(const Project& project, Engine& usual, const Trac
     : m_usual(usual) {
   std::vector<Endpoint> endpoints;
   for (const auto& spec : project.engines) endpoints.push_back(endpoint_of(spec));
-  bool declared_used = false;
-  for (const auto& s : project.services) declared_used = declared_used || !s.engine.empty();
-  if (!declared_used) return;
+  // Declared engines no service uses still take part: a service moved off one finds its
+  // old container there (the set lists containers on every member).
+  if (project.engines.empty()) return;
   std::vector<EngineSet::Member> members{{"", &usual, ""}};
   for (std::size_t i = 0; i < project.engines.size(); ++i) {
     m_owned.push_back(std::make_unique<DockerEngine>(endpoints[i]));

@@ -1,8 +1,9 @@
 // The engines a project runs on: the usual one (-H, DOCKER_HOST, the context) and those
 // services.lua declares with boss.engine, made and checked (the host's form, the TLS
-// files) before anything is touched. When services use declared engines, `engine()` is
-// an EngineSet over all of them (core/engine_set.h); otherwise it is the usual engine
-// itself, so a one-engine project pays nothing for the others.
+// files) before anything is touched. When services.lua declares engines, `engine()` is an
+// EngineSet over all of them (core/engine_set.h), even one no service uses any more (its
+// old containers are found and replaced); otherwise it is the usual engine itself, so a
+// one-engine project pays nothing.
 #pragma once
 
 #include <memory>

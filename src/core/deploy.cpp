@@ -70,6 +70,7 @@ DeployDefinition deploy_definition(const Project& project, const ServiceSpec& sp
   s.stop_signal = c.stop_signal;
   s.stop_timeout = c.stop_timeout;
   s.healthcheck = c.healthcheck;
+  s.memory_limit = c.mem_limit;
   for (const auto& v : c.volumes) {
     SwarmServiceSpec::Mount m;
     m.type = v.named ? "volume" : "bind";

@@ -368,8 +368,9 @@ CommandResult run_deploy_remove(Operation& op) {
   return result;
 }
 
-DeployStatus read_deploy_status(Engine& engine, const Project& project) {
-  require_swarm_manager(engine);
+namespace {
+
+DeployStatus read_status(Engine& engine, const Project& project) {
   std::vector<SwarmService> services;
   std::vector<std::string> ids;
   for (auto& s : engine.list_services({{kLabelProject, project.name}})) {
@@ -380,6 +381,20 @@ DeployStatus read_deploy_status(Engine& engine, const Project& project) {
   std::string network;
   for (const auto& n : engine.list_networks({{kLabelDeploy, project.name}})) network = n.name;
   return deploy_status(project, services, tasks, engine.list_nodes(), network);
+}
+
+}  // namespace
+
+DeployStatus read_deploy_status(Engine& engine, const Project& project) {
+  require_swarm_manager(engine);
+  return read_status(engine, project);
+}
+
+std::optional<DeployStatus> deployed_status(Engine& engine, const Project& project) {
+  if (!engine.swarm_state().manager) return std::nullopt;
+  auto status = read_status(engine, project);
+  if (status.services.empty()) return std::nullopt;
+  return status;
 }
 
 }  // namespace boss

@@ -15,6 +15,7 @@
 // the context the hooks see is the project's, saved as start saves it.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/deploy.h"
@@ -35,5 +36,8 @@ void require_swarm_manager(Engine& engine);
 CommandResult run_deploy(Operation& op, const DeployRequest& request);
 CommandResult run_deploy_remove(Operation& op);
 DeployStatus read_deploy_status(Engine& engine, const Project& project);
+// For `boss status`: the same when the engine is a swarm manager holding services of the
+// project; nullopt when it is no manager (one call, GET /info) or holds none.
+std::optional<DeployStatus> deployed_status(Engine& engine, const Project& project);
 
 }  // namespace boss

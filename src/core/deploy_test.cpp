@@ -94,7 +94,7 @@ TEST_CASE("deploy_definition: a service's restart becomes Swarm's restart condit
   CHECK(definition(s).spec.restart_condition == "any");
 }
 
-TEST_CASE("deploy_definition: health check, env, ports, volumes and the user's labels carry over") {
+TEST_CASE("deploy_definition: health check, env, ports, volumes, mem_limit and the user's labels carry over") {
   ServiceSpec s = service("db");
   HealthCheck check;
   check.test = {"CMD", "true"};
@@ -105,6 +105,7 @@ TEST_CASE("deploy_definition: health check, env, ports, volumes and the user's l
   s.volumes = {{"p_data", "/data", "ro", true, "data"}, {"/srv", "/srv", "", false, ""}};
   s.labels = {{"team", "core"}};
   s.stop_signal = "SIGKILL";
+  s.mem_limit = 64LL << 20;
   const auto d = deploy_definition(project_of({s}), s, "sha256:abc", {{"a", "1"}}, {}, "net-id");
   REQUIRE(d.spec.healthcheck);
   CHECK(d.spec.healthcheck->test == check.test);
@@ -119,6 +120,8 @@ TEST_CASE("deploy_definition: health check, env, ports, volumes and the user's l
   CHECK(d.spec.mounts[1].type == "bind");
   CHECK_FALSE(d.spec.mounts[1].read_only);
   CHECK(d.spec.stop_signal == "SIGKILL");
+  CHECK(d.spec.memory_limit == 64LL << 20);
+  CHECK_FALSE(definition(service("web")).spec.memory_limit);
   // Task containers: the user's labels, boss.deploy (never boss.project) and the task hash.
   CHECK(d.spec.container_labels.at("team") == "core");
   CHECK(d.spec.container_labels.at(kLabelDeploy) == "p");

@@ -53,6 +53,9 @@ struct ContainerInfo {
   // An exited container's exit code: the list does not carry it, observe() fills it in for
   // the containers of jobs (an inspect each); nullopt otherwise.
   std::optional<int> exit_code;
+  // Which of a project's engines holds it, by the name services.lua declares ("" = the
+  // usual one): filled by an EngineSet (core/engine_set.h); nullopt from a single engine.
+  std::optional<std::string> engine;
   bool running() const { return state == "running"; }
 };
 

@@ -25,6 +25,7 @@ EngineSet::EngineSet(const Project& project, std::vector<Member> members)
   }
   if (used.empty()) used.insert(by_name.at(""));
   m_active.assign(used.begin(), used.end());
+  for (std::size_t i = 0; i < m_members.size(); ++i) m_all.push_back(i);
 }
 
 template <typename Fn>
@@ -83,7 +84,7 @@ std::size_t EngineSet::holder(const std::string& id) {
     if (it != m_holder.end()) return it->second;
   }
   // Not listed nor made by this set (a name, an id from elsewhere): whoever knows it.
-  for (std::size_t i : m_active) {
+  for (std::size_t i : m_all) {
     std::optional<ContainerState> state;
     try {
       state = m_members[i].engine->inspect_container(id);
@@ -131,12 +132,13 @@ void EngineSet::ping() {
 
 std::vector<ContainerInfo> EngineSet::list_containers(const Labels& filter) {
   std::vector<std::vector<ContainerInfo>> lists(m_members.size());
-  each(m_active, [&](std::size_t i) { lists[i] = on(i, [&](Engine& e) { return e.list_containers(filter); }); });
+  each(m_all, [&](std::size_t i) { lists[i] = on(i, [&](Engine& e) { return e.list_containers(filter); }); });
   std::vector<ContainerInfo> out;
   std::lock_guard lock(m_mutex);
-  for (std::size_t i : m_active)
+  for (std::size_t i : m_all)
     for (auto& c : lists[i]) {
       m_holder[c.id] = i;
+      c.engine = m_members[i].name;
       out.push_back(std::move(c));
     }
   return out;

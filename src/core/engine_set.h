@@ -4,8 +4,11 @@
 //  - a service's container is created on the engine its `engine` names ("" = the usual
 //    one); calls about a container, an exec or a network go to the engine that holds it
 //    (remembered from what the engines listed and made; asked of each when unknown);
-//  - listing (containers, networks, volumes, images) asks every engine the project's
-//    services use, at once, and returns the union; events likewise;
+//  - listing (networks, volumes, images) asks every engine the project's services use,
+//    at once, and returns the union; events likewise; containers are listed on every
+//    engine the project declares, used or not, each marked with its engine
+//    (ContainerInfo::engine), so a service moved to another engine finds its old
+//    container where it was (plan.h's forced_replacement replaces it);
 //  - the project network is made on every such engine (and on one that lacks it when a
 //    container is created there); a named volume on the engines of the services that
 //    mount it; an image is inspected, pulled and built on the engines of the services
@@ -103,7 +106,8 @@ class EngineSet final : public Engine {
 
   const Project& m_project;
   std::vector<Member> m_members;
-  std::vector<std::size_t> m_active;
+  std::vector<std::size_t> m_active;  // the engines the services use
+  std::vector<std::size_t> m_all;     // every member: where containers are listed
   std::map<std::string, std::size_t> m_service_member;
   std::mutex m_mutex;  // guards what follows
   std::map<std::string, std::size_t> m_holder;  // container, exec and network ids

@@ -126,6 +126,45 @@ TEST_CASE("engine set: events of every engine reach one subscriber, subscribed o
   CHECK(std::count_if(seen.begin(), seen.end(), [](const std::string& s) { return s.find("edge") == std::string::npos; }) >= 1);
 }
 
+TEST_CASE("engine set: a service moved to another engine has its old container removed where it was") {
+  TwoEngines f;
+  StartRequest start;
+  start.timeout = 5;
+  REQUIRE(f.runtime().start(start).exit_code() == 0);
+  REQUIRE(f.edge.containers().size() == 1);
+  const std::string old_db = f.edge.containers()[0].info.id;
+
+  // db now on the usual engine: edge is still declared, though no service uses it.
+  f.project.services[0].engine = "";
+  f.set = std::make_unique<EngineSet>(f.project, std::vector<EngineSet::Member>{{"", &f.engine, ""}, {"edge", &f.edge, ""}});
+  CHECK(f.set->list_containers({{kLabelProject, "demo"}}).size() == 2);  // listed on edge too
+  const Plan plan = f.runtime().plan_start(start);
+  REQUIRE(plan.services.size() == 2);
+  CHECK(plan.services[0].service == "db");
+  CHECK(plan.services[0].kind == ActionKind::recreate);
+  CHECK(plan.services[0].reason == "moved from engine 'edge' to the usual engine");
+  CHECK(plan.services[0].remove == std::vector<std::string>{old_db});
+  CHECK(plan.services[1].kind == ActionKind::keep);
+
+  const auto status = f.runtime().status();
+  REQUIRE(status.rows.size() == 2);
+  CHECK(status.rows[0].engine == "edge");  // where its container still is
+
+  REQUIRE(f.runtime().start(start).exit_code() == 0);
+  CHECK(f.edge.containers().empty());
+  REQUIRE(f.engine.containers().size() == 2);
+  for (const auto& c : f.engine.containers()) CHECK(c.info.state == "running");
+  CHECK(f.runtime().status().rows[0].engine == "");
+
+  // And back again: the usual engine's container goes.
+  f.project.services[0].engine = "edge";
+  f.set = std::make_unique<EngineSet>(f.project, std::vector<EngineSet::Member>{{"", &f.engine, ""}, {"edge", &f.edge, ""}});
+  CHECK(f.runtime().plan_start(start).services[0].reason == "moved from the usual engine to engine 'edge'");
+  REQUIRE(f.runtime().start(start).exit_code() == 0);
+  CHECK(f.edge.containers().size() == 1);
+  CHECK(f.engine.containers().size() == 1);
+}
+
 TEST_CASE("engine set: which engine a service is on, for one bound of calls per engine") {
   TwoEngines f;
   CHECK(f.set->engine_count() == 2);

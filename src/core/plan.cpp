@@ -107,6 +107,10 @@ void plan_scale_down(Plan& plan, const ServiceSpec& spec, const Observed& observ
 std::string forced_replacement(const ServiceSpec& spec, bool reload, bool network_present,
                                const std::vector<ContainerInfo>& existing) {
   if (reload) return "reload";
+  auto engine_text = [](const std::string& name) { return name.empty() ? std::string("the usual engine") : "engine '" + name + "'"; };
+  for (const auto& c : existing)
+    if (c.engine && *c.engine != spec.engine)
+      return "moved from " + engine_text(*c.engine) + " to " + engine_text(spec.engine);
   if (spec.always_start_new) return "always_start_new";
   if (!network_present && only_stopped(existing)) return "project network was gone";
   return "";

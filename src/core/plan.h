@@ -104,8 +104,10 @@ struct DecideInput {
 // with success and its start finished (nothing pending).
 Decision decide(const DecideInput& input);
 
-// Why a new container is needed whatever the definition says, or "": a reload of it,
-// always_start_new, or only stopped containers made for a project network that is gone.
+// Why a new container is needed whatever the definition says, or "": a reload of it, a
+// container on another engine than its `engine` names ("moved from engine 'edge' to the
+// usual engine": every container goes, the old engine's too), always_start_new, or only
+// stopped containers made for a project network that is gone.
 std::string forced_replacement(const ServiceSpec& spec, bool reload, bool network_present,
                                const std::vector<ContainerInfo>& existing);
 

@@ -306,6 +306,21 @@ TEST_CASE("plan: a lost network forces stopped containers to be replaced, not ru
   CHECK(forced_replacement(s, true, true, {}) == "reload");
 }
 
+TEST_CASE("plan: a container on another engine than the service's is replaced; one from a single engine is not judged") {
+  auto s = svc("web");
+  const auto config = desired_config(s, "sha256:1", {});
+  auto c = container("c1", "running", config);
+  CHECK(forced_replacement(s, false, true, {c}).empty());  // a single engine says nothing of where
+  c.engine = "";
+  CHECK(forced_replacement(s, false, true, {c}).empty());
+  s.engine = "edge";
+  CHECK(forced_replacement(s, false, true, {c}) == "moved from the usual engine to engine 'edge'");
+  c.engine = "edge";
+  CHECK(forced_replacement(s, false, true, {c}).empty());
+  c.engine = "two";
+  CHECK(forced_replacement(s, false, true, {c}) == "moved from engine 'two' to engine 'edge'");
+}
+
 namespace {
 
 ServiceSpec job(const std::string& name) {

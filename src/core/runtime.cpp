@@ -1,8 +1,10 @@
 #include "core/runtime.h"
 
 #include <algorithm>
+#include <future>
 
 #include "core/cleanup.h"
+#include "core/deploy_run.h"
 #include "core/errors.h"
 #include "core/executor.h"
 #include "core/graph.h"
@@ -417,6 +419,8 @@ DeployStatus Runtime::deploy_status() { return read_deploy_status(m_engine, m_pr
 
 StatusReport Runtime::status() {
   m_journal.load();
+  // The swarm's part meanwhile: its calls wait on the engine, not on these.
+  auto deployed = std::async(std::launch::async, [&] { return deployed_status(m_engine, m_project); });
   const auto observed = observe(m_engine, m_project, /*images=*/false);
   const auto pending = m_journal.snapshot();
   StatusReport report;
@@ -431,6 +435,10 @@ StatusReport Runtime::status() {
     row.image = c.image;
     row.ports = c.ports;
     row.orphan = orphan;
+    // Where it is (a service moved to another engine keeps its old container there until
+    // the next start), else where services.lua places it.
+    const ServiceSpec* spec = orphan ? nullptr : m_project.find(service);
+    row.engine = c.engine ? *c.engine : spec ? spec->engine : "";
     if (const auto state = m_engine.inspect_container(c.id)) {
       row.state = state->status;
       row.health = state->health;
@@ -458,18 +466,18 @@ StatusReport Runtime::status() {
         row.service = s.name;
         row.instance = shown;
         row.state = "absent";
+        row.engine = s.engine;
         report.rows.push_back(row);
       }
       for (const auto& c : containers) report.rows.push_back(row_of(s.name, shown, c, false));
     }
-    for (auto it = report.rows.rbegin(); it != report.rows.rend() && it->service == s.name; ++it)
-      it->engine = s.engine;
   }
   for (const auto& c : observed.orphans) {
     const auto it = c.labels.find(kLabelService);
     const int number = instance_of(c.labels);
     report.rows.push_back(row_of(it == c.labels.end() ? c.name : it->second, number > 1 ? number : 0, c, true));
   }
+  report.deploy = deployed.get();
   return report;
 }
 

@@ -116,6 +116,8 @@ class Runtime {
   // Pushes the images of built services to their registries (core/push.h).
   CommandResult push(const PushRequest& request);
   CommandResult restart(const RestartRequest& request);
+  // The project's containers; on a swarm manager holding the project's Swarm services,
+  // also their tasks per node (StatusReport::deploy), read while the containers are.
   StatusReport status();
   // boss deploy: the project as Swarm services on the engine, a swarm manager
   // (core/deploy_run.h); with --remove, its services and network removed; --status.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/deploy.h"
 #include "core/engine.h"
 
 namespace boss {
@@ -25,13 +26,16 @@ struct StatusRow {
   std::vector<PublishedPort> ports;
   std::string started_at;      // RFC 3339, when it ever started
   std::string restart;         // the restart policy, "" = no
-  std::string engine;          // the engine services.lua places it on (boss.engine); "" = the usual one
+  std::string engine;          // the engine holding its container (else the one services.lua names); "" = the usual one
   bool orphan = false;         // a container of a service services.lua no longer defines
 };
 
 struct StatusReport {
   std::string project;
   std::vector<StatusRow> rows;  // services in declaration order, then orphans
+  // The engine is a swarm manager with the project's Swarm services (`boss deploy`):
+  // them and their tasks per node, as `boss deploy --status` shows them.
+  std::optional<DeployStatus> deploy;
 };
 
 }  // namespace boss

@@ -34,6 +34,9 @@ struct SwarmServiceSpec {
   std::string stop_signal;
   std::optional<double> stop_timeout;      // seconds (StopGracePeriod)
   std::optional<HealthCheck> healthcheck;  // nullopt: the image's own
+  // Each task's memory limit in bytes (TaskTemplate.Resources.Limits.MemoryBytes; the
+  // service's mem_limit, as HostConfig.Memory is for `boss start`); nullopt: none.
+  std::optional<std::int64_t> memory_limit;
   struct Mount {
     std::string type;  // "bind" or "volume"
     std::string source;

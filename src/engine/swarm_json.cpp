@@ -60,6 +60,7 @@ json service_spec_body(const SwarmServiceSpec& spec) {
   json restart = {{"Condition", spec.restart_condition}};
   if (spec.max_attempts > 0) restart["MaxAttempts"] = spec.max_attempts;
   json task = {{"ContainerSpec", container}, {"RestartPolicy", restart}};
+  if (spec.memory_limit) task["Resources"] = {{"Limits", {{"MemoryBytes", *spec.memory_limit}}}};
   if (!spec.network.empty()) {
     json network = {{"Target", spec.network}};
     if (!spec.aliases.empty()) network["Aliases"] = spec.aliases;

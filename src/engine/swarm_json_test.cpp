@@ -30,6 +30,7 @@ TEST_CASE("service_spec_body: a replicated service, published in host mode, upda
   CHECK(c["StopGracePeriod"] == 2000000000LL);
   CHECK(c["Labels"]["boss.deploy"] == "p");
   CHECK(body["TaskTemplate"]["RestartPolicy"] == json{{"Condition", "any"}});
+  CHECK_FALSE(body.at("TaskTemplate").contains("Resources"));  // no mem_limit: no limit
   CHECK(body["TaskTemplate"]["Networks"] == json::array({{{"Target", "net"}, {"Aliases", {"web"}}}}));
   CHECK(body["UpdateConfig"]["Order"] == "start-first");
   CHECK(body["UpdateConfig"]["FailureAction"] == "pause");
@@ -54,6 +55,14 @@ TEST_CASE("service_spec_body: a job is a ReplicatedJob with its restart limit an
   CHECK(body["TaskTemplate"]["ContainerSpec"]["HealthCheck"]["Test"] == json::array({"CMD", "true"}));
   CHECK_FALSE(body.contains("UpdateConfig"));
   CHECK_FALSE(body.contains("EndpointSpec"));
+}
+
+TEST_CASE("service_spec_body: a memory limit is each task's Resources.Limits.MemoryBytes") {
+  SwarmServiceSpec s;
+  s.name = "p-db";
+  s.memory_limit = 64LL << 20;
+  const json body = service_spec_body(s);
+  CHECK(body["TaskTemplate"]["Resources"] == json{{"Limits", {{"MemoryBytes", 64LL << 20}}}});
 }
 
 TEST_CASE("swarm answers: state, services with their version and mode, tasks, nodes, digests") {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ui/deploy_status_view.h"
 #include "ui/format.h"
 #include "ui/ports_text.h"
 
@@ -46,6 +47,10 @@ std::string render_status_text(const StatusReport& report) {
     w_engine = std::max(w_engine, l.engine.size());
     w_restart = std::max(w_restart, l.restart.size());
   }
+  // A project only deployed (no container of `boss start`'s): its swarm part alone.
+  const bool only_deployed = report.deploy && std::all_of(report.rows.begin(), report.rows.end(),
+                                                          [](const StatusRow& r) { return r.state == "absent"; });
+  if (only_deployed) return render_deploy_status_text(*report.deploy);
   std::string out = "project " + report.project + "\n";
   for (const auto& l : lines) {
     std::string text = pad_right(l.service, w_service) + "  " + pad_right(l.state, w_state) + "  " +
@@ -55,6 +60,7 @@ std::string render_status_text(const StatusReport& report) {
     while (!text.empty() && text.back() == ' ') text.pop_back();
     out += text + "\n";
   }
+  if (report.deploy) out += "\n" + render_deploy_status_text(*report.deploy);
   return out;
 }
 
@@ -83,6 +89,7 @@ Json status_json(const StatusReport& report) {
     services.push_back(std::move(s));
   }
   j["services"] = std::move(services);
+  if (report.deploy) j["deploy"] = deploy_status_json(*report.deploy);
   return j;
 }
 

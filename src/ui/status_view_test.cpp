@@ -93,3 +93,42 @@ TEST_CASE("status view: an ENGINE column when services run on declared engines, 
   CHECK(status_json(r)["services"][0].at("engine") == "edge");
   CHECK(status_json(r)["services"][1].at("engine") == "");
 }
+
+TEST_CASE("status view: a project deployed to the swarm has its tasks per node, in the table and in JSON") {
+  DeployStatus deployed;
+  deployed.project = "todo";
+  deployed.network = "boss-todo-swarm";
+  DeployServiceRow web;
+  web.service = "web";
+  web.id = "svc1";
+  web.version = 15;
+  web.replicas = 2;
+  web.running = 2;
+  web.tasks = {{"web", 1, "rig2", "running", "a81d44c2e9f7", ""}, {"web", 2, "rig3", "running", "5c0e7d21b9a4", ""}};
+  deployed.services = {web};
+
+  // Nothing of `boss start`'s: the swarm's part alone.
+  StatusReport only;
+  only.project = "todo";
+  only.rows = {row("web", "absent", "")};
+  only.deploy = deployed;
+  CHECK(render_status_text(only) ==
+        "project todo on the swarm (network boss-todo-swarm)\n"
+        "SERVICE  REPLICAS  VERSION  TASK  NODE  STATE    CONTAINER\n"
+        "web      2/2       15       1     rig2  running  a81d44c2e9f7\n"
+        "web      2/2       15       2     rig3  running  5c0e7d21b9a4\n");
+  // Containers too: both tables.
+  StatusReport both = only;
+  both.rows = {row("web", "running", "9c8d7e6f5a4b3c2d1e0f")};
+  const std::string text = render_status_text(both);
+  CHECK(text.rfind("project todo\nSERVICE", 0) == 0);
+  CHECK(text.find("9c8d7e6f5a4b\n\nproject todo on the swarm (network boss-todo-swarm)\n") != std::string::npos);
+  CHECK(text.find("web      2/2       15       2     rig3  running  5c0e7d21b9a4\n") != std::string::npos);
+
+  const Json j = status_json(only);
+  REQUIRE(j.contains("deploy"));
+  CHECK(j["deploy"]["type"] == "deploy-status");
+  CHECK(j["deploy"]["services"][0]["tasks"][1]["node"] == "rig3");
+  CHECK(j["deploy"]["services"][0]["tasks"][1]["state"] == "running");
+  CHECK_FALSE(status_json(report()).contains("deploy"));  // not deployed: no key
+}

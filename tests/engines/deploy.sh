@@ -3,7 +3,8 @@
 # engine 1; tests/engines/rig.sh), images from the rig's registry. A dependency holds its
 # order (the swarm's own task times say so), replicas spread over the nodes, a changed
 # definition updates the service in place (same id, a higher version), an unchanged one
-# is left alone, --remove leaves no service and no network, and an engine that is no
+# is left alone, mem_limit is each task's memory limit, `status` and `deploy --status`
+# show the tasks per node, --remove leaves no service and no network, and an engine that is no
 # swarm manager, an image in no registry, a service placed on an engine of its own, or
 # --remove with --status, is one line and exit 2.
 source "$(dirname "$0")/../integration/lib.sh" "$@"
@@ -42,7 +43,7 @@ function Db:ping()
 end
 function Db:post_start() boss.log("db post_start") end
 local Web = boss.Service:extend { name = "web", image = "$IMAGE", instances = 3, dependencies = { "db" },
-  env = { GREETING = "one" }, cmd = { "sleep", "100000" }, stop_signal = "SIGKILL" }
+  env = { GREETING = "one" }, cmd = { "sleep", "100000" }, stop_signal = "SIGKILL", mem_limit = "64m" }
 function Web:post_start() boss.log("web post_start") end
 boss.Service:extend { name = "seed", kind = "job", image = "$IMAGE", dependencies = { "db" },
   cmd = { "sh", "-c", "echo seeded" } }
@@ -76,6 +77,17 @@ expect_eq "$(on 1 docker service inspect -f '{{index .Spec.Labels "boss.project"
 expect_ne "$(on 1 docker service inspect -f '{{index .Spec.Labels "boss.config-hash"}}' "$P-web")" "" "web: a config hash"
 expect_eq "$(on 1 docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Healthcheck.Test}}' "$P-db")" "[CMD true]" \
   "db: its health check carried over"
+expect_eq "$(on 1 docker service inspect -f '{{.Spec.TaskTemplate.Resources.Limits.MemoryBytes}}' "$P-web")" 67108864 \
+  "web: mem_limit is its tasks' memory limit"
+expect_eq "$(on 1 docker service inspect -f '{{.Spec.TaskTemplate.Resources.Limits}}' "$P-db")" "<nil>" \
+  "db: no mem_limit, no limit"
+# And the engine applied it: each task's container, on its node, has that memory limit.
+for t in $(on 1 docker service ps -q --no-trunc --filter desired-state=running "$P-web"); do
+  node=$(on 1 docker node inspect -f '{{.Description.Hostname}}' "$(on 1 docker inspect -f '{{.NodeID}}' "$t")")
+  container=$(on 1 docker inspect -f '{{.Status.ContainerStatus.ContainerID}}' "$t")
+  expect_eq "$(on "${node#rig}" docker inspect -f '{{.HostConfig.Memory}}' "$container")" 67108864 \
+    "task $t's container on $node: 64m"
+done
 db_running=$(task_times db .Status.Timestamp | sort -n | tail -1)
 web_created=$(task_times web .CreatedAt | sort -n | head -1)
 expect_true "db's task ran (healthy, pinged) before web's tasks were made ($db_running < $web_created)" \
@@ -90,6 +102,20 @@ expect_match "$OUT" '^web +3/3 +[0-9]+ +1 +rig[123] +running +[0-9a-f]{12}' "a r
 run $BOSS -f "$DIR/services.lua" -p "$P" deploy --status --json
 expect_eq "$(jq -r '[.services[] | select(.service == "web") | .tasks[] | select(.state == "running")] | length' <<<"$OUT")" 3 \
   "--json: web's 3 running tasks"
+
+section "status: a deployed project's tasks per node"
+run $BOSS -f "$DIR/services.lua" -p "$P" status
+expect_match "$OUT" "^project $P on the swarm \(network boss-$P-swarm\)" "the swarm's part (nothing of start's)"
+expect_match "$OUT" '^web +3/3 +[0-9]+ +3 +rig[123] +running +[0-9a-f]{12}' "web's third task, with its node"
+expect_match "$OUT" '^seed +1/1 done +[0-9]+ +- +rig[123] +complete' "seed's task, complete"
+run $BOSS -f "$DIR/services.lua" -p "$P" status --json
+expect_eq "$(jq -r '[.deploy.services[] | select(.service == "web") | .tasks[] | select(.state == "running") | .node] | length' <<<"$OUT")" 3 \
+  "--json: web's 3 running tasks under deploy"
+expect_eq "$(jq -r '[.deploy.services[] | select(.service == "web") | .tasks[].node | test("^rig[123]$")] | all' <<<"$OUT")" true \
+  "--json: each with its node's name"
+expect_eq "$(jq -r '[.services[] | .state] | unique | join(",")' <<<"$OUT")" absent "--json: no container of start's"
+run "$BOSS_BIN" -H "$RIG_E2_SOCK" -f "$DIR/services.lua" -p "$P" status --json
+expect_eq "$(jq -r 'has("deploy")' <<<"$OUT")" false "status on a worker: no swarm part"
 
 section "a no-op deploy changes nothing"
 web_id=$(service_id web)

@@ -2,7 +2,8 @@
 # Several engines in one project (boss.engine, `engine = "..."`), against the rig's engines
 # (tests/engines/rig.sh): a dependency across engines holds its order (the engines' own
 # event times say so), a dependent on one engine reaches a service on another at the
-# address self:address gives, stop and status cover every engine, and every way it fails
+# address self:address gives, stop and status cover every engine, a service moved to
+# another engine has its old container removed by the next start, and every way it fails
 # is one line naming the engine or the file:line.
 source "$(dirname "$0")/../integration/lib.sh" "$@"
 source "$SRC_DIR/tests/engines/lib_rig.sh"
@@ -75,6 +76,34 @@ expect_eq "$OUT" "$(jq -r .values.db_addr "$(ctx_file)")" "exec runs on web's en
 expect_exit 0 boss start
 expect_outcome db kept keep
 expect_outcome web kept keep
+
+section "a service moved to another engine: the next start removes its old container there"
+# web from three to the usual engine: three is still declared, though no service uses it.
+sed -i 's/name = "web", engine = "three", /name = "web", /' "$DIR/services.lua"
+run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" start --dry-run
+expect_match "$OUT" "^recreate +web +moved from engine 'three' to the usual engine" "--dry-run: web is to be replaced"
+run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" status
+expect_match "$OUT" '^web +running +[0-9a-f]{12} +three ' "status: web's container still on three"
+expect_exit 0 boss start
+expect_outcome web up recreate "moved from engine 'three' to the usual engine"
+expect_outcome db kept keep
+expect_outcome local kept keep
+expect_eq "$(on 3 docker ps -aq --filter "label=boss.project=$P" | grep -c . || true)" 0 "nothing of web left on three"
+expect_eq "$(docker ps -q --filter "label=boss.project=$P" --filter "label=boss.service=web" --filter status=running | grep -c . || true)" 1 \
+  "web runs on the usual engine"
+expect_exit 0 boss status --json
+expect_eq "$(jq -r '[.services[] | .service + "=" + .engine] | join(" ")' <<<"$OUT")" "db=two web= local=" "status: web on the usual engine"
+expect_exit 0 boss start
+expect_outcome web kept keep
+# And back to three.
+sed -i 's/name = "web", /name = "web", engine = "three", /' "$DIR/services.lua"
+run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" start --dry-run
+expect_match "$OUT" "^recreate +web \(three\) +moved from the usual engine to engine 'three'" "--dry-run: back to three"
+expect_exit 0 boss start
+expect_outcome web up recreate "moved from the usual engine to engine 'three'"
+expect_eq "$(running_on 3)" 1 "web runs on three again"
+expect_eq "$(docker ps -aq --filter "label=boss.project=$P" --filter "label=boss.service=web" | grep -c . || true)" 0 \
+  "nothing of web left on the usual engine"
 
 section "stop: across both engines, dependents first"
 T0=$(date +%s.%N)
