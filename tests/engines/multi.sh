@@ -83,7 +83,7 @@ sed -i 's/name = "web", engine = "three", /name = "web", /' "$DIR/services.lua"
 run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" start --dry-run
 expect_match "$OUT" "^recreate +web +moved from engine 'three' to the usual engine" "--dry-run: web is to be replaced"
 run "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" status
-expect_match "$OUT" '^web +running +[0-9a-f]{12} +three ' "status: web's container still on three"
+expect_match "$OUT" '^web +running +[0-9a-f]{12} +three( |$)' "status: web's container still on three"
 expect_exit 0 boss start
 expect_outcome web up recreate "moved from engine 'three' to the usual engine"
 expect_outcome db kept keep
