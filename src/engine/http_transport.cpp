@@ -257,7 +257,14 @@ void HttpTransport::connect_options(void* handle_pointer, void* dialed) const {
   if (m_endpoint.kind == Endpoint::Kind::Unix)
     libcurl().easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, m_endpoint.socket_path.c_str());
   if (m_endpoint.kind == Endpoint::Kind::Ssh) {
-    // curl connects the dialer's socket to its anchor, where ssh takes the other end.
+    // The remote engine's socket forwarded over the ssh master, when it can be had: a
+    // plain unix socket then, with no ssh process per connection.
+    if (const std::string forwarded = m_ssh->forwarded_socket(); !forwarded.empty()) {
+      libcurl().easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, forwarded.c_str());
+      return;  // no TLS over ssh
+    }
+    // Otherwise curl connects the dialer's socket to its anchor, where ssh takes the
+    // other end.
     libcurl().easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, m_ssh->anchor_path().c_str());
     libcurl().easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, &open_ssh_socket);
     libcurl().easy_setopt(handle, CURLOPT_OPENSOCKETDATA, dialed);
@@ -287,6 +294,10 @@ void HttpTransport::throw_failure(const HttpRequest& request, int code_number, c
       throw unreachable("ssh exited with status " + std::to_string(exit->status) +
                         (exit->message.empty() ? "" : ": " + exit->message));
   }
+  if (m_ssh && !dialed && is_broken_connection(code))
+    // Through the forward of the engine's socket: the far end refused the channel.
+    throw unreachable("the engine's socket, forwarded over ssh, closed the connection without an answer "
+                      "(is the engine on " + m_endpoint.host + " running?)");
   if (is_unreachable(code)) {
     std::string reason = curl_text;
     if (m_endpoint.kind != Endpoint::Kind::Tcp) {

@@ -1,6 +1,8 @@
 #include "platform/ssh_dialer.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
@@ -76,16 +78,88 @@ int exit_status(int status) {
   return 1;
 }
 
-bool socket_answers(const std::string& path) {
+
+// A unix socket path's connection, or -1.
+int connect_unix(const std::string& path) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  if (path.size() >= sizeof address.sun_path) return false;
+  if (path.size() >= sizeof address.sun_path) return -1;
   std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool socket_answers(const std::string& path) {
+  const int fd = connect_unix(path);
   if (fd < 0) return false;
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   ::close(fd);
-  return ok;
+  return true;
+}
+
+// Whether a Docker engine answers GET /_ping at the socket `path` within `timeout`: a
+// forward's local end always accepts, so only an answer shows the remote end is right.
+bool engine_pings(const std::string& path, std::chrono::milliseconds timeout) {
+  const int fd = connect_unix(path);
+  if (fd < 0) return false;
+  const std::string request = "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n";
+  bool ok = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size());
+  std::string answer;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (ok && answer.find("\r\n") == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd waiting{fd, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&waiting, 1, static_cast<int>(left.count())) <= 0) break;
+    char buffer[256];
+    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+    if (got <= 0) break;
+    answer.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return answer.rfind("HTTP/1.", 0) == 0 && answer.find(" 200 ") != std::string::npos;
+}
+
+struct Finished {
+  int status = -1;  // -1: did not run or did not end in time
+  std::string out;
+};
+
+// Runs argv (stdin /dev/null), waiting up to `timeout`; its standard output.
+Finished run_captured(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+  Finished finished;
+  const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  const int out = ::memfd_create("boss-ssh-out", MFD_CLOEXEC);
+  if (null < 0 || out < 0) {
+    if (null >= 0) ::close(null);
+    if (out >= 0) ::close(out);
+    return finished;
+  }
+  const int pid = spawn(args, null, out, null);
+  ::close(null);
+  if (pid >= 0) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    for (;;) {
+      const int done = ::waitpid(pid, &status, WNOHANG);
+      if (done == pid) {
+        finished.status = exit_status(status);
+        break;
+      }
+      if ((done < 0 && errno != EINTR) || std::chrono::steady_clock::now() > deadline) {
+        ::kill(-pid, SIGTERM);
+        ::waitpid(pid, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    finished.out = read_all(out);
+  }
+  ::close(out);
+  return finished;
 }
 
 }  // namespace
@@ -151,6 +225,50 @@ std::string SshDialer::control_path(int master) const {
   return m_control_dir + "/" + fnv1a_hex(key) + "-" + std::to_string(master);
 }
 
+std::string SshDialer::forward_path() const {
+  const std::string key = m_target.user + "@" + m_target.host + ":" + std::to_string(m_target.port);
+  return m_control_dir + "/" + fnv1a_hex(key) + "-engine.sock";
+}
+
+std::string SshDialer::forwarded_socket() {
+  std::lock_guard lock(m_forward_mutex);
+  if (m_forward_decided) return m_forward;
+  m_forward_decided = true;
+  if (const char* stdio = std::getenv("BOSS_SSH_DIAL_STDIO"); stdio && std::string(stdio) == "1") return "";
+  ensure_control_dir();
+  const std::string path = forward_path();
+  // A master of an earlier boss keeps it: no ssh to start at all.
+  if (socket_answers(path)) return m_forward = path;
+  ensure_master(0);
+  return m_forward = make_forward();
+}
+
+std::string SshDialer::make_forward() {
+  const std::string control = control_path(0);
+  // The engine the remote docker CLI would talk to, as dial-stdio would find it.
+  auto ask = base_args(control);
+  ask.insert(ask.end(), {"-o", "ControlMaster=no", "-T", "--", m_target.host, "docker", "context", "inspect",
+                         "--format", "'{{.Endpoints.docker.Host}}'"});
+  const Finished asked = run_captured(ask, std::chrono::seconds(15));
+  const std::string host = last_line(asked.out);
+  const std::string scheme = "unix://";
+  if (asked.status != 0 || host.rfind(scheme, 0) != 0 || host.size() == scheme.size()) return "";
+  const std::string remote = host.substr(scheme.size());
+  const std::string path = forward_path();
+  ::unlink(path.c_str());
+  auto forward = base_args(control);
+  forward.insert(forward.end(), {"-O", "forward", "-L", path + ":" + remote, "--", m_target.host});
+  if (run_captured(forward, std::chrono::seconds(15)).status != 0) return "";
+  if (!engine_pings(path, std::chrono::seconds(10))) {
+    auto cancel = base_args(control);
+    cancel.insert(cancel.end(), {"-O", "cancel", "-L", path + ":" + remote, "--", m_target.host});
+    run_captured(cancel, std::chrono::seconds(5));
+    ::unlink(path.c_str());
+    return "";
+  }
+  return path;
+}
+
 void SshDialer::ensure_master(int index) {
   const std::string path = control_path(index);
   std::lock_guard lock(m_master_mutex);
@@ -159,11 +277,13 @@ void SshDialer::ensure_master(int index) {
     return EngineError("cannot reach the docker engine at " + m_target.display + ": " + what, 0);
   };
   ensure_control_dir();
+  remove_dead_sockets();
   ::unlink(path.c_str());  // a socket a dead master left
 
   auto args = base_args(path);
   args.insert(args.end(), {"-o", "ControlMaster=yes", "-o", "ControlPersist=" + std::to_string(kMasterPersistSeconds),
-                           "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15", "-N", "-f", "--",
+                           "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15", "-o", "StreamLocalBindUnlink=yes",
+                           "-N", "-f", "--",
                            m_target.host});
   const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   const int err = ::memfd_create("boss-ssh-master", MFD_CLOEXEC);
@@ -196,6 +316,25 @@ void SshDialer::ensure_master(int index) {
   }
   for (int i = 0; i < 500 && !socket_answers(path); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   if (!socket_answers(path)) throw failure("ssh logged in but its control socket " + path + " does not answer");
+}
+
+void SshDialer::remove_dead_sockets() const {
+  DIR* folder = ::opendir(m_control_dir.c_str());
+  if (!folder) return;
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  while (const dirent* entry = ::readdir(folder)) {
+    const std::string path = m_control_dir + "/" + entry->d_name;
+    struct stat info{};
+    // Older than a minute: a socket being made right now (bound, not yet listening)
+    // is never taken for a dead one.
+    if (::lstat(path.c_str(), &info) != 0 || !S_ISSOCK(info.st_mode) || now - info.st_mtime < 60) continue;
+    const int fd = connect_unix(path);
+    if (fd >= 0)
+      ::close(fd);
+    else if (errno == ECONNREFUSED)
+      ::unlink(path.c_str());
+  }
+  ::closedir(folder);
 }
 
 void SshDialer::ensure_control_dir() {

@@ -8,9 +8,15 @@
 //    serves at most kSessionsPerMaster connections of this process (sshd's MaxSessions is
 //    10 by default); more open further masters, one at a time. Masters outlive the
 //    process by kMasterPersistSeconds (ControlPersist), so the next boss starts at once;
-//    their sockets are in a folder of this user's only (/tmp/boss-ssh-<uid>, 0700);
+//    their sockets are in a folder of this user's only (/tmp/boss-ssh-<uid>, 0700), from
+//    which the sockets of dead masters are removed when a master is started;
 //  - ssh runs with BatchMode (keys or an agent, never a prompt), its own process group
 //    (a terminal's Ctrl-C reaches boss, not its connections) and the user's ssh config;
+//  - when the remote engine listens on a unix socket, that socket is forwarded to a local
+//    one over the first master (`ssh -O forward -L local:remote`, see forwarded_socket()):
+//    a connection is then a channel on the master, with no `docker system dial-stdio`
+//    started on either side; the forward lives as long as its master, so the next boss
+//    finds it and starts no ssh at all;
 //  - a failure is one line naming the host and what ssh said: "ssh exited with status
 //    255: Permission denied (publickey)"; thread-safe.
 #pragma once
@@ -68,6 +74,15 @@ class SshDialer {
   // Connections of this dialer that a master refused: that master takes no more.
   void master_full(std::uint64_t id);
 
+  // The remote engine's socket forwarded to a local unix socket over master 0, made on
+  // first use (the remote engine's address is asked once, from the remote docker CLI's
+  // current context, which honours the remote DOCKER_HOST and contexts as dial-stdio
+  // does), and checked with a /_ping through it. "" when it cannot be had: the remote
+  // engine is not on a unix socket, sshd refuses stream forwarding, no docker CLI there,
+  // or BOSS_SSH_DIAL_STDIO=1; then dial() is the way. Throws as dial() when no master
+  // can be had. Decided once per dialer.
+  std::string forwarded_socket();
+
   const SshTarget& target() const { return m_target; }
   // The listening unix socket (in the control folder) that dial()'s sockets connect to.
   // (libcurl 7.88 connects a socket even when told it is connected already, so handing
@@ -86,11 +101,18 @@ class SshDialer {
   // ssh's arguments common to every invocation, with `control` as ControlPath.
   std::vector<std::string> base_args(const std::string& control) const;
   std::string control_path(int master) const;
+  std::string forward_path() const;
+  // Makes the forward of forwarded_socket(); "" when it cannot be had.
+  std::string make_forward();
   // Starts master `index` unless it runs; throws EngineError when ssh fails.
   void ensure_master(int index);
   // The folder of control sockets, made 0700 if missing; throws EngineError unless it is
   // this user's only.
   void ensure_control_dir();
+  // Removes the sockets in the control folder that nothing listens on any more (masters
+  // and anchors of processes that were killed), older than a minute. On the slow path
+  // only: when a master is started.
+  void remove_dead_sockets() const;
   int pick_master();
   void reap(Process& process, bool block);
   std::string abstract_name(std::uint64_t id) const;
@@ -101,6 +123,9 @@ class SshDialer {
   std::string m_control_dir;
   std::mutex m_mutex;
   std::mutex m_master_mutex;  // one master started at a time
+  std::mutex m_forward_mutex;
+  bool m_forward_decided = false;
+  std::string m_forward;
   std::uint64_t m_next_id = 1;
   std::map<std::uint64_t, Process> m_processes;
   std::map<int, int> m_sessions;     // master index -> open connections

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include <fstream>
 #include <random>
 
+#include "core/config.h"  // fnv1a_hex
 #include "core/errors.h"
 
 using namespace boss;
@@ -97,9 +100,89 @@ int connect_to(const std::string& path, int fd) {
   return ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
 }
 
+// A unix socket bound at `path`: listening, or (listen = false) one nothing will ever
+// answer on once closed. Returns its fd (-1 after closing it when not listening).
+int bound_socket(const std::string& path, bool listen) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  ::unlink(path.c_str());
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  if (listen) {
+    REQUIRE(::listen(fd, 4) == 0);
+    return fd;
+  }
+  ::close(fd);
+  return -1;
+}
+
+void age(const std::string& path, int seconds) {
+  timeval times[2];
+  ::gettimeofday(&times[0], nullptr);
+  times[0].tv_sec -= seconds;
+  times[1] = times[0];
+  REQUIRE(::lutimes(path.c_str(), times) == 0);
+}
+
+std::string control_dir() { return "/tmp/boss-ssh-" + std::to_string(::geteuid()); }
+
 }  // namespace
 
 TEST_SUITE("platform") {
+
+TEST_CASE("ssh dialer: a forward of the engine's socket that answers is used without running ssh") {
+  const FakeSsh fake;
+  const SshTarget where = target();
+  ::mkdir(control_dir().c_str(), 0700);
+  const std::string path = control_dir() + "/" + fnv1a_hex(where.user + "@" + where.host + ":2222") + "-engine.sock";
+  const int listening = bound_socket(path, true);
+  SshDialer dialer(where);
+  CHECK(dialer.forwarded_socket() == path);
+  CHECK(fake.log().empty());
+  ::close(listening);
+  ::unlink(path.c_str());
+}
+
+TEST_CASE("ssh dialer: no forward when the remote docker CLI names no unix socket; dial-stdio then") {
+  const FakeSsh fake;  // its sessions print nothing for `docker context inspect`
+  SshDialer dialer(target());
+  CHECK(dialer.forwarded_socket().empty());
+  CHECK(fake.log().find("session " + dialer.target().host + " docker context inspect") != std::string::npos);
+  CHECK(fake.log().find("-engine.sock") == std::string::npos);
+  CHECK(dialer.forwarded_socket().empty());  // decided once
+  const auto connection = dialer.dial();
+  CHECK(connection.fd >= 0);
+  dialer.closed(connection.fd);
+}
+
+TEST_CASE("ssh dialer: BOSS_SSH_DIAL_STDIO=1 asks for no forward") {
+  const FakeSsh fake;
+  setenv("BOSS_SSH_DIAL_STDIO", "1", 1);
+  SshDialer dialer(target());
+  CHECK(dialer.forwarded_socket().empty());
+  unsetenv("BOSS_SSH_DIAL_STDIO");
+  CHECK(fake.log().empty());
+}
+
+TEST_CASE("ssh dialer: starting a master removes the control folder's dead sockets, older than a minute") {
+  const FakeSsh fake;
+  ::mkdir(control_dir().c_str(), 0700);
+  const std::string stem = control_dir() + "/test-" + std::to_string(::getpid());
+  bound_socket(stem + "-dead-old", false);
+  age(stem + "-dead-old", 120);
+  bound_socket(stem + "-dead-new", false);
+  const int live = bound_socket(stem + "-live-old", true);
+  age(stem + "-live-old", 120);
+  SshDialer dialer(target());
+  const auto connection = dialer.dial();  // starts a master
+  dialer.closed(connection.fd);
+  CHECK_FALSE(fs::exists(stem + "-dead-old"));
+  CHECK(fs::exists(stem + "-dead-new"));
+  CHECK(fs::exists(stem + "-live-old"));
+  ::close(live);
+  for (const char* name : {"-dead-new", "-live-old"}) ::unlink((stem + name).c_str());
+}
 
 TEST_CASE("ssh dialer: the last line and a refused session in what ssh said") {
   CHECK(last_line("debug1: x\nPermission denied (publickey).\n\n") == "Permission denied (publickey).");

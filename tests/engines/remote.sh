@@ -89,6 +89,27 @@ expect_eq "$(running_on 1)" 0 "stopped over ssh"
 got_logins=$(($(logins) - before_logins))
 expect_true "one ssh login at most for all of it (got $got_logins)" test "$got_logins" -le 1
 
+section "ssh: the engine's socket forwarded over the master: a warm start runs no ssh"
+# An ssh in front of the rig's that writes down each time it is run.
+mkdir -p "$DIR/ssh-log-bin"
+printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$DIR/ssh-runs" "$RIG_BIN/ssh" >"$DIR/ssh-log-bin/ssh"
+chmod +x "$DIR/ssh-log-bin/ssh"
+ssh_runs() { wc -l <"$DIR/ssh-runs" 2>/dev/null || echo 0; }
+: >"$DIR/ssh-runs"
+expect_exit 0 env PATH="$DIR/ssh-log-bin:$PATH" "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json start
+expect_exit 0 env PATH="$DIR/ssh-log-bin:$PATH" "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" --progress json start
+expect_exit 0 env PATH="$DIR/ssh-log-bin:$PATH" "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" status
+expect_eq "$(ssh_runs)" 0 "ssh runs of a start, a no-op start and a status while the forward is up"
+run bash -c "echo forwarded | '$BOSS_BIN' -f '$DIR/services.lua' -p '$P' exec -T db cat"
+expect_eq "$OUT" "forwarded" "exec's streams through the forwarded socket"
+# dial-stdio, as the docker CLI does it, when asked: every connection an ssh of its own.
+expect_exit 0 env BOSS_SSH_DIAL_STDIO=1 PATH="$DIR/ssh-log-bin:$PATH" "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" status
+expect_true "BOSS_SSH_DIAL_STDIO=1 runs docker system dial-stdio" grep -q "docker system dial-stdio" "$DIR/ssh-runs"
+run bash -c "echo over-stdio | BOSS_SSH_DIAL_STDIO=1 '$BOSS_BIN' -f '$DIR/services.lua' -p '$P' exec -T db cat"
+expect_eq "$OUT" "over-stdio" "exec's streams over dial-stdio"
+expect_exit 0 boss stop --remove
+expect_eq "$(running_on 1)" 0 "stopped over ssh"
+
 section "ssh: failures are one line with ssh's exit status and what it said"
 expect_exit 1 env DOCKER_HOST="ssh://nobody-here@$RIG_E1_ADDR" "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" status
 expect_one_line_stderr
