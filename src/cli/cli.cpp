@@ -487,7 +487,8 @@ int execute(const Options& opt, SecretRedactor& secrets) {
     project = project_from_labels(name, file, usual.list_containers({{kLabelProject, name}}));
   }
   try {
-    engines.emplace(project, usual, opt.verbose ? &trace : nullptr);
+    engines.emplace(project, usual, opt.verbose ? &trace : nullptr,
+                    [&](const std::string& text) { sink.emit_now(WarningEvent{text}); });
   } catch (const DefinitionError& e) {
     return error_line(secrets, e.what(), 2);
   }

@@ -22,7 +22,8 @@ Endpoint endpoint_of(const EngineSpec& spec) {
 
 }  // namespace
 
-ProjectEngines::ProjectEngines(const Project& project, Engine& usual, const TracingEngine::TraceFn* trace)
+ProjectEngines::ProjectEngines(const Project& project, Engine& usual, const TracingEngine::TraceFn* trace,
+                               std::function<void(const std::string&)> warn)
     : m_usual(usual) {
   std::vector<Endpoint> endpoints;
   for (const auto& spec : project.engines) endpoints.push_back(endpoint_of(spec));
@@ -41,6 +42,7 @@ ProjectEngines::ProjectEngines(const Project& project, Engine& usual, const Trac
     members.push_back({project.engines[i].name, m_owned.back().get(), project.engines[i].address});
   }
   m_set = std::make_unique<EngineSet>(project, std::move(members));
+  m_set->set_warn(std::move(warn));
 }
 
 ProjectEngines::~ProjectEngines() = default;

@@ -6,7 +6,9 @@
 // one-engine project pays nothing.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/engine.h"
@@ -20,7 +22,9 @@ class ProjectEngines {
  public:
   // `trace`: set (-v) to trace every declared engine's calls as the usual one's are.
   // Throws DefinitionError "services.lua:3: boss.engine 'edge': ..." for a bad host or TLS file.
-  ProjectEngines(const Project& project, Engine& usual, const TracingEngine::TraceFn* trace);
+  // `warn`: where the set's warnings go (a declared engine no service uses is down).
+  ProjectEngines(const Project& project, Engine& usual, const TracingEngine::TraceFn* trace,
+                 std::function<void(const std::string&)> warn = {});
   ~ProjectEngines();
   Engine& engine() { return m_set ? static_cast<Engine&>(*m_set) : m_usual; }
 

@@ -132,7 +132,18 @@ void EngineSet::ping() {
 
 std::vector<ContainerInfo> EngineSet::list_containers(const Labels& filter) {
   std::vector<std::vector<ContainerInfo>> lists(m_members.size());
-  each(m_all, [&](std::size_t i) { lists[i] = on(i, [&](Engine& e) { return e.list_containers(filter); }); });
+  each(m_all, [&](std::size_t i) {
+    const bool used = std::find(m_active.begin(), m_active.end(), i) != m_active.end();
+    try {
+      lists[i] = on(i, [&](Engine& e) { return e.list_containers(filter); });
+    } catch (const EngineError& e) {
+      // Only there for containers that moved off it: not worth failing the command.
+      if (used) throw;
+      std::lock_guard lock(m_mutex);
+      if (m_warn && m_warned.insert(i).second)
+        m_warn(std::string(e.what()) + " (no service runs there; what this project left on it stays until it answers)");
+    }
+  });
   std::vector<ContainerInfo> out;
   std::lock_guard lock(m_mutex);
   for (std::size_t i : m_all)

@@ -13,7 +13,9 @@
 //    container is created there); a named volume on the engines of the services that
 //    mount it; an image is inspected, pulled and built on the engines of the services
 //    that use it, and is present only when every one of them has it;
-//  - a declared engine's failure names it: "engine 'edge' (tcp://10.0.0.5:2376): ...".
+//  - a declared engine's failure names it: "engine 'edge' (tcp://10.0.0.5:2376): ...";
+//  - a declared engine no service uses that cannot be listed (it is down) is passed over
+//    with one warning (set_warn): what it may still hold stays there until it answers.
 // A project whose services all run on the usual engine needs none of this: the CLI then
 // hands the usual engine over as it is.
 #pragma once
@@ -43,6 +45,8 @@ class EngineSet final : public Engine {
 
   // The engine a service runs on, and the name services.lua gives it ("" = the usual).
   Engine& engine_of(const std::string& service);
+  // Where a warning goes (a declared, unused engine that cannot be reached); none: dropped.
+  void set_warn(std::function<void(const std::string&)> warn) { m_warn = std::move(warn); }
   // Indices of the engines the project's services use, in members' order.
   const std::vector<std::size_t>& active() const { return m_active; }
 
@@ -108,6 +112,8 @@ class EngineSet final : public Engine {
   std::vector<Member> m_members;
   std::vector<std::size_t> m_active;  // the engines the services use
   std::vector<std::size_t> m_all;     // every member: where containers are listed
+  std::function<void(const std::string&)> m_warn;
+  std::set<std::size_t> m_warned;     // unused members already warned about
   std::map<std::string, std::size_t> m_service_member;
   std::mutex m_mutex;  // guards what follows
   std::map<std::string, std::size_t> m_holder;  // container, exec and network ids

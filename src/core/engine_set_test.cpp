@@ -165,6 +165,29 @@ TEST_CASE("engine set: a service moved to another engine has its old container r
   CHECK(f.engine.containers().size() == 1);
 }
 
+TEST_CASE("engine set: a declared engine no service uses, down, is one warning; a used one that is down fails") {
+  TwoEngines f;
+  FakeEngine old;
+  old.unreachable = true;
+  f.set = std::make_unique<EngineSet>(
+      f.project, std::vector<EngineSet::Member>{{"", &f.engine, ""}, {"edge", &f.edge, ""}, {"old", &old, ""}});
+  std::vector<std::string> warnings;
+  f.set->set_warn([&](const std::string& text) { warnings.push_back(text); });
+  StartRequest start;
+  start.timeout = 5;
+  REQUIRE(f.runtime().start(start).exit_code() == 0);
+  REQUIRE(f.runtime().start(start).exit_code() == 0);
+  CHECK(f.edge.containers().size() == 1);
+  REQUIRE(warnings.size() == 1);  // once per engine, however often it is listed
+  CHECK(warnings[0].rfind("engine 'old': ", 0) == 0);
+  CHECK(warnings[0].find("cannot reach the docker engine at fake://engine: refused (no service runs there") !=
+        std::string::npos);
+
+  f.edge.unreachable = true;  // edge runs db
+  CHECK_THROWS_WITH(f.set->list_containers({{kLabelProject, "demo"}}),
+                    doctest::Contains("engine 'edge': cannot reach the docker engine at fake://engine"));
+}
+
 TEST_CASE("engine set: which engine a service is on, for one bound of calls per engine") {
   TwoEngines f;
   CHECK(f.set->engine_count() == 2);

@@ -164,6 +164,7 @@ void FakeEngine::ping() {
 std::vector<ContainerInfo> FakeEngine::list_containers(const Labels& filter) {
   std::lock_guard lock(m_mutex);
   record("list_containers", false);
+  if (unreachable) throw EngineError("cannot reach the docker engine at fake://engine: refused", 0);
   std::vector<ContainerInfo> out;
   for (const auto& [id, c] : m_containers)
     if (matches(c.info.labels, filter)) out.push_back(c.info);

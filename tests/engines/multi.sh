@@ -125,6 +125,14 @@ expect_exit 1 boss status
 expect_one_line_stderr
 expect_contains "$ERR" "boss: engine 'three': cannot reach the docker engine at tcp://$RIG_E3_ADDR:2999"
 expect_eq "$(running_on 2)" 0 "nothing started on two"
+# No service on three any more: its being down is a warning, and the rest starts.
+sed -i 's/name = "web", engine = "three", /name = "web", /' "$DIR/services.lua"
+expect_exit 0 boss start
+warned=$(jq -r 'select(.type == "warning") | .text' <<<"$OUT")
+expect_contains "$warned" "engine 'three': cannot reach the docker engine at tcp://$RIG_E3_ADDR:2999"
+expect_contains "$warned" "(no service runs there; what this project left on it stays until it answers)"
+expect_outcome web up create
+expect_exit 0 boss down
 
 section "bad declarations: exit 2, one line with file:line, nothing touched"
 bad() {  # bad WANT LUA...: services.lua of these lines fails with WANT
