@@ -520,6 +520,11 @@ int execute(const Options& opt, SecretRedactor& secrets) {
   try {
     const auto check_file = [&] { check_services_file(opt, services, sink); };
     code = run_with_loop(loop, [&] { return dispatch(opt, progress, runtime, attached, compose_profiles, check_file); });
+    // A service moved off a declared engine leaves the project network there: gone once
+    // the engine holds nothing of the project.
+    if (!opt.dry_run && (opt.command == "start" || opt.command == "up" || opt.command == "reload" ||
+                         opt.command == "stop" || opt.command == "down"))
+      for (const auto& what : engines->tidy_unused()) sink.emit_now(TraceEvent{"removed " + what + " (no service runs there)"});
   } catch (...) {
     failure = std::current_exception();
   }

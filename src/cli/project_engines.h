@@ -27,6 +27,8 @@ class ProjectEngines {
                  std::function<void(const std::string&)> warn = {});
   ~ProjectEngines();
   Engine& engine() { return m_set ? static_cast<Engine&>(*m_set) : m_usual; }
+  // EngineSet::tidy_unused, when services.lua declares engines; else nothing.
+  std::vector<std::string> tidy_unused() { return m_set ? m_set->tidy_unused() : std::vector<std::string>{}; }
 
  private:
   Engine& m_usual;

@@ -286,6 +286,31 @@ void EngineSet::remove_volume(const std::string& name) {
   each(members, [&](std::size_t i) { on(i, [&](Engine& e) { e.remove_volume(name); }); });
 }
 
+std::vector<std::string> EngineSet::tidy_unused() {
+  std::vector<std::string> removed;
+  const Labels project_label{{kLabelProject, m_project.name}};
+  for (std::size_t i : m_all) {
+    if (std::find(m_active.begin(), m_active.end(), i) != m_active.end()) continue;
+    const std::string where = m_members[i].name.empty() ? "the usual engine" : "engine '" + m_members[i].name + "'";
+    try {
+      if (!on(i, [&](Engine& e) { return e.list_containers(project_label); }).empty()) continue;
+      for (const auto& n : on(i, [&](Engine& e) { return e.list_networks(project_label); })) {
+        try {
+          on(i, [&](Engine& e) { e.remove_network(n.id); });
+          removed.push_back("network " + n.name + " on " + where);
+          std::lock_guard lock(m_mutex);
+          m_network_on[n.name].erase(i);
+        } catch (const EngineError& e) {
+          if (m_warn) m_warn("could not remove network " + n.name + " from " + where + ", which no service uses: " + e.what());
+        }
+      }
+    } catch (const EngineError&) {
+      // Down: list_containers warned about it already.
+    }
+  }
+  return removed;
+}
+
 std::vector<NetworkInfo> EngineSet::list_networks(const Labels& filter) {
   std::vector<std::vector<NetworkInfo>> lists(m_members.size());
   each(m_active, [&](std::size_t i) { lists[i] = on(i, [&](Engine& e) { return e.list_networks(filter); }); });

@@ -47,6 +47,11 @@ class EngineSet final : public Engine {
   Engine& engine_of(const std::string& service);
   // Where a warning goes (a declared, unused engine that cannot be reached); none: dropped.
   void set_warn(std::function<void(const std::string&)> warn) { m_warn = std::move(warn); }
+  // Removes the project's networks from the declared engines no service uses that hold
+  // no container of the project any more (a move left them empty), after a command that
+  // changed containers. Engines that do not answer are passed over; a network that
+  // cannot be removed is a warning. Returns what was removed, "network NAME on engine 'X'".
+  std::vector<std::string> tidy_unused();
   // Indices of the engines the project's services use, in members' order.
   const std::vector<std::size_t>& active() const { return m_active; }
 

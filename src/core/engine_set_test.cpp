@@ -156,6 +156,13 @@ TEST_CASE("engine set: a service moved to another engine has its old container r
   for (const auto& c : f.engine.containers()) CHECK(c.info.state == "running");
   CHECK(f.runtime().status().rows[0].engine == "");
 
+  // edge holds nothing of the project now: its network goes, the usual engine's stays.
+  CHECK(f.edge.network_count() == 1);
+  CHECK(f.set->tidy_unused() == std::vector<std::string>{"network boss-demo on engine 'edge'"});
+  CHECK(f.edge.network_count() == 0);
+  CHECK(f.engine.network_count() == 1);
+  CHECK(f.set->tidy_unused().empty());
+
   // And back again: the usual engine's container goes.
   f.project.services[0].engine = "edge";
   f.set = std::make_unique<EngineSet>(f.project, std::vector<EngineSet::Member>{{"", &f.engine, ""}, {"edge", &f.edge, ""}});

@@ -89,6 +89,8 @@ expect_outcome web up recreate "moved from engine 'three' to the usual engine"
 expect_outcome db kept keep
 expect_outcome local kept keep
 expect_eq "$(on 3 docker ps -aq --filter "label=boss.project=$P" | grep -c . || true)" 0 "nothing of web left on three"
+expect_eq "$(on 3 docker network ls -q --filter "label=boss.project=$P" | grep -c . || true)" 0 \
+  "no project network left on three, which no service uses"
 expect_eq "$(docker ps -q --filter "label=boss.project=$P" --filter "label=boss.service=web" --filter status=running | grep -c . || true)" 1 \
   "web runs on the usual engine"
 expect_exit 0 boss status --json
