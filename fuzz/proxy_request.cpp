@@ -4,7 +4,7 @@
 // project. Checked besides crashes: a request is only ever forwarded to a service that
 // has an http field, with a target that starts with '/' and holds no '.' or '..' segment
 // however it is escaped; a path route's prefix is "/<service>"; a refusal is a 4xx or a
-// 308 with a location.
+// 308 with a location; an admin target is a path under /_boss with no dot segment either.
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -80,6 +80,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (route->target.empty() || route->target.front() != '/') __builtin_trap();
     if (has_dot_segment(decoded_path(route->target))) __builtin_trap();
     if (!route->prefix.empty() && route->prefix != "/" + route->service) __builtin_trap();
+  } else if (const auto* admin = std::get_if<boss::AdminTarget>(&decision)) {
+    if (admin->path.empty() || admin->path.front() != '/') __builtin_trap();
+    if (has_dot_segment(decoded_path(admin->path))) __builtin_trap();
   } else {
     const auto& reply = std::get<boss::ProxyReply>(decision);
     const bool redirect = reply.status == 308 && !reply.location.empty();

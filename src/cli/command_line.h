@@ -58,6 +58,7 @@ struct Options {
   // proxy
   std::string listen = "127.0.0.1:8000";  // --listen, as typed: ADDR:PORT, [IPv6]:PORT or PORT (loopback)
   std::string domain = "localhost";       // --domain, normalized
+  std::string admin_token;                // --admin-token ("": $BOSS_ADMIN_TOKEN, else loopback-only /_boss/)
   double wait_timeout = 60;               // --wait-timeout: seconds a request waits for an on_demand start
   std::optional<std::int64_t> memory_budget;  // --memory-budget: bytes of mem_limit the running on_demand services may sum to
 

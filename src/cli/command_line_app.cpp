@@ -257,6 +257,10 @@ std::unique_ptr<CommandLineApp> define_command_line() {
                     "Most mem_limit the running on_demand services may sum to; the least recently used idle ones are "
                     "stopped to make room, else 503 (each on_demand service needs a mem_limit)")
       ->check(byte_size());
+  proxy->add_option("--admin-token", opt.admin_token,
+                    "Open /_boss/ to any peer that sends Authorization: Bearer TOKEN, and only to those "
+                    "(default: $BOSS_ADMIN_TOKEN; without either, /_boss/ answers loopback peers only)")
+      ->type_name("TOKEN");
   examples(proxy, {"boss proxy                      # http://web.localhost:8000/", "boss proxy --listen 0.0.0.0:8080 --domain apps.example.test"});
 
   auto* init = app.add_subcommand("init", "Write a starter services.lua and a .luarc.json for editors (never over existing files)");

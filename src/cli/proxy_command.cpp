@@ -1,6 +1,7 @@
 #include "cli/proxy_command.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -9,6 +10,8 @@
 #include "core/host_binding.h"
 #include "core/instances.h"
 #include "core/one_off.h"
+#include "proxy/admin.h"
+#include "proxy/admin_pages.h"
 #include "proxy/budget.h"
 #include "proxy/on_demand.h"
 #include "proxy/proxy_server.h"
@@ -24,6 +27,16 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
   options.listen_port = listen ? listen->port : 8000;
   options.domain = opt.domain;
   options.wait_timeout = std::chrono::milliseconds(static_cast<long long>(opt.wait_timeout * 1000));
+  options.admin_token = opt.admin_token;
+  std::string token_source = "--admin-token";
+  if (options.admin_token.empty()) {
+    const char* env = std::getenv("BOSS_ADMIN_TOKEN");
+    if (env && *env) options.admin_token = env;
+    token_source = "BOSS_ADMIN_TOKEN";
+  }
+  if (!options.admin_token.empty())
+    if (const std::string problem = admin_token_problem(options.admin_token); !problem.empty())
+      throw DefinitionError(token_source + ": the admin token " + problem);
   UpstreamFinder upstreams(engine, project);
   std::string routes, on_demand;
   for (const auto& s : project.services) {
@@ -80,12 +93,16 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
     runtime_events.attach(&*starter);
   }
   ServiceActivity activity;
-  serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, activity, cancel, [&](const std::string& line) {
+  AdminRoutes admin;
+  add_admin_pages(admin, AdminSources{project, engine, activity, starter ? &*starter : nullptr});
+  serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, activity, admin, cancel, [&](const std::string& line) {
     std::printf("boss proxy: %s\n", line.c_str());
     if (line.rfind("listening on ", 0) == 0 && !routes.empty()) {
       std::printf("boss proxy: routing %s by path (/<service>/) and host (<service>.%s)\n", routes.c_str(),
                   options.domain.c_str());
       if (!on_demand.empty()) std::printf("boss proxy: starting %s on demand\n", on_demand.c_str());
+      std::printf("boss proxy: admin pages at /_boss/ (%s)\n",
+                  options.admin_token.empty() ? "loopback peers only" : "with the admin token, from any peer");
     }
     std::fflush(stdout);
   });

@@ -13,7 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_set.h"
 #include "proxy/activity.h"
+#include "proxy/admin.h"
+#include "proxy/admin_exchange.h"
 #include "proxy/demand_page.h"
 #include "proxy/on_demand.h"
 #include "proxy/route.h"
@@ -64,8 +67,11 @@ struct Server {
   OnDemandStarter* on_demand;  // null: no service is started on demand
   ServiceActivity& activity;
   asio::thread_pool& blocking;
+  const AdminRoutes& admin;
+  const Cancel& cancel;  // the proxy's: a parent of every admin handler's
   const ProxyLogFn& log_fn;
   std::mutex log_mutex;
+  ThreadSet handlers;  // admin handlers, a thread each
 
   void log(const std::string& line) {
     std::lock_guard lock(log_mutex);
@@ -155,6 +161,7 @@ awaitable<bool> send_reply(beast::tcp_stream& client, const ProxyReply& reply, u
   res.set(http::field::server, "boss");
   res.set(http::field::content_type, reply.body.empty() ? "text/plain; charset=utf-8" : reply.content_type);
   if (!reply.location.empty()) res.set(http::field::location, reply.location);
+  for (const auto& [name, value] : reply.headers) res.set(name, value);
   if (reply.retry_after > 0) res.set(http::field::retry_after, std::to_string(reply.retry_after));
   if (!reply.body.empty()) res.set(http::field::cache_control, "no-store");
   res.body() = !reply.body.empty() ? reply.body
@@ -318,6 +325,10 @@ class Connection {
       prepare(*reply, method, target);
       co_return co_await answer(version, reusable, head);
     }
+    if (const auto* admin = std::get_if<AdminTarget>(&decision)) {
+      auto serving = serve_admin(parser, *admin, method, target, host);
+      co_return co_await std::move(serving);
+    }
     const ProxyRoute& route = std::get<ProxyRoute>(decision);
     const auto started = Clock::now();
     // Open (activity.h) from here to the end of its answer or of its tunnel.
@@ -464,6 +475,190 @@ class Connection {
     m_server.log(m_peer + " " + method + " " + target + " -> " + route.service + " " + std::to_string(code) + " " +
                  took + (relayed == RelayFailure::none ? "" : " (relay cut short)"));
     co_return relayed == RelayFailure::none && client_keeps;
+  }
+
+  // A request for the admin pages (admin.h): checked, its body read, its handler run on a
+  // thread of its own and its answer written as the handler gives it.
+  awaitable<bool> serve_admin(http::request_parser<http::buffer_body>& parser, const AdminTarget& at,
+                              const std::string& method, const std::string& target, const std::string& host) {
+    auto& req = parser.get();
+    const unsigned version = req.version() < 10 ? 11 : req.version();
+    const bool head = req.method() == http::verb::head;
+    const bool reusable = req.keep_alive() && parser.is_done();
+    const auto started = Clock::now();
+    if (auto refused = check_admin_access(m_server.options.admin_token, m_peer, text(req[http::field::authorization]))) {
+      prepare(std::move(*refused), method, target);
+      co_return co_await answer(version, reusable, head);
+    }
+    const auto path = decode_admin_path(at.path);
+    if (!path) {
+      prepare(ProxyReply{400, "malformed percent-escape in the path"}, method, target);
+      co_return co_await answer(version, reusable, head);
+    }
+    const AdminRoutes::Found found = m_server.admin.find(method, *path);
+    if (!found.handler) {
+      prepare(found.refusal, method, target);
+      co_return co_await answer(version, reusable, head);
+    }
+    AdminRequest request;
+    request.method = method;
+    request.path = *path;
+    request.query = at.query;
+    request.rest = found.rest;
+    request.accept = std::string(text(req[http::field::accept]));
+    request.content_type = std::string(text(req[http::field::content_type]));
+    request.peer = m_peer;
+    request.base_url = "http://" + host;
+    beast::error_code ec;
+    if (!parser.is_done()) {
+      const auto length = parser.content_length();
+      if (length && *length > kAdminBodyLimit) {
+        prepare(ProxyReply{413, "the body is larger than 1 MiB"}, method, target);
+        co_return co_await answer(version, false, head);
+      }
+      if (beast::iequals(req[http::field::expect], "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        m_client.expires_after(kIoTimeout);
+        co_await asio::async_write(m_client, asio::buffer(kContinue.data(), kContinue.size()), with(ec));
+        if (ec) co_return false;
+      }
+      while (!parser.is_done()) {
+        auto& body = req.body();
+        body.data = m_chunk.data();
+        body.size = m_chunk.size();
+        m_client.expires_after(kIoTimeout);
+        co_await http::async_read_some(m_client, m_buffer, parser, with(ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return false;
+        request.body.append(m_chunk.data(), m_chunk.size() - body.size);
+        if (request.body.size() > kAdminBodyLimit) {
+          prepare(ProxyReply{413, "the body is larger than 1 MiB"}, method, target);
+          co_return co_await answer(version, false, head);
+        }
+      }
+    }
+
+    const auto executor = co_await asio::this_coro::executor;
+    auto wakeup = std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
+    auto exchange = std::make_shared<AdminExchange>(
+        &m_server.cancel, [wakeup] { asio::post(wakeup->get_executor(), [wakeup] { wakeup->cancel(); }); });
+    // However this ends, the handler is told to stop and never wakes this connection again.
+    struct Release {
+      std::shared_ptr<AdminExchange> exchange;
+      ~Release() {
+        exchange->cancel();
+        exchange->disconnect();
+      }
+    } release{exchange};
+    m_server.handlers.start([exchange, handler = found.handler, request = std::move(request)] {
+      std::string error;
+      try {
+        (*handler)(request, *exchange);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      exchange->finish(error);
+    });
+
+    AdminExchange::Taken taken = exchange->take();
+    while (!taken.head) {
+      co_await wakeup->async_wait(with(ec));
+      taken = exchange->take();
+    }
+    const AdminExchange::Head answered = std::move(*taken.head);
+    const auto status = static_cast<http::status>(answered.status);
+    const auto log_answer = [&](const std::string& more) {
+      const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count() / 1000.0;
+      char took[32];
+      std::snprintf(took, sizeof took, "%.1f ms", ms);
+      m_server.log(m_peer + " " + method + " " + target + " -> admin " + std::to_string(answered.status) + " " + took +
+                   more);
+    };
+    if (answered.whole) {
+      http::response<http::string_body> res{status, version};
+      res.set(http::field::server, "boss");
+      if (!answered.content_type.empty()) res.set(http::field::content_type, answered.content_type);
+      res.set(http::field::cache_control, "no-store");
+      for (const auto& [name, value] : answered.headers) res.set(name, value);
+      res.body() = answered.body;
+      res.keep_alive(reusable);
+      res.prepare_payload();
+      if (head) res.body().clear();
+      http::response_serializer<http::string_body> serializer{res};
+      m_client.expires_after(kIoTimeout);
+      if (head) co_await http::async_write_header(m_client, serializer, with(ec));
+      else co_await http::async_write(m_client, serializer, with(ec));
+      log_answer("");
+      co_return !ec && reusable;
+    }
+
+    // Streamed: chunked (an HTTP/1.0 client reads to the end), and the connection ends with it.
+    const bool chunked = version >= 11;
+    http::response<http::empty_body> res{status, version};
+    res.set(http::field::server, "boss");
+    if (!answered.content_type.empty()) res.set(http::field::content_type, answered.content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : answered.headers) res.set(name, value);
+    if (chunked) res.chunked(true);
+    res.keep_alive(false);
+    http::response_serializer<http::empty_body> serializer{res};
+    m_client.expires_after(kIoTimeout);
+    co_await http::async_write_header(m_client, serializer, with(ec));
+    if (ec || head) co_return false;
+
+    // The client is watched while it streams: its end (or an error) cancels the handler.
+    struct Watch {
+      asio::steady_timer done;
+      bool finished = false;
+    };
+    auto watch = std::make_shared<Watch>(Watch{asio::steady_timer(executor, asio::steady_timer::time_point::max())});
+    asio::co_spawn(executor, watch_client(), [watch, exchange, wakeup](std::exception_ptr) {
+      watch->finished = true;
+      exchange->cancel();
+      wakeup->cancel();
+      watch->done.cancel();
+    });
+    std::string pending = std::move(taken.bytes);
+    bool ended = taken.ended;
+    std::uint64_t sent = 0;
+    for (;;) {
+      if (!pending.empty()) {
+        m_client.expires_after(kIoTimeout);
+        if (chunked) co_await asio::async_write(m_client, http::make_chunk(asio::buffer(pending)), with(ec));
+        else co_await asio::async_write(m_client, asio::buffer(pending), with(ec));
+        if (ec) break;
+        sent += pending.size();
+      }
+      if (ended) {
+        if (chunked) co_await asio::async_write(m_client, http::make_chunk_last(), with(ec));
+        break;
+      }
+      if (watch->finished) break;
+      taken = exchange->take();
+      if (taken.bytes.empty() && !taken.ended) {
+        co_await wakeup->async_wait(with(ec));
+        taken = exchange->take();
+      }
+      pending = std::move(taken.bytes);
+      ended = taken.ended;
+    }
+    const bool client_left = watch->finished && !ended;
+    if (!watch->finished) {
+      beast::error_code ignored;
+      m_client.socket().cancel(ignored);
+      while (!watch->finished) co_await watch->done.async_wait(with(ec));
+    }
+    log_answer(", streamed " + std::to_string(sent) + " bytes" + (client_left ? ", until the client left" : ""));
+    co_return false;
+  }
+
+  // Reads (and drops) what the client sends until it closes or fails: how a streamed
+  // answer learns that nobody reads it any more. On the raw socket, so no timeout.
+  awaitable<void> watch_client() {
+    std::vector<char> scratch(4096);
+    beast::error_code ec;
+    while (!ec) co_await m_client.socket().async_read_some(asio::buffer(scratch), with(ec));
   }
 
   // The upstream switched protocols (101): its answer goes to the client with Connection
@@ -674,9 +869,10 @@ awaitable<void> accept_loop(Server& server, tcp::acceptor& acceptor, asio::io_co
 }  // namespace
 
 void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFinder& upstreams,
-                 OnDemandStarter* on_demand, ServiceActivity& activity, const Cancel& cancel, const ProxyLogFn& log) {
+                 OnDemandStarter* on_demand, ServiceActivity& activity, const AdminRoutes& admin, const Cancel& cancel,
+                 const ProxyLogFn& log) {
   asio::thread_pool blocking(kBlockingThreads);
-  Server server{options, project, upstreams, on_demand, activity, blocking, log, {}};
+  Server server{options, project, upstreams, on_demand, activity, blocking, admin, cancel, log, {}, {}};
   {
     asio::io_context io(kIoThreads);
     tcp::acceptor acceptor(io);
@@ -702,6 +898,7 @@ void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFi
     io.stop();
     for (auto& thread : threads) thread.join();
     if (on_demand) on_demand->close();  // its callbacks post to `io`
+    server.handlers.join_all();         // cancelled with `cancel`; their wakes post to `io`
     blocking.stop();
     blocking.join();
     acceptor.close(ec);

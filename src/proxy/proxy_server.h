@@ -12,6 +12,11 @@
 // 100-continue` answered by the proxy. Refused, never forwarded: a header over 16 KiB or
 // over 100 fields (431), a malformed request, both Content-Length and Transfer-Encoding,
 // two Host headers (400), and what route.h refuses.
+//
+// `/_boss/...` (route.h's AdminTarget) is answered by the proxy itself: access checked
+// (admin.h), the body read (1 MiB at most, else 413), and the handler `admin` names run on
+// a thread of its own, its answer relayed as it comes (admin_exchange.h); a streamed
+// answer ends the connection, and its handler is cancelled when the client goes away.
 #pragma once
 
 #include <chrono>
@@ -21,6 +26,7 @@
 #include "core/cancel.h"
 #include "core/project.h"
 #include "proxy/activity.h"
+#include "proxy/admin.h"
 #include "proxy/on_demand.h"
 #include "proxy/upstreams.h"
 
@@ -32,6 +38,8 @@ struct ProxyOptions {
   std::string domain = "localhost";          // normalized (route.h)
   // How long a request that is not a browser's waits for an on-demand service to start.
   std::chrono::milliseconds wait_timeout{60000};
+  // "": /_boss/ answers loopback peers only; else any peer with `Authorization: Bearer <it>`.
+  std::string admin_token;
 };
 
 // Receives one line per request and one when the server listens ("listening on
@@ -42,8 +50,10 @@ using ProxyLogFn = std::function<void(const std::string&)>;
 // std::runtime_error when it cannot listen. A request for an `on_demand` service that
 // does not run has `on_demand` start it (null: it is refused as not running, 503). Each
 // request routed to a service is open in `activity` until it is answered (a tunnel until
-// it closes).
+// it closes). `admin` answers /_boss/ (its handlers' threads are joined before this
+// returns: they must end soon once cancelled()).
 void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFinder& upstreams,
-                 OnDemandStarter* on_demand, ServiceActivity& activity, const Cancel& cancel, const ProxyLogFn& log);
+                 OnDemandStarter* on_demand, ServiceActivity& activity, const AdminRoutes& admin, const Cancel& cancel,
+                 const ProxyLogFn& log);
 
 }  // namespace boss

@@ -19,6 +19,8 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+constexpr std::string_view kAdminSegment = "_boss";
+
 ProxyReply reply(int status, std::string reason) { return ProxyReply{status, std::move(reason), ""}; }
 
 bool is_ipv4(std::string_view host) {
@@ -128,6 +130,10 @@ std::string listing(const Project& project) {
 RouteDecision route_by_path(const Project& project, std::string_view path, std::string_view query) {
   const std::size_t end = path.find('/', 1);
   const std::string name(path.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1));
+  if (name == kAdminSegment) {
+    if (end == std::string_view::npos) return ProxyReply{308, "the admin pages are at /_boss/", "/_boss/" + std::string(query)};
+    return AdminTarget{std::string(path.substr(end)), std::string(query.empty() ? query : query.substr(1))};
+  }
   if (name.empty()) return reply(404, "no service in the path: use /<service>/ (" + listing(project) + ")");
   const ServiceSpec* service = project.find(name);
   if (!service) {

@@ -10,11 +10,16 @@
 //     so the app's relative links resolve under the prefix.
 // Only services with an `http` field are routed. Path routing answers on `localhost`,
 // `<domain>` and IP literals; any other host is refused (421), never forwarded.
+// `/_boss/...` on those hosts is the proxy's own admin pages (admin.h; `/_boss` alone is
+// redirected to `/_boss/`); no service can take that name (names start with a letter or
+// digit), and traversal into it (`/web/../_boss/`) is refused like any other.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "core/project.h"
 
@@ -37,10 +42,18 @@ struct ProxyReply {
   std::string body = {};          // "": "<status> <text>: <reason>" as text/plain
   std::string content_type = {};  // of `body`
   int retry_after = 0;            // seconds, for a Retry-After header; 0: none
+  std::vector<std::pair<std::string, std::string>> headers = {};  // more fields (Allow, WWW-Authenticate)
   bool operator==(const ProxyReply&) const = default;
 };
 
-using RouteDecision = std::variant<ProxyRoute, ProxyReply>;
+// The proxy's admin pages answer it (admin.h).
+struct AdminTarget {
+  std::string path;   // after "/_boss", still escaped: "/", "/logs/web"
+  std::string query;  // after '?', "" when none
+  bool operator==(const AdminTarget&) const = default;
+};
+
+using RouteDecision = std::variant<ProxyRoute, ProxyReply, AdminTarget>;
 
 // `domain` is normalized (lowercase, no leading or trailing dot); `host` is the Host header
 // as sent ("" when there was none); `target` is the request target as sent.

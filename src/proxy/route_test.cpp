@@ -58,7 +58,6 @@ TEST_CASE("proxy route: unknown services and hosts are refused, never forwarded"
         ProxyReply{404, "no service 'wbe' (did you mean 'web'?) (http services: web, api_v2)", ""});
   CHECK(refusal("localhost", "/db/x") == ProxyReply{404, "service 'db' has no http field (http = { port = ... })", ""});
   CHECK(refusal("localhost", "/") == ProxyReply{404, "no service in the path: use /<service>/ (http services: web, api_v2)", ""});
-  CHECK(status_of("localhost", "/_boss/") == 404);
   CHECK(refusal("db.localhost", "/") == ProxyReply{404, "no http service answers to host 'db.localhost' (http services: web, api_v2)", ""});
   CHECK(status_of("a.web.localhost", "/") == 404);
   CHECK(refusal("evil.example", "/web/") ==
@@ -77,6 +76,20 @@ TEST_CASE("proxy route: path traversal, in any spelling, is refused") {
   // Dots inside a name are no traversal; neither is a query that holds "..".
   CHECK(std::holds_alternative<ProxyRoute>(route("localhost", "/web/a..b/.hidden/...")));
   CHECK(std::holds_alternative<ProxyRoute>(route("localhost", "/web/x?path=../..")));
+}
+
+TEST_CASE("proxy route: /_boss/ is the admin pages, on the hosts that route by path") {
+  CHECK(route("localhost:8000", "/_boss/") == RouteDecision{AdminTarget{"/", ""}});
+  CHECK(route("127.0.0.1", "/_boss/logs/web?follow=1") == RouteDecision{AdminTarget{"/logs/web", "follow=1"}});
+  CHECK(route("[::1]:8000", "/_boss/history/web") == RouteDecision{AdminTarget{"/history/web", ""}});
+  CHECK(route("localhost", "/_boss?x=1") == RouteDecision{ProxyReply{308, "the admin pages are at /_boss/", "/_boss/?x=1"}});
+  // A host route is the service's: its own /_boss/ path goes to it.
+  CHECK(route("web.localhost", "/_boss/") == RouteDecision{ProxyRoute{"web", "/_boss/", ""}});
+  // Traversal into it stays refused, as are names that only look like it.
+  CHECK(status_of("localhost", "/web/../_boss/") == 400);
+  CHECK(status_of("localhost", "/web/%2e%2e/_boss/") == 400);
+  CHECK(status_of("localhost", "/_BOSS/") == 404);
+  CHECK(status_of("localhost", "/_bossx/") == 404);
 }
 
 TEST_CASE("proxy route: malformed requests are 400") {

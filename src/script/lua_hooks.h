@@ -19,7 +19,7 @@
 
 #include "core/hooks.h"
 #include "script/helper_request.h"
-#include "script/thread_set.h"
+#include "core/thread_set.h"
 
 struct lua_State;
 struct lua_Debug;

@@ -1,17 +1,18 @@
 # boss proxy in the background, for the suites that test it (proxy.sh, on_demand.sh);
 # sourced after lib.sh, with the project written.
 
-# start_proxy NAME [ARGS...]: boss proxy in the background on a free port; sets PROXY_PID
-# and PORT once it listens, its output in $DIR/NAME.out.
+# start_proxy NAME [ARGS...]: boss proxy in the background on a free port (of
+# $PROXY_ADDRESS, default 127.0.0.1); sets PROXY_PID and PORT once it listens, its output
+# in $DIR/NAME.out.
 start_proxy() {
-  local name=$1
+  local name=$1 address=${PROXY_ADDRESS:-127.0.0.1}
   shift
-  env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" proxy --listen 127.0.0.1:0 "$@" \
+  env --default-signal=INT "$BOSS_BIN" -f "$DIR/services.lua" -p "$P" proxy --listen "$address:0" "$@" \
     >"$DIR/$name.out" 2>"$DIR/$name.err" &
   PROXY_PID=$!
   BG_PIDS+=("$PROXY_PID")
-  if wait_for 20 grep -q 'listening on http://127.0.0.1:' "$DIR/$name.out"; then
-    PORT=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$DIR/$name.out" | head -1)
+  if wait_for 20 grep -q "listening on http://$address:" "$DIR/$name.out"; then
+    PORT=$(sed -n "s|.*listening on http://$address:\([0-9]*\).*|\1|p" "$DIR/$name.out" | head -1)
     pass "proxy $name listens on port $PORT"
   else
     fail "proxy $name should listen within 20 s"

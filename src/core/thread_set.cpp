@@ -1,10 +1,15 @@
-#include "script/thread_set.h"
+#include "core/thread_set.h"
 
 namespace boss {
 
-ThreadSet::~ThreadSet() {
-  std::lock_guard lock(m_mutex);
-  for (auto& entry : m_entries) entry.thread.join();
+void ThreadSet::join_all() {
+  std::list<Entry> all;
+  {
+    std::lock_guard lock(m_mutex);
+    all = std::move(m_entries);
+    m_entries.clear();
+  }
+  for (auto& entry : all) entry.thread.join();
 }
 
 void ThreadSet::start(std::function<void()> job) {

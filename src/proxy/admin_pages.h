@@ -1,0 +1,61 @@
+// The pages `boss proxy` serves under /_boss/ (admin.h routes them): what runs and how it
+// is used. The listing's rows are made by a pure function from the engine's containers and
+// what the proxy saw, and rendered as JSON or HTML; the handlers only gather and answer.
+//
+//   GET /_boss/                the project's services and launched containers: state (the
+//                              engine's, and the starter's for on-demand ones), last request,
+//                              open connections, requests, memory limit
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/engine.h"
+#include "core/project.h"
+#include "proxy/activity.h"
+#include "proxy/admin.h"
+#include "proxy/on_demand.h"
+
+namespace boss {
+
+struct AdminRow {
+  std::string name;       // as shown and as /_boss/logs/<name> takes it: "web", "web-2", a launched one's
+  std::string service;    // the service (or template) it is of
+  std::string kind;       // "service" or "launched"
+  std::string container;  // its container's name; "" when it has none
+  std::string state;      // the engine's: "running", "exited", ...; "none" without a container
+  std::string demand;     // on-demand services: the starter's state (on_demand.h); else ""
+  bool on_demand = false;
+  std::string url;        // "/web/" when it has an http field; else ""
+  std::optional<std::int64_t> mem_limit;
+  ServiceActivity::Seen seen;
+};
+
+// One row per container of the project (one-offs left out) and per service that has none,
+// in the project's order, launched containers last. `seen` and `demand` give what the
+// proxy knows of a service.
+std::vector<AdminRow> admin_rows(const Project& project, const std::vector<ContainerInfo>& containers,
+                                 const std::function<ServiceActivity::Seen(const std::string&)>& seen,
+                                 const std::function<std::string(const std::string&)>& demand);
+
+std::string admin_rows_json(const std::string& project, const std::vector<AdminRow>& rows,
+                            std::chrono::system_clock::time_point now);
+std::string admin_rows_html(const std::string& project, const std::vector<AdminRow>& rows,
+                            std::chrono::system_clock::time_point now);
+
+// What the pages read.
+struct AdminSources {
+  const Project& project;
+  Engine& engine;
+  ServiceActivity& activity;
+  OnDemandStarter* on_demand = nullptr;  // null: no service is started on demand
+};
+
+// Adds the pages above to `routes`; `sources` must outlive them.
+void add_admin_pages(AdminRoutes& routes, const AdminSources& sources);
+
+}  // namespace boss
