@@ -96,7 +96,8 @@ local boss = {}
 ---@field ping_interval? number seconds between two pings (default 0.1)
 ---@field healthcheck? boss.Healthcheck|false a health check the engine runs; the service is up once healthy. `false` turns off the image's own
 ---@field instances? integer replicas: how many containers run from this definition, 1 to 1000 (default 1)
----@field kind? "service"|"job" `"job"`: it runs to completion, and its dependents begin only after it exited with success (what `boss.Job` sets)
+---@field kind? "service"|"job"|"template" `"job"`: it runs to completion, and its dependents begin only after it exited with success (what `boss.Job` sets); `"template"`: never started, only launched (`boss launch`, POST /_boss/launch), each launch a container `<project>-<template>-<id>`
+---@field input? "file"|"env"|"url" templates only: how a launch's input reaches its container: `/input.json` (the default), `INPUT_JSON`, or `INPUT_JSON_URL` served by boss proxy
 ---@field success_exit_codes? integer[] a job's exit codes that count as success besides 0
 ---@field timeout? boss.Duration a job's run still going after it is killed and fails
 ---@field retries? boss.Retries|integer how a failed job is run again (a number: the limit alone)

@@ -621,7 +621,8 @@ void remove_project_resources(Operation& op, const Plan& plan, CommandResult& re
     boss::try_remove(op, result, kind, name, remove);
   };
   remove_orphans(op, plan, result);
-  for (const auto& name : plan.remove_one_offs)
+  for (const auto* names : {&plan.remove_one_offs, &plan.remove_launched})
+    for (const auto& name : *names)
     try_remove("container", name, [&] {
       op.engine.stop_container(name, 10);
       op.engine.remove_container(name);

@@ -44,6 +44,11 @@ Observed observe(Engine& engine, const Project& project, bool images) {
     const auto it = c.labels.find(kLabelService);
     const std::string service = it == c.labels.end() ? "" : it->second;
     const ServiceSpec* spec = project.find(service);
+    if (const auto t = c.labels.find(kLabelTemplate);
+        !spec && t != c.labels.end() && project.find_template(t->second)) {
+      observed.launched.push_back(std::move(c));
+      continue;
+    }
     if (spec && spec->is_job && c.state == "exited")
       if (const auto state = engine.inspect_container(c.id)) c.exit_code = state->exit_code;
     if (spec)
@@ -309,6 +314,9 @@ Plan plan_stop(const Project& project, const std::vector<std::string>& services,
     if (numbers.empty()) decide_stop(name, 0, {});
     for (const int number : numbers) decide_stop(name, shown_instance(spec, number), observed.of(name, number));
   }
+  // A launched container lives only as long as the project runs: a full stop removes it.
+  if (whole_project)
+    for (const auto& c : observed.launched) plan.remove_launched.push_back(c.name);
   if (remove && whole_project) {
     for (const auto& c : observed.orphans) plan.remove_orphans.push_back(c.name);
     for (const auto& c : observed.one_offs) plan.remove_one_offs.push_back(c.name);

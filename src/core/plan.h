@@ -54,6 +54,7 @@ struct Plan {
   std::vector<std::string> remove_networks;  // stop --remove of the whole project: by name
   std::vector<std::string> remove_orphans;   // containers (names) of services no longer defined
   std::vector<std::string> remove_one_offs;  // stop --remove of the whole project, down: `boss run --keep`'s
+  std::vector<std::string> remove_launched;  // stop of the whole project, down: containers launched from templates
   std::vector<std::string> remove_volumes;   // down --volumes, prune --volumes: named volumes
   std::vector<std::string> remove_images;    // prune --images: images boss built (tags, or ids)
   bool remove_state = false;        // stop --remove of the whole project: context and journal go
@@ -68,6 +69,9 @@ struct Observed {
   std::map<std::string, std::vector<ContainerInfo>> containers;  // by boss.service label
   std::vector<ContainerInfo> orphans;  // project containers of services no longer defined
   std::vector<ContainerInfo> one_offs;  // `boss run`'s containers (kept ones, or running)
+  // Containers launched from a template (boss.template) the project defines, under their
+  // own service names (core/launch.h): never a service's, never an orphan.
+  std::vector<ContainerInfo> launched;
   std::map<std::string, std::string> image_ids;  // image reference -> id, "" if missing
   std::vector<NetworkInfo> networks;             // networks labelled with the project
   std::string network_name;                      // the one the project's containers join

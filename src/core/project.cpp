@@ -31,7 +31,7 @@ bool ServiceSpec::has_hook(Hook hook) const {
 }
 
 void Project::name_volumes() {
-  for (auto* list : {&services, &sidecars})
+  for (auto* list : {&services, &sidecars, &templates})
     for (auto& s : *list)
       for (auto& v : s.volumes)
         if (v.named) v.source = volume_name(v.volume);
@@ -59,6 +59,21 @@ const ServiceSpec* Project::find_sidecar(const std::string& name) const {
   for (const auto& s : sidecars)
     if (s.name == name) return &s;
   return nullptr;
+}
+
+const ServiceSpec* Project::find_template(const std::string& name) const {
+  for (const auto& s : templates)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+const char* launch_input_name(LaunchInput input) {
+  switch (input) {
+    case LaunchInput::file: return "file";
+    case LaunchInput::env: return "env";
+    case LaunchInput::url: return "url";
+  }
+  return "?";
 }
 
 const EngineSpec* Project::find_engine(const std::string& engine) const {

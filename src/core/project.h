@@ -66,6 +66,11 @@ struct SyncRule {
   bool operator==(const SyncRule&) const = default;
 };
 
+// How a launched container (core/launch.h) gets its input: the file /input.json in it,
+// the environment variable INPUT_JSON, or INPUT_JSON_URL, an address of boss proxy's.
+enum class LaunchInput { file, env, url };
+const char* launch_input_name(LaunchInput input);
+
 struct ServiceSpec {
   std::string name;
   std::string image;
@@ -125,6 +130,11 @@ struct ServiceSpec {
   // idle_timeout = "5m" (on_demand services only): `boss proxy` stops it after this many
   // seconds with no request and no open proxied connection. Not part of the config.
   std::optional<double> idle_timeout;
+  // kind = "template": a class of containers `boss launch` and POST /_boss/launch make,
+  // each <project>-<template>-<id> (core/launch.h); never started by itself. `input`
+  // (templates only) says how the launch's input reaches each.
+  bool is_template = false;
+  LaunchInput input = LaunchInput::file;
   // `boss watch`'s sync rules (src/cli/watch_command.h), in the order written.
   std::vector<SyncRule> watch;
   std::string defined_at;            // "services.lua:12", for error messages
@@ -170,7 +180,11 @@ struct Project {
   // The services jobs name as their `sidecars`: never started on their own (no service of
   // the project is one of them), only beside the jobs that name them (core/sidecars.h).
   std::vector<ServiceSpec> sidecars;
+  // The templates (kind = "template"): never started, planned or shown as services; only
+  // launched (core/launch.h).
+  std::vector<ServiceSpec> templates;
 
+  const ServiceSpec* find_template(const std::string& name) const;
   const EngineSpec* find_engine(const std::string& engine) const;
   const ServiceSpec* find_sidecar(const std::string& name) const;
 
@@ -202,5 +216,8 @@ inline constexpr const char* kLabelVolume = "boss.volume";
 // The replica number of a container, 1-based (instances.h). Containers made before
 // replicas existed have none, and count as instance 1.
 inline constexpr const char* kLabelInstance = "boss.instance";
+// On a launched container (core/launch.h): the template it was made from. Its
+// boss.service is its own name, <template>-<id>.
+inline constexpr const char* kLabelTemplate = "boss.template";
 
 }  // namespace boss

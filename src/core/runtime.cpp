@@ -472,6 +472,13 @@ StatusReport Runtime::status() {
       for (const auto& c : containers) report.rows.push_back(row_of(s.name, shown, c, false));
     }
   }
+  for (const auto& c : observed.launched) {
+    const auto it = c.labels.find(kLabelService);
+    StatusRow row = row_of(it == c.labels.end() ? c.name : it->second, 0, c, true);
+    row.orphan = false;
+    row.launched_from = c.labels.at(kLabelTemplate);
+    report.rows.push_back(std::move(row));
+  }
   for (const auto& c : observed.orphans) {
     const auto it = c.labels.find(kLabelService);
     const int number = instance_of(c.labels);

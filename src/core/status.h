@@ -28,11 +28,12 @@ struct StatusRow {
   std::string restart;         // the restart policy, "" = no
   std::string engine;          // the engine holding its container (else the one services.lua names); "" = the usual one
   bool orphan = false;         // a container of a service services.lua no longer defines
+  std::string launched_from;   // a container launched from this template (core/launch.h); "" otherwise
 };
 
 struct StatusReport {
   std::string project;
-  std::vector<StatusRow> rows;  // services in declaration order, then orphans
+  std::vector<StatusRow> rows;  // services in declaration order, then launched containers, then orphans
   // The engine is a swarm manager with the project's Swarm services (`boss deploy`):
   // them and their tasks per node, as `boss deploy --status` shows them.
   std::optional<DeployStatus> deploy;

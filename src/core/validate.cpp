@@ -234,13 +234,44 @@ void check_job(const ServiceSpec& s) {
     throw DefinitionError(where(s) + ": field 'overlap': there is no schedule for runs to overlap on (give schedule or every)");
 }
 
+// A template (kind = "template") is checked like a service, and for what launching many
+// containers from it needs: no fixed host port, one instance each, dependencies on the
+// project's services (started first), a name that leaves room for "-<id>".
+void check_template(const Project& project, const ServiceSpec& t, std::set<std::string>& names) {
+  if (!is_valid_service_name(t.name) || t.name.size() > 40)
+    throw DefinitionError(where(t) + ": name is not a valid template name (letters, digits, '_', '.' and '-', at most 40, starting with a letter or digit)");
+  if (!names.insert(t.name).second) throw DefinitionError(where(t) + ": name taken by another service or template");
+  if (t.image.empty()) throw DefinitionError(where(t) + ": field 'image' is missing");
+  if (t.instances != 1)
+    throw DefinitionError(where(t) + ": field 'instances': each launch of a template is one container");
+  if (t.on_demand) throw DefinitionError(where(t) + ": field 'on_demand': a template is launched, never started by itself");
+  for (const auto& p : t.ports)
+    if (p.host_port != 0)
+      throw DefinitionError(where(t) + ": field 'ports': host port " + std::to_string(p.host_port) +
+                            " would be published by every launch: use host port 0 (any free port)");
+  if (!t.restart.empty() && !parse_restart_policy(t.restart))
+    throw DefinitionError(where(t) + ": field 'restart': unknown policy '" + t.restart + "' (use " +
+                          kRestartPolicyForms + ")");
+  if (t.mem_limit && *t.mem_limit < kMinMemLimit)
+    throw DefinitionError(where(t) + ": field 'mem_limit' must be at least 6m (the engine's minimum), got " +
+                          byte_size_text(*t.mem_limit));
+  for (const auto& dep : t.dependencies) {
+    if (project.find(dep)) continue;
+    const auto hint = did_you_mean(dep, project.names());
+    throw DefinitionError(where(t) + ": depends on unknown service '" + dep + "'" +
+                          (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+  }
+  check_templates(t);
+  check_container_fields(t);
+}
+
 }  // namespace
 
 void validate_project(const Project& project) {
   if (!is_valid_project_name(project.name))
     throw DefinitionError("invalid project name '" + project.name +
                           "': use lowercase letters, digits, '-' and '_', starting with a letter or digit");
-  if (project.services.empty())
+  if (project.services.empty() && project.templates.empty())
     throw DefinitionError(project.file.string() + ": no services defined (a service is a class with a name: boss.Service:extend { name = ..., image = ... })");
   std::set<std::string> names;
   for (const auto& s : project.services) {
@@ -279,6 +310,7 @@ void validate_project(const Project& project) {
     check_container_fields(s);
   }
   validate_sidecars(project);
+  for (const auto& t : project.templates) check_template(project, t, names);
   // A fixed host port can be published once per protocol and address, across the whole
   // project.
   std::vector<std::pair<const PortBinding*, std::string>> fixed;  // binding, its service
@@ -302,7 +334,9 @@ void validate_project(const Project& project) {
   }
   for (const auto& s : project.services) {
     for (const auto& dep : s.dependencies) {
-      if (names.count(dep)) continue;
+      if (names.count(dep) && !project.find_template(dep)) continue;
+      if (project.find_template(dep))
+        throw DefinitionError(where(s) + ": depends on '" + dep + "', a template: it is launched, never started for a service");
       const auto hint = did_you_mean(dep, project.names());
       throw DefinitionError(where(s) + ": depends on unknown service '" + dep + "'" +
                             (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));

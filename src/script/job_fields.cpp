@@ -65,7 +65,7 @@ bool read_kind(lua_State* L, int index) {
   const std::string kind = lua_type(L, index) == LUA_TSTRING ? lua_tostring(L, index) : "";
   if (kind == "job") return true;
   if (kind == "service") return false;
-  fail("must be \"service\" or \"job\", got " + shown(L, index));
+  fail("must be \"service\", \"job\" or \"template\", got " + shown(L, index));
 }
 
 std::vector<int> read_exit_codes(lua_State* L, int index) {

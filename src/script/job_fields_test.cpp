@@ -70,7 +70,7 @@ TEST_CASE("job fields: kind = 'job' and boss.Job, with success codes, timeout an
 TEST_CASE("job fields: every bad value is one line naming the service and the field") {
   JobFile f;
   CHECK(f.error_of("boss.Service:extend { name = 'a', image = 'x', kind = 'task' }") ==
-        f.at(2) + "service 'a': field 'kind' must be \"service\" or \"job\", got 'task'");
+        f.at(2) + "service 'a': field 'kind' must be \"service\", \"job\" or \"template\", got 'task'");
   CHECK(f.error_of("boss.Service:extend { name = 'a', image = 'x', retries = 3 }") ==
         f.at(2) + "service 'a': field 'retries' is only for jobs (kind = \"job\", or a class of boss.Job)");
   CHECK(f.error_of("boss.Service:extend { name = 'a', image = 'x', timeout = 3 }") ==

@@ -54,8 +54,9 @@ void LuaHooks::set_definitions(const Project& project, GroupCounts groups) {
   m_defined.clear();
   m_instances.clear();
   for (const auto& service : project.services) m_instances[service.name] = service.instances;
-  // A sidecar's hooks (its ping) run like a service's, under its name.
-  for (const auto* list : {&project.services, &project.sidecars})
+  // A sidecar's hooks (its ping) run like a service's, under its name; a template's for
+  // each container launched from it, under the template's (core/launch.h).
+  for (const auto* list : {&project.services, &project.sidecars, &project.templates})
     for (const auto& service : *list)
       for (Hook hook : kHooks)
         if (service.has_hook(hook)) m_defined.emplace(service.name, hook);

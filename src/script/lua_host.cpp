@@ -322,6 +322,14 @@ Project LuaHost::load(const std::filesystem::path& file, const std::string& proj
       project.name = slugify(project.dir.filename().string());
     lua_pop(m_L, 1);
   }
+  // Templates (kind = "template") are launched, never started: out of the services.
+  for (auto it = project.services.begin(); it != project.services.end();)
+    if (it->is_template) {
+      project.templates.push_back(std::move(*it));
+      it = project.services.erase(it);
+    } else {
+      ++it;
+    }
   separate_sidecars(project);
   project.name_volumes();
 

@@ -294,6 +294,46 @@ TEST_CASE("lua host: mem_limit is a size, idle_timeout a duration of an on_deman
         f.file() + ":2: service 'web': field 'idle_timeout' is only for on_demand services (on_demand = true)");
 }
 
+TEST_CASE("lua host: kind = \"template\" is a template, out of the services; input says how its input goes") {
+  Fixture f;
+  Project p = f.load("local boss = require 'boss'\n"
+                     "boss.Service:extend { name = 'db', image = 'y' }\n"
+                     "boss.Service:extend { name = 'viz', image = 'x', kind = 'template', input = 'env',\n"
+                     "  dependencies = { 'db' }, http = { port = 80 }, idle_timeout = '2s' }\n"
+                     "boss.Service:extend { name = 'plain', image = 'x', kind = 'template' }\n");
+  REQUIRE(p.services.size() == 1);
+  CHECK(p.services[0].name == "db");
+  REQUIRE(p.templates.size() == 2);
+  CHECK(p.find_template("viz")->input == LaunchInput::env);
+  CHECK(p.find_template("viz")->is_template);
+  CHECK(p.find_template("viz")->idle_timeout == 2);
+  CHECK(p.find_template("plain")->input == LaunchInput::file);  // the default
+  CHECK_FALSE(p.find("viz"));
+  validate_project(p);
+  const std::string head = "local boss = require 'boss'\nboss.Service:extend { name = 'viz', image = 'x', ";
+  CHECK(f.error_of(head + "kind = 'template', input = 'socket' }") ==
+        f.file() + ":2: service 'viz': field 'input' must be \"file\", \"env\" or \"url\", got 'socket'");
+  CHECK(f.error_of(head + "input = 'env' }") ==
+        f.file() + ":2: service 'viz': field 'input' is only for templates (kind = \"template\")");
+  const auto invalid = [&](const std::string& text) {
+    try {
+      LuaHost fresh(f.loop, f.context, f.reporter);
+      validate_project(fresh.load(f.dir.write("services.lua", "local boss = require 'boss'\n" + text), ""));
+    } catch (const DefinitionError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(invalid("boss.Service:extend { name = 'viz', image = 'x', kind = 'template', ports = { [80] = 8080 } }") ==
+        f.file() + ":2: service 'viz': field 'ports': host port 8080 would be published by every launch: use host port 0 (any free port)");
+  CHECK(invalid("boss.Service:extend { name = 'viz', image = 'x', kind = 'template' }\n"
+                "boss.Service:extend { name = 'web', image = 'x', dependencies = { 'viz' } }") ==
+        f.file() + ":3: service 'web': depends on 'viz', a template: it is launched, never started for a service");
+  CHECK(invalid("boss.Service:extend { name = 'viz', image = 'x', kind = 'template', dependencies = { 'dbb' } }\n"
+                "boss.Service:extend { name = 'db', image = 'x' }") ==
+        f.file() + ":2: service 'viz': depends on unknown service 'dbb' (did you mean 'db'?)");
+}
+
 TEST_CASE("lua host: require finds modules beside services.lua") {
   Fixture f;
   f.dir.write("common.lua", "return { image = 'shared:1' }\n");

@@ -35,7 +35,7 @@ const std::vector<std::string> kDataFields = {
     "stop_signal", "build_from_directory", "dockerfile", "ping_interval", "stop_timeout", "healthcheck",
     "instances", "restart", "profiles", "registry_auth", "labels", "working_dir", "init", "build_args",
     "secret_env", "http", "engine", "kind", "success_exit_codes", "timeout", "retries", "on_demand", "log_dir",
-    "sidecars", "schedule", "every", "overlap", "catch_up", "watch", "mem_limit", "idle_timeout"};
+    "sidecars", "schedule", "every", "overlap", "catch_up", "watch", "mem_limit", "idle_timeout", "input"};
 // What only a job (kind = "job") has.
 const std::vector<std::string> kJobFields = {"success_exit_codes", "timeout", "retries", "log_dir", "sidecars",
                                              "schedule", "every", "overlap", "catch_up"};
@@ -97,6 +97,7 @@ class Reader {
     for (const auto& field : kJobFields)
       if (!m_spec.is_job && has(field))
         fail(field, "is only for jobs (kind = \"job\", or a class of boss.Job)");
+    if (has("input") && !m_spec.is_template) fail("input", "is only for templates (kind = \"template\")");
     for (Hook hook : kHooks) {
       const std::string field = hook_name(hook);
       if (!has(field)) continue;
@@ -254,6 +255,14 @@ class Reader {
       m_spec.build_from_directory = strip_trailing_slash(resolve_path(dir).string());
     } else if (field == "always_start_new") {
       m_spec.always_start_new = expect_boolean(field);
+    } else if (field == "input") {
+      push_field(field);
+      const std::string input = lua_type(m_L, -1) == LUA_TSTRING ? string_at(m_L, -1) : "";
+      if (input == "file") m_spec.input = LaunchInput::file;
+      else if (input == "env") m_spec.input = LaunchInput::env;
+      else if (input == "url") m_spec.input = LaunchInput::url;
+      else fail(field, "must be \"file\", \"env\" or \"url\", got " + shown_at(m_L, -1));
+      lua_pop(m_L, 1);
     } else if (field == "on_demand") {
       m_spec.on_demand = expect_boolean(field);
     } else if (field == "mem_limit") {
@@ -290,7 +299,9 @@ class Reader {
                field == "schedule" || field == "every" || field == "overlap" || field == "catch_up") {
       push_field(field);
       try {
-        if (field == "kind") m_spec.is_job = read_kind(m_L, -1);
+        if (field == "kind" && lua_type(m_L, -1) == LUA_TSTRING && std::string(lua_tostring(m_L, -1)) == "template")
+          m_spec.is_template = true;
+        else if (field == "kind") m_spec.is_job = read_kind(m_L, -1);
         else if (field == "success_exit_codes") m_spec.job.success_exit_codes = read_exit_codes(m_L, -1);
         else if (field == "timeout") m_spec.job.timeout = read_job_timeout(m_L, -1);
         else if (field == "retries") m_spec.job.retries = read_retries(m_L, -1);

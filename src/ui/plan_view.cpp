@@ -73,6 +73,7 @@ std::string render_plan_text(const Plan& plan, const Project& project) {
   for (const auto& name : plan.remove_orphans)
     steps.push_back({"remove", "container " + name, "service no longer defined"});
   for (const auto& name : plan.remove_one_offs) steps.push_back({"remove", "container " + name, "one-off (boss run)"});
+  for (const auto& name : plan.remove_launched) steps.push_back({"remove", "container " + name, "launched from a template"});
   for (const auto& name : plan.remove_networks) steps.push_back({"remove", "network " + name, ""});
   for (const auto& name : plan.remove_volumes) steps.push_back({"remove", "volume " + name, "named volume"});
   for (const auto& name : plan.remove_images)
@@ -130,6 +131,7 @@ Json plan_json(const Plan& plan, const Project& project) {
   j["remove_networks"] = plan.remove_networks;
   j["remove_orphans"] = plan.remove_orphans;
   j["remove_one_offs"] = plan.remove_one_offs;
+  if (!plan.remove_launched.empty()) j["remove_launched"] = plan.remove_launched;
   j["remove_volumes"] = plan.remove_volumes;
   j["remove_images"] = plan.remove_images;
   j["inactive"] = plan.inactive;

@@ -36,7 +36,8 @@ std::string render_status_text(const StatusReport& report) {
       std::any_of(report.rows.begin(), report.rows.end(), [](const StatusRow& r) { return !r.engine.empty(); });
   std::vector<Line> lines{{"SERVICE", "STATE", "CONTAINER", "ENGINE", "RESTART", "PORTS"}};
   for (const auto& r : report.rows)
-    lines.push_back({service_label(r.service, r.instance) + (r.orphan ? " (orphan)" : ""), status_state_text(r),
+    lines.push_back({service_label(r.service, r.instance) + (r.orphan ? " (orphan)" : "") +
+                         (r.launched_from.empty() ? "" : " (" + r.launched_from + ")"), status_state_text(r),
                      r.container_id.substr(0, kShortId), r.engine.empty() ? "-" : r.engine, r.restart,
                      format_ports(r.ports)});
   std::size_t w_service = 0, w_state = 0, w_container = 0, w_engine = 0, w_restart = 0;
@@ -86,6 +87,7 @@ Json status_json(const StatusReport& report) {
     s["restart"] = r.restart;
     s["engine"] = r.engine;
     s["orphan"] = r.orphan;
+    if (!r.launched_from.empty()) s["template"] = r.launched_from;
     services.push_back(std::move(s));
   }
   j["services"] = std::move(services);
