@@ -250,6 +250,8 @@ class Engine {
   virtual StopResult stop_container(const std::string& id, double timeout_seconds) = 0;
   // Removes (forcefully, with anonymous volumes). Removing a missing one is not an error.
   virtual void remove_container(const std::string& id) = 0;
+  // Gives the container the name `name` (its aliases on networks stay as they were).
+  virtual void rename_container(const std::string& id, const std::string& name) = 0;
   // The last `lines` lines of the container's stdout and stderr.
   virtual std::string logs_tail(const std::string& id, int lines) = 0;
   // Streams the container's log lines, in order, to `on_line` (called on the calling

@@ -201,6 +201,10 @@ void EngineSet::remove_container(const std::string& id) {
   on(holder(id), [&](Engine& e) { e.remove_container(id); });
 }
 
+void EngineSet::rename_container(const std::string& id, const std::string& name) {
+  on(holder(id), [&](Engine& e) { e.rename_container(id, name); });
+}
+
 std::string EngineSet::logs_tail(const std::string& id, int lines) {
   return on(holder(id), [&](Engine& e) { return e.logs_tail(id, lines); });
 }

@@ -170,6 +170,11 @@ class StartTask {
       if (m_sidecars) m_sidecars->remove();
       outcome.status = Phase::interrupted;
       outcome.reason = interrupted_reason();
+      if (m_start_first && !m_swapped) {
+        drop_new_container();
+        m_container.clear();
+        outcome.reason = "interrupted before its replacement was ready; the running container was kept";
+      }
       m_progress.final(Phase::interrupted, outcome.reason);
     }
     outcome.container_id = m_container;
@@ -195,6 +200,7 @@ class StartTask {
     }
     outcome.action = decision.kind;
     outcome.reason = decision.reason;
+    m_start_first = decision.start_first;
     m_progress.set_action(decision.kind);
     if (decision.kind == ActionKind::keep) {
       for (const auto& step : steps_for(decision, m_spec)) run_step(step, decision, image_id);
@@ -246,6 +252,7 @@ class StartTask {
     input.forced_reason = forced_replacement(m_spec, m_options.forced.count(m_spec.name) > 0,
                                              m_observed.network_present(), m_existing);
     input.rerun = m_options.rerun.count(m_spec.name) > 0;
+    input.new_first = m_options.new_first.count(m_spec.name) > 0;
     if (m_spec.has_did_run && !input.rerun)
       input.did_run = run_hook(Hook::did_run, m_existing.empty() ? "" : m_existing.front().id);
     Decision decision = decide(input);
@@ -261,9 +268,15 @@ class StartTask {
         run_hook(Hook::pre_start);
         return "";
       case StepKind::remove_old:
-        m_stage = Stage::replacing;
+        if (m_start_first && step.container_id == decision.container_id) {
+          // The new one is ready: from here on it stays, whatever becomes of the old one.
+          m_swapped = true;
+          m_progress.phase(Phase::removing, step.container_id.substr(0, 12) + ", its replacement is ready");
+        } else {
+          m_stage = Stage::replacing;
+          m_progress.phase(Phase::removing, step.container_id.substr(0, 12));
+        }
         if (running(step.container_id)) add_warning(run_pre_stop(m_op, m_spec, step.container_id, m_progress));
-        m_progress.phase(Phase::removing, step.container_id.substr(0, 12));
         engine_step([&] {
           // Stopped first, so the old process gets its stop signal and a grace period.
           m_op.engine.stop_container(step.container_id, grace_for(m_options, &m_spec));
@@ -333,6 +346,9 @@ class StartTask {
         m_progress.phase(Phase::stopping);
         engine_step([&] { m_op.engine.stop_container(m_container, grace_for(m_options, &m_spec)); });
         return "";
+      case StepKind::rename:
+        rename_to_own_name();
+        return "";
       case StepKind::remove:
         break;  // not part of a start
     }
@@ -355,8 +371,11 @@ class StartTask {
         m_stage = Stage::readying;
         return;  // the journal has it already
       }
-    m_progress.phase(Phase::creating, reason);
+    m_progress.phase(Phase::creating, m_start_first ? (reason.empty() ? "" : reason + "; ") + "beside the running one"
+                                                    : reason);
     ContainerSpec spec = container_spec(m_op.project, m_spec, config, m_planned.instance);
+    // Its own name is the running one's until that one goes (rename_to_own_name).
+    if (m_start_first) spec.name += "-next";
     try {
       create_named_volumes(m_op, m_gate, config);
     } catch (const EngineError& e) {
@@ -375,6 +394,32 @@ class StartTask {
     // Recorded before it starts: if boss stops before it is ready, the next start
     // replaces it with all hooks instead of keeping it.
     m_op.journal.mark(m_key, {m_container, "post_start"});
+  }
+
+  // start_first: the old container is gone; the new one takes the name it had. Names are
+  // for people only (boss finds containers by their labels): a failure is a warning.
+  void rename_to_own_name() {
+    const std::string name = container_name(m_op.project, m_spec.name, m_planned.instance);
+    try {
+      const auto slot = m_gate.enter(m_op.cancel);
+      m_op.engine.rename_container(m_container, name);
+    } catch (const EngineError& e) {
+      add_warning("not renamed to " + name + ": " + e.what());
+    }
+  }
+
+  // start_first, failed or interrupted before the swap: the new container goes, the
+  // running one stays as it was.
+  void drop_new_container() {
+    if (!m_start_first || m_swapped || m_container.empty()) return;
+    try {
+      m_op.engine.stop_container(m_container, 0);
+      m_op.engine.remove_container(m_container);
+      m_op.journal.clear(m_key);
+    } catch (const EngineError& e) {
+      m_op.warn("service '" + m_spec.name + "': could not remove its unready new container " + m_container.substr(0, 12) +
+                ": " + e.what());
+    }
   }
 
   // The name is taken. Another project's (or service's) container may hold it: then
@@ -470,6 +515,7 @@ class StartTask {
     m_run_slot.reset();
     outcome.status = Phase::failed;
     outcome.reason = f.reason;
+    const bool kept = m_start_first && !m_swapped;
     outcome.exit_code = f.exit_code;
     outcome.attempts = f.attempts;
     outcome.log_file = f.log_file;
@@ -480,7 +526,12 @@ class StartTask {
         // No log tail; the reason stands on its own.
       }
     }
-    m_progress.final(Phase::failed, f.reason, {}, f.exit_code, f.attempts);
+    if (kept) {
+      drop_new_container();
+      m_container.clear();
+      outcome.reason += "; the running container was kept";
+    }
+    m_progress.final(Phase::failed, outcome.reason, {}, f.exit_code, f.attempts);
   }
 
   std::string interrupted_reason() const {
@@ -525,6 +576,8 @@ class StartTask {
   std::string m_previous_end;            // a reused job container's last run's end (run logs)
   std::optional<SidecarRun> m_sidecars;  // a job's run's sidecars, from its start to its end
   std::string m_warning;  // what went wrong on the way without failing it (pre_stop)
+  bool m_start_first = false;  // the decision's: the new container is readied beside the old
+  bool m_swapped = false;      // start_first: the new one is ready and the old one going
   Stage m_stage = Stage::waiting_turn;
 };
 

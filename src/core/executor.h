@@ -33,6 +33,9 @@ struct ExecuteOptions {
   // containers replaced by a start.
   std::optional<double> stop_timeout;
   std::set<std::string> forced;   // start: these services get new containers (reload)
+  // start: of `forced`, these are replaced new-first when they can be (plan.h's
+  // can_start_first): readied beside the running one, which goes only then.
+  std::set<std::string> new_first;
   std::set<std::string> rebuild;  // start: these image references are built anew (--build)
   std::set<std::string> rerun;    // start: these jobs run anew even if done (run-jobs)
   std::size_t keep_runs = 0;      // start: each job keeps its newest N run logs (0: all)

@@ -177,7 +177,13 @@ Decision decide(const DecideInput& in) {
   }
   // Executed as a replacement: the key only gets its value from a hook that runs now.
   if (!in.desired) return replace_all(ActionKind::undecided, in.unfilled_reason, existing.front());
-  if (!in.forced_reason.empty()) return replace_all(ActionKind::recreate, in.forced_reason, existing.front());
+  if (!in.forced_reason.empty()) {
+    const auto running = std::find_if(existing.begin(), existing.end(), [](const ContainerInfo& c) { return c.running(); });
+    const bool start_first = in.new_first && running != existing.end() && can_start_first(in.spec);
+    replace_all(ActionKind::recreate, in.forced_reason, start_first ? *running : existing.front());
+    d.start_first = start_first;
+    return d;
+  }
   if (in.desired->image_id.empty())
     return replace_all(ActionKind::recreate, "image " + in.spec.image + " not present locally", existing.front());
   // The best candidate to reuse: a matching running container, then a matching stopped
@@ -242,6 +248,23 @@ Decision decide(const DecideInput& in) {
   return replace_all(ActionKind::recreate, join(changes, ", "), *current);
 }
 
+bool can_start_first(const ServiceSpec& spec, std::string* why) {
+  std::string reason;
+  if (spec.is_job) {
+    reason = "a job";
+  } else {
+    for (const auto& p : spec.ports)
+      if (p.host_port != 0) {
+        reason = "host port " + std::to_string(p.host_port) + " is fixed";
+        break;
+      }
+    for (const auto& v : spec.volumes)
+      if (reason.empty() && v.mode.find("ro") == std::string::npos) reason = "volume " + v.target + " is writable";
+  }
+  if (why) *why = reason;
+  return reason.empty();
+}
+
 Plan plan_start(const StartPlanInput& in) {
   Plan plan;
   plan.command = "start";
@@ -264,6 +287,7 @@ Plan plan_start(const StartPlanInput& in) {
       const auto existing = in.observed.of(name, number);
       DecideInput input{spec, existing, desired, unfilled_reason, "", std::nullopt};
       input.rerun = in.rerun.count(name) > 0;
+      input.new_first = in.new_first.count(name) > 0;
       input.forced_reason =
           forced_replacement(spec, in.forced.count(name) > 0, in.observed.network_present(), existing);
       const auto pending = in.pending.find(instance_key(name, shown));
@@ -364,6 +388,7 @@ const char* step_name(StepKind kind) {
     case StepKind::post_start: return "post_start";
     case StepKind::stop: return "stop";
     case StepKind::remove: return "remove";
+    case StepKind::rename: return "rename";
   }
   return "?";
 }
@@ -393,11 +418,22 @@ std::vector<Step> steps_for(const Decision& d, const ServiceSpec& spec) {
       // pre_start first: it may set context its own service reads, and a failed one
       // leaves the old container running.
       if (spec.has_pre_start) steps.push_back({StepKind::pre_start, ""});
-      remove_old();
+      if (d.start_first) {
+        // Stale ones first (a `-next` a killed boss left, say); the running one only once
+        // its replacement is ready.
+        for (const auto& id : d.remove)
+          if (id != d.container_id) steps.push_back({StepKind::remove_old, id});
+      } else {
+        remove_old();
+      }
       steps.push_back({StepKind::create, ""});
       steps.push_back({StepKind::start, ""});
       steps.push_back({StepKind::wait_ready, ""});
       if (spec.has_post_start) steps.push_back({StepKind::post_start, ""});
+      if (d.start_first) {
+        steps.push_back({StepKind::remove_old, d.container_id});
+        steps.push_back({StepKind::rename, ""});
+      }
       break;
     case ActionKind::restart:
       steps.push_back({StepKind::stop, d.container_id});

@@ -41,6 +41,10 @@ struct Decision {
   bool running = false;
   // start: its container is created while its dependencies come up (create_ahead.h).
   bool create_ahead = false;
+  // start (reload): the new container is made and readied beside the running one (as
+  // `<name>-next`), and only then does the old one go and the new one take its name; a
+  // failure before that leaves the old one running (can_start_first).
+  bool start_first = false;
   bool new_container() const { return kind == ActionKind::create || kind == ActionKind::recreate; }
 };
 
@@ -101,12 +105,22 @@ struct DecideInput {
   // Jobs: what its did_run hook answered (nullopt: it has none, or it was not asked yet).
   std::optional<bool> did_run = std::nullopt;
   bool rerun = false;  // jobs: run it anew even if it is done (`boss run-jobs`)
+  // reload: a forced replacement of a running container is made new-first when the
+  // service allows it (can_start_first).
+  bool new_first = false;
 };
 // keep, start, create, recreate or undecided, with the reason and the containers that go.
 // A job is kept (done, not run again) when it is not to be rerun and either its did_run
 // answered true, or, without a did_run, its container for the same definition exited
 // with success and its start finished (nothing pending).
 Decision decide(const DecideInput& input);
+
+// Whether two containers of `spec` may run at once for a moment, so that a replacement
+// can be readied before the old one goes: not a job (a second run is a second run), no
+// fixed host port (the new one could not bind it), no volume mounted writable (two
+// processes on one data folder, a database's say, can corrupt it). `why`: the reason
+// when not.
+bool can_start_first(const ServiceSpec& spec, std::string* why = nullptr);
 
 // Why a new container is needed whatever the definition says, or "": a reload of it, a
 // container on another engine than its `engine` names ("moved from engine 'edge' to the
@@ -131,6 +145,7 @@ struct StartPlanInput {
   std::set<std::string> rebuild;  // start --build: these images are built anew
   std::set<std::string> secret_keys;  // context keys with secret values (config.h)
   std::set<std::string> rerun = {};   // jobs run anew even if done (`boss run-jobs`)
+  std::set<std::string> new_first = {};  // reload: replaced new-first when they can be
 };
 // One decision per instance of each service (instances 1..N), then one per instance
 // above N that still has containers, highest first: those are stopped and removed
@@ -158,6 +173,7 @@ enum class StepKind {
   post_start,    // the post_start hook
   stop,          // stop `container_id` (restart: its pre_stop first)
   remove,        // remove `container_id`
+  rename,        // start_first: the new container takes the service's container name
 };
 struct Step {
   StepKind kind;

@@ -444,3 +444,56 @@ TEST_CASE("plan: a running job is waited for, without its pre_start; a stopped o
   CHECK(steps_for(d, s) ==
         std::vector<Step>{{StepKind::pre_start, ""}, {StepKind::start, "c1"}, {StepKind::wait_ready, "c1"}});
 }
+
+TEST_CASE("plan: can_start_first: no job, no fixed host port, no writable volume") {
+  auto s = svc("web");
+  std::string why;
+  CHECK(can_start_first(s, &why));
+  CHECK(why.empty());
+  s.ports = {{8080, "tcp", 0}};
+  CHECK(can_start_first(s));
+  s.ports = {{8080, "tcp", 8080}};
+  CHECK_FALSE(can_start_first(s, &why));
+  CHECK(why == "host port 8080 is fixed");
+  s.ports.clear();
+  s.volumes = {{"/srv/static", "/static", "ro"}};
+  CHECK(can_start_first(s));
+  s.volumes = {{"/srv/data", "/data", ""}};
+  CHECK_FALSE(can_start_first(s, &why));
+  CHECK(why == "volume /data is writable");
+  auto job = svc("migrate");
+  job.is_job = true;
+  CHECK_FALSE(can_start_first(job, &why));
+  CHECK(why == "a job");
+}
+
+TEST_CASE("plan: a reload of a running service that can start first is replaced new-first") {
+  const auto s = svc("web");
+  const auto config = desired_config(s, "sha256:1", {});
+  DecideInput in{s, {container("stale", "exited", config), container("live", "running", config)}, config, "", "reload",
+                 std::nullopt};
+  CHECK_FALSE(decide(in).start_first);  // not asked for
+  in.new_first = true;
+  auto d = decide(in);
+  CHECK(d.kind == ActionKind::recreate);
+  CHECK(d.start_first);
+  CHECK(d.container_id == "live");
+  CHECK(d.remove == std::vector<std::string>{"stale", "live"});
+  // The stale one goes first; the running one only once its replacement is ready.
+  CHECK(steps_for(d, s) == std::vector<Step>{{StepKind::remove_old, "stale"},
+                                             {StepKind::create, ""},
+                                             {StepKind::start, ""},
+                                             {StepKind::wait_ready, ""},
+                                             {StepKind::remove_old, "live"},
+                                             {StepKind::rename, ""}});
+  // Nothing running: nothing to keep serving, so no new-first.
+  DecideInput stopped{s, {container("c1", "exited", config)}, config, "", "reload", std::nullopt};
+  stopped.new_first = true;
+  CHECK_FALSE(decide(stopped).start_first);
+  // A fixed host port cannot be bound twice.
+  auto fixed = svc("web");
+  fixed.ports = {{80, "tcp", 8080}};
+  DecideInput bound{fixed, {container("c1", "running", config)}, config, "", "reload", std::nullopt};
+  bound.new_first = true;
+  CHECK_FALSE(decide(bound).start_first);
+}

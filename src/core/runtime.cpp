@@ -324,36 +324,82 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
     return finish(std::move(failed));
   }
 
-  auto observed = observe(m_engine, m_project);
-  ExecuteOptions stop_options;
-  stop_options.stop_timeout = request.stop_timeout;
-  stop_options.parallel = request.parallel;
-  auto stopped = execute(op, boss::plan_stop(m_project, to_stop, observed, request.remove, false), observed,
-                         stop_options)
-                     .result;
-  if (stopped.any_failed() || stopped.interrupted) {
-    stopped.command = "reload";
-    return finish(std::move(stopped));
+  // New-first when every service reloaded can run twice for a moment (plan.h's
+  // can_start_first): each is replaced beside its running container, and only then are
+  // its dependents restarted. Otherwise everything affected stops first, dependents first.
+  const bool new_first = std::all_of(request.services.begin(), request.services.end(), [&](const std::string& name) {
+    return can_start_first(*m_project.find(name));
+  });
+  std::vector<std::string> first;  // new-first: what is started before the dependents stop
+  if (new_first) {
+    const auto with_deps = select_for_start(m_project, request.services, {}, request.profiles);
+    std::copy_if(to_start.begin(), to_start.end(), std::back_inserter(first), [&](const std::string& name) {
+      return std::find(with_deps.begin(), with_deps.end(), name) != with_deps.end();
+    });
   }
+  std::vector<std::string> rest;  // started once the stops are done
+  std::copy_if(to_start.begin(), to_start.end(), std::back_inserter(rest), [&](const std::string& name) {
+    return std::find(first.begin(), first.end(), name) == first.end();
+  });
+  std::vector<std::string> stops;  // dependents first
+  std::copy_if(to_stop.begin(), to_stop.end(), std::back_inserter(stops),
+               [&](const std::string& name) { return !new_first || !targets.count(name); });
 
-  observed = observe(m_engine, m_project);
   ExecuteOptions options;
   options.ping_timeout = request.timeout;
   options.stop_timeout = request.stop_timeout;
   options.forced = targets;
   options.parallel = request.parallel;
-  const Plan plan = boss::plan_start({m_project, to_start, observed, m_context.text_snapshot(),
-                                      [&](const std::string& key) { return m_context.set_by(key); },
-                                      m_journal.snapshot(), targets, {}, m_context.secret_keys()});
-  auto execution = execute(op, plan, observed, options);
-  CommandResult& result = execution.result;
+  if (new_first) options.new_first = targets;
+  auto start_plan = [&](const std::vector<std::string>& services, const Observed& observed) {
+    return boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
+                             [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
+                             targets, {}, m_context.secret_keys(), {}, options.new_first});
+  };
+  CommandResult result;
   result.command = "reload";
+  result.project = m_project.name;
+  if (!first.empty()) {
+    const auto observed = observe(m_engine, m_project);
+    result = execute(op, start_plan(first, observed), observed, options).result;
+    result.command = "reload";
+    op.save_context();
+    if (result.any_failed() || result.interrupted) return finish(std::move(result));
+  }
+  const auto resumed = resume_dependents(op, stops, rest, request, [&](const std::vector<std::string>& services,
+                                                                        const Observed& observed) {
+    return execute(op, start_plan(services, observed), observed, options).result;
+  });
+  result.outcomes.insert(result.outcomes.end(), resumed.outcomes.begin(), resumed.outcomes.end());
+  result.interrupted = result.interrupted || resumed.interrupted;
+  if (result.error.empty()) result.error = resumed.error;
   op.save_context();
   if (!result.any_failed() && !result.interrupted)
     for (const auto& name : request.services) run_group_hook(result, "on_reload", m_hooks.on_reload(name));
   op.save_context();
   if (!result.interrupted) remove_replaced_images(images.replaced());
   return finish(std::move(result));
+}
+
+CommandResult Runtime::resume_dependents(
+    Operation& op, const std::vector<std::string>& stops, const std::vector<std::string>& starts,
+    const ReloadRequest& request,
+    const std::function<CommandResult(const std::vector<std::string>&, const Observed&)>& start) {
+  CommandResult result;
+  result.command = "reload";
+  result.project = m_project.name;
+  if (!stops.empty()) {
+    const auto observed = observe(m_engine, m_project);
+    ExecuteOptions stop_options;
+    stop_options.stop_timeout = request.stop_timeout;
+    stop_options.parallel = request.parallel;
+    auto stopped = execute(op, boss::plan_stop(m_project, stops, observed, request.remove, false), observed,
+                           stop_options)
+                       .result;
+    if (stopped.any_failed() || stopped.interrupted) return stopped;
+  }
+  if (starts.empty()) return result;
+  return start(starts, observe(m_engine, m_project));
 }
 
 CommandResult Runtime::push(const PushRequest& request) {

@@ -143,6 +143,11 @@ class Runtime {
   // Runs a plan that stops and removes (stop, down, prune) under the project lock.
   Plan down_plan(const DownRequest& request, const Observed& observed);
   Plan prune_plan(const PruneRequest& request, const Observed& observed);
+  // Reload's second half: `stops` are stopped (dependents first), then `starts` begun
+  // with `start` (dependencies first). A failed or interrupted stop is the result.
+  CommandResult resume_dependents(Operation& op, const std::vector<std::string>& stops,
+                                  const std::vector<std::string>& starts, const ReloadRequest& request,
+                                  const std::function<CommandResult(const std::vector<std::string>&, const Observed&)>& start);
   CommandResult run_removal(const std::string& command, const std::vector<std::string>& services,
                             const std::function<Plan(const Observed&)>& plan, const ExecuteOptions& options);
 

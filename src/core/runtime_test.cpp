@@ -437,6 +437,91 @@ TEST_CASE("reload: rebuilds, replaces the service, restarts its dependents in or
   CHECK(std::count(m.begin(), m.end(), "remove_image " + old_image) == 1);
 }
 
+TEST_CASE("reload: new-first: the new container is ready before the old one goes, then takes its name") {
+  Fixture f;
+  auto app = svc("app", {"db"}, "app:dev");
+  app.build_from_directory = f.build_dir("app");
+  app.has_ping = app.has_pre_stop = true;
+  f.project.services = {svc("db"), app, svc("web", {"app"})};
+  REQUIRE(f.start().exit_code() == 0);
+  const auto old_id = f.engine.container_named("demo-app")->info.id;
+  const auto web_id = f.engine.container_named("demo-web")->info.id;
+  std::vector<std::string> pinged;
+  f.hooks.on("app", Hook::ping, [&](const std::string& id) {
+    pinged.push_back(id);
+    // While its replacement is pinged, the old one still runs.
+    CHECK(f.engine.container_named("demo-app")->info.running());
+    return ping_value(true);
+  });
+  const auto before = f.engine.mutations().size();
+  const auto r = f.reload({"app"});
+  CHECK(r.exit_code() == 0);
+  const auto m = f.engine.mutations();
+  const std::vector<std::string> done(m.begin() + static_cast<std::ptrdiff_t>(before), m.end());
+  CHECK(f.index_of(done, "create demo-app-next") < f.index_of(done, "start demo-app-next"));
+  CHECK(f.index_of(done, "start demo-app-next") < f.index_of(done, "stop demo-app"));
+  CHECK(f.index_of(done, "stop demo-app") < f.index_of(done, "remove demo-app"));
+  CHECK(f.index_of(done, "remove demo-app") < f.index_of(done, "rename demo-app-next demo-app"));
+  // Its dependent is restarted once the new one has its name; db is untouched.
+  CHECK(f.index_of(done, "rename demo-app-next demo-app") < f.index_of(done, "stop demo-web"));
+  CHECK(f.index_of(done, "stop demo-web") < f.index_of(done, "start demo-web"));
+  CHECK(std::count(done.begin(), done.end(), "stop demo-db") == 0);
+  const auto now = f.engine.container_named("demo-app");
+  REQUIRE(now);
+  CHECK(now->info.id != old_id);
+  CHECK(now->info.running());
+  CHECK(pinged == std::vector<std::string>{now->info.id});
+  CHECK_FALSE(f.engine.container_named("demo-app-next"));
+  CHECK(f.engine.container_named("demo-web")->info.id == web_id);
+  // pre_stop ran on the old one, after the new one was ready.
+  const auto calls = f.hooks.calls();
+  CHECK(f.index_of(calls, "app.ping") < f.index_of(calls, "app.pre_stop"));
+  CHECK(f.outcome(r, "app").status == Phase::up);
+  CHECK(f.outcome(r, "web").status == Phase::up);
+}
+
+TEST_CASE("reload: new-first: a replacement that fails leaves the running container, and its dependents, as they were") {
+  Fixture f;
+  auto app = svc("app", {}, "app:dev");
+  app.build_from_directory = f.build_dir("app");
+  app.has_post_start = true;
+  f.project.services = {app, svc("web", {"app"})};
+  REQUIRE(f.start().exit_code() == 0);
+  const auto old_id = f.engine.container_named("demo-app")->info.id;
+  f.hooks.on("app", Hook::post_start, [&](const std::string&) {
+    return HookResult{HookResult::Status::error, false, "seed failed", ""};
+  });
+  const auto before = f.engine.mutations().size();
+  const auto r = f.reload({"app"});
+  CHECK(r.exit_code() == 1);
+  const auto& o = f.outcome(r, "app");
+  CHECK(o.status == Phase::failed);
+  CHECK(o.reason.find("seed failed") != std::string::npos);
+  CHECK(o.reason.ends_with("; the running container was kept"));
+  CHECK(f.engine.container_named("demo-app")->info.id == old_id);
+  CHECK(f.engine.container_named("demo-app")->info.running());
+  CHECK_FALSE(f.engine.container_named("demo-app-next"));  // the unready one is gone
+  const auto m = f.engine.mutations();
+  const std::vector<std::string> done(m.begin() + static_cast<std::ptrdiff_t>(before), m.end());
+  CHECK(std::count(done.begin(), done.end(), "stop demo-web") == 0);
+  CHECK(f.engine.container_named("demo-web")->info.running());
+}
+
+TEST_CASE("reload: a service with a fixed host port is stopped before its replacement is made") {
+  Fixture f;
+  auto app = svc("app", {}, "app:dev");
+  app.build_from_directory = f.build_dir("app");
+  app.ports = {{80, "tcp", 8080}};
+  f.project.services = {app};
+  REQUIRE(f.start().exit_code() == 0);
+  const auto before = f.engine.mutations().size();
+  REQUIRE(f.reload({"app"}).exit_code() == 0);
+  const auto m = f.engine.mutations();
+  const std::vector<std::string> done(m.begin() + static_cast<std::ptrdiff_t>(before), m.end());
+  CHECK(f.index_of(done, "stop demo-app") < f.index_of(done, "create demo-app"));
+  CHECK(std::none_of(done.begin(), done.end(), [](const std::string& c) { return c.starts_with("rename"); }));
+}
+
 TEST_CASE("reload: several services at once, each replaced once") {
   Fixture f;
   f.project.services = {svc("db"), svc("a", {"db"}), svc("b", {"db"})};
@@ -948,8 +1033,11 @@ TEST_CASE("replicas: stop stops every instance, reload replaces them all, status
   const auto reloaded = f.reload({"web"});
   CHECK(reloaded.exit_code() == 0);
   const auto m = mutations_since(f, before);
-  CHECK(std::count(m.begin(), m.end(), std::string("create demo-web-1")) == 1);
-  CHECK(std::count(m.begin(), m.end(), std::string("create demo-web-2")) == 1);
+  // Each instance new-first: made beside the running one, which it then renames into.
+  CHECK(std::count(m.begin(), m.end(), std::string("create demo-web-1-next")) == 1);
+  CHECK(std::count(m.begin(), m.end(), std::string("create demo-web-2-next")) == 1);
+  CHECK(std::count(m.begin(), m.end(), std::string("rename demo-web-1-next demo-web-1")) == 1);
+  CHECK(std::count(m.begin(), m.end(), std::string("rename demo-web-2-next demo-web-2")) == 1);
   CHECK(container_id(f, "demo-web-1") != one);
 
   const auto stopped = f.stop();

@@ -230,6 +230,14 @@ void DockerEngine::remove_container(const std::string& id) {
   throw EngineError(what + ": " + message, response.status);
 }
 
+void DockerEngine::rename_container(const std::string& id, const std::string& name) {
+  const std::string what = "rename container " + id + " to " + name;
+  const HttpResponse response =
+      send(what, post("/containers/" + url_encode(id) + "/rename?name=" + url_encode(name)));
+  if (!is_success(response.status))
+    throw EngineError(what + ": " + engine_error_message(response.body, response.status), response.status);
+}
+
 std::string DockerEngine::logs_tail(const std::string& id, int lines) {
   const HttpResponse response = send_expecting(
       "logs of container " + id, get("/containers/" + url_encode(id) +

@@ -111,6 +111,10 @@ void TracingEngine::remove_container(const std::string& id) {
   traced("remove_container", short_id(id), [&] { m_inner.remove_container(id); }, kOk);
 }
 
+void TracingEngine::rename_container(const std::string& id, const std::string& name) {
+  traced("rename_container", short_id(id) + " " + name, [&] { m_inner.rename_container(id, name); }, kOk);
+}
+
 std::string TracingEngine::logs_tail(const std::string& id, int lines) {
   return traced(
       "logs_tail", short_id(id) + " " + std::to_string(lines),

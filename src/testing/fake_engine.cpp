@@ -296,6 +296,18 @@ void FakeEngine::remove_container(const std::string& id) {
   m_containers.erase(it);
 }
 
+void FakeEngine::rename_container(const std::string& id, const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  auto it = find_container(id);
+  record("rename " + (it == m_containers.end() ? id : it->second.info.name) + " " + name, true);
+  if (it == m_containers.end()) throw EngineError("rename container " + id + ": No such container", 404);
+  for (const auto& [other, c] : m_containers)
+    if (other != it->first && c.info.name == name)
+      throw EngineError("rename container " + id + ": Conflict. The container name is already in use", 409);
+  it->second.info.name = name;
+  it->second.spec.name = name;
+}
+
 std::string FakeEngine::logs_tail(const std::string& id, int lines) {
   std::lock_guard lock(m_mutex);
   record("logs " + id, false);

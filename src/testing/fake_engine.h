@@ -99,6 +99,7 @@ class FakeEngine : public Engine {
   void start_container(const std::string& id) override;
   StopResult stop_container(const std::string& id, double timeout_seconds) override;
   void remove_container(const std::string& id) override;
+  void rename_container(const std::string& id, const std::string& name) override;
   std::string logs_tail(const std::string& id, int lines) override;
   void follow_logs(const std::string& id, const LogRequest& request, const LogLineFn& on_line,
                    const Cancel& cancel) override;

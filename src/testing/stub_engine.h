@@ -17,6 +17,7 @@ class StubEngine : public Engine {
   void start_container(const std::string&) override { unexpected("start_container"); }
   StopResult stop_container(const std::string&, double) override { unexpected("stop_container"); }
   void remove_container(const std::string&) override { unexpected("remove_container"); }
+  void rename_container(const std::string&, const std::string&) override { unexpected("rename_container"); }
   std::string logs_tail(const std::string&, int) override { unexpected("logs_tail"); }
   void follow_logs(const std::string&, const LogRequest&, const LogLineFn&, const Cancel&) override {
     unexpected("follow_logs");

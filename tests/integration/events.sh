@@ -135,12 +135,17 @@ for s in alpha gamma; do
   expect_eq "$(md5sum <<<"$got")" "$(md5sum <<<"$expected")" "$s's lines in logs -f (all, once, in order)"
 done
 # beta: the old container's lines from 0, then the new one's from 0, each once and in order.
+# The reload is new-first (the new beta runs while the old one is still there), so from
+# the new one's first line on, its lines and the old one's last few interleave.
 beta_lines=$(sed -n 's/^beta *| //p' "$logs_out")
 new_first=$(grep -n '^beta 0$' <<<"$beta_lines" | tail -1 | cut -d: -f1)
 expect_true "the new beta's first line comes after the old beta's lines (line $new_first)" test "${new_first:-0}" -gt 1
 in_sequence() { awk '{ if ($0 != "beta " NR - 1) exit 1 }'; }
 expect_true "the old beta's lines, each once, in order" in_sequence <<<"$(head -n $((new_first - 1)) <<<"$beta_lines")"
-expect_true "the new beta's lines, each once, in order" in_sequence <<<"$(tail -n +"$new_first" <<<"$beta_lines")"
+# Each line is the next of the new one's (from 0) or the next of the old one's.
+merged_in_sequence() { awk -v old="$1" '{ n = $2 + 0; if ($0 == "beta " new + 0) new++; else if (n == old) old++; else exit 1 }'; }
+expect_true "the new beta's lines, each once, in order (the old one's last ones between them)" \
+  merged_in_sequence "$((new_first - 1))" <<<"$(tail -n +"$new_first" <<<"$beta_lines")"
 expect_true "beta followed into its replacement: its 100th line shown" grep -q '^beta *| beta 100$' "$logs_out"
 
 section "logs --tail, --since, --timestamps, json, unknown services"

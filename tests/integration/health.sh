@@ -109,7 +109,8 @@ expect_eq "$(tr '\n' ',' <"$DIR/hooks.log")" "pre_stop web,pre_stop db," "hooks 
 expect_exit 0 boss start --timeout 60
 : >"$DIR/hooks.log"
 expect_exit 0 boss reload web --timeout 60
-expect_eq "$(head -1 "$DIR/hooks.log")" "pre_stop web" "first hook of the reload"
+# New-first: the old web's pre_stop runs once its replacement is ready (after its post_start).
+expect_eq "$(tr '\n' ',' <"$DIR/hooks.log")" "post_start web,pre_stop web," "hooks of the reload, in order"
 : >"$DIR/hooks.log"
 sed -i 's/name = "web", dependencies/name = "web", env = { CHANGED = "1" }, dependencies/' "$DIR/services.lua"
 expect_exit 0 boss start --timeout 60

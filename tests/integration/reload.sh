@@ -94,6 +94,28 @@ expect_exit 0 boss reload client
 expect_eq "$(cid app)" "$app_id" "app's container after reload client"
 expect_contains "$(hook_output)" "hook post_start client version-2" "reload client output"
 
+section "reload is new-first: the new app is ready before the old one goes, and takes its name"
+expect_contains "$OUT" '"state":"creating","action":"recreate","reason":"reload; beside the running one"' "reload output"
+expect_contains "$OUT" "its replacement is ready" "reload output (the old one goes after)"
+expect_eq "$(ids app | wc -l)" "1" "app's containers after reload"
+expect_eq "$(inspect app '{{.Name}}')" "/$P-app" "app's container name"
+expect_eq "$(docker ps -aq --filter "name=^$P-app-next\$" | wc -l)" "0" "containers named $P-app-next"
+
+section "a replacement that never gets ready: the running container is kept, its dependents untouched"
+app_id=$(cid app) client_id=$(cid client)
+app_started=$(inspect app '{{.State.StartedAt}}') client_started=$(inspect client '{{.State.StartedAt}}')
+sed -i 's|/www/index.html|/www/elsewhere.html|' "$DIR/app/Dockerfile"
+expect_exit 1 boss reload app --timeout 2
+expect_outcome app failed
+expect_contains "$ERR$OUT" "; the running container was kept" "reload output"
+expect_eq "$(cid app)" "$app_id" "app's container after a replacement that was not ready"
+expect_eq "$(inspect app '{{.State.StartedAt}}')" "$app_started" "app not restarted"
+expect_eq "$(ids app | wc -l)" "1" "app's containers (the unready one removed)"
+expect_eq "$(cid client)" "$client_id" "client's container"
+expect_eq "$(inspect client '{{.State.StartedAt}}')" "$client_started" "client not restarted"
+expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-2" "old content still served"
+sed -i 's|/www/elsewhere.html|/www/index.html|' "$DIR/app/Dockerfile"
+
 section "a failed build leaves the running containers untouched"
 app_id=$(cid app) client_id=$(cid client)
 app_started=$(inspect app '{{.State.StartedAt}}')
