@@ -1,8 +1,11 @@
 #include "cli/watch_command.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
+#include "cli/watch_handover.h"
 #include "cli/watch_sync.h"
 #include "core/errors.h"
 #include "core/plan.h"
@@ -94,9 +97,16 @@ class Watch {
 
   // The services file changed and reads well: kWatchReread; else 0 or 130 at Ctrl-C.
   int run(const std::function<void()>& check_file) {
+    // Taken first: nothing this process runs may inherit it.
+    const std::optional<WatchHandover> handover = take_handover();
     const auto names = select_for_start(m_project, m_start.services, m_start.exclude, m_start.profiles);
     m_watched = {names.begin(), names.end()};
-    FileWatcher watcher;
+    std::optional<FileWatcher> watching;
+    if (handover)
+      watching.emplace(handover->fd);
+    else
+      watching.emplace();
+    FileWatcher& watcher = *watching;
     watch_folders(watcher, m_project, m_watched);
 
     const CommandResult started = m_runtime.start(m_start);
@@ -106,12 +116,18 @@ class Watch {
                 " and " + shown_path(m_project, m_project.file) + " (Ctrl-C to stop; the services stay up)");
 
     ChangeBatch batch(kQuiet);
+    if (handover && !handover->pending.empty()) {
+      say("", std::to_string(handover->pending.size()) + " change" + (handover->pending.size() == 1 ? "" : "s") +
+                  " saved with " + shown_path(m_project, m_project.file) + ", acted on now");
+      batch.add(handover->pending, Clock::now() - kQuiet);
+    }
     while (!m_cancel.requested()) {
       const auto now = Clock::now();
       const auto timeout = batch.empty() ? kIdle : std::max(Clock::duration::zero(), batch.due() - now);
       batch.add(watcher.wait(std::chrono::ceil<std::chrono::milliseconds>(timeout)), Clock::now());
       if (!batch.ready(Clock::now())) continue;
       const auto changed = batch.take();
+      rewatch_ignores(watcher, changed);
       const WatchWork work = decide_watch_work(m_project, m_watched, changed, ignores());
       if (work.reread) {
         say("", shown_path(m_project, m_project.file) + " changed: reading it again");
@@ -122,6 +138,13 @@ class Watch {
           continue;
         }
         say("", "re-planning from the new definition");
+        // What else this batch held, and what is saved while the next process reads the
+        // file and starts (queued in the descriptor), is acted on by that process.
+        WatchHandover next;
+        for (const auto& path : changed)
+          if (path != m_project.file) next.pending.push_back(path);
+        next.fd = watcher.release();
+        pass_on(next);
         return kWatchReread;
       }
       for (const SyncCopy& copy : work.sync)
@@ -134,6 +157,17 @@ class Watch {
 
  private:
   void say(const std::string& service, const std::string& text) { m_events.emit_now(WatchEvent{service, text}); }
+
+  // An edited .dockerignore changes which folders of its build context count: the tree
+  // is walked again, so newly un-ignored folders are watched and ignored ones no more.
+  void rewatch_ignores(FileWatcher& watcher, const std::vector<fs::path>& changed) {
+    for (const auto& spec : m_project.services) {
+      if (!m_watched.count(spec.name) || spec.build_from_directory.empty()) continue;
+      const fs::path ignore_file = (fs::path(spec.build_from_directory) / ".dockerignore").lexically_normal();
+      if (std::find(changed.begin(), changed.end(), ignore_file) == changed.end()) continue;
+      watcher.rewatch_tree(spec.build_from_directory, skip_for(DockerIgnore::load(spec.build_from_directory)));
+    }
+  }
 
   // .dockerignore files are read per batch: an edit of one counts from the next save on.
   WatchIgnores ignores() {

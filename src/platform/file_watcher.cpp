@@ -1,11 +1,14 @@
 #include "platform/file_watcher.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "core/errors.h"
 
@@ -37,6 +40,13 @@ FileWatcher::FileWatcher() : m_fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
   if (m_fd < 0) throw FatalError(std::string("watch: cannot use inotify: ") + std::strerror(errno));
 }
 
+FileWatcher::FileWatcher(int inotify_fd) : m_fd(inotify_fd) {
+  const int flags = ::fcntl(m_fd, F_GETFL);
+  if (flags >= 0) ::fcntl(m_fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int FileWatcher::release() { return std::exchange(m_fd, -1); }
+
 FileWatcher::~FileWatcher() {
   if (m_fd >= 0) ::close(m_fd);
 }
@@ -60,14 +70,16 @@ bool FileWatcher::skipped(std::size_t tree, const fs::path& dir) const {
   return t.skip(dir.lexically_relative(t.root));
 }
 
-void FileWatcher::add_tree_folder(std::size_t tree, const fs::path& dir, bool report, std::set<fs::path>& found) {
+void FileWatcher::add_tree_folder(std::size_t tree, const fs::path& dir, bool report, std::set<fs::path>& found,
+                                  std::set<fs::path>* visited) {
   if (skipped(tree, dir)) return;
   m_folders[add_folder(dir)].trees.insert(tree);
+  if (visited) visited->insert(dir);
   std::error_code error;
   for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
     const fs::path child = it->path().lexically_normal();
     if (is_folder(child)) {
-      add_tree_folder(tree, child, report, found);
+      add_tree_folder(tree, child, report, found, visited);
     } else if (report) {
       found.insert(child);
     }
@@ -88,6 +100,38 @@ void FileWatcher::watch_tree(const fs::path& root, SkipFn skip) {
   add_tree_folder(m_trees.size() - 1, normal, false, ignored);
 }
 
+void FileWatcher::rewatch_tree(const fs::path& root, SkipFn skip) {
+  const fs::path normal = fs::absolute(root).lexically_normal();
+  const auto it = std::find_if(m_trees.begin(), m_trees.end(), [&](const Tree& t) { return t.root == normal; });
+  if (it == m_trees.end()) {
+    watch_tree(normal, std::move(skip));
+    return;
+  }
+  const std::size_t tree = static_cast<std::size_t>(it - m_trees.begin());
+  it->skip = std::move(skip);
+  std::set<fs::path> ignored, kept;
+  add_tree_folder(tree, normal, false, ignored, &kept);
+  for (auto folder = m_folders.begin(); folder != m_folders.end();) {
+    Folder& f = folder->second;
+    if (!f.trees.count(tree) || kept.count(f.path)) {
+      ++folder;
+      continue;
+    }
+    f.trees.erase(tree);
+    if (!f.trees.empty() || !f.files.empty()) {
+      ++folder;
+      continue;
+    }
+    inotify_rm_watch(m_fd, folder->first);  // its IN_IGNORED then finds no folder
+    m_watched.erase(f.path);
+    folder = m_folders.erase(folder);
+  }
+}
+
+bool FileWatcher::watching(const fs::path& folder) const {
+  return m_watched.count(fs::absolute(folder).lexically_normal()) > 0;
+}
+
 void FileWatcher::watch_file(const fs::path& file) {
   const fs::path normal = fs::absolute(file).lexically_normal();
   m_folders[add_folder(normal.parent_path())].files.insert(normal.filename().string());
@@ -102,7 +146,11 @@ void FileWatcher::read_events(std::set<fs::path>& found) {
       const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
       at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
       const auto it = m_folders.find(event->wd);
-      if (it == m_folders.end()) continue;
+      if (it == m_folders.end()) {
+        // A watch the process before an exec made and this one did not make again.
+        if (!(event->mask & IN_IGNORED)) inotify_rm_watch(m_fd, event->wd);
+        continue;
+      }
       if (event->mask & (IN_IGNORED | IN_DELETE_SELF)) {
         if (event->mask & IN_IGNORED) {
           m_watched.erase(it->second.path);

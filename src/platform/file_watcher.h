@@ -27,7 +27,14 @@ class FileWatcher {
 
   // Throws FatalError when inotify cannot be had.
   FileWatcher();
+  // Takes over an inotify descriptor another process (boss watch before its exec) used:
+  // what is queued in it is read as this one's. Its folders must be watched again (the
+  // kernel gives a folder watched before the same watch descriptor); events of those not
+  // watched again are dropped, and their watches removed.
+  explicit FileWatcher(int inotify_fd);
   ~FileWatcher();
+  // The descriptor, which this watcher no longer closes (for a handover across exec).
+  int release();
   FileWatcher(const FileWatcher&) = delete;
   FileWatcher& operator=(const FileWatcher&) = delete;
 
@@ -35,6 +42,13 @@ class FileWatcher {
   // it. Throws FatalError naming the folder when it cannot be watched (missing, or past
   // fs.inotify.max_user_watches).
   void watch_tree(const std::filesystem::path& root, SkipFn skip = {});
+  // The tree at `root` (as given to watch_tree) is walked again with `skip`, which replaces
+  // its old one: folders it no longer skips are watched from now on (what they hold is not
+  // reported), and those it now skips are watched no more. For an edited .dockerignore.
+  // Throws as watch_tree does; a root never watched as a tree is watched now.
+  void rewatch_tree(const std::filesystem::path& root, SkipFn skip);
+  // Whether `folder` is watched (for any tree or file): for tests.
+  bool watching(const std::filesystem::path& folder) const;
   // Watches one file, which need not exist yet.
   void watch_file(const std::filesystem::path& file);
 
@@ -56,7 +70,7 @@ class FileWatcher {
   // Watches `dir` for tree `tree` and the folders below it; adds what it holds to `found`
   // when `report` (a folder made while watching).
   void add_tree_folder(std::size_t tree, const std::filesystem::path& dir, bool report,
-                       std::set<std::filesystem::path>& found);
+                       std::set<std::filesystem::path>& found, std::set<std::filesystem::path>* visited = nullptr);
   bool skipped(std::size_t tree, const std::filesystem::path& dir) const;
   void read_events(std::set<std::filesystem::path>& found);
 

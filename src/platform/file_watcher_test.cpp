@@ -110,3 +110,36 @@ TEST_CASE("file watcher: a missing folder is one line naming it") {
   CHECK_THROWS_WITH_AS(watcher.watch_tree(t.root / "nope"),
                        ("watch: cannot watch '" + (t.root / "nope").string() + "': no such folder").c_str(), FatalError);
 }
+
+TEST_CASE("file watcher: rewatch_tree with a new skip watches what it no longer skips, and stops watching the rest") {
+  TempTree t;
+  t.write("notes/a.txt");
+  t.write("build/deep/b.txt");
+  FileWatcher watcher;
+  watcher.watch_tree(t.root, [](const fs::path& relative) { return relative == "notes"; });
+  CHECK_FALSE(watcher.watching(t.root / "notes"));
+  CHECK(watcher.watching(t.root / "build/deep"));
+
+  // As after a .dockerignore edit from `notes/` to `build/`.
+  watcher.rewatch_tree(t.root, [](const fs::path& relative) { return relative == "build"; });
+  CHECK(watcher.wait(std::chrono::milliseconds(10)).empty());  // nothing reported for the re-walk
+  CHECK(watcher.watching(t.root / "notes"));
+  CHECK_FALSE(watcher.watching(t.root / "build"));
+  CHECK_FALSE(watcher.watching(t.root / "build/deep"));
+  CHECK(watcher.watching(t.root));
+
+  t.write("notes/a.txt", "changed");
+  t.write("build/deep/b.txt", "changed");
+  const auto seen = changes(watcher);
+  CHECK(seen.count(t.root / "notes/a.txt"));
+  CHECK_FALSE(seen.count(t.root / "build/deep/b.txt"));
+
+  // A folder that also holds a watched file stays watched for it.
+  FileWatcher both;
+  both.watch_tree(t.root / "build");
+  both.watch_file(t.root / "build/deep/b.txt");
+  both.rewatch_tree(t.root / "build", [](const fs::path& relative) { return relative == "deep"; });
+  CHECK(both.watching(t.root / "build/deep"));
+  t.write("build/deep/b.txt", "again");
+  CHECK(changes(both).count(t.root / "build/deep/b.txt"));
+}

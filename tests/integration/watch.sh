@@ -100,9 +100,10 @@ section "a change in app's build context: app rebuilt and replaced, its dependen
 echo "version-2" >"$DIR/app/index.html"
 if wait_for 60 bash -c "[[ \$(docker ps -q --no-trunc --filter label=boss.project=$P --filter label=boss.service=app) != '' && \$(docker ps -q --no-trunc --filter label=boss.project=$P --filter label=boss.service=app) != ${id[app]} ]]"; then
   pass "app replaced"; else fail "app not replaced"; tail -20 "$LOG" | indent; fi
+# New-first: client is restarted once the new app is ready; wait for that restart first.
+wait_for 30 bash -c "[[ \$(docker inspect -f '{{.State.Running}}' ${id[client]}) == true && \$(docker inspect -f '{{.State.StartedAt}}' ${id[client]}) != '${started[client]}' ]]"
 wait_for 30 bash -c "[[ \$(docker exec \$(docker ps -q --filter label=boss.project=$P --filter label=boss.service=client) wget -qO- http://app:8080/) == version-2 ]]"
 expect_eq "$(docker exec "$(cid client)" wget -qO- http://app:8080/ 2>&1)" "version-2" "what app serves now"
-wait_for 10 bash -c "[[ \$(docker inspect -f '{{.State.Running}}' ${id[client]}) == true && \$(docker inspect -f '{{.State.StartedAt}}' ${id[client]}) != '${started[client]}' ]]"
 expect_eq "$(cid client)" "${id[client]}" "client keeps its container"
 expect_ne "$(inspect client '{{.State.StartedAt}}')" "${started[client]}" "client's start time (restarted)"
 expect_state client running
@@ -136,14 +137,37 @@ echo 'this is not lua (' >>"$DIR/services.lua"
 if wait_for 10 has_event "still running the previous definition"; then pass "a broken services.lua is reported"; else fail "no line for a broken services.lua"; tail -5 "$LOG" | indent; fi
 expect_true "boss watch still runs" kill -0 "$WATCH_PID"
 services two
+sleep 0.06  # past the debounce: saved while boss reads services.lua again and execs itself
+echo "page-during" >"$DIR/site/page.txt"
 if wait_for 60 bash -c "[[ \$(docker ps -q --no-trunc --filter label=boss.project=$P --filter label=boss.service=bystander) != ${id[bystander]} && \$(docker ps -q --filter label=boss.project=$P --filter label=boss.service=bystander) != '' ]]"; then
   pass "bystander recreated"; else fail "bystander not recreated"; tail -20 "$LOG" | indent; fi
 expect_eq "$(env_of bystander MODE)" "two" "bystander's MODE"
 wait_for 30 bash -c "[[ \$(jq -r 'select(.type == \"watch\") | .text' '$LOG' | grep -c '^watching') -ge 2 ]]"
 for s in db app client web; do expect_eq "$(cid $s)" "${id[$s]}" "$s's container after the services.lua edit"; done
 expect_true "the same boss watch process goes on" kill -0 "$WATCH_PID"
+if wait_for 20 bash -c "[[ \$(docker exec ${id[web]} cat /www/page.txt) == page-during ]]"; then
+  pass "a save made during the re-exec is not lost (synced by the next process)"
+else fail "page.txt saved during the re-exec was not synced" "got: $(web_file /www/page.txt)"; fi
 echo "page-3" >"$DIR/site/page.txt"
 if wait_for 10 bash -c "[[ \$(docker exec ${id[web]} cat /www/page.txt) == page-3 ]]"; then pass "syncs go on after the re-read"; else fail "no sync after the re-read"; fi
+
+section "an edited .dockerignore: a folder it no longer ignores is watched from then on, one it ignores again is not"
+rebuilds=$(events_count 'rebuilding') done_ops=$(jq -r 'select(.type == "summary") | .type' "$LOG" | grep -c .)
+printf '*.log\n' >"$DIR/app/.dockerignore"
+if wait_for 60 bash -c "[[ \$(jq -r 'select(.type == \"watch\") | .text' '$LOG' | grep -c 'rebuilding') -gt $rebuilds ]]"; then
+  pass "the .dockerignore edit rebuilds app"; else fail "no rebuild for the .dockerignore edit"; fi
+wait_for 60 bash -c "[[ \$(jq -r 'select(.type == \"summary\") | .type' '$LOG' | grep -c .) -gt $done_ops ]]"
+echo "note-2" >"$DIR/app/notes/todo.txt"
+if wait_for 30 has_event "app/notes/todo.txt changed: rebuilding"; then pass "a file in the folder no longer ignored rebuilds app"
+else fail "no rebuild for app/notes/todo.txt"; tail -10 "$LOG" | indent; fi
+done_ops=$(jq -r 'select(.type == "summary") | .type' "$LOG" | grep -c .)
+wait_for 60 bash -c "[[ \$(jq -r 'select(.type == \"summary\") | .type' '$LOG' | grep -c .) -gt $done_ops ]]"
+printf 'notes/\n*.log\n' >"$DIR/app/.dockerignore"
+wait_for 60 bash -c "[[ \$(jq -r 'select(.type == \"summary\") | .type' '$LOG' | grep -c .) -gt $((done_ops + 1)) ]]"
+rebuilds=$(events_count 'rebuilding')
+echo "note-3" >"$DIR/app/notes/todo.txt"
+sleep 1.5
+expect_eq "$(events_count 'rebuilding')" "$rebuilds" "rebuilds after a change in a folder ignored again"
 
 section "Ctrl-C: boss watch ends with 0, the services stay up"
 kill -INT "$WATCH_PID"
