@@ -92,7 +92,7 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
         OnDemandStarter::Timing{}, std::move(life));
     runtime_events.attach(&*starter);
   }
-  ServiceActivity activity;
+  ServiceActivity activity(starter ? &*starter : nullptr);  // tells the starter of each use
   AdminRoutes admin;
   add_admin_pages(admin, AdminSources{project, engine, activity, starter ? &*starter : nullptr});
   serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, activity, admin, cancel, [&](const std::string& line) {

@@ -24,11 +24,14 @@ void ServiceActivity::Open::release() {
 }
 
 ServiceActivity::Open ServiceActivity::open(const std::string& service, Clock::time_point now) {
-  std::lock_guard lock(m_mutex);
-  Seen& seen = m_seen[service];
-  ++seen.open;
-  ++seen.requests;
-  seen.last = now;
+  {
+    std::lock_guard lock(m_mutex);
+    Seen& seen = m_seen[service];
+    ++seen.open;
+    ++seen.requests;
+    seen.last = now;
+  }
+  if (m_listener) m_listener->begin_use(service);
   return Open(this, service);
 }
 
@@ -39,6 +42,7 @@ ServiceActivity::Seen ServiceActivity::seen(const std::string& service) const {
 }
 
 void ServiceActivity::close(const std::string& service) {
+  if (m_listener) m_listener->end_use(service);
   std::lock_guard lock(m_mutex);
   --m_seen[service].open;
 }

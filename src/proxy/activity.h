@@ -6,6 +6,10 @@
 // Contract: every open() is matched by exactly one close of its Open (RAII), so a
 // service with open() > 0 has a connection in use right now, however long it has been
 // quiet (a WebSocket, a long download): it is not idle.
+//
+// It is the one place a request is counted: the on-demand starter's idle clock (a
+// `UseListener`) hears of each open and close from here, never from the server too (which
+// once counted each request in both, separately).
 #pragma once
 
 #include <chrono>
@@ -16,9 +20,23 @@
 
 namespace boss {
 
+// Told of each use as it begins (after it is counted here) and ends (before it is no
+// longer counted here), on the thread that opens or closes it, with no lock of
+// ServiceActivity's held.
+class UseListener {
+ public:
+  virtual ~UseListener() = default;
+  virtual void begin_use(const std::string& service) = 0;
+  virtual void end_use(const std::string& service) = 0;
+};
+
 class ServiceActivity {
  public:
   using Clock = std::chrono::system_clock;
+
+  explicit ServiceActivity(UseListener* listener = nullptr) : m_listener(listener) {}
+  ServiceActivity(const ServiceActivity&) = delete;
+  ServiceActivity& operator=(const ServiceActivity&) = delete;
 
   // One proxied connection to `service`, open while this lives.
   class Open {
@@ -52,6 +70,7 @@ class ServiceActivity {
 
  private:
   void close(const std::string& service);
+  UseListener* const m_listener;
   mutable std::mutex m_mutex;
   std::map<std::string, Seen> m_seen;
 };

@@ -280,7 +280,20 @@ void OnDemandStarter::start_queued(std::unique_lock<std::mutex>& lock) {
   lock.lock();
 }
 
+bool OnDemandStarter::counted(const std::string& service) const {
+  if (!m_life.project) return true;
+  const ServiceSpec* spec = m_life.project->find(service);
+  return spec && spec->on_demand;
+}
+
+int OnDemandStarter::uses(const std::string& service) const {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_uses.find(service);
+  return it == m_uses.end() ? 0 : it->second.open;
+}
+
 void OnDemandStarter::begin_use(const std::string& service) {
+  if (!counted(service)) return;
   std::lock_guard lock(m_mutex);
   ServiceUse& use = m_uses[service];
   ++use.open;
@@ -288,6 +301,7 @@ void OnDemandStarter::begin_use(const std::string& service) {
 }
 
 void OnDemandStarter::end_use(const std::string& service) {
+  if (!counted(service)) return;
   {
     std::lock_guard lock(m_mutex);
     ServiceUse& use = m_uses[service];

@@ -41,6 +41,7 @@
 #include "core/events.h"
 #include "core/outcome.h"
 #include "core/project.h"
+#include "proxy/activity.h"
 #include "proxy/idle.h"
 
 namespace boss {
@@ -76,7 +77,7 @@ struct DemandStatus {
 bool is_settling(DemandState state);
 const char* demand_state_name(DemandState state);
 
-class OnDemandStarter : public EventSink {
+class OnDemandStarter : public EventSink, public UseListener {
  public:
   // Starts the named services and what they depend on; exceptions are failures.
   using StartFn = std::function<CommandResult(const std::vector<std::string>& services)>;
@@ -121,23 +122,14 @@ class OnDemandStarter : public EventSink {
 
   void emit(const Event& event) override;
 
-  // A request to `service` (an on-demand one) is being proxied, or a connection to it is
-  // open; end_use() when it ends. Call begin_use before asking status() for it.
-  void begin_use(const std::string& service);
-  void end_use(const std::string& service);
-  class Use {  // begin_use .. end_use, as a scope
-   public:
-    Use(OnDemandStarter& starter, std::string service) : m_starter(starter), m_service(std::move(service)) {
-      m_starter.begin_use(m_service);
-    }
-    ~Use() { m_starter.end_use(m_service); }
-    Use(const Use&) = delete;
-    Use& operator=(const Use&) = delete;
-
-   private:
-    OnDemandStarter& m_starter;
-    std::string m_service;
-  };
+  // A request to `service` is being proxied, or a connection to it is open; end_use()
+  // when it ends. ServiceActivity (activity.h) calls these, once per request; a service
+  // that is not on demand (with a Lifecycle's project) is not counted. Call begin_use
+  // before asking status() for it.
+  void begin_use(const std::string& service) override;
+  void end_use(const std::string& service) override;
+  // The uses of `service` open now, as the idle clock counts them.
+  int uses(const std::string& service) const;
 
  private:
   struct Entry {
@@ -162,6 +154,8 @@ class OnDemandStarter : public EventSink {
   // Calls `done` unless close() was called; close() waits for a call under way.
   void notify(const std::vector<std::function<void()>>& done);
   DemandStatus status_locked(const std::string& service) const;
+  // Whether begin_use/end_use count `service`: on demand, or any without a project.
+  bool counted(const std::string& service) const;
 
   StartFn m_start;
   Timing m_timing;

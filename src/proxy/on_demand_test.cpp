@@ -180,3 +180,62 @@ TEST_CASE("on demand: after close, callbacks are dropped and never called") {
   }
   CHECK_FALSE(called);
 }
+
+TEST_CASE("on demand: a request is counted once, by ServiceActivity, for the idle clock too") {
+  Project project;
+  project.name = "demo";
+  ServiceSpec viz;
+  viz.name = "viz";
+  viz.image = "img";
+  viz.http = HttpEndpoint{8080};
+  viz.on_demand = true;
+  viz.idle_timeout = 0.2;
+  ServiceSpec web = viz;
+  web.name = "web";
+  web.on_demand = false;
+  web.idle_timeout.reset();
+  project.services = {viz, web};
+
+  std::mutex mutex;
+  std::vector<Names> stops;
+  OnDemandStarter::Lifecycle life;
+  life.project = &project;
+  life.running = [&] {
+    std::lock_guard lock(mutex);
+    return stops.empty() ? std::set<std::string>{"viz", "web"} : std::set<std::string>{"web"};
+  };
+  life.stop = [&](const Names& services) {
+    std::lock_guard lock(mutex);
+    stops.push_back(services);
+    return CommandResult{};
+  };
+  OnDemandStarter starter([](const Names&) { return CommandResult{}; }, OnDemandStarter::Timing{}, std::move(life));
+  ServiceActivity activity(&starter);
+  const auto stopped = [&] {
+    std::lock_guard lock(mutex);
+    return stops.size();
+  };
+  {
+    const auto first = activity.open("viz");
+    CHECK(activity.open_connections("viz") == 1);
+    CHECK(starter.uses("viz") == 1);  // once: the server no longer counts it a second time
+    {
+      const auto second = activity.open("viz");
+      CHECK(starter.uses("viz") == 2);
+    }
+    CHECK(starter.uses("viz") == 1);
+    const auto other = activity.open("web");
+    CHECK(starter.uses("web") == 0);  // not on demand: no idle clock
+    // In use past its idle_timeout: never stopped under it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    CHECK(stopped() == 0);
+  }
+  CHECK(starter.uses("viz") == 0);
+  CHECK(activity.open_connections("viz") == 0);
+  CHECK(activity.seen("viz").requests == 2);
+  // Idle from its last use's end: stopped once, about idle_timeout later.
+  for (int i = 0; i < 200 && stopped() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::lock_guard lock(mutex);
+  REQUIRE(stops.size() == 1);
+  CHECK(stops[0] == Names{"viz"});
+}

@@ -331,13 +331,11 @@ class Connection {
     }
     const ProxyRoute& route = std::get<ProxyRoute>(decision);
     const auto started = Clock::now();
-    // Open (activity.h) from here to the end of its answer or of its tunnel.
+    // Open (activity.h) from here to the end of its answer or of its tunnel: counted once,
+    // there, for the admin pages and for the on-demand starter's idle clock, so an
+    // on-demand service is never stopped for idleness or the budget under it (on_demand.h).
     const ServiceActivity::Open open = m_server.activity.open(route.service);
-    // An on-demand service is in use from here to the end of its answer: never stopped
-    // for idleness or the budget under it (on_demand.h).
     const bool on_demand = m_server.on_demand && m_server.project.find(route.service)->on_demand;
-    std::optional<OnDemandStarter::Use> use;
-    if (on_demand) use.emplace(*m_server.on_demand, route.service);
 
     auto finding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
     FindResult found = co_await std::move(finding);

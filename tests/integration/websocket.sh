@@ -3,7 +3,8 @@
 # `nc -ll -e` backend that reads the request header, answers 101 and echoes. The upgrade
 # reaches it with Connection and Upgrade as sent, the 101 reaches the client with them,
 # bytes flow both ways (a line, then 1 MiB), a half-close ends the tunnel, the proxy logs
-# the tunnel's bytes, and a 101 to a request that asked no upgrade is a 502.
+# the tunnel's bytes, and a 101 to a request that asked no upgrade is a 502; an open
+# tunnel keeps an on-demand service up past its idle_timeout, and it stops once closed.
 source "$(dirname "$0")/lib.sh" "$@"
 need_image "$BUSYBOX"
 curl() { command curl --max-time 30 "$@"; }
@@ -11,9 +12,7 @@ curl() { command curl --max-time 30 "$@"; }
 new_project websocket
 write_services <<'EOF2'
 local boss = require "boss"
-boss.Service:extend {
-  name = "ws", image = "@IMG@", http = { port = 8080 }, stop_signal = "SIGKILL",
-  cmd = { "sh", "-c", [[
+local backend = { "sh", "-c", [[
 cat > /ws.sh <<'X'
 #!/bin/sh
 while IFS= read -r line; do
@@ -27,7 +26,12 @@ exec cat
 X
 chmod +x /ws.sh
 exec nc -ll -p 8080 -e /ws.sh
-]] },
+]] }
+boss.Service:extend { name = "ws", image = "@IMG@", http = { port = 8080 }, stop_signal = "SIGKILL", cmd = backend }
+-- The same backend on demand, stopped after 2 s without a request and nothing open to it.
+boss.Service:extend {
+  name = "wsidle", image = "@IMG@", http = { port = 8080 }, stop_signal = "SIGKILL", cmd = backend,
+  on_demand = true, idle_timeout = "2s",
 }
 EOF2
 expect_exit 0 boss start
@@ -62,6 +66,31 @@ section "a 101 for a request that asked no upgrade: 502, not relayed"
 run curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/ws/plain"
 expect_eq "$OUT" 502 "status"
 expect_contains "$(cat "$DIR/ws.out")" "switched protocols (101) for a request that asked no upgrade" "proxy log"
+
+section "an open WebSocket keeps an on-demand service up past its idle_timeout"
+# The upgrade starts it (a client that waits), then the tunnel stays open 8 s: four
+# idle_timeouts with no request, one open connection.
+python3 "$(dirname "$0")/ws_client.py" 127.0.0.1 "$PORT" /wsidle/ 10 8 >"$DIR/wsidle.client" 2>&1 &
+WS=$!
+BG_PIDS+=("$WS")
+if wait_for 20 grep -q "echo: ping through boss" "$DIR/wsidle.client"; then
+  pass "the upgrade started wsidle and its tunnel carries bytes"
+else
+  fail "the upgrade should start wsidle and go through within 20 s"; cat "$DIR/wsidle.client" | indent
+fi
+sleep 6
+expect_eq "$(state wsidle)" running "wsidle 6 s into an open tunnel (idle_timeout 2 s)"
+expect_not_contains "$(cat "$DIR/ws.out")" "stopping wsidle" "the proxy's output while the tunnel is open"
+wait "$WS"
+expect_eq "$?" 0 "the client's exit"
+expect_contains "$(cat "$DIR/wsidle.client")" "end of stream after half-close: yes" "the tunnel ended as the client closed it"
+wsidle_stopped() { [[ $(state wsidle) != running ]]; }
+if wait_for "$((12 * BOSS_TEST_TIME_FACTOR))" wsidle_stopped; then
+  pass "wsidle stopped once the tunnel closed and it was idle"
+else
+  fail "wsidle should stop within 12 s of its tunnel's end"
+fi
+expect_contains "$(cat "$DIR/ws.out")" "boss proxy: stopping wsidle: no request for" "the proxy's line"
 
 stop_proxy INT ws
 finish
