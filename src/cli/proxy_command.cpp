@@ -92,9 +92,10 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
         OnDemandStarter::Timing{}, std::move(life));
     runtime_events.attach(&*starter);
   }
-  ServiceActivity activity(starter ? &*starter : nullptr);  // tells the starter of each use
+  RequestHistory history(project.state_dir() / "history");
+  ServiceActivity activity(starter ? &*starter : nullptr, &history);  // tells the starter of each use
   AdminRoutes admin;
-  add_admin_pages(admin, AdminSources{project, engine, activity, starter ? &*starter : nullptr});
+  add_admin_pages(admin, AdminSources{project, engine, activity, starter ? &*starter : nullptr, &history});
   serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, activity, admin, cancel, [&](const std::string& line) {
     std::printf("boss proxy: %s\n", line.c_str());
     if (line.rfind("listening on ", 0) == 0 && !routes.empty()) {

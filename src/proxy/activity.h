@@ -18,6 +18,8 @@
 #include <optional>
 #include <string>
 
+#include "proxy/history.h"
+
 namespace boss {
 
 // Told of each use as it begins (after it is counted here) and ends (before it is no
@@ -34,7 +36,9 @@ class ServiceActivity {
  public:
   using Clock = std::chrono::system_clock;
 
-  explicit ServiceActivity(UseListener* listener = nullptr) : m_listener(listener) {}
+  // `history` (null: none kept) records each answered request per container.
+  explicit ServiceActivity(UseListener* listener = nullptr, RequestHistory* history = nullptr)
+      : m_listener(listener), m_history(history) {}
   ServiceActivity(const ServiceActivity&) = delete;
   ServiceActivity& operator=(const ServiceActivity&) = delete;
 
@@ -67,10 +71,16 @@ class ServiceActivity {
   Open open(const std::string& service, Clock::time_point now = Clock::now());
   Seen seen(const std::string& service) const;
   int open_connections(const std::string& service) const { return seen(service).open; }
+  // A request `container` answered (a tunnel: once it closed), for its history.
+  void answered(const std::string& container, const RequestRecord& record) {
+    if (m_history) m_history->append(container, record);
+  }
+  RequestHistory* history() const { return m_history; }
 
  private:
   void close(const std::string& service);
   UseListener* const m_listener;
+  RequestHistory* const m_history;
   mutable std::mutex m_mutex;
   std::map<std::string, Seen> m_seen;
 };

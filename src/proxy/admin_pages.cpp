@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
@@ -21,17 +22,6 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 std::string label(const Labels& labels, const char* key) {
   const auto it = labels.find(key);
   return it == labels.end() ? std::string() : it->second;
-}
-
-std::string utc_text(std::chrono::system_clock::time_point when) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return text;
 }
 
 std::string ago_text(std::chrono::system_clock::time_point when, std::chrono::system_clock::time_point now) {
@@ -80,12 +70,16 @@ std::vector<AdminRow> admin_rows(const Project& project, const std::vector<Conta
       rows.push_back(std::move(row));
     }
   }
-  // Containers of the project that no service defines: launched ones (or left from an
-  // older services.lua), shown by their service label.
+  // Containers of the project that no service defines: launched ones (boss.template names
+  // their template; boss.service is their own name), or left from an older services.lua.
   for (const auto& c : containers) {
     const std::string service = label(c.labels, kLabelService);
     if (c.labels.count(kLabelOneOff) || service.empty() || project.find(service)) continue;
     AdminRow row = row_for(nullptr, service);
+    if (const std::string from = label(c.labels, kLabelTemplate); !from.empty()) {
+      row.service = from;
+      if (const ServiceSpec* spec = project.find_template(from)) row.mem_limit = spec->mem_limit;
+    }
     row.container = c.name;
     row.state = c.state;
     launched.push_back(std::move(row));
@@ -145,6 +139,83 @@ std::string admin_rows_html(const std::string& project, const std::vector<AdminR
   return out;
 }
 
+const ContainerInfo* find_admin_container(const Project& project, const std::vector<ContainerInfo>& containers,
+                                          const std::string& name) {
+  const auto rows = admin_rows(
+      project, containers, [](const std::string&) { return ServiceActivity::Seen{}; },
+      [](const std::string&) { return std::string(); });
+  std::string container;
+  for (const auto& row : rows)
+    if (row.name == name && !row.container.empty()) container = row.container;
+  for (const auto& c : containers)
+    if (!c.labels.count(kLabelOneOff) && (c.name == container || (container.empty() && c.name == name))) return &c;
+  return nullptr;
+}
+
+std::string history_json(const std::string& name, const std::string& container,
+                         const std::vector<RequestRecord>& records) {
+  std::string out = "{\"name\":" + dump(name) + ",\"container\":" + dump(container) + ",\"requests\":[";
+  for (std::size_t i = 0; i < records.size(); ++i) out += (i ? "," : "") + record_json(records[i]);
+  return out + "]}\n";
+}
+
+std::string history_html(const std::string& name, const std::string& container,
+                         const std::vector<RequestRecord>& records) {
+  std::string out = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + html_escape(name) +
+                    ": requests</title>\n<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:"
+                    "collapse}td,th{padding:.2em .8em;text-align:left;border-bottom:1px solid #ddd}</style></head>\n"
+                    "<body><p><a href=\"../\">all containers</a></p><h1>" +
+                    html_escape(name) + "</h1><p>container " + html_escape(container) + ", " +
+                    std::to_string(records.size()) +
+                    " requests, oldest first</p>\n<table>\n<tr><th>time</th><th>method</th><th>path</th><th>status</th>"
+                    "<th>duration</th></tr>\n";
+  for (const auto& r : records) {
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f ms", r.duration_ms);
+    out += "<tr><td>" + utc_text(r.time) + "</td><td>" + html_escape(r.method) + "</td><td>" + html_escape(r.path) +
+           "</td><td>" + std::to_string(r.status) + "</td><td>" + took + "</td></tr>\n";
+  }
+  return out + "</table>\n</body></html>\n";
+}
+
+namespace {
+
+// The container a page's <name> means, or an answer of 404 (false).
+const ContainerInfo* container_or_404(const AdminSources& sources, const AdminRequest& request,
+                                      AdminResponse& response, std::vector<ContainerInfo>& containers) {
+  containers = sources.engine.list_containers({{kLabelProject, sources.project.name}});
+  if (const ContainerInfo* c = find_admin_container(sources.project, containers, request.rest)) return c;
+  std::string names;
+  for (const auto& row : admin_rows(
+           sources.project, containers, [](const std::string&) { return ServiceActivity::Seen{}; },
+           [](const std::string&) { return std::string(); }))
+    if (!row.container.empty()) names += (names.empty() ? "" : ", ") + row.name;
+  response.error(request, 404,
+                 "no container '" + request.rest + "' in project " + sources.project.name +
+                     (names.empty() ? " (none has a container now)" : " (containers: " + names + ")"));
+  return nullptr;
+}
+
+std::optional<int> count_param(const AdminRequest& request, const char* name, int fallback, AdminResponse& response) {
+  const auto text = request.param(name);
+  if (!text || text->empty()) return fallback;
+  if (*text == "all") return -1;
+  char* end = nullptr;
+  const long n = std::strtol(text->c_str(), &end, 10);
+  if (*end != '\0' || n < 0 || n > 1000000) {
+    response.error(request, 400, std::string("?") + name + ": must be a number of lines or 'all', got '" + *text + "'");
+    return std::nullopt;
+  }
+  return static_cast<int>(n);
+}
+
+bool flag_param(const AdminRequest& request, const char* name) {
+  const auto text = request.param(name);
+  return text && (*text == "1" || *text == "true" || *text == "yes" || text->empty());
+}
+
+}  // namespace
+
 void add_admin_pages(AdminRoutes& routes, const AdminSources& sources) {
   routes.add("GET", "/", [sources](const AdminRequest& request, AdminResponse& response) {
     const auto containers = sources.engine.list_containers({{kLabelProject, sources.project.name}});
@@ -156,6 +227,40 @@ void add_admin_pages(AdminRoutes& routes, const AdminSources& sources) {
     const auto now = std::chrono::system_clock::now();
     if (request.wants_json()) response.json(200, admin_rows_json(sources.project.name, rows, now));
     else response.html(200, admin_rows_html(sources.project.name, rows, now));
+  });
+
+  routes.add_prefix("GET", "/history/", [sources](const AdminRequest& request, AdminResponse& response) {
+    if (!sources.history) return response.error(request, 404, "boss proxy keeps no request history here");
+    const auto limit = count_param(request, "limit", 1000, response);
+    if (!limit) return;
+    std::vector<ContainerInfo> containers;
+    const ContainerInfo* c = container_or_404(sources, request, response, containers);
+    if (!c) return;
+    const auto records = sources.history->read(c->name, *limit < 0 ? std::size_t(-1) : std::size_t(*limit));
+    if (request.wants_json()) response.json(200, history_json(request.rest, c->name, records));
+    else response.html(200, history_html(request.rest, c->name, records));
+  });
+
+  routes.add_prefix("GET", "/logs/", [sources](const AdminRequest& request, AdminResponse& response) {
+    const auto tail = count_param(request, "tail", 100, response);
+    if (!tail) return;
+    std::vector<ContainerInfo> containers;
+    const ContainerInfo* c = container_or_404(sources, request, response, containers);
+    if (!c) return;
+    LogRequest wanted;
+    wanted.tail = *tail;
+    wanted.follow = flag_param(request, "follow");
+    if (!wanted.follow) {
+      std::string text;
+      sources.engine.follow_logs(c->id, wanted, [&](const LogLine& line) { text += line.text + "\n"; },
+                                 response.cancelled());
+      return response.send(200, "text/plain; charset=utf-8", std::move(text));
+    }
+    // Streamed as the engine gives each line, until the client leaves (cancelled()) or the
+    // container stops (the engine ends the log).
+    response.begin(200, "text/plain; charset=utf-8");
+    sources.engine.follow_logs(c->id, wanted, [&](const LogLine& line) { response.write(line.text + "\n"); },
+                               response.cancelled());
   });
 }
 

@@ -5,6 +5,12 @@
 //   GET /_boss/                the project's services and launched containers: state (the
 //                              engine's, and the starter's for on-demand ones), last request,
 //                              open connections, requests, memory limit
+//   GET /_boss/history/<name>  the requests its container answered, oldest first (history.h):
+//                              time, method, path, status, duration; ?limit=N (default 1000)
+//   GET /_boss/logs/<name>     the container's log, its last ?tail=N lines (default 100,
+//                              `all`); ?follow=1 streams it on as it is written, until the
+//                              client goes away or the container stops
+// <name> is a row's name ("web", "web-2", a launched container's) or a container's name.
 #pragma once
 
 #include <chrono>
@@ -18,6 +24,7 @@
 #include "core/project.h"
 #include "proxy/activity.h"
 #include "proxy/admin.h"
+#include "proxy/history.h"
 #include "proxy/on_demand.h"
 
 namespace boss {
@@ -47,12 +54,22 @@ std::string admin_rows_json(const std::string& project, const std::vector<AdminR
 std::string admin_rows_html(const std::string& project, const std::vector<AdminRow>& rows,
                             std::chrono::system_clock::time_point now);
 
+// The container `name` means (see above), or null.
+const ContainerInfo* find_admin_container(const Project& project, const std::vector<ContainerInfo>& containers,
+                                          const std::string& name);
+
+std::string history_json(const std::string& name, const std::string& container,
+                         const std::vector<RequestRecord>& records);
+std::string history_html(const std::string& name, const std::string& container,
+                         const std::vector<RequestRecord>& records);
+
 // What the pages read.
 struct AdminSources {
   const Project& project;
   Engine& engine;
   ServiceActivity& activity;
   OnDemandStarter* on_demand = nullptr;  // null: no service is started on demand
+  RequestHistory* history = nullptr;     // null: none kept (the history page says so)
 };
 
 // Adds the pages above to `routes`; `sources` must outlive them.

@@ -331,6 +331,7 @@ class Connection {
     }
     const ProxyRoute& route = std::get<ProxyRoute>(decision);
     const auto started = Clock::now();
+    const auto arrived = std::chrono::system_clock::now();
     // Open (activity.h) from here to the end of its answer or of its tunnel: counted once,
     // there, for the admin pages and for the on-demand starter's idle clock, so an
     // on-demand service is never stopped for idleness or the budget under it (on_demand.h).
@@ -442,7 +443,7 @@ class Connection {
     auto& res = m_response->get();
     const unsigned code = res.result_int();
     if (code == 101) {
-      auto switching = switch_protocols(route.service, upstream, !upgrade.empty(), method, target, started);
+      auto switching = switch_protocols(route.service, upstream, !upgrade.empty(), method, target, started, arrived);
       co_return co_await std::move(switching);
     }
     const bool upstream_keeps = m_response->keep_alive();
@@ -472,6 +473,7 @@ class Connection {
     std::snprintf(took, sizeof took, "%.1f ms", ms);
     m_server.log(m_peer + " " + method + " " + target + " -> " + route.service + " " + std::to_string(code) + " " +
                  took + (relayed == RelayFailure::none ? "" : " (relay cut short)"));
+    m_server.activity.answered(upstream.container, RequestRecord{arrived, method, target, static_cast<int>(code), ms});
     co_return relayed == RelayFailure::none && client_keeps;
   }
 
@@ -664,7 +666,8 @@ class Connection {
   // when the request asked to (`asked`); else a 502, the upstream's answer dropped.
   // Never leaves a connection that can carry another request.
   awaitable<bool> switch_protocols(const std::string& service, const Upstream& upstream, bool asked,
-                                   const std::string& method, const std::string& target, Clock::time_point started) {
+                                   const std::string& method, const std::string& target, Clock::time_point started,
+                                   std::chrono::system_clock::time_point arrived) {
     auto& res = m_response->get();
     if (!asked) {
       m_response.reset();
@@ -695,6 +698,7 @@ class Connection {
     m_server.log(m_peer + " " + method + " " + target + " -> " + service + " tunnel closed after " + took + ", " +
                  std::to_string(relayed.to_upstream) + " bytes up, " + std::to_string(relayed.to_client) +
                  " bytes down");
+    m_server.activity.answered(upstream.container, RequestRecord{arrived, method, target, 101, seconds * 1000});
     co_return false;
   }
 

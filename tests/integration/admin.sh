@@ -3,7 +3,8 @@
 # without a token; with --admin-token (or BOSS_ADMIN_TOKEN) only the token, from any peer
 # (401 without it, 403 with another); a peer that is not loopback refused without a token;
 # the routing around it (/_boss redirected, traversal refused, 404 and 405 with Allow,
-# 413 past 1 MiB); the listing as JSON and HTML.
+# 413 past 1 MiB); the listing as JSON and HTML; each container's request history; its
+# logs, their tail and a follow that ends when the client leaves.
 source "$(dirname "$0")/lib.sh" "$@"
 need_image "$BUSYBOX"
 curl() { command curl --max-time 30 "$@"; }
@@ -109,6 +110,45 @@ expect_eq "$(jq_ '[c for c in d["containers"] if c["name"]=="lazy"][0]["demand"]
 run curl -s -D - -H 'Accept: text/html' "$L/_boss/"
 expect_contains "$OUT" "Content-Type: text/html" "HTML for a browser"
 expect_contains "$OUT" '<a href="/web/">web</a>' "web's row links to it"
+
+section "history: each request the container answered, in a bounded file"
+expect_eq "$(curl -s "$L/web/index.html?x=1")" web "a second request"
+expect_eq "$(code "$L/web/missing")" 404 "a third, answered 404 by web"
+run curl -s "$L/_boss/history/web"
+J=$OUT
+expect_eq "$(jq_ 'd["container"]')" "$P-web" "the container"
+# The earlier proxies' requests to web are in it too: the file outlives a proxy.
+expect_eq "$(jq_ '[(r["method"], r["path"], r["status"]) for r in d["requests"]][-3:]')" \
+  "[('GET', '/web/', 200), ('GET', '/web/index.html?x=1', 200), ('GET', '/web/missing', 404)]" "the requests, oldest first"
+expect_match "$(jq_ 'd["requests"][0]["time"]')" '^20[0-9-]+T[0-9:.]+Z$'
+expect_match "$(jq_ 'd["requests"][0]["duration_ms"]')" '^[0-9.]+$'
+expect_eq "$(wc -l <"$DIR/.boss/$P/history/$P-web.jsonl")" "$(jq_ 'len(d["requests"])')" "lines in .boss/<project>/history/<container>.jsonl"
+run curl -s -w ' %{http_code}' "$L/_boss/history/nope"
+expect_contains "$OUT" "no container 'nope' in project $P (containers: web)" "an unknown name"
+expect_match "$OUT" " 404$"
+
+section "logs: the tail, and ?follow=1 streaming until the client goes away"
+run curl -s "$L/_boss/logs/web?tail=all"
+expect_contains "$OUT" "hello-from-web" "the container's first line"
+run curl -s -w ' %{http_code}' "$L/_boss/logs/web?tail=x"
+expect_contains "$OUT" "?tail: must be a number of lines or 'all', got 'x'" "a bad tail"
+command curl -s -N --max-time 60 "$L/_boss/logs/web?follow=1&tail=0" >"$DIR/follow.out" 2>&1 &
+FOLLOW=$!
+BG_PIDS+=("$FOLLOW")
+sleep 1
+expect_eq "$(code "$L/web/followed-page")" 404 "a request while following"
+if wait_for 15 grep -q "followed-page" "$DIR/follow.out"; then
+  pass "the followed log shows the line the container wrote after the follow began"
+else
+  fail "the followed log should show the new request's line"; cat "$DIR/follow.out" | indent
+fi
+kill "$FOLLOW"
+wait "$FOLLOW" 2>/dev/null
+if wait_for 10 grep -q "GET /_boss/logs/web?follow=1&tail=0 -> admin 200 .*until the client left" "$DIR/list.out"; then
+  pass "the stream ended when the client went away"
+else
+  fail "the proxy should end the stream once its client left"; grep _boss/logs "$DIR/list.out" | indent
+fi
 stop_proxy INT list
 
 finish
