@@ -9,6 +9,7 @@
 #include "core/create_ahead.h"
 #include "core/errors.h"
 #include "core/engine_gate.h"
+#include "core/work_pool.h"
 #include "core/graph.h"
 #include "core/image_provider.h"
 #include "core/instances.h"
@@ -786,6 +787,11 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
     }
   }
 
+  // Most of a service's turn is waiting (its readiness, a hook, a gate slot): a few
+  // workers per slot keep every engine busy without a thread per service.
+  const std::size_t slots = options.parallel ? options.parallel : kDefaultEngineCalls;
+  WorkPool pool(options.workers ? options.workers : kWorkersPerEngineCall * slots * op.engine.engine_count());
+
   std::vector<EngineGate*> gate_pointers;
   for (auto& g : gates) gate_pointers.push_back(g.get());
   AheadCreates ahead(op, images, gate_pointers);
@@ -826,13 +832,15 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
       for (const Decision* d : lanes[k]) all = run_one(*d) && all;
       ok[k] = all;
     };
-    std::vector<std::thread> threads;
-    for (std::size_t k = 1; k < lanes.size(); ++k) threads.emplace_back(run_lane, k);
+    // On the walk's pool: this worker runs the lanes no other worker took.
+    WorkGroup lane_group(pool);
+    for (std::size_t k = 1; k < lanes.size(); ++k) lane_group.run([&run_lane, k] { run_lane(k); });
     if (!lanes.empty()) run_lane(0);
-    for (auto& t : threads) t.join();
+    lane_group.wait();
     return std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; });
   };
   WalkOptions walk_options;
+  walk_options.pool = &pool;
   // A failed start skips what needs it; a failed stop must not keep the others running.
   walk_options.skip_waiters_on_failure = !stop_plan;
   const auto walk = walk_graph(

@@ -1,6 +1,7 @@
 // Carries out a Plan: one executor for every command. It walks the plan's services over
 // the dependency graph (dependencies first for start plans, dependents first for stop
-// plans), concurrently where independent, and runs each service's steps (plan.h's
+// plans), concurrently where independent (on a bounded pool of workers, not a thread per
+// service), and runs each service's steps (plan.h's
 // steps_for) with no decisions of its own, except the one the plan leaves for the
 // service's turn: start decisions are made again then, because a dependency's hooks may
 // have changed the context its templates read.
@@ -42,6 +43,9 @@ struct ExecuteOptions {
   // Container calls in flight at most, per engine (0: kDefaultEngineCalls); and when set,
   // job runs at once at most (each from its start to its end, sidecars included).
   std::size_t parallel = 0;
+  // Services (and their instances) in progress at once at most, each on a worker of a
+  // pool (work_pool.h); 0: kWorkersPerEngineCall per container call in flight.
+  std::size_t workers = 0;
   // A restart plan: its decisions are carried out as they are (no image, no new decision).
   bool restart = false;
 };

@@ -46,10 +46,11 @@ std::set<std::string> built_images(const Project& project, const std::vector<std
   return refs;
 }
 
-ExecuteOptions stop_options(std::optional<double> timeout, std::size_t parallel) {
+ExecuteOptions stop_options(std::optional<double> timeout, std::size_t parallel, std::size_t workers = 0) {
   ExecuteOptions options;
   options.stop_timeout = timeout;
   options.parallel = parallel;
+  options.workers = workers;
   return options;
 }
 
@@ -167,6 +168,7 @@ CommandResult Runtime::start(const StartRequest& request) {
   ExecuteOptions options;
   options.ping_timeout = request.timeout;
   options.parallel = request.parallel;
+  options.workers = request.workers;
   if (request.build) options.rebuild = built_images(m_project, services);
   std::set<std::string> rebuild_services;
   for (const auto& name : services)
@@ -227,7 +229,7 @@ CommandResult Runtime::stop(const StopRequest& request) {
       [&](const Observed& observed) {
         return boss::plan_stop(m_project, services, observed, request.remove, whole);
       },
-      stop_options(request.timeout, request.parallel));
+      stop_options(request.timeout, request.parallel, request.workers));
 }
 
 Plan Runtime::down_plan(const DownRequest& request, const Observed& observed) {

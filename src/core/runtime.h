@@ -47,6 +47,7 @@ struct StartRequest {
   double timeout = 300;  // seconds each service may take to become ready
   bool build = false;    // rebuild images of services with build_from_directory first
   std::size_t parallel = 0;  // container calls in flight at most (0: the default)
+  std::size_t workers = 0;   // services in progress at once at most (0: ExecuteOptions' default)
   // Jobs run anew even if they are done (`boss run-jobs`: select_jobs); the others are
   // started as a start starts them.
   std::set<std::string> rerun;
@@ -59,6 +60,7 @@ struct StopRequest {
   bool remove = false;
   std::optional<double> timeout;  // grace before the engine kills; nullopt: each service's stop_timeout
   std::size_t parallel = 0;
+  std::size_t workers = 0;  // services in progress at once at most (0: ExecuteOptions' default)
 };
 
 // Stop and remove everything of the project (as stop --remove of all services).

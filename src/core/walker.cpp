@@ -4,8 +4,10 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
-#include <thread>
+
+#include "core/work_pool.h"
 
 namespace boss {
 
@@ -26,15 +28,22 @@ WalkResult walk_graph(const std::vector<std::string>& nodes,
   WalkResult result;
   std::mutex mutex;
   std::condition_variable finished_cv;
-  std::deque<std::pair<std::string, bool>> finished;  // written by workers
   std::map<std::string, std::size_t> waiting_on;
   std::deque<std::string> ready;
   for (const auto& node : nodes) {
     waiting_on[node] = prerequisites[node].size();
     if (waiting_on[node] == 0) ready.push_back(node);
   }
-  std::vector<std::thread> threads;
-  std::size_t running = 0;
+  std::optional<WorkPool> own_pool;
+  WorkPool* pool = options.pool;
+  if (!pool) pool = &own_pool.emplace(options.max_parallel ? options.max_parallel : nodes.size());
+  struct Finished {
+    std::string node;
+    bool ok;
+    bool began;
+  };
+  std::deque<Finished> finished;  // written by workers
+  std::size_t running = 0;  // handed to the pool and not finished
 
   // Marks everything downstream of `failed` as skipped (never started).
   auto skip_downstream = [&](const std::string& failed) {
@@ -49,22 +58,27 @@ WalkResult walk_graph(const std::vector<std::string>& nodes,
     }
   };
 
+  WorkGroup group(*pool);
   while (true) {
     while (!ready.empty() && !cancel.requested() && (options.max_parallel == 0 || running < options.max_parallel)) {
       auto node = ready.front();
       ready.pop_front();
       if (result.status.count(node)) continue;  // skipped meanwhile
       ++running;
-      threads.emplace_back([&, node] {
+      group.run([&, node] {
+        // Queued behind other work while Ctrl-C came: it never begins.
+        const bool began = !cancel.requested();
         bool ok = false;
-        try {
-          ok = task(node);
-        } catch (...) {
-          ok = false;  // tasks report their own errors; an escaped exception is a failure
+        if (began) {
+          try {
+            ok = task(node);
+          } catch (...) {
+            ok = false;  // tasks report their own errors; an escaped exception is a failure
+          }
         }
         {
           std::lock_guard lock(mutex);
-          finished.emplace_back(node, ok);
+          finished.push_back(Finished{node, ok, began});
         }
         finished_cv.notify_one();
       });
@@ -74,9 +88,10 @@ WalkResult walk_graph(const std::vector<std::string>& nodes,
     // Wake periodically so a cancel stops new work promptly even with nothing finishing.
     finished_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return !finished.empty(); });
     while (!finished.empty()) {
-      auto [node, ok] = finished.front();
+      auto [node, ok, began] = finished.front();
       finished.pop_front();
       --running;
+      if (!began) continue;  // ends cancelled
       result.status[node] = ok ? NodeStatus::succeeded : NodeStatus::failed;
       if (!ok && options.skip_waiters_on_failure) skip_downstream(node);
       for (const auto& w : waiters[node]) {
@@ -84,7 +99,7 @@ WalkResult walk_graph(const std::vector<std::string>& nodes,
       }
     }
   }
-  for (auto& t : threads) t.join();
+  group.wait();
   for (const auto& node : nodes)
     if (!result.status.count(node)) result.status[node] = NodeStatus::cancelled;
   return result;

@@ -3,8 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <thread>
+
+#include "core/work_pool.h"
 
 using namespace boss;
 
@@ -56,4 +59,42 @@ TEST_CASE("walker: max_parallel bounds concurrency") {
       },
       cancel, WalkOptions{.skip_waiters_on_failure = true, .max_parallel = 2});
   CHECK(peak.load() <= 2);
+}
+
+TEST_CASE("walker: on a shared pool, tasks queued when Ctrl-C comes never begin and end cancelled") {
+  WorkPool pool(1);
+  Cancel cancel;
+  std::atomic<int> began{0};
+  std::vector<std::string> nodes;
+  for (int i = 0; i < 6; ++i) nodes.push_back("n" + std::to_string(i));
+  const auto result = walk_graph(
+      nodes, [](const std::string&) { return std::vector<std::string>{}; },
+      [&](const std::string&) {
+        ++began;
+        cancel.request();  // the first task to run: the five queued behind it stay queued
+        return true;
+      },
+      cancel, WalkOptions{.pool = &pool});
+  CHECK(began == 1);
+  int cancelled = 0;
+  for (const auto& [node, status] : result.status) cancelled += status == NodeStatus::cancelled;
+  CHECK(cancelled == 5);
+}
+
+TEST_CASE("walker: 500 nodes on a pool of 4 use 4 threads") {
+  WorkPool pool(4);
+  Cancel cancel;
+  std::atomic<int> ran{0};
+  std::vector<std::string> nodes;
+  for (int i = 0; i < 500; ++i) nodes.push_back("n" + std::to_string(i));
+  const auto result = walk_graph(
+      nodes, [](const std::string& n) { return n == "n0" ? std::vector<std::string>{} : std::vector<std::string>{"n0"}; },
+      [&](const std::string&) {
+        ++ran;
+        return true;
+      },
+      cancel, WalkOptions{.pool = &pool});
+  CHECK(ran == 500);
+  CHECK(result.status.at("n499") == NodeStatus::succeeded);
+  CHECK(pool.threads() <= 4);
 }
