@@ -370,6 +370,7 @@ class StartTask {
         m_container = *id;
         m_progress.set_container(m_container);
         m_stage = Stage::readying;
+        after_create();
         return;  // the journal has it already
       }
     m_progress.phase(Phase::creating, m_start_first ? (reason.empty() ? "" : reason + "; ") + "beside the running one"
@@ -395,6 +396,16 @@ class StartTask {
     // Recorded before it starts: if boss stops before it is ready, the next start
     // replaces it with all hooks instead of keeping it.
     m_op.journal.mark(m_key, {m_container, "post_start"});
+    after_create();
+  }
+
+  void after_create() {
+    if (!m_options.after_create) return;
+    try {
+      m_options.after_create(m_spec.name, m_container);
+    } catch (const EngineError& e) {
+      throw ServiceFailure{e.what(), m_container, std::nullopt};
+    }
   }
 
   // start_first: the old container is gone; the new one takes the name it had. Names are

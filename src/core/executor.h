@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -48,6 +49,10 @@ struct ExecuteOptions {
   std::size_t workers = 0;
   // A restart plan: its decisions are carried out as they are (no image, no new decision).
   bool restart = false;
+  // start: called with a service's name and its new container's id after the container
+  // is created (or taken from those created ahead) and before it starts (a launch's
+  // input file, core/launch.h); an EngineError it throws fails the service.
+  std::function<void(const std::string& service, const std::string& container)> after_create;
 };
 
 struct Execution {

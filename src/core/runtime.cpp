@@ -175,6 +175,7 @@ CommandResult Runtime::start(const StartRequest& request) {
     if (options.rebuild.count(m_project.find(name)->image)) rebuild_services.insert(name);
   options.rerun = request.rerun;
   options.keep_runs = request.keep_runs;
+  options.after_create = request.after_create;
   Plan plan = boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
                                 [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
                                 {}, rebuild_services, m_context.secret_keys(), request.rerun});

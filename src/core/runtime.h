@@ -52,6 +52,8 @@ struct StartRequest {
   // started as a start starts them.
   std::set<std::string> rerun;
   std::size_t keep_runs = 0;  // each job keeps the logs of its newest N runs (0: all; core/run_log.h)
+  // ExecuteOptions::after_create: between a new container's create and its start.
+  std::function<void(const std::string& service, const std::string& container)> after_create;
 };
 
 struct StopRequest {
@@ -133,6 +135,13 @@ class Runtime {
   void logs(const LogsRequest& request, LogSink& sink);
 
   const Project& project() const { return m_project; }
+  // What it was made with: what a launch (core/launch.h) runs its own Runtime with.
+  Engine& engine() const { return m_engine; }
+  Hooks& hooks() const { return m_hooks; }
+  ContextStore& context() const { return m_context; }
+  EventSink& events() const { return m_events; }
+  ProjectLocker& locker() const { return m_locker; }
+  const Cancel& cancel() const { return m_cancel; }
 
  private:
   struct Prepared;

@@ -100,6 +100,20 @@ class TarWriter {
     if (S_ISREG(info.st_mode)) copy_data(full);
   }
 
+  // Adds a regular file `name` holding `bytes`.
+  void add_bytes(const std::string& name, const std::string& bytes) {
+    std::unique_ptr<archive_entry, EntryDeleter> entry(libarchive().entry_new());
+    libarchive().entry_set_pathname(entry.get(), name.c_str());
+    libarchive().entry_set_mode(entry.get(), AE_IFREG | 0644);
+    libarchive().entry_set_size(entry.get(), static_cast<la_int64_t>(bytes.size()));
+    libarchive().entry_set_uid(entry.get(), 0);
+    libarchive().entry_set_gid(entry.get(), 0);
+    libarchive().entry_set_nlink(entry.get(), 1);
+    check(libarchive().write_header(m_archive.get(), entry.get()));
+    if (!bytes.empty() && libarchive().write_data(m_archive.get(), bytes.data(), bytes.size()) < 0)
+      fail(libarchive().error_string(m_archive.get()));
+  }
+
   std::string finish() {
     check(libarchive().write_close(m_archive.get()));
     return std::move(m_output);
@@ -222,6 +236,12 @@ std::string make_build_context(const fs::path& context_dir, const std::string& d
 std::string make_file_tar(const std::vector<TarFile>& files) {
   TarWriter writer("copy");
   for (const TarFile& file : files) writer.add(file.source, clean_path(file.name));
+  return writer.finish();
+}
+
+std::string make_bytes_tar(const std::string& name, const std::string& bytes) {
+  TarWriter writer("input");
+  writer.add_bytes(clean_path(name), bytes);
   return writer.finish();
 }
 

@@ -53,4 +53,8 @@ struct TarFile {
 // a container. Throws EngineError "copy: cannot read 'PATH'" for a file that is gone.
 std::string make_file_tar(const std::vector<TarFile>& files);
 
+// A tar of one regular file `name` (relative) holding `bytes`, mode 0644, owned by root:
+// a launch's /input.json (core/launch.h).
+std::string make_bytes_tar(const std::string& name, const std::string& bytes);
+
 }  // namespace boss

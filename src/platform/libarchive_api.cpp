@@ -27,6 +27,7 @@ const LibArchive& libarchive() {
     library.bind(a.entry_set_gid, "archive_entry_set_gid");
     library.bind(a.entry_set_nlink, "archive_entry_set_nlink");
     library.bind(a.entry_filetype, "archive_entry_filetype");
+    library.bind(a.entry_set_mode, "archive_entry_set_mode");
     return a;
   }();
   return api;

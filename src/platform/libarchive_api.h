@@ -27,6 +27,7 @@ struct LibArchive {
   decltype(&::archive_entry_set_gid) entry_set_gid;
   decltype(&::archive_entry_set_nlink) entry_set_nlink;
   decltype(&::archive_entry_filetype) entry_filetype;
+  decltype(&::archive_entry_set_mode) entry_set_mode;
 };
 
 // Loads libarchive once, thread-safely. Throws FatalError if it cannot be loaded.

@@ -336,7 +336,8 @@ class Connection {
     // there, for the admin pages and for the on-demand starter's idle clock, so an
     // on-demand service is never stopped for idleness or the budget under it (on_demand.h).
     const ServiceActivity::Open open = m_server.activity.open(route.service);
-    const bool on_demand = m_server.on_demand && m_server.project.find(route.service)->on_demand;
+    const ServiceSpec* spec = m_server.project.find(route.service);  // null: a launched container
+    const bool on_demand = m_server.on_demand && spec && spec->on_demand;
 
     auto finding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
     FindResult found = co_await std::move(finding);

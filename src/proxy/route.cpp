@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/launch.h"
 #include "core/validate.h"
 
 namespace boss {
@@ -136,6 +137,7 @@ RouteDecision route_by_path(const Project& project, std::string_view path, std::
   }
   if (name.empty()) return reply(404, "no service in the path: use /<service>/ (" + listing(project) + ")");
   const ServiceSpec* service = project.find(name);
+  if (!service) service = template_of_launched(project, name);  // a launched container's, by its name
   if (!service) {
     const std::string guess = did_you_mean(name, http_service_names(project));
     return reply(404, "no service '" + name + "'" + (guess.empty() ? "" : " (did you mean '" + guess + "'?)") + " (" +
@@ -180,6 +182,9 @@ RouteDecision route_request(const Project& project, std::string_view domain, std
     const std::string label = host->substr(0, host->size() - suffix.size());
     if (const ServiceSpec* service = http_service_by_host(project, label))
       return ProxyRoute{service->name, std::string(target), ""};
+    // A launched container's host: <template>-<id>.<domain>.
+    if (const ServiceSpec* t = template_of_launched(project, label, true); t && t->http)
+      return ProxyRoute{t->name + label.substr(hostname_for(t->name).size()), std::string(target), ""};
     return reply(404, "no http service answers to host '" + *host + "' (" + listing(project) + ")");
   }
   return reply(421, "host '" + *host + "' is not served here: use <service>." + domain_text + " or /<service>/");

@@ -113,3 +113,18 @@ TEST_CASE("proxy route: --domain takes host names") {
     CHECK_FALSE(is_valid_proxy_domain(bad));
   }
 }
+
+TEST_CASE("route: a launched container by its name, path and host, to its template's port") {
+  Project p = demo();
+  ServiceSpec t;
+  t.name = "viz";
+  t.image = "img";
+  t.is_template = true;
+  t.http = HttpEndpoint{80};
+  p.templates.push_back(t);
+  CHECK(route_request(p, "localhost", "localhost", "/viz-ab12/x?q=1") == RouteDecision{ProxyRoute{"viz-ab12", "/x?q=1", "/viz-ab12"}});
+  CHECK(route_request(p, "localhost", "viz-ab12.localhost", "/x") == RouteDecision{ProxyRoute{"viz-ab12", "/x", ""}});
+  // Not a valid id: no route.
+  CHECK(std::holds_alternative<ProxyReply>(route_request(p, "localhost", "localhost", "/viz-AB/")));
+  CHECK(std::holds_alternative<ProxyReply>(route_request(p, "localhost", "localhost", "/viz/")));
+}

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "core/instances.h"
+#include "core/launch.h"
 #include "core/one_off.h"
 
 namespace boss {
@@ -25,35 +26,36 @@ std::optional<Upstream> upstream_of(const ContainerInfo& container, const std::s
 UpstreamFinder::UpstreamFinder(Engine& engine, const Project& project, std::chrono::milliseconds ttl)
     : m_engine(engine), m_project(project), m_ttl(ttl) {}
 
-UpstreamFinder::Known UpstreamFinder::look_up(const ServiceSpec& service) {
+UpstreamFinder::Known UpstreamFinder::look_up(const std::string& name, int port) {
   Known known;
   known.at = std::chrono::steady_clock::now();
   std::vector<std::pair<int, Upstream>> found;
   bool any_running = false;
   try {
-    for (const auto& c : m_engine.list_containers({{kLabelProject, m_project.name}, {kLabelService, service.name}})) {
+    for (const auto& c : m_engine.list_containers({{kLabelProject, m_project.name}, {kLabelService, name}})) {
       if (c.labels.count(kLabelOneOff)) continue;
       any_running = any_running || c.running();
-      if (auto upstream = upstream_of(c, m_project.network_name(), service.http->port))
+      if (auto upstream = upstream_of(c, m_project.network_name(), port))
         found.emplace_back(instance_of(c.labels), std::move(*upstream));
     }
   } catch (const EngineError& e) {
-    known.problem = "cannot list service '" + service.name + "''s containers: " + first_line(e.what());
+    known.problem = "cannot list service '" + name + "''s containers: " + first_line(e.what());
     known.at = {};  // ask again next time
     return known;
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [number, upstream] : found) known.upstreams.push_back(std::move(upstream));
   if (known.upstreams.empty())
-    known.problem = any_running ? "service '" + service.name + "' runs on no address boss can reach (not on network " +
-                                      m_project.network_name() + ", port " + std::to_string(service.http->port) +
+    known.problem = any_running ? "service '" + name + "' runs on no address boss can reach (not on network " +
+                                      m_project.network_name() + ", port " + std::to_string(port) +
                                       " not published)"
-                                : "service '" + service.name + "' is not running (boss start " + service.name + ")";
+                                : "service '" + name + "' is not running (boss start " + name + ")";
   return known;
 }
 
 std::variant<Upstream, std::string> UpstreamFinder::find(const std::string& name) {
   const ServiceSpec* service = m_project.find(name);
+  if (!service) service = template_of_launched(m_project, name);  // a launched container (core/launch.h)
   if (!service || !service->http) return "service '" + name + "' has no http field";
   {
     std::lock_guard lock(m_mutex);
@@ -64,7 +66,7 @@ std::variant<Upstream, std::string> UpstreamFinder::find(const std::string& name
       return known.upstreams[known.next++ % known.upstreams.size()];
     }
   }
-  Known fresh = look_up(*service);  // the engine call, outside the lock
+  Known fresh = look_up(name, service->http->port);  // the engine call, outside the lock
   std::lock_guard lock(m_mutex);
   Known& known = m_known[name] = std::move(fresh);
   if (known.upstreams.empty()) return known.problem;

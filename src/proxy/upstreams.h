@@ -50,7 +50,7 @@ class UpstreamFinder {
     std::chrono::steady_clock::time_point at;
     std::size_t next = 0;
   };
-  Known look_up(const ServiceSpec& service);
+  Known look_up(const std::string& name, int port);
 
   Engine& m_engine;
   const Project& m_project;
