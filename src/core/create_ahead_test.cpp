@@ -42,7 +42,7 @@ struct GatedStart {
   std::thread thread;
   explicit GatedStart(Fixture& fixture) : f(fixture) {
     thread = std::thread([this] { result = f.start(); });
-    f.engine.wait_for_subscribers(1);
+    f.engine.wait_for_call("start demo-db");
   }
   CommandResult& join() {
     thread.join();

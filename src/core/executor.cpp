@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/container_watch.h"
 #include "core/create_ahead.h"
 #include "core/errors.h"
 #include "core/engine_gate.h"
@@ -310,6 +311,8 @@ class StartTask {
         }
         m_progress.phase(Phase::starting, decision.reason);
         if (m_spec.is_job && !step.container_id.empty()) m_previous_end = finished_at(m_container);
+        // Followed from before its start, so no event of this run is missed.
+        if (m_op.watch) m_op.watch->starting(m_container);
         engine_step([&] { m_op.engine.start_container(m_container); });
         return "";
       case StepKind::wait_ready:
@@ -807,6 +810,22 @@ Execution execute(Operation& op, const Plan& plan, const Observed& observed, con
   for (auto& g : gates) gate_pointers.push_back(g.get());
   AheadCreates ahead(op, images, gate_pointers);
   if (!stop_plan && !options.restart && !plan.services.empty()) ahead.start(plan);
+
+  // One subscription to the engine's events about the project's containers, for every
+  // container this run starts (container_watch.h); none when it starts nothing.
+  std::optional<ContainerWatch> watch;
+  const bool starts = !stop_plan && std::any_of(plan.services.begin(), plan.services.end(), [](const Decision& d) {
+    return d.kind != ActionKind::keep && d.kind != ActionKind::none && d.kind != ActionKind::remove;
+  });
+  if (starts) {
+    watch.emplace(op.engine, Labels{{kLabelProject, op.project.name}}, op.cancel, &op.background,
+                  [&op](std::string line) { op.trace(std::move(line)); });
+    op.watch = &*watch;
+  }
+  struct Unwatch {
+    Operation& op;
+    ~Unwatch() { op.watch = nullptr; }
+  } unwatch{op};
 
   std::mutex outcomes_mutex;
   std::map<const Decision*, ServiceOutcome> outcomes;

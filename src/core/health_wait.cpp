@@ -1,13 +1,9 @@
 #include "core/health_wait.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 
+#include "core/container_watch.h"
 #include "core/errors.h"
 #include "core/readiness.h"
 #include "core/service_failure.h"
@@ -17,103 +13,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kHealthy = "health_status: healthy";
-constexpr const char* kUnhealthy = "health_status: unhealthy";
-
-// The engine's events about one container, gathered by a thread of their own. The state
-// is shared with that thread, which may end a moment after the watch is dropped.
-class ContainerEvents {
- public:
-  ContainerEvents(Operation& op, const std::string& service, const std::string& container_id)
-      : m_op(op), m_shared(std::make_shared<Shared>(&op.cancel)) {
-    m_thread = std::thread([shared = m_shared, &engine = op.engine, id = container_id,
-                            filter = Labels{{kLabelProject, op.project.name}, {kLabelService, service}}] {
-      try {
-        engine.watch_events(
-            filter,
-            [&](const EngineEvent& e) {
-              if (e.id != id) return;
-              std::lock_guard lock(shared->mutex);
-              shared->events.push_back(e.action);
-              shared->changed.notify_all();
-            },
-            [&] {
-              std::lock_guard lock(shared->mutex);
-              shared->subscribed = true;
-              shared->changed.notify_all();
-            },
-            shared->stop);
-      } catch (const EngineError& e) {
-        std::lock_guard lock(shared->mutex);
-        shared->error = e.what();
-      } catch (...) {
-        std::lock_guard lock(shared->mutex);
-        shared->error = "the engine's event stream ended";
-      }
-      std::lock_guard lock(shared->mutex);
-      shared->ended = true;
-      shared->changed.notify_all();
-    });
-  }
-  ContainerEvents(const ContainerEvents&) = delete;
-  ContainerEvents& operator=(const ContainerEvents&) = delete;
-
-  // The stream is closed in the background: the caller goes on at once.
-  ~ContainerEvents() {
-    m_shared->stop.request();
-    m_op.background.adopt(std::move(m_thread));
-  }
-
-  // Blocks until the engine accepted the subscription. Throws ServiceFailure if the
-  // stream broke, Interrupted on Ctrl-C.
-  void wait_subscribed() {
-    std::unique_lock lock(m_shared->mutex);
-    while (!m_shared->subscribed) {
-      check(lock);
-      m_shared->changed.wait_for(lock, Cancel::kPollSlice);
-    }
-  }
-
-  // The next action ("health_status: healthy", "die", ...) before `until`, or nullopt.
-  std::optional<std::string> next(Clock::time_point until) {
-    std::unique_lock lock(m_shared->mutex);
-    for (;;) {
-      if (!m_shared->events.empty()) {
-        std::string action = std::move(m_shared->events.front());
-        m_shared->events.pop_front();
-        return action;
-      }
-      check(lock);
-      const auto now = Clock::now();
-      if (now >= until) return std::nullopt;
-      m_shared->changed.wait_until(lock, std::min(until, now + Cancel::kPollSlice));
-    }
-  }
-
- private:
-  struct Shared {
-    explicit Shared(const Cancel* parent) : stop(parent) {}
-    Cancel stop;  // a child of the operation's: Ctrl-C closes the stream too
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::deque<std::string> events;
-    bool subscribed = false;
-    bool ended = false;
-    std::string error;
-  };
-
-  void check(std::unique_lock<std::mutex>&) const {
-    if (m_op.cancel.requested()) throw Interrupted("interrupted");
-    if (m_shared->ended)
-      throw ServiceFailure{"could not follow its health: " +
-                               (m_shared->error.empty() ? std::string("the event stream ended") : m_shared->error),
-                           "", std::nullopt};
-  }
-
-  Operation& m_op;
-  std::shared_ptr<Shared> m_shared;
-  std::thread m_thread;
-};
+// How often a container the watch does not follow is inspected.
+constexpr std::chrono::milliseconds kUnfollowedPoll{100};
 
 // Runs the health check on an engine that only runs it when asked (Engine::run_health_check),
 // at the check's interval, the first time one interval after the wait began as Docker
@@ -176,21 +77,54 @@ std::string unhealthy_reason(const std::string& check_output) {
 }
 
 void wait_until_healthy(Operation& op, const std::string& service, const std::string& container_id,
-                        Clock::time_point t0, Clock::time_point deadline, double timeout_seconds) {
-  ContainerEvents events(op, service, container_id);
-  events.wait_subscribed();
-  // A verdict reached before the subscription is in the container's state.
-  ContainerState state = inspect_or_fail(op, container_id);
+                        Clock::time_point t0, Clock::time_point deadline, double timeout_seconds,
+                        const ContainerState& started) {
+  ContainerState state = started;
   if (settled(state, container_id)) return;
+  // The run's watch follows it from its start; else one of its own, which catches a
+  // verdict reached before it subscribed by one more inspect.
+  std::optional<ContainerWatch> own;
+  ContainerWatch* watch = op.watch;
+  if (!watch || !watch->run(container_id)) {
+    own.emplace(op.engine, Labels{{kLabelProject, op.project.name}, {kLabelService, service}}, op.cancel,
+                &op.background, [&op](std::string line) { op.trace(std::move(line)); });
+    watch = &*own;
+    if (watch->starting(container_id)) {
+      state = inspect_or_fail(op, container_id);
+      if (settled(state, container_id)) return;
+    }
+  }
   std::string status = state.health;
+  std::uint64_t heard = 0;  // the watch's events about it, judged
   auto next_report = t0 + kStillWaitingEvery;
   HealthProbe probe(op.engine, container_id, state.health_interval, t0);
   for (;;) {
-    const auto action = events.next(std::min({deadline, next_report, probe.due()}));
-    if (!action && Clock::now() < deadline) {
+    if (op.cancel.requested()) throw Interrupted("interrupted");
+    auto run = watch->run(container_id);
+    if (run && run->events > heard) {
+      heard = run->events;
+      if (run->health == "healthy") return;
+      if (run->health == "unhealthy" || run->exit_code || run->removed) {
+        state = inspect_or_fail(op, container_id);
+        if (settled(state, container_id)) return;  // healthy again by now
+        status = state.health;
+      }
+    } else if (!run) {
+      // Not followed (the stream broke): asked at the fallback's pace.
+      state = inspect_or_fail(op, container_id);
+      if (settled(state, container_id)) return;
+      status = state.health;
+    }
+    auto until = std::min({deadline, next_report, probe.due()});
+    if (run)
+      watch->wait(container_id, heard, until);
+    else if (op.cancel.sleep_until(std::min(until, Clock::now() + kUnfollowedPoll)))
+      throw Interrupted("interrupted");
+    const auto now = Clock::now();
+    if (now < deadline) {
       std::optional<std::string> health;
       try {
-        health = probe.run_if_due(Clock::now());
+        health = probe.run_if_due(now);
       } catch (const EngineError& error) {
         state = inspect_or_fail(op, container_id);  // it exited meanwhile: that is the reason
         if (settled(state, container_id)) return;
@@ -207,23 +141,12 @@ void wait_until_healthy(Operation& op, const std::string& service, const std::st
           if (settled(state, container_id)) return;
           status = state.health;
         }
-        // and on: a still-waiting report may be due as well
       }
     }
-    if (action) {
-      if (*action == kHealthy) return;
-      if (*action == kUnhealthy || *action == "die" || *action == "destroy" || *action == "stop") {
-        state = inspect_or_fail(op, container_id);
-        if (settled(state, container_id)) return;  // healthy again by now
-        status = state.health;
-      }
-      continue;
-    }
-    const auto now = Clock::now();
     if (now >= deadline)
       throw ServiceFailure{"not healthy after " + seconds_phrase(timeout_seconds) + " (health: " + status + ")",
                            container_id, std::nullopt};
-    if (now < next_report) continue;  // woken for a health check that was not due to run
+    if (now < next_report) continue;
     next_report += kStillWaitingEvery;
     StillWaitingEvent waiting;
     waiting.service = service;

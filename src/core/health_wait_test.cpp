@@ -47,7 +47,7 @@ TEST_CASE("health: a dependent is started only after its dependency's health che
   db.healthcheck = check_of({"CMD", "pg_isready"});
   f.project.services = {svc("web", {"db"}), db};
   Background start(f);
-  f.engine.wait_for_subscribers(1);  // db waits for its verdict
+  f.engine.wait_for_call("start demo-db");  // db waits for its verdict
   // Created ahead (create_ahead.h), not started.
   const auto waiting = f.engine.mutations();
   CHECK(f.index_of(waiting, "start demo-web") == waiting.size());
@@ -67,7 +67,7 @@ TEST_CASE("health: unhealthy fails the service with the check's output and skips
   db.healthcheck = check_of({"CMD-SHELL", "exit 1"});
   f.project.services = {svc("web", {"db"}), db};
   Background start(f);
-  f.engine.wait_for_subscribers(1);
+  f.engine.wait_for_call("start demo-db");
   f.engine.set_health(id_of(f, "db"), "unhealthy", "connection refused\n  port 5432\n");
   const auto& r = start.join();
   CHECK(r.exit_code() == 1);
@@ -86,7 +86,7 @@ TEST_CASE("health: the image's own check gates too; healthcheck = false turns it
   plain.healthcheck = disabled_healthcheck();
   f.project.services = {db, plain, svc("web", {"db"})};
   Background start(f);
-  f.engine.wait_for_subscribers(1);
+  f.engine.wait_for_call("start demo-db");
   f.engine.set_health(id_of(f, "db"), "healthy");
   const auto& r = start.join();
   CHECK(r.exit_code() == 0);
@@ -113,7 +113,7 @@ TEST_CASE("health: with a ping too, up only after healthy and then the ping") {
   db.ping_interval = 0.01;
   f.project.services = {db};
   Background start(f);
-  f.engine.wait_for_subscribers(1);
+  f.engine.wait_for_call("start demo-db");
   CHECK(f.hooks.calls().empty());  // no ping before healthy
   f.engine.set_health(id_of(f, "db"), "healthy");
   const auto& r = start.join();
@@ -136,7 +136,7 @@ TEST_CASE("health: a container that dies while starting fails with its exit code
   db.healthcheck = check_of({"CMD", "true"});
   f.project.services = {db};
   Background start(f);
-  f.engine.wait_for_subscribers(1);
+  f.engine.wait_for_call("start demo-db");
   f.engine.exit_container(id_of(f, "db"), 3);
   const auto& r = start.join();
   CHECK(f.outcome(r, "db").reason == "container exited with code 3 before it was healthy");
@@ -207,7 +207,7 @@ TEST_CASE("health: an engine that runs its checks itself is asked once, then onl
   db.healthcheck->interval = 0.01;
   f.project.services = {db};
   Background start(f);
-  f.engine.wait_for_subscribers(1);
+  f.engine.wait_for_call("start demo-db");
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // several intervals
   f.engine.set_health(id_of(f, "db"), "healthy");
   const auto& r = start.join();

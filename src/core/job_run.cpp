@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/container_watch.h"
 #include "core/errors.h"
 #include "core/readiness.h"
 #include "core/run_log.h"
@@ -41,73 +42,41 @@ std::string rfc3339_of(std::int64_t time_nano) {
   return text;
 }
 
-// The engine's `die` event of one container, from a subscription of its own: Docker sends
-// it about 100 ms before its wait endpoint answers (the endpoint waits for the container's
-// cleanup), and a job's dependents need not wait for that. The stream is closed in the
-// background; a die before the subscription is missed, and the wait endpoint tells.
+// Told of the container's `die` by a watch: the run's (which has followed it since its
+// start), else one of its own (a running job boss did not start, or no run watch; a die
+// before it subscribed is missed, and the wait endpoint tells). Docker sends `die` about
+// 100 ms before its wait endpoint answers (the endpoint waits for the container's
+// cleanup), and a job's dependents need not wait for that.
 class DieWatch {
  public:
-  DieWatch(Operation& op, const std::string& service, const std::string& id)
-      : m_op(op), m_shared(std::make_shared<Shared>(&op.cancel)) {
-    m_thread = std::thread([shared = m_shared, &engine = op.engine, id,
-                            filter = Labels{{kLabelProject, op.project.name}, {kLabelService, service}}] {
-      try {
-        engine.watch_events(
-            filter,
-            [&](const EngineEvent& e) {
-              if (e.id != id || e.action != "die") return;
-              const auto code = e.attributes.find("exitCode");
-              if (code == e.attributes.end()) return;
-              {
-                std::lock_guard lock(shared->mutex);
-                try {
-                  shared->exit_code = std::stoi(code->second);
-                } catch (const std::exception&) {
-                  return;
-                }
-                shared->died_at = rfc3339_of(e.time_nano);
-              }
-              shared->wake.request();
-            },
-            [] {}, shared->stop);
-      } catch (...) {
-        // No event stream: the wait endpoint tells all the same.
-      }
-    });
-  }
-  DieWatch(const DieWatch&) = delete;
-  DieWatch& operator=(const DieWatch&) = delete;
-  ~DieWatch() {
-    m_shared->stop.request();
-    m_op.background.adopt(std::move(m_thread));
+  DieWatch(Operation& op, const std::string& service, const std::string& id, Cancel& wake)
+      : m_watch(op.watch), m_id(id) {
+    if (!m_watch || !m_watch->run(id)) {
+      m_own.emplace(op.engine, Labels{{kLabelProject, op.project.name}, {kLabelService, service}}, op.cancel,
+                    &op.background, [&op](std::string line) { op.trace(std::move(line)); });
+      m_own->starting(id);
+      m_watch = &*m_own;
+    }
+    m_alarm.emplace(m_watch->alarm_on_die(id, wake));
   }
 
-  // Requested on the die event (and by whoever else must end the wait: the timeout).
-  Cancel& wake() { return m_shared->wake; }
   std::optional<AttemptEnd> died() const {
-    std::lock_guard lock(m_shared->mutex);
-    if (!m_shared->exit_code) return std::nullopt;
-    return AttemptEnd{*m_shared->exit_code, false, m_shared->died_at};
+    const auto run = m_watch->run(m_id);
+    if (!run || !run->exit_code) return std::nullopt;
+    return AttemptEnd{*run->exit_code, false, rfc3339_of(run->died_nano)};
   }
 
  private:
-  struct Shared {
-    explicit Shared(const Cancel* parent) : stop(parent), wake(parent) {}
-    Cancel stop;
-    Cancel wake;
-    mutable std::mutex mutex;
-    std::optional<int> exit_code;
-    std::string died_at;
-  };
-  Operation& m_op;
-  std::shared_ptr<Shared> m_shared;
-  std::thread m_thread;
+  std::optional<ContainerWatch> m_own;
+  ContainerWatch* m_watch;
+  std::string m_id;
+  std::optional<ContainerWatch::Alarm> m_alarm;  // last: gone before the watch
 };
 
 // Waits until the container's process exits; past `timeout` (if any) kills it first.
 AttemptEnd wait_for_exit(Operation& op, const ServiceSpec& spec, const std::string& id, std::optional<double> timeout) {
-  DieWatch die(op, spec.name, id);
-  Cancel& waiting = die.wake();
+  Cancel waiting(&op.cancel);  // requested on its die event, or by the timeout
+  DieWatch die(op, spec.name, id, waiting);
   // While it runs: an inspect once it died waits for the engine's cleanup of it (~100 ms).
   std::string started_at;
   try {
@@ -254,6 +223,7 @@ JobRun run_job(Operation& op, const ServiceSpec& spec, const std::string& id, Se
       // Told by the die event, the engine may still be cleaning the container up: a start
       // before it has stopped would do nothing.
       if (!end.died_at.empty()) op.engine.wait_container(id, op.cancel);
+      if (op.watch) op.watch->starting(id);  // this attempt's die, not the last one's
       op.engine.start_container(id);
     } catch (const EngineError& e) {
       ServiceFailure failure{e.what(), id, std::nullopt};

@@ -32,8 +32,9 @@ struct RunLogging {
 // with that attempt's exit code and count.
 using AfterRun = std::function<void(int exit_code)>;
 
-// The end of an attempt is the engine's `die` event for it (from a subscription of its
-// own; about 100 ms before the wait endpoint, which stays the fallback). The successful
+// The end of an attempt is the engine's `die` event for it (from the run's watch,
+// Operation::watch, or a subscription of its own without one; about 100 ms before the
+// wait endpoint, which stays the fallback). The successful
 // last run's output is then written in the background (op.background: done before the
 // operation ends), so dependents begin at once; JobRun::log_file names it all the same.
 // Runs that are judged further (post_run, failures, retries) are written before that.

@@ -17,6 +17,8 @@
 
 namespace boss {
 
+class ContainerWatch;
+
 class Operation {
  public:
   Operation(const Project& project, Engine& engine, Hooks& hooks, ContextStore& context, StartJournal& journal,
@@ -35,6 +37,9 @@ class Operation {
   const Cancel& cancel;
   // Where registry credentials come from for services that give none; may be null.
   CredentialSource* credentials = nullptr;
+  // A start run's engine events (core/container_watch.h), set while its plan is carried
+  // out; null otherwise: waiters then ask the engine.
+  ContainerWatch* watch = nullptr;
 
   // The credentials to pull or push `spec`'s image with: the service's own, else the
   // source's for its registry, else none. Throws EngineError when the source fails.

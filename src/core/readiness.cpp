@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "core/container_watch.h"
 #include "core/errors.h"
 #include "core/health_wait.h"
 #include "core/instances.h"
@@ -27,20 +28,77 @@ std::optional<std::chrono::system_clock::duration> running_for(const ContainerSt
   return std::chrono::system_clock::now() - *started;
 }
 
+// A container that exited: what readiness says of it. Exit 0 ran to completion; any
+// other code is the service's failure (an inspect tells the rest: out of memory, an
+// engine error).
+std::string exited(Operation& op, const std::string& id, int exit_code, std::optional<ContainerState>* seen) {
+  if (exit_code == 0) {
+    if (seen && *seen) {
+      (*seen)->running = false;
+      (*seen)->exit_code = 0;
+      (*seen)->ports.clear();
+    }
+    return "exited 0: ran to completion";
+  }
+  ContainerState state = inspect_or_fail(op, id);
+  if (seen) *seen = state;
+  if (state.running) state.exit_code = exit_code;  // already started again by its restart policy
+  throw ServiceFailure{exited_reason(state), id, state.exit_code};
+}
+
 std::string settle(Operation& op, const std::string& id, ContainerState state,
                    std::optional<ContainerState>* seen) {
+  if (seen) *seen = state;
   if (state.running) {
     // Wait out the rest of the settle time, measured from the process start; an unknown
     // or skewed clock (a remote engine) waits the whole of it at most.
     auto left = std::chrono::duration_cast<std::chrono::system_clock::duration>(kSettle);
     if (const auto ran = running_for(state)) left = std::clamp(left - *ran, decltype(left)::zero(), left);
-    if (op.cancel.sleep_for(left)) throw Interrupted("interrupted");
+    const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(left);
+    if (op.watch && op.watch->run(id)) {
+      // Told of an exit at once, and of none by the end of the settle time.
+      for (auto run = op.watch->run(id); run; run = op.watch->wait(id, run->events, until)) {
+        if (op.cancel.requested()) throw Interrupted("interrupted");
+        if (run->exit_code) return exited(op, id, *run->exit_code, seen);
+        if (Clock::now() >= until) return "";
+      }
+      // The stream broke: ask the engine.
+    } else if (op.cancel.sleep_until(until)) {
+      throw Interrupted("interrupted");
+    }
     state = inspect_or_fail(op, id);
+    if (seen) *seen = state;
   }
-  if (seen) *seen = state;
   if (state.running) return "";
   if (state.exit_code == 0) return "exited 0: ran to completion";
   throw ServiceFailure{exited_reason(state), id, state.exit_code};
+}
+
+// Between two pings: throws when the container is no longer running. `last`: what the
+// last ping gave. The watch tells without asking the engine; `inspect` asks it anyway
+// (a ping that raised may have raised because the container is gone).
+void check_running(Operation& op, const std::string& id, const std::string& last, bool inspect) {
+  if (!inspect && op.watch)
+    if (const auto run = op.watch->run(id); run && !run->exit_code && !run->removed) return;
+  const auto state = inspect_or_fail(op, id);
+  if (!state.running)
+    throw ServiceFailure{exited_reason(state) + " before ping succeeded (last: " + last + ")", id, state.exit_code};
+}
+
+// Sleeps until `until`, or until the watch tells that the container died: returns true then.
+bool sleep_watching(Operation& op, const std::string& id, Clock::time_point until) {
+  if (op.watch)
+    if (auto run = op.watch->run(id)) {
+      for (;;) {
+        if (run->exit_code || run->removed) return true;
+        if (Clock::now() >= until) return false;
+        run = op.watch->wait(id, run->events, until);
+        if (op.cancel.requested()) throw Interrupted("interrupted");
+        if (!run) break;  // the stream broke: sleep out the rest
+      }
+    }
+  if (op.cancel.sleep_until(until)) throw Interrupted("interrupted");
+  return false;
 }
 
 }  // namespace
@@ -74,22 +132,19 @@ std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::
                              std::optional<ContainerState>* seen) {
   const auto t0 = Clock::now();
   const auto deadline = t0 + seconds(timeout_seconds);
-  // Its own healthcheck says whether there is one; else the container's state tells
-  // whether its image has one.
-  std::optional<ContainerState> state;
-  bool health_check = spec.healthcheck && !spec.healthcheck->disabled();
-  if (!spec.healthcheck) {
-    state = inspect_or_fail(op, container_id);
-    health_check = !state->health.empty();
-    if (seen) *seen = state;
-  }
+  // One inspect, after its start: whether its image has a health check (when its own
+  // healthcheck does not say), its start time and its published ports (the summary's).
+  // From here on the run's watch tells what it does; without one, the engine is asked.
+  const ContainerState state = inspect_or_fail(op, container_id);
+  if (seen) *seen = state;
+  const bool health_check = spec.healthcheck ? !spec.healthcheck->disabled() : !state.health.empty();
   if (health_check) {
     progress.phase(Phase::waiting, "health check");
-    wait_until_healthy(op, spec.name, container_id, t0, deadline, timeout_seconds);
+    wait_until_healthy(op, spec.name, container_id, t0, deadline, timeout_seconds, state);
     if (!spec.has_ping) return "";
   } else if (!spec.has_ping) {
     progress.phase(Phase::waiting, "running for " + std::to_string(kSettle.count()) + " ms");
-    return settle(op, container_id, state ? *state : inspect_or_fail(op, container_id), seen);
+    return settle(op, container_id, state, seen);
   }
   progress.phase(Phase::waiting, "ping");
   const auto interval = seconds(spec.ping_interval);
@@ -104,14 +159,12 @@ std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::
                                       instance_number(progress.instance()));
     op.save_context();
     if (result.status == HookResult::Status::cancelled) throw Interrupted("interrupted");
+    // Ready: the caller goes on at once (post_start, then the dependents).
     if (result.status == HookResult::Status::ok && result.value) return "";
     if (result.status == HookResult::Status::ok) last = "ping returned false";
     if (result.status == HookResult::Status::error) last = "ping raised: " + first_line(result.error);
     // Not ready (or the ping broke): a container that is gone is the real cause.
-    const auto state = inspect_or_fail(op, container_id);
-    if (!state.running)
-      throw ServiceFailure{exited_reason(state) + " before ping succeeded (last: " + last + ")", container_id,
-                           state.exit_code};
+    check_running(op, container_id, last, result.status == HookResult::Status::error);
     if (result.status == HookResult::Status::error) {
       if (!result.traceback.empty()) op.trace(result.traceback);
       throw ServiceFailure{"ping failed: " + first_line(result.error), container_id, std::nullopt};
@@ -129,7 +182,7 @@ std::string wait_until_ready(Operation& op, const ServiceSpec& spec, const std::
       waiting.last_result = last;
       op.events.emit_now(std::move(waiting));
     }
-    if (op.cancel.sleep_until(next_ping)) throw Interrupted("interrupted");
+    if (sleep_watching(op, container_id, next_ping)) check_running(op, container_id, last, true);
   }
 }
 

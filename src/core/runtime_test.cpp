@@ -1049,7 +1049,7 @@ TEST_CASE("replicas: stop stops every instance, reload replaces them all, status
   CHECK(f.hooks.calls().back() == "on_stop(web)");
 }
 
-TEST_CASE("start: a cold start inspects each container twice (image health check, settle); the summary's ports come from the last") {
+TEST_CASE("start: a cold start inspects each container once (image health check, ports); the run's watch tells the settle") {
   Fixture f;
   auto web = svc("web");
   web.ports = {{80, "tcp", 0}};
@@ -1059,7 +1059,7 @@ TEST_CASE("start: a cold start inspects each container twice (image health check
   const auto calls = f.engine.calls();
   const auto inspects = std::count_if(calls.begin(), calls.end(),
                                       [](const std::string& c) { return c.rfind("inspect ", 0) == 0; });
-  CHECK(inspects == 4);
+  CHECK(inspects == 2);
   REQUIRE(f.outcome(r, "web").ports.size() == 1);
   CHECK(f.outcome(r, "web").ports[0].container_port == 80);
 }

@@ -1,5 +1,6 @@
 #include "core/sidecar_run.h"
 
+#include "core/container_watch.h"
 #include "core/errors.h"
 #include "core/executor.h"
 #include "core/plan.h"
@@ -65,6 +66,7 @@ void SidecarRun::start_one(const ServiceSpec& sidecar) {
     progress.phase(Phase::starting);
     {
       const auto slot = m_gate.enter(m_op.cancel);
+      if (m_op.watch) m_op.watch->starting(id);
       m_op.engine.start_container(id);
     }
     const std::string note = wait_until_ready(m_op, sidecar, id, m_ping_timeout, progress);

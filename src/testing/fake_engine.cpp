@@ -35,6 +35,7 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
 void FakeEngine::record(const std::string& call, bool mutation) {
   m_calls.push_back(call);
   if (mutation) m_mutations.push_back(call);
+  m_changed.notify_all();
 }
 
 std::string FakeEngine::next_id(const char* prefix) { return id_prefix + prefix + std::to_string(++m_counter); }
@@ -102,6 +103,11 @@ void FakeEngine::write_log(const std::string& id, LogLine line) {
 void FakeEngine::wait_for_subscribers(std::size_t n) const {
   std::unique_lock lock(m_mutex);
   m_changed.wait(lock, [&] { return m_subscribers.size() >= n; });
+}
+
+void FakeEngine::wait_for_call(const std::string& call) const {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, [&] { return std::find(m_calls.begin(), m_calls.end(), call) != m_calls.end(); });
 }
 
 void FakeEngine::add_image(const std::string& ref, const std::string& id) {

@@ -78,6 +78,8 @@ class FakeEngine : public Engine {
   void write_log(const std::string& id, LogLine line);
   // Blocks until `n` watch_events subscriptions are active (tests synchronise on it).
   void wait_for_subscribers(std::size_t n) const;
+  // Blocks until `call` ("start demo-db") has been made (tests synchronise on it).
+  void wait_for_call(const std::string& call) const;
 
   // --- inspection ---
   std::vector<std::string> calls() const;
