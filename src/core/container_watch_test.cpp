@@ -135,8 +135,9 @@ TEST_CASE("readiness by push: pings that say no inspect nothing; the container's
   const auto r = f.start();
   REQUIRE(r.exit_code() == 0);
   CHECK(pings == 20);
-  // One inspect each, after its start; none between db's 19 failed pings.
-  CHECK(count_prefix(f.engine.calls(), "inspect ") == 2);
+  // One inspect each after its start, and web's at the end of its settle time; none
+  // between db's 19 failed pings.
+  CHECK(count_prefix(f.engine.calls(), "inspect ") == 3);
   // One subscription for the whole run.
   CHECK(count_prefix(f.engine.calls(), "watch_events") == 1);
 

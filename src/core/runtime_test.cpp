@@ -1049,7 +1049,7 @@ TEST_CASE("replicas: stop stops every instance, reload replaces them all, status
   CHECK(f.hooks.calls().back() == "on_stop(web)");
 }
 
-TEST_CASE("start: a cold start inspects each container once (image health check, ports); the run's watch tells the settle") {
+TEST_CASE("start: a cold start inspects each container after its start (image health check, ports) and at the end of its settle") {
   Fixture f;
   auto web = svc("web");
   web.ports = {{80, "tcp", 0}};
@@ -1059,7 +1059,7 @@ TEST_CASE("start: a cold start inspects each container once (image health check,
   const auto calls = f.engine.calls();
   const auto inspects = std::count_if(calls.begin(), calls.end(),
                                       [](const std::string& c) { return c.rfind("inspect ", 0) == 0; });
-  CHECK(inspects == 2);
+  CHECK(inspects == 4);  // an exit's event may lag behind the settle time: the engine is asked
   REQUIRE(f.outcome(r, "web").ports.size() == 1);
   CHECK(f.outcome(r, "web").ports[0].container_port == 80);
 }
