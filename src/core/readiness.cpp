@@ -28,21 +28,16 @@ std::optional<std::chrono::system_clock::duration> running_for(const ContainerSt
   return std::chrono::system_clock::now() - *started;
 }
 
-// A container that exited: what readiness says of it. Exit 0 ran to completion; any
-// other code is the service's failure (an inspect tells the rest: out of memory, an
-// engine error).
-std::string exited(Operation& op, const std::string& id, int exit_code, std::optional<ContainerState>* seen) {
-  if (exit_code == 0) {
-    if (seen && *seen) {
-      (*seen)->running = false;
-      (*seen)->exit_code = 0;
-      (*seen)->ports.clear();
-    }
-    return "exited 0: ran to completion";
-  }
-  ContainerState state = inspect_or_fail(op, id);
+// The watch heard an exit: the engine says what it was. Running after all: the exit was
+// of its run before this one (podman sends the die of a restart's stop after the start
+// has begun) or its restart policy started it again, and it runs now, as an inspect at
+// the settle time's end would have found. Exit 0 ran to completion; any other code is
+// the service's failure (out of memory, an engine error: exited_reason).
+std::string exited(Operation& op, const std::string& id, std::optional<ContainerState>* seen) {
+  const ContainerState state = inspect_or_fail(op, id);
   if (seen) *seen = state;
-  if (state.running) state.exit_code = exit_code;  // already started again by its restart policy
+  if (state.running) return "";
+  if (state.exit_code == 0) return "exited 0: ran to completion";
   throw ServiceFailure{exited_reason(state), id, state.exit_code};
 }
 
@@ -61,7 +56,7 @@ std::string settle(Operation& op, const std::string& id, ContainerState state,
       // under load: a container that exited with 4 taken for up), so the engine is asked.
       for (auto run = op.watch->run(id); run; run = op.watch->wait(id, run->events, until)) {
         if (op.cancel.requested()) throw Interrupted("interrupted");
-        if (run->exit_code) return exited(op, id, *run->exit_code, seen);
+        if (run->exit_code) return exited(op, id, seen);
         if (Clock::now() >= until) break;
       }
     } else if (op.cancel.sleep_until(until)) {
