@@ -138,7 +138,8 @@ Launched Launcher::launch(const LaunchRequest& request) {
   start.timeout = request.timeout;
   if (tmpl->input == LaunchInput::file) {
     const std::string tar = m_make_tar("input.json", request.input.value_or("{}"));
-    start.after_create = [&](const std::string& service, const std::string& container) {
+    // tar and name by value: the step runs after this block has ended.
+    start.after_create = [this, tar, name](const std::string& service, const std::string& container) {
       if (service == name) m_engine.put_archive(container, "/", tar);
     };
   }
