@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -9,10 +10,13 @@
 #include "core/errors.h"
 #include "core/host_binding.h"
 #include "core/instances.h"
+#include "core/launch.h"
 #include "core/one_off.h"
+#include "engine/build_context.h"
 #include "proxy/admin.h"
 #include "proxy/admin_pages.h"
 #include "proxy/budget.h"
+#include "proxy/launch_api.h"
 #include "proxy/on_demand.h"
 #include "proxy/proxy_server.h"
 #include "proxy/upstreams.h"
@@ -43,7 +47,9 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
     if (s.http) routes += (routes.empty() ? "" : ", ") + s.name;
     if (s.http && s.on_demand) on_demand += (on_demand.empty() ? "" : ", ") + s.name;
   }
-  if (routes.empty())
+  bool launched_routes = false;
+  for (const auto& t : project.templates) launched_routes = launched_routes || t.http.has_value();
+  if (routes.empty() && !launched_routes)
     std::fprintf(stderr, "boss: warning: no service has an http field: every request will be refused\n");
   if (opt.memory_budget) {
     if (const std::string problem = check_budget(project); !problem.empty()) throw DefinitionError(problem);
@@ -63,7 +69,10 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
     TeeSink& events;
     ~Detach() { events.attach(nullptr); }
   } detach{runtime_events};
-  if (!on_demand.empty()) {
+  // Launches (POST /_boss/launch) run on the starter's thread too: one is made for templates.
+  std::string templates;
+  for (const auto& t : project.templates) templates += (templates.empty() ? "" : ", ") + t.name;
+  if (!on_demand.empty() || !templates.empty()) {
     OnDemandStarter::Lifecycle life;
     life.project = &project;
     life.memory_budget = opt.memory_budget;
@@ -96,12 +105,40 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
   ServiceActivity activity(starter ? &*starter : nullptr, &history);  // tells the starter of each use
   AdminRoutes admin;
   add_admin_pages(admin, AdminSources{project, engine, activity, starter ? &*starter : nullptr, &history});
+  // Where the proxy listens ("http://127.0.0.1:8000"), known once it does: the URL of a launch.
+  std::mutex listening_mutex;
+  std::string listening_url;
+  Launcher launcher(runtime, make_bytes_tar);
+  if (starter) {
+    LaunchApiSources sources{
+        .project = project,
+        .launcher = launcher,
+        .starter = *starter,
+        .domain = options.domain,
+        .proxy_url =
+            [&] {
+              std::lock_guard lock(listening_mutex);
+              return listening_url;
+            },
+        .removed = [&upstreams](const std::string& name) { upstreams.forget(name); },
+        .log = log_line,
+        .timeout = opt.timeout.value_or(300),
+    };
+    add_launch_routes(admin, std::move(sources));
+  }
   serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, activity, admin, cancel, [&](const std::string& line) {
     std::printf("boss proxy: %s\n", line.c_str());
-    if (line.rfind("listening on ", 0) == 0 && !routes.empty()) {
-      std::printf("boss proxy: routing %s by path (/<service>/) and host (<service>.%s)\n", routes.c_str(),
-                  options.domain.c_str());
+    if (line.rfind("listening on ", 0) == 0) {
+      std::lock_guard lock(listening_mutex);
+      listening_url = line.substr(std::string("listening on ").size());
+    }
+    if (line.rfind("listening on ", 0) == 0 && (!routes.empty() || !templates.empty())) {
+      if (!routes.empty())
+        std::printf("boss proxy: routing %s by path (/<service>/) and host (<service>.%s)\n", routes.c_str(),
+                    options.domain.c_str());
       if (!on_demand.empty()) std::printf("boss proxy: starting %s on demand\n", on_demand.c_str());
+      if (!templates.empty())
+        std::printf("boss proxy: launching %s with POST /_boss/launch\n", templates.c_str());
       std::printf("boss proxy: admin pages at /_boss/ (%s)\n",
                   options.admin_token.empty() ? "loopback peers only" : "with the admin token, from any peer");
     }

@@ -150,7 +150,7 @@ Launched Launcher::launch(const LaunchRequest& request) {
   out.result = runtime.start(start);
   for (const auto& o : out.result.outcomes)
     if (o.service == name && (o.status == Phase::failed || o.status == Phase::skipped))
-      throw LaunchError(502, "launch '" + name + "' failed: " + o.reason);
+      throw LaunchError(502, "launch '" + name + "' failed: " + o.reason, o.logs);
   if (!out.result.error.empty()) throw LaunchError(502, "launch '" + name + "' failed: " + out.result.error);
   if (out.result.exit_code() != 0) throw LaunchError(502, "launch '" + name + "' failed to start");
   return out;

@@ -35,14 +35,18 @@ inline constexpr std::size_t kMaxEnvInput = 65536;  // bytes of INPUT_JSON
 
 // Why a launch (or a removal) did not happen, with the HTTP status that says so: 400 a bad
 // name, 404 an unknown template or container, 403 not a launched container, 409 a name
-// taken, 413 an input too large, 502 its start failed.
+// taken, 413 an input too large, 502 its start failed (with the tail of the failed
+// container's output, when there is one, in logs()).
 class LaunchError : public std::runtime_error {
  public:
-  LaunchError(int status, const std::string& message) : std::runtime_error(message), m_status(status) {}
+  LaunchError(int status, const std::string& message, std::string logs = {})
+      : std::runtime_error(message), m_status(status), m_logs(std::move(logs)) {}
   int status() const { return m_status; }
+  const std::string& logs() const { return m_logs; }
 
  private:
   int m_status;
+  std::string m_logs;
 };
 
 struct LaunchRequest {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
 
 #include "core/phase.h"
 #include "proxy/budget.h"
@@ -120,7 +121,9 @@ void OnDemandStarter::emit(const Event& event) {
 void OnDemandStarter::run() {
   std::unique_lock lock(m_mutex);
   for (;;) {
-    const auto wake = [&] { return m_stopping || !m_queue.empty() || std::exchange(m_use_ended, false); };
+    const auto wake = [&] {
+      return m_stopping || !m_queue.empty() || !m_tasks.empty() || std::exchange(m_use_ended, false);
+    };
     const auto next = m_life.project ? next_idle_check(*m_life.project, m_uses, m_since) : UseClock::time_point::max();
     if (next == UseClock::time_point::max()) m_wake.wait(lock, wake);
     else m_wake.wait_until(lock, next, wake);
@@ -128,13 +131,51 @@ void OnDemandStarter::run() {
     if (m_life.project && UseClock::now() >= next_idle_check(*m_life.project, m_uses, m_since)) stop_idle(lock);
     if (m_stopping) break;
     if (!m_queue.empty()) start_queued(lock);
+    if (m_stopping) break;
+    run_tasks(lock);
   }
-  // Stopping: what was queued never starts.
+  // Stopping: what was queued never starts, nor runs.
+  for (Task* task : std::exchange(m_tasks, {})) {
+    task->error = std::make_exception_ptr(std::runtime_error("boss proxy is stopping"));
+    task->done = true;
+  }
+  m_task_done.notify_all();
   for (auto& [name, entry] : m_entries)
     if (is_settling(entry.state)) {
       entry.state = DemandState::failed;
       entry.reason = "boss proxy is stopping";
     }
+}
+
+void OnDemandStarter::run_exclusive(const std::function<void()>& task) {
+  Task job;
+  job.run = task;
+  std::unique_lock lock(m_mutex);
+  if (m_stopping) throw std::runtime_error("boss proxy is stopping");
+  m_tasks.push_back(&job);
+  m_wake.notify_all();
+  m_task_done.wait(lock, [&] { return job.done; });
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+// Called with m_mutex held: runs the tasks queued so far, one at a time, without it.
+void OnDemandStarter::run_tasks(std::unique_lock<std::mutex>& lock) {
+  while (!m_tasks.empty() && !m_stopping) {
+    Task* task = m_tasks.front();
+    m_tasks.erase(m_tasks.begin());
+    lock.unlock();
+    try {
+      task->run();
+    } catch (...) {
+      task->error = std::current_exception();
+    }
+    lock.lock();
+    // A launch's start told emit() of its services: they are no on-demand start's.
+    m_order.clear();
+    m_progress.clear();
+    task->done = true;
+    m_task_done.notify_all();
+  }
 }
 
 std::optional<std::set<std::string>> OnDemandStarter::running_now() {

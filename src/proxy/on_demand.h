@@ -28,6 +28,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <map>
 #include <optional>
@@ -131,6 +132,11 @@ class OnDemandStarter : public EventSink, public UseListener {
   // The uses of `service` open now, as the idle clock counts them.
   int uses(const std::string& service) const;
 
+  // Runs `task` on the starter's thread, after the start or stop under way, and returns
+  // when it has: its exception is rethrown here. Throws std::runtime_error, without
+  // running it, once the starter is being destroyed.
+  void run_exclusive(const std::function<void()>& task);
+
  private:
   struct Entry {
     DemandState state = DemandState::stopped;
@@ -141,7 +147,13 @@ class OnDemandStarter : public EventSink, public UseListener {
     bool over_budget = false;
     bool start_after_stop = false;  // asked for while it stopped
   };
+  struct Task {
+    std::function<void()> run;
+    bool done = false;
+    std::exception_ptr error;
+  };
   void run();
+  void run_tasks(std::unique_lock<std::mutex>& lock);
   // Each takes the lock held and gives it back held; they drop it around engine calls.
   void stop_idle(std::unique_lock<std::mutex>& lock);
   void start_queued(std::unique_lock<std::mutex>& lock);
@@ -166,6 +178,8 @@ class OnDemandStarter : public EventSink, public UseListener {
   std::condition_variable m_wake;
   std::map<std::string, Entry> m_entries;
   std::vector<std::string> m_queue;  // asked for, in order, for the next start
+  std::vector<Task*> m_tasks;         // run_exclusive()'s, in order; each lives on its caller's stack
+  std::condition_variable m_task_done;
   std::vector<std::string> m_order;  // the start under way's services, as its OperationEvent listed them
   std::map<std::pair<std::string, int>, StartProgress> m_progress;  // of the start under way
   bool m_stopping = false;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 using namespace boss;
@@ -238,4 +239,26 @@ TEST_CASE("on demand: a request is counted once, by ServiceActivity, for the idl
   std::lock_guard lock(mutex);
   REQUIRE(stops.size() == 1);
   CHECK(stops[0] == Names{"viz"});
+}
+
+TEST_CASE("on demand: run_exclusive runs on the starter's thread after the start under way, and rethrows") {
+  ScriptedStart start;
+  OnDemandStarter starter([&](const Names& s) { return start(s); });
+  starter.demand("web");
+  start.wait_calls(1);  // the start of web runs (and waits for finish())
+  std::atomic<bool> ran{false};
+  std::atomic<bool> ran_during_start{true};
+  std::thread caller([&] {
+    starter.run_exclusive([&] {
+      ran_during_start = starter.status("web").state == DemandState::starting;
+      ran = true;
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(ran.load());  // waits behind the start
+  start.finish();
+  caller.join();
+  CHECK(ran.load());
+  CHECK_FALSE(ran_during_start.load());
+  CHECK_THROWS_WITH(starter.run_exclusive([] { throw std::runtime_error("no room"); }), "no room");
 }

@@ -14,7 +14,7 @@ find_program(BASH_PROGRAM bash REQUIRED)
 set(BOSS_INTEGRATION_SCRIPTS
   start hooks failures bad_input stop reload interrupt postgres quickstart correctness events
   images health replicas exec_run faults operations registry compose secrets names proxy on_demand shell init jobs copili browser
-  sidecars idle watch websocket serve admin)
+  sidecars idle watch websocket serve admin launch)
 foreach(area IN LISTS BOSS_INTEGRATION_SCRIPTS)
   add_test(NAME integration_${area}
            COMMAND ${BASH_PROGRAM} ${CMAKE_CURRENT_LIST_DIR}/${area}.sh $<TARGET_FILE:boss> ${CMAKE_SOURCE_DIR})

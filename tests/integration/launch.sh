@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# boss proxy's launch API against the real engine, with curl: POST /_boss/launch makes a
+# container of a template (201 with its name, url and host), its input arriving as
+# /input.json or INPUT_JSON, its URL answering by path and by host; every refusal with its
+# status and one line (400 bad bodies and names, 404 an unknown template, 409 a name taken
+# or still starting, 413 an INPUT_JSON too large, 502 a failed start with its log tail);
+# DELETE /_boss/containers/<name> (200, 404, 403 for a service's).
+source "$(dirname "$0")/lib.sh" "$@"
+need_image "$BUSYBOX"
+curl() { command curl --max-time 60 "$@"; }
+
+new_project launch
+# viz: serves its /input.json (after a moment's work, so a launch is seen under way);
+# envviz: serves its INPUT_JSON; broken: exits at once, saying why; db: a service.
+write_services <<'EOF'
+local boss = require "boss"
+local ping = function(self) return self:exec { "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/" } == 0 end
+boss.Service:extend {
+  name = "viz", image = "@IMG@", kind = "template", input = "file", http = { port = 8080 }, stop_signal = "SIGKILL",
+  cmd = { "sh", "-c", "sleep 0.5; mkdir -p /www; echo viz > /www/index.html; cp /input.json /www/input.json; exec httpd -f -p 8080 -h /www" },
+  ping = ping,
+}
+boss.Service:extend {
+  name = "envviz", image = "@IMG@", kind = "template", input = "env", http = { port = 8080 }, stop_signal = "SIGKILL",
+  cmd = { "sh", "-c", "mkdir -p /www; echo envviz > /www/index.html; printf %s \"$INPUT_JSON\" > /www/input.json; exec httpd -f -p 8080 -h /www" },
+  ping = ping,
+}
+boss.Service:extend {
+  name = "broken", image = "@IMG@", kind = "template", http = { port = 8080 },
+  cmd = { "sh", "-c", "echo 'cannot read the dataset'; exit 3" },
+}
+boss.Service:extend { name = "db", image = "@IMG@", cmd = { "sleep", "100000" }, stop_signal = "SIGKILL" }
+EOF
+expect_exit 0 boss start
+require_ok "the project must start"
+source "$(dirname "$0")/proxy_lib.sh"
+start_proxy api --timeout 10
+L=http://127.0.0.1:$PORT
+expect_contains "$(cat "$DIR/api.out")" "launching viz, envviz, broken with POST /_boss/launch" "the proxy says so"
+
+# launch BODY: POSTs it; $BODY the answer, $CODE its status.
+launch() {
+  local answer
+  answer=$(curl -s -w '\n%{http_code}' -H 'Content-Type: application/json' --data-binary "$1" "$L/_boss/launch")
+  CODE=${answer##*$'\n'}
+  BODY=${answer%$'\n'*}
+}
+expect_refusal() {  # expect_refusal STATUS BODY MESSAGE
+  launch "$2"
+  expect_eq "$CODE" "$1" "status of $2"
+  expect_contains "$BODY" "$3" "answer to $2"
+  expect_eq "$(printf '%s' "$BODY" | grep -c .)" 1 "lines of the answer to $2"
+}
+
+section "input = file: 201, the input as /input.json, the URL answering by path and host"
+launch '{"template":"viz","name":"one","input":{"points":[1,2,3],"title":"a {braced} title"}}'
+expect_eq "$CODE" 201 "status"
+expect_eq "$(jq -r .name <<<"$BODY")" viz-one "name"
+expect_eq "$(jq -r .template <<<"$BODY")" viz "template"
+expect_eq "$(jq -r .container <<<"$BODY")" "$P-viz-one" "container"
+expect_eq "$(jq -r .url <<<"$BODY")" "$L/viz-one/" "url"
+expect_eq "$(jq -r .host <<<"$BODY")" viz-one.localhost "host"
+expect_eq "$(state viz-one)" running "its container"
+expect_eq "$(inspect viz-one '{{index .Config.Labels "boss.template"}}')" viz "its boss.template label"
+expect_eq "$(curl -s "$L/viz-one/")" viz "its URL"
+expect_eq "$(curl -s "$L/viz-one/input.json" | jq -c .)" '{"points":[1,2,3],"title":"a {braced} title"}' "its /input.json"
+expect_eq "$(curl -s -H 'Host: viz-one.localhost' "$L/input.json" | jq -c .points)" '[1,2,3]' "by host"
+
+section "no input: /input.json is {}; no name: a random id"
+launch '{"template":"viz"}'
+expect_eq "$CODE" 201 "status"
+RANDOM_NAME=$(jq -r .name <<<"$BODY")
+expect_match "$RANDOM_NAME" '^viz-[0-9a-f]{6}$' "the random name"
+expect_eq "$(curl -s "$L/$RANDOM_NAME/input.json")" '{}' "its /input.json"
+
+section "input = env: INPUT_JSON"
+launch '{"template":"envviz","name":"e1","input":{"k":"v {x}"}}'
+expect_eq "$CODE" 201 "status"
+expect_eq "$(env_of envviz-e1 INPUT_JSON)" '{"k":"v {x}"}' "INPUT_JSON in the container"
+expect_eq "$(curl -s "$L/envviz-e1/input.json")" '{"k":"v {x}"}' "served from INPUT_JSON"
+
+section "refusals: status and one line each"
+expect_refusal 400 'not json' 'the body is not JSON'
+expect_refusal 400 '[1,2]' 'the body must be a JSON object, not an array'
+expect_refusal 400 '{"template":"viz","image":"evil:latest"}' "unknown field 'image' (the fields are template, name and input)"
+expect_refusal 400 '{"template":7}' "field 'template' must be a string, not a number"
+expect_refusal 400 '{"template":"viz","name":"Bad_Name"}' "field 'name': name 'Bad_Name' must start with a lowercase letter or a digit"
+expect_refusal 404 '{"template":"vis"}' "unknown template 'vis' (did you mean 'viz'?)"
+expect_refusal 404 '{"template":"db"}' "unknown template 'db'"
+expect_refusal 409 '{"template":"viz","name":"one"}' "launched container 'viz-one' exists"
+BIG=$(head -c 70000 /dev/zero | tr '\0' a)
+expect_refusal 413 "{\"template\":\"envviz\",\"input\":\"$BIG\"}" "over the 65536 bytes INPUT_JSON may hold"
+expect_eq "$(ids envviz-big | grep -c . || true)" 0 "nothing made for the 413"
+launch '{"template":"broken","name":"b1"}'
+expect_eq "$CODE" 502 "status of a failed start"
+expect_contains "$(jq -r .error <<<"$BODY")" "launch 'broken-b1' failed" "its reason"
+expect_contains "$(jq -r .logs <<<"$BODY")" "cannot read the dataset" "its log tail"
+
+section "two launches of one name at once: one 201, the other 409"
+for i in 1 2; do
+  curl -s -o "$DIR/twin$i.out" -w '%{http_code}\n' --data-binary '{"template":"viz","name":"twin"}' "$L/_boss/launch" \
+    >"$DIR/twin$i.code" &
+done
+wait_for 60 test -s "$DIR/twin1.code" -a -s "$DIR/twin2.code"
+expect_eq "$(cat "$DIR/twin1.code" "$DIR/twin2.code" | sort | tr '\n' ' ')" "201 409 " "their statuses"
+expect_contains "$(cat "$DIR/twin1.out" "$DIR/twin2.out")" "viz-twin" "the 409 names it"
+expect_eq "$(ids viz-twin | grep -c . || true)" 1 "viz-twin's containers"
+
+section "DELETE /_boss/containers/<name>: 200, then 404; 403 for a service's"
+del() { curl -s -w '\n%{http_code}' -X DELETE "$L/_boss/containers/$1"; }
+answer=$(del viz-one)
+expect_eq "${answer##*$'\n'}" 200 "status"
+expect_eq "$(jq -c . <<<"${answer%$'\n'*}")" '{"name":"viz-one","removed":true,"template":"viz"}' "answer"
+expect_eq "$(ids viz-one | grep -c . || true)" 0 "viz-one's containers"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$L/viz-one/")" 503 "its URL once removed"
+answer=$(del viz-one)
+expect_eq "${answer##*$'\n'}" 404 "status of a second delete"
+expect_contains "$answer" "no launched container 'viz-one'" "its answer"
+answer=$(del db)
+expect_eq "${answer##*$'\n'}" 403 "status of deleting a service's"
+expect_contains "$answer" "'db' is a service, not a launched container" "its answer"
+expect_eq "$(state db)" running "db"
+answer=$(del broken-b1)
+expect_eq "${answer##*$'\n'}" 200 "the failed launch's container is removed too"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$L/_boss/launch")" 405 "PUT /_boss/launch"
+
+section "boss down removes launched containers"
+stop_proxy INT api
+expect_exit 0 boss down
+expect_eq "$(count_containers)" 0 "containers after boss down"
+finish
