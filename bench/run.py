@@ -140,6 +140,45 @@ class Docker:
             out.append(obj)
 
 
+class EventRecorder:
+    """The engine's events, heard live from a stream opened before the work begins: a
+    `GET /events?since=` asked afterwards gets only the engine's last 256 events, too few
+    at 500 containers (bench/README.md). Use as a context manager; `events` after it."""
+
+    def __init__(self, docker, **filters):
+        self._conn = _UnixConnection(docker.path, timeout=None)
+        self._conn.request("GET", API + "/events?filters=" + docker.filters(**filters))
+        self._resp = self._conn.getresponse()
+        if self._resp.status != 200:
+            raise BenchError("GET /events -> %d" % self._resp.status)
+        self.events = []
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self):
+        try:
+            for line in iter(self._resp.readline, b""):
+                if line.strip():
+                    self.events.append(json.loads(line))
+        except (OSError, ValueError, http.client.HTTPException):
+            pass  # the stream was closed by close()
+
+    def close(self):
+        time.sleep(0.2)  # the last events of the work are on their way
+        try:
+            self._conn.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._thread.join(timeout=10)
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 # --- Scenarios ------------------------------------------------------------------------------
 
 
@@ -450,11 +489,12 @@ class Bench:
         tool.cleanup()
         self.expect(tool, 0, 0, networks=0)
         time.sleep(self.settle)
-        t0 = time.time_ns()
-        record["cold_start"].append(tool.cold_start())
-        t1 = time.time_ns()
+        with EventRecorder(self.docker, type=["container"], event=["create", "start"], label=[tool.label]) as rec:
+            t0 = time.time_ns()
+            record["cold_start"].append(tool.cold_start())
+            t1 = time.time_ns()
         self.expect(tool, n, n)
-        self.cold_start_phases(tool, t0, t1, record)
+        self.cold_start_phases(tool, t0, t1, rec.events, record)
         time.sleep(self.settle)
         record["noop_start"].append(tool.noop_start())
         self.expect(tool, n, n)
@@ -468,19 +508,42 @@ class Bench:
         record["down"].append(tool.down())
         self.expect(tool, 0, 0, networks=0)
 
-    def cold_start_phases(self, tool, t0, t1, record):
-        """Splits a cold start with the engine's event stamps: before the first container
-        create (tool start-up, its requests, the network), first create -> last start (the
-        engine doing the containers), last start -> exit."""
-        events = self.docker.events(t0, time.time_ns(), type=["container"], event=["create", "start"], label=[tool.label])
+    def cold_start_phases(self, tool, t0, t1, events, record):
+        """Splits a cold start with the engine's event stamps (heard live: EventRecorder):
+        before the first container create (tool start-up, its requests, the network), first
+        create -> last start (the engine doing the containers), last start -> exit. And the
+        created-ahead split: how many containers were created before their dependencies had
+        all started (made ahead, as boss does), and the part of the containers phase with
+        no create left (last create -> last start: starts only)."""
+        events = [e for e in events if t0 <= e["timeNano"] <= t1]
         creates = sorted(e["timeNano"] for e in events if e.get("Action") == "create")
         starts = sorted(e["timeNano"] for e in events if e.get("Action") == "start")
         if not creates or not starts:
             raise BenchError("%s/%s: no create/start events seen" % (tool.name, tool.scn.name))
-        record.setdefault("phases", {"before_first_create": [], "containers": [], "after_last_start": []})
+        record.setdefault("phases", {"before_first_create": [], "containers": [], "after_last_start": [],
+                                     "created_ahead": [], "starts_only": []})
         record["phases"]["before_first_create"].append((creates[0] - t0) / 1e6)
         record["phases"]["containers"].append((starts[-1] - creates[0]) / 1e6)
         record["phases"]["after_last_start"].append((t1 - starts[-1]) / 1e6)
+        record["phases"]["created_ahead"].append(self.created_ahead(tool, events))
+        record["phases"]["starts_only"].append((starts[-1] - creates[-1]) / 1e6)
+
+    @staticmethod
+    def created_ahead(tool, events):
+        """How many of the scenario's containers were created before the last start of
+        their dependencies (0 for services without any)."""
+        key = {"boss": "boss.service", "compose": "com.docker.compose.service", "floor": "bench.service"}[tool.name]
+        first = {}
+        for e in events:
+            service = e.get("Actor", {}).get("Attributes", {}).get(key)
+            first.setdefault((service, e.get("Action")), e["timeNano"])
+        ahead = 0
+        for service, deps in tool.scn.deps.items():
+            created = first.get((service, "create"))
+            dep_starts = [first.get((d, "start")) for d in deps]
+            if deps and created is not None and all(dep_starts) and created < max(dep_starts):
+                ahead += 1
+        return ahead
 
     def run_scenario(self, scn):
         tools = [TOOL_CLASSES[t](self, scn) for t in self.args.tools]
@@ -499,7 +562,8 @@ class Bench:
                 t.cleanup()
                 if isinstance(t, FloorTool):
                     t.pool.shutdown()
-        out = {"services": len(scn.services), "layers": len(scn.layers), "metrics": {}, "ratios": {}}
+        out = {"services": len(scn.services), "layers": len(scn.layers),
+               "dependents": sum(1 for d in scn.deps.values() if d), "metrics": {}, "ratios": {}}
         for m in METRICS:
             out["metrics"][m] = {t: summary(records[t][m]) for t in records}
             ratios = {}
@@ -681,6 +745,16 @@ def tool_version(argv):
         return "?"
 
 
+def per_service_costs(res):
+    """{metric: {N: boss's median ms / N}} over the wide-N scenarios run, when more than one
+    size was (issue 13: flat within 20 % from 20 to 500 services)."""
+    sizes = {s["services"]: s for name, s in res["scenarios"].items()
+             if name.startswith("wide-") and "boss" in s["metrics"]["cold_start"]}
+    if len(sizes) < 2:
+        return {}
+    return {m: {n: s["metrics"][m]["boss"]["median"] * 1000 / n for n, s in sizes.items()} for m in METRICS}
+
+
 def evaluate_targets(res):
     targets = []
 
@@ -696,9 +770,22 @@ def evaluate_targets(res):
         if name.startswith("wide-"):
             add("no-op start %s: boss/compose" % name, r["noop_start"].get("boss/compose"), 0.1, "x")
             add("stop %s: boss/compose" % name, r["stop"].get("boss/compose"), 1.0, "x")
+    for metric, sizes in per_service_costs(res).items():
+        if metric == "down":
+            continue  # issue 13 names cold start, no-op start and stop
+        base = sizes[min(sizes)]
+        for n, v in sorted(sizes.items()):
+            if n != min(sizes):
+                add("%s per service, wide-%d against wide-%d" % (METRIC_TITLES[metric], n, min(sizes)),
+                    abs(v / base - 1), 0.2, "")
     h = res.get("handoff")
     if h:
-        add("readiness hand-off median", h["ready_to_dependent_create_ms"]["median"], h["ping_interval_ms"] + 10, "ms")
+        # Less the engine's own time for the call: created ahead, the dependent's next event is
+        # its start's, which takes the engine 200-400 ms here (bench/ping_handoff.py measures
+        # the hand-off itself, from boss's events).
+        add("readiness hand-off median, less the engine's own latency for the call",
+            h["ready_to_dependent_create_ms"]["median"] - h["engine_create_latency_ms"]["median"],
+            h["ping_interval_ms"] + 10, "ms")
     v = res.get("version")
     if v:
         add("boss --version median", v["boss_version_ms"]["median"], 5.0, "ms")
@@ -744,12 +831,25 @@ def render_table(res):
     lines.append("")
     if any(s.get("cold_start_phases_ms") for s in res["scenarios"].values()):
         lines.append("cold start split by the engine's event stamps, ms (median): before the first container create"
-                     " | first create -> last start | last start -> exit")
+                     " | first create -> last start | last start -> exit | containers created ahead (before their"
+                     " dependencies had started), of those with dependencies | last create -> last start")
     for name, s in res["scenarios"].items():
+        dependents = s.get("dependents", 0)
         for t, ph in s.get("cold_start_phases_ms", {}).items():
-            lines.append("  %-12s %-8s %8.0f | %8.0f | %6.0f" % (name, t, ph["before_first_create"]["median"],
-                                                              ph["containers"]["median"], ph["after_last_start"]["median"]))
+            ahead = ph.get("created_ahead", {}).get("median")
+            lines.append("  %-12s %-8s %8.0f | %8.0f | %6.0f | ahead %s of %d | %8.0f" % (
+                name, t, ph["before_first_create"]["median"], ph["containers"]["median"],
+                ph["after_last_start"]["median"], "?" if ahead is None else "%.0f" % ahead, dependents,
+                ph.get("starts_only", {}).get("median", 0)))
     if any(s.get("cold_start_phases_ms") for s in res["scenarios"].values()):
+        lines.append("")
+    per = per_service_costs(res)
+    if per:
+        lines.append("per-service cost of wide-N, ms per service (median / N), and against the smallest N:")
+        for metric, sizes in per.items():
+            base = sizes[min(sizes)]
+            lines.append("  %-12s " % METRIC_TITLES[metric] + "  ".join(
+                "N=%d: %.2f (%.2fx)" % (n, v, v / base) for n, v in sorted(sizes.items())))
         lines.append("")
     h = res.get("handoff")
     if h:
@@ -842,8 +942,10 @@ def main(argv=None):
     p.add_argument("--image", default=os.environ.get("BOSS_TEST_BUSYBOX_IMAGE", "boss-test/busybox:latest"))
     p.add_argument("--size", type=int, default=20, help="wide-N, layers-4x(N/4), chain-(N/2) (default 20)")
     p.add_argument("--scenarios", help="comma-separated, e.g. wide-20,layers-4x5 (overrides --size)")
+    p.add_argument("--scale", action="store_true", help="issue 13's scale runs: wide-20, wide-100, wide-500,"
+                   " layers-10x50, chain-100, boss alone, one repetition (unless --scenarios/--tools/--reps say)")
     p.add_argument("--tools", default=",".join(TOOLS), help="subset of boss,compose,floor")
-    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--reps", type=int, default=None, help="repetitions (default 5; 1 with --scale)")
     p.add_argument("--handoff-reps", type=int, default=15)
     p.add_argument("--ping-interval", type=float, default=0.1, help="gate's ping_interval in the hand-off (s)")
     p.add_argument("--version-runs", type=int, default=200)
@@ -871,6 +973,12 @@ def main(argv=None):
     PREFIX = args.prefix or ("bbsmoke" if args.smoke else "bbench")
     if not re.fullmatch(r"[a-z][a-z0-9]{1,15}", PREFIX):
         raise BenchError("--prefix: 2-16 lowercase letters and digits, starting with a letter")
+    if args.scale:
+        args.scenarios = args.scenarios or "wide-20,wide-100,wide-500,layers-10x50,chain-100"
+        if args.tools == ",".join(TOOLS):
+            args.tools = "boss"
+    if args.reps is None:
+        args.reps = 1 if args.scale else 5
     if args.smoke:
         args.scenarios = args.scenarios or "wide-2,layers-2x2,chain-2"
         args.reps, args.handoff_reps, args.version_runs, args.memory_size = 1, 1, 5, 4
