@@ -220,15 +220,14 @@ std::vector<std::string> SshDialer::base_args(const std::string& control) const 
   return args;
 }
 
-std::string SshDialer::control_path(int master) const {
+std::string SshDialer::target_prefix() const {
   const std::string key = m_target.user + "@" + m_target.host + ":" + std::to_string(m_target.port);
-  return m_control_dir + "/" + fnv1a_hex(key) + "-" + std::to_string(master);
+  return m_control_dir + "/" + fnv1a_hex(key);
 }
 
-std::string SshDialer::forward_path() const {
-  const std::string key = m_target.user + "@" + m_target.host + ":" + std::to_string(m_target.port);
-  return m_control_dir + "/" + fnv1a_hex(key) + "-engine.sock";
-}
+std::string SshDialer::control_path(int master) const { return target_prefix() + "-" + std::to_string(master); }
+
+std::string SshDialer::forward_path() const { return target_prefix() + "-engine.sock"; }
 
 std::string SshDialer::forwarded_socket() {
   std::lock_guard lock(m_forward_mutex);

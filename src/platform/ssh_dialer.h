@@ -100,8 +100,10 @@ class SshDialer {
   };
   // ssh's arguments common to every invocation, with `control` as ControlPath.
   std::vector<std::string> base_args(const std::string& control) const;
-  std::string control_path(int master) const;
-  std::string forward_path() const;
+  // <control dir>/<hash of user@host:port>: what every socket of this target is named from.
+  std::string target_prefix() const;
+  std::string control_path(int master) const;  // master `master`'s ControlPath
+  std::string forward_path() const;            // the forwarded engine socket
   // Makes the forward of forwarded_socket(); "" when it cannot be had.
   std::string make_forward();
   // Starts master `index` unless it runs; throws EngineError when ssh fails.
