@@ -1,5 +1,6 @@
 #include "cli/proxy_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -13,15 +14,62 @@
 #include "core/launch.h"
 #include "core/one_off.h"
 #include "engine/build_context.h"
+#include "platform/bridge_address.h"
 #include "proxy/admin.h"
 #include "proxy/admin_pages.h"
 #include "proxy/budget.h"
 #include "proxy/launch_api.h"
+#include "proxy/launch_inputs.h"
 #include "proxy/on_demand.h"
 #include "proxy/proxy_server.h"
 #include "proxy/upstreams.h"
 
 namespace boss {
+namespace {
+
+// Where the proxy listens and serves launch inputs, known once it does (its log lines say).
+class ServedUrls {
+ public:
+  void heard(const std::string& line) {
+    static const std::string kListening = "listening on ", kInputs = "serving launch inputs on ";
+    std::lock_guard lock(m_mutex);
+    if (line.rfind(kListening, 0) == 0) m_listening = line.substr(kListening.size());
+    if (line.rfind(kInputs, 0) == 0) m_inputs = line.substr(kInputs.size());
+  }
+  std::string listening() const {
+    std::lock_guard lock(m_mutex);
+    return m_listening;
+  }
+  std::string inputs() const {
+    std::lock_guard lock(m_mutex);
+    return m_inputs;
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  std::string m_listening, m_inputs;  // "http://ADDR:PORT"
+};
+
+// The host's address on the project network, where its containers reach the proxy for
+// their launch inputs: the network is made now when the project has none yet (a start
+// would make it the same way). "" when there is none (not a local Docker engine's bridge).
+std::string inputs_address(Engine& engine, const Project& project) {
+  std::vector<NetworkInfo> networks;
+  const auto ours = [&] {
+    for (const auto& n : engine.list_networks({{kLabelProject, project.name}}))
+      if (n.name == project.network_name()) networks.push_back(n);
+  };
+  ours();
+  if (networks.empty()) {
+    engine.create_network(project.network_name(), {{kLabelProject, project.name}});
+    ours();
+  }
+  for (const auto& n : networks)
+    if (std::string address = bridge_address(n.id); !address.empty()) return address;
+  return "";
+}
+
+}  // namespace
 
 int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink& runtime_events, const Cancel& cancel) {
   const Project& project = runtime.project();
@@ -58,6 +106,22 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
         std::fprintf(stderr, "boss: warning: on-demand service '%s' needs %s, more than --memory-budget %s: it will never start\n",
                      s.name.c_str(), byte_size_text(budget_bytes(s)).c_str(), byte_size_text(*opt.memory_budget).c_str());
   }
+  // Launches: their inputs (input = "url") served on the project network's gateway.
+  LaunchInputs inputs;
+  ServedUrls urls;
+  if (std::any_of(project.templates.begin(), project.templates.end(),
+                  [](const ServiceSpec& t) { return t.input == LaunchInput::url; })) {
+    options.inputs_address = inputs_address(engine, project);
+    if (options.inputs_address.empty())
+      std::fprintf(stderr,
+                   "boss: warning: templates with input = \"url\" cannot be launched: this host has no address on "
+                   "network %s (only a local Docker engine's bridge network has one)\n",
+                   project.network_name().c_str());
+  }
+  Launcher launcher(runtime, make_bytes_tar, [&inputs, &urls](const std::string& name, const std::string& json) {
+    const std::string base = urls.inputs();
+    return base.empty() ? std::string() : base + "/_boss/inputs/" + name + "?token=" + inputs.add(name, json);
+  });
   const auto log_line = [](const std::string& line) {
     std::printf("boss proxy: %s\n", line.c_str());
     std::fflush(stdout);
@@ -105,22 +169,19 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
   ServiceActivity activity(starter ? &*starter : nullptr, &history);  // tells the starter of each use
   AdminRoutes admin;
   add_admin_pages(admin, AdminSources{project, engine, activity, starter ? &*starter : nullptr, &history});
-  // Where the proxy listens ("http://127.0.0.1:8000"), known once it does: the URL of a launch.
-  std::mutex listening_mutex;
-  std::string listening_url;
-  Launcher launcher(runtime, make_bytes_tar);
+  add_input_route(admin, inputs);
   if (starter) {
     LaunchApiSources sources{
         .project = project,
         .launcher = launcher,
         .starter = *starter,
         .domain = options.domain,
-        .proxy_url =
-            [&] {
-              std::lock_guard lock(listening_mutex);
-              return listening_url;
+        .proxy_url = [&urls] { return urls.listening(); },
+        .removed =
+            [&upstreams, &inputs](const std::string& name) {
+              upstreams.forget(name);
+              inputs.forget(name);
             },
-        .removed = [&upstreams](const std::string& name) { upstreams.forget(name); },
         .log = log_line,
         .timeout = opt.timeout.value_or(300),
     };
@@ -128,10 +189,7 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
   }
   serve_proxy(options, project, upstreams, starter ? &*starter : nullptr, activity, admin, cancel, [&](const std::string& line) {
     std::printf("boss proxy: %s\n", line.c_str());
-    if (line.rfind("listening on ", 0) == 0) {
-      std::lock_guard lock(listening_mutex);
-      listening_url = line.substr(std::string("listening on ").size());
-    }
+    urls.heard(line);
     if (line.rfind("listening on ", 0) == 0 && (!routes.empty() || !templates.empty())) {
       if (!routes.empty())
         std::printf("boss proxy: routing %s by path (/<service>/) and host (<service>.%s)\n", routes.c_str(),

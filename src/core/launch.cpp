@@ -127,7 +127,9 @@ Launched Launcher::launch(const LaunchRequest& request) {
   if (tmpl->input == LaunchInput::url) {
     if (m_input_url) url = m_input_url(name, request.input.value_or("{}"));
     if (url.empty())
-      throw LaunchError(400, "template '" + tmpl->name + "' has input = \"url\", served by boss proxy only");
+      throw LaunchError(503, "template '" + tmpl->name +
+                                 "' has input = \"url\", and no server of launch inputs runs (boss proxy serves "
+                                 "them, on a local Docker engine's bridge)");
   }
   const Project project = launch_project(m_project, launched_spec(*tmpl, name, request.input, url));
   TemplateHooks hooks(m_base.hooks(), name, tmpl->name);

@@ -10,7 +10,7 @@
 //   - file: /input.json, put into the created container before it starts
 //           (Engine::put_archive, a tar the caller's `make_tar` makes);
 //   - url:  INPUT_JSON_URL, the address the caller's `input_url` gives for it (boss
-//           proxy serves it); without one, LaunchError 400.
+//           proxy serves it); without one, LaunchError 503.
 #pragma once
 
 #include <cstddef>
@@ -35,8 +35,9 @@ inline constexpr std::size_t kMaxEnvInput = 65536;  // bytes of INPUT_JSON
 
 // Why a launch (or a removal) did not happen, with the HTTP status that says so: 400 a bad
 // name, 404 an unknown template or container, 403 not a launched container, 409 a name
-// taken, 413 an input too large, 502 its start failed (with the tail of the failed
-// container's output, when there is one, in logs()).
+// taken, 413 an input too large, 503 no server for its input (input = "url"), 502 its
+// start failed (with the tail of the failed container's output, when there is one, in
+// logs()).
 class LaunchError : public std::runtime_error {
  public:
   LaunchError(int status, const std::string& message, std::string logs = {})

@@ -114,11 +114,11 @@ void AdminResponse::error(const AdminRequest& request, int status, const std::st
 }
 
 void AdminRoutes::add(std::string method, std::string path, AdminHandler handler) {
-  m_routes.push_back(Route{std::move(method), std::move(path), false, false, std::move(handler)});
+  m_routes.push_back(Route{std::move(method), std::move(path), false, false, false, std::move(handler)});
 }
 
-void AdminRoutes::add_prefix(std::string method, std::string prefix, AdminHandler handler, bool deep) {
-  m_routes.push_back(Route{std::move(method), std::move(prefix), true, deep, std::move(handler)});
+void AdminRoutes::add_prefix(std::string method, std::string prefix, AdminHandler handler, bool deep, bool open) {
+  m_routes.push_back(Route{std::move(method), std::move(prefix), true, deep, open, std::move(handler)});
 }
 
 AdminRoutes::Found AdminRoutes::find(std::string_view method, std::string_view path) const {
@@ -137,6 +137,7 @@ AdminRoutes::Found AdminRoutes::find(std::string_view method, std::string_view p
     if (route.method == wanted) {
       found.handler = &route.handler;
       found.rest = std::move(rest);
+      found.open = route.open;
       return found;
     }
     if (allow.find(route.method) == std::string::npos) {

@@ -80,16 +80,19 @@ using AdminHandler = std::function<void(const AdminRequest&, AdminResponse&)>;
 
 // Which handler answers a method and path. Exact paths ("/") and prefixes ("/logs/":
 // the rest of the path is AdminRequest::rest, never empty, never holding a '/'; unless
-// added with `deep`, when it may).
+// added with `deep`, when it may). A prefix added `open` is answered without the access
+// check (check_admin_access): its handler checks a credential of its own (launch inputs'
+// tokens, launch_inputs.h).
 class AdminRoutes {
  public:
   void add(std::string method, std::string path, AdminHandler handler);
-  void add_prefix(std::string method, std::string prefix, AdminHandler handler, bool deep = false);
+  void add_prefix(std::string method, std::string prefix, AdminHandler handler, bool deep = false, bool open = false);
 
   struct Found {
     const AdminHandler* handler = nullptr;  // null: `refusal` says why (404, or 405 with Allow)
     std::string rest;
     ProxyReply refusal;
+    bool open = false;  // the handler's route was added open: no access check
   };
   // `path` is decoded (AdminRequest::path). HEAD finds GET's handler.
   Found find(std::string_view method, std::string_view path) const;
@@ -102,6 +105,7 @@ class AdminRoutes {
     std::string path;
     bool prefix = false;
     bool deep = false;
+    bool open = false;
     AdminHandler handler;
   };
   std::vector<Route> m_routes;

@@ -250,7 +250,9 @@ bool is_parse_error(const beast::error_code& ec) {
 
 class Connection {
  public:
-  Connection(Server& server, tcp::socket socket) : m_server(server), m_client(std::move(socket)), m_chunk(kChunk), m_body_chunk(kChunk) {
+  // `inputs_only`: accepted on ProxyOptions::inputs_address, where only launch inputs are served.
+  Connection(Server& server, tcp::socket socket, bool inputs_only)
+      : m_server(server), m_client(std::move(socket)), m_inputs_only(inputs_only), m_chunk(kChunk), m_body_chunk(kChunk) {
     beast::error_code ec;
     // A header and its body go out as separate writes: with Nagle's algorithm the second
     // would wait for the peer's delayed ACK (40 ms) on every request.
@@ -321,6 +323,13 @@ class Connection {
 
     const std::string host(text(req[http::field::host]));
     const RouteDecision decision = route_request(m_server.project, m_server.options.domain, host, target);
+    if (m_inputs_only) {
+      const auto* admin = std::get_if<AdminTarget>(&decision);
+      if (!admin || admin->path.rfind("/inputs/", 0) != 0) {
+        prepare(ProxyReply{404, "only launch inputs (/_boss/inputs/<name>) are served on this address"}, method, target);
+        co_return co_await answer(version, reusable, head);
+      }
+    }
     if (const auto* reply = std::get_if<ProxyReply>(&decision)) {
       prepare(*reply, method, target);
       co_return co_await answer(version, reusable, head);
@@ -487,16 +496,17 @@ class Connection {
     const bool head = req.method() == http::verb::head;
     const bool reusable = req.keep_alive() && parser.is_done();
     const auto started = Clock::now();
-    if (auto refused = check_admin_access(m_server.options.admin_token, m_peer, text(req[http::field::authorization]))) {
-      prepare(std::move(*refused), method, target);
-      co_return co_await answer(version, reusable, head);
-    }
     const auto path = decode_admin_path(at.path);
+    const AdminRoutes::Found found = path ? m_server.admin.find(method, *path) : AdminRoutes::Found{};
+    if (!(found.handler && found.open))  // an open route's handler checks its own credential
+      if (auto refused = check_admin_access(m_server.options.admin_token, m_peer, text(req[http::field::authorization]))) {
+        prepare(std::move(*refused), method, target);
+        co_return co_await answer(version, reusable, head);
+      }
     if (!path) {
       prepare(ProxyReply{400, "malformed percent-escape in the path"}, method, target);
       co_return co_await answer(version, reusable, head);
     }
-    const AdminRoutes::Found found = m_server.admin.find(method, *path);
     if (!found.handler) {
       prepare(found.refusal, method, target);
       co_return co_await answer(version, reusable, head);
@@ -834,6 +844,7 @@ class Connection {
   beast::tcp_stream m_client;
   beast::flat_buffer m_buffer;
   std::string m_peer;
+  bool m_inputs_only;  // only launch inputs answered (ProxyOptions::inputs_address)
   UpstreamLink m_link;
   std::optional<http::response_parser<http::buffer_body>> m_response;
   std::vector<char> m_chunk;       // the answer's body, relayed
@@ -847,12 +858,12 @@ class Connection {
   ProxyReply m_reply;
 };
 
-awaitable<void> serve_connection(Server& server, tcp::socket socket) {
-  Connection connection(server, std::move(socket));
+awaitable<void> serve_connection(Server& server, tcp::socket socket, bool inputs_only) {
+  Connection connection(server, std::move(socket), inputs_only);
   co_await connection.serve();
 }
 
-awaitable<void> accept_loop(Server& server, tcp::acceptor& acceptor, asio::io_context& io) {
+awaitable<void> accept_loop(Server& server, tcp::acceptor& acceptor, asio::io_context& io, bool inputs_only) {
   for (;;) {
     tcp::socket socket(asio::make_strand(io));
     beast::error_code ec;
@@ -865,7 +876,7 @@ awaitable<void> accept_loop(Server& server, tcp::acceptor& acceptor, asio::io_co
       continue;
     }
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, serve_connection(server, std::move(socket)), asio::detached);
+    asio::co_spawn(executor, serve_connection(server, std::move(socket), inputs_only), asio::detached);
   }
 }
 
@@ -893,7 +904,23 @@ void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFi
                                ec.message());
     const auto port = acceptor.local_endpoint().port();
     server.log("listening on http://" + shown + ":" + std::to_string(port));
-    asio::co_spawn(io, accept_loop(server, acceptor, io), asio::detached);
+    asio::co_spawn(io, accept_loop(server, acceptor, io, false), asio::detached);
+    // Launch inputs, on the address containers reach (not fatal when it cannot be had).
+    tcp::acceptor inputs(io);
+    if (!options.inputs_address.empty()) {
+      const auto inputs_ip = asio::ip::make_address(options.inputs_address, ec);
+      const tcp::endpoint inputs_endpoint(inputs_ip, 0);
+      if (!ec) inputs.open(inputs_endpoint.protocol(), ec);
+      if (!ec) inputs.bind(inputs_endpoint, ec);
+      if (!ec) inputs.listen(asio::socket_base::max_listen_connections, ec);
+      if (ec) {
+        server.log("cannot serve launch inputs on " + options.inputs_address + ": " + ec.message());
+      } else {
+        server.log("serving launch inputs on http://" + options.inputs_address + ":" +
+                   std::to_string(inputs.local_endpoint().port()));
+        asio::co_spawn(io, accept_loop(server, inputs, io, true), asio::detached);
+      }
+    }
     std::vector<std::thread> threads;
     for (int i = 0; i < kIoThreads; ++i) threads.emplace_back([&io] { io.run(); });
     while (!cancel.sleep_for(std::chrono::hours(1))) {
@@ -905,6 +932,7 @@ void serve_proxy(const ProxyOptions& options, const Project& project, UpstreamFi
     blocking.stop();
     blocking.join();
     acceptor.close(ec);
+    inputs.close(ec);
   }  // the connections' frames go with the io_context, before the server they point to
 }
 

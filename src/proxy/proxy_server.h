@@ -14,9 +14,10 @@
 // two Host headers (400), and what route.h refuses.
 //
 // `/_boss/...` (route.h's AdminTarget) is answered by the proxy itself: access checked
-// (admin.h), the body read (1 MiB at most, else 413), and the handler `admin` names run on
-// a thread of its own, its answer relayed as it comes (admin_exchange.h); a streamed
-// answer ends the connection, and its handler is cancelled when the client goes away.
+// (admin.h; not for an open route: launch_inputs.h), the body read (1 MiB at most, else
+// 413), and the handler `admin` names run on a thread of its own, its answer relayed as
+// it comes (admin_exchange.h); a streamed answer ends the connection, and its handler is
+// cancelled when the client goes away.
 #pragma once
 
 #include <chrono>
@@ -40,10 +41,15 @@ struct ProxyOptions {
   std::chrono::milliseconds wait_timeout{60000};
   // "": /_boss/ answers loopback peers only; else any peer with `Authorization: Bearer <it>`.
   std::string admin_token;
+  // "": none; else an IP literal where, on any free port, only launch inputs
+  // (/_boss/inputs/<name>, launch_inputs.h) are served: the project network's gateway,
+  // the address containers reach the host at ("serving launch inputs on http://ADDR:PORT").
+  std::string inputs_address;
 };
 
 // Receives one line per request and one when the server listens ("listening on
-// http://ADDR:PORT"); called from the server's threads, one call at a time.
+// http://ADDR:PORT"; then "serving launch inputs on http://ADDR:PORT", or "cannot serve
+// launch inputs on ADDR: why"); called from the server's threads, one call at a time.
 using ProxyLogFn = std::function<void(const std::string&)>;
 
 // Serves until `cancel` is requested, then closes every connection and returns. Throws

@@ -4,7 +4,9 @@
 # /input.json or INPUT_JSON, its URL answering by path and by host; every refusal with its
 # status and one line (400 bad bodies and names, 404 an unknown template, 409 a name taken
 # or still starting, 413 an INPUT_JSON too large, 502 a failed start with its log tail);
-# DELETE /_boss/containers/<name> (200, 404, 403 for a service's).
+# DELETE /_boss/containers/<name> (200, 404, 403 for a service's); input = "url": the
+# container fetching its input (busybox wget) from the proxy on the project network's
+# gateway, where only inputs answer, each with its token (403 without).
 source "$(dirname "$0")/lib.sh" "$@"
 need_image "$BUSYBOX"
 curl() { command curl --max-time 60 "$@"; }
@@ -26,6 +28,11 @@ boss.Service:extend {
   ping = ping,
 }
 boss.Service:extend {
+  name = "urlviz", image = "@IMG@", kind = "template", input = "url", http = { port = 8080 }, stop_signal = "SIGKILL",
+  cmd = { "sh", "-c", "mkdir -p /www; echo urlviz > /www/index.html; wget -q -O /www/input.json \"$INPUT_JSON_URL\" || echo 'fetch failed' > /www/input.json; exec httpd -f -p 8080 -h /www" },
+  ping = ping,
+}
+boss.Service:extend {
   name = "broken", image = "@IMG@", kind = "template", http = { port = 8080 },
   cmd = { "sh", "-c", "echo 'cannot read the dataset'; exit 3" },
 }
@@ -36,7 +43,7 @@ require_ok "the project must start"
 source "$(dirname "$0")/proxy_lib.sh"
 start_proxy api --timeout 10
 L=http://127.0.0.1:$PORT
-expect_contains "$(cat "$DIR/api.out")" "launching viz, envviz, broken with POST /_boss/launch" "the proxy says so"
+expect_contains "$(cat "$DIR/api.out")" "launching viz, envviz, urlviz, broken with POST /_boss/launch" "the proxy says so"
 
 # launch BODY: POSTs it; $BODY the answer, $CODE its status.
 launch() {
@@ -79,6 +86,26 @@ expect_eq "$CODE" 201 "status"
 expect_eq "$(env_of envviz-e1 INPUT_JSON)" '{"k":"v {x}"}' "INPUT_JSON in the container"
 expect_eq "$(curl -s "$L/envviz-e1/input.json")" '{"k":"v {x}"}' "served from INPUT_JSON"
 
+section "input = url: INPUT_JSON_URL, served on the project network's gateway, with its token only"
+INPUTS=$(sed -n 's|.*serving launch inputs on \(http://[0-9.]*:[0-9]*\).*|\1|p' "$DIR/api.out" | head -1)
+GATEWAY=$(docker network inspect "boss-$P" --format '{{range .IPAM.Config}}{{.Gateway}} {{end}}' | awk '{print $1}')
+expect_eq "${INPUTS%:*}" "http://$GATEWAY" "where inputs are served: the project network's gateway"
+launch '{"template":"urlviz","name":"u1","input":{"rows":[{"id":1}]}}'
+expect_eq "$CODE" 201 "status"
+INPUT_URL=$(env_of urlviz-u1 INPUT_JSON_URL)
+expect_match "$INPUT_URL" "^$INPUTS/_boss/inputs/urlviz-u1\?token=[0-9a-f]{32}\$" "INPUT_JSON_URL"
+expect_eq "$(curl -s "$L/urlviz-u1/input.json")" '{"rows":[{"id":1}]}' "what the container fetched (busybox wget)"
+expect_eq "$(curl -s "$INPUT_URL")" '{"rows":[{"id":1}]}' "the URL from the host"
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+expect_eq "$(code "${INPUT_URL%%\?*}")" 403 "no token"
+expect_eq "$(code "${INPUT_URL%%\?*}?token=0123")" 403 "a wrong token"
+expect_contains "$(curl -s "${INPUT_URL%%\?*}?token=0123")" "wrong token for the input of 'urlviz-u1'" "its answer"
+expect_eq "$(code "$INPUTS/_boss/inputs/urlviz-none?token=0123")" 404 "no such input"
+expect_eq "$(code "$INPUTS/_boss/")" 404 "the admin pages on the inputs' address"
+expect_contains "$(curl -s "$INPUTS/_boss/")" "only launch inputs (/_boss/inputs/<name>) are served on this address" "its answer"
+expect_eq "$(code "$INPUTS/viz-one/")" 404 "a launched container on the inputs' address"
+expect_eq "$(code -X POST -d '{"template":"viz"}' "$INPUTS/_boss/launch")" 404 "a launch on the inputs' address"
+
 section "refusals: status and one line each"
 expect_refusal 400 'not json' 'the body is not JSON'
 expect_refusal 400 '[1,2]' 'the body must be a JSON object, not an array'
@@ -120,6 +147,9 @@ answer=$(del db)
 expect_eq "${answer##*$'\n'}" 403 "status of deleting a service's"
 expect_contains "$answer" "'db' is a service, not a launched container" "its answer"
 expect_eq "$(state db)" running "db"
+answer=$(del urlviz-u1)
+expect_eq "${answer##*$'\n'}" 200 "status of deleting urlviz-u1"
+expect_eq "$(code "$INPUT_URL")" 404 "its input once it is removed"
 answer=$(del broken-b1)
 expect_eq "${answer##*$'\n'}" 200 "the failed launch's container is removed too"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$L/_boss/launch")" 405 "PUT /_boss/launch"
