@@ -105,6 +105,10 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
       if (s.on_demand && budget_bytes(s) > *opt.memory_budget)
         std::fprintf(stderr, "boss: warning: on-demand service '%s' needs %s, more than --memory-budget %s: it will never start\n",
                      s.name.c_str(), byte_size_text(budget_bytes(s)).c_str(), byte_size_text(*opt.memory_budget).c_str());
+    for (const auto& t : project.templates)
+      if (budget_bytes(t) > *opt.memory_budget)
+        std::fprintf(stderr, "boss: warning: template '%s' needs %s, more than --memory-budget %s: it will never launch\n",
+                     t.name.c_str(), byte_size_text(budget_bytes(t)).c_str(), byte_size_text(*opt.memory_budget).c_str());
   }
   // Launches: their inputs (input = "url") served on the project network's gateway.
   LaunchInputs inputs;
@@ -140,11 +144,29 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
     OnDemandStarter::Lifecycle life;
     life.project = &project;
     life.memory_budget = opt.memory_budget;
-    // Stopped as `boss stop NAME...` would (its events and summary in boss's output).
-    life.stop = [&runtime](const std::vector<std::string>& services) {
+    // Stopped as `boss stop NAME...` would (its events and summary in boss's output); a
+    // launched container removed (first: it depends on the services, never the reverse).
+    life.stop = [&runtime, &launcher, &inputs, &project](const std::vector<std::string>& services) {
+      CommandResult result;
+      std::vector<std::string> plain;
+      for (const auto& name : services) {
+        if (project.find(name) || !template_of_launched(project, name)) {
+          plain.push_back(name);
+          continue;
+        }
+        try {
+          launcher.remove(name);
+        } catch (const LaunchError& e) {
+          if (e.status() != 404) result.error = e.what();
+        }
+        inputs.forget(name);
+      }
+      if (plain.empty()) return result;
       StopRequest request;
-      request.services = services;
-      return runtime.stop(request);
+      request.services = plain;
+      CommandResult stopped = runtime.stop(request);
+      if (stopped.error.empty()) stopped.error = result.error;
+      return stopped;
     };
     life.running = [&engine, &project] {
       std::set<std::string> running;
@@ -164,6 +186,14 @@ int proxy_command(const Options& opt, Runtime& runtime, Engine& engine, TeeSink&
         },
         OnDemandStarter::Timing{}, std::move(life));
     runtime_events.attach(&*starter);
+    // Launches of an earlier proxy are counted and stopped like this one's.
+    for (const auto& c : engine.list_containers({{kLabelProject, project.name}})) {
+      const auto t = c.labels.find(kLabelTemplate);
+      const auto s = c.labels.find(kLabelService);
+      if (t == c.labels.end() || s == c.labels.end()) continue;
+      if (const ServiceSpec* tmpl = project.find_template(t->second))
+        starter->add_launched(launched_spec(*tmpl, s->second, std::nullopt, ""));
+    }
   }
   RequestHistory history(project.state_dir() / "history");
   ServiceActivity activity(starter ? &*starter : nullptr, &history);  // tells the starter of each use

@@ -43,6 +43,10 @@ std::string check_budget(const Project& project) {
     if (s.on_demand && !s.mem_limit)
       return "--memory-budget: on-demand service '" + s.name +
              "' has no mem_limit (the budget counts each on-demand service's mem_limit)";
+  for (const auto& t : project.templates)
+    if (!t.mem_limit)
+      return "--memory-budget: template '" + t.name +
+             "' has no mem_limit (the budget counts each launched container's mem_limit)";
   return "";
 }
 

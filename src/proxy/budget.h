@@ -4,7 +4,8 @@
 // What counts: the mem_limit (times instances) of every on-demand service that runs or is
 // to start, its on-demand dependencies included; services that are not on demand are not
 // counted (boss start runs them; the budget is for what the proxy starts). The proxy
-// refuses a budget when an on-demand service has no mem_limit (check_budget).
+// refuses a budget when an on-demand service or a template has no mem_limit (check_budget).
+// Launched containers the starter knows of are on-demand services of their own here.
 #pragma once
 
 #include <cstdint>

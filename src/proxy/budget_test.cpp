@@ -52,3 +52,14 @@ TEST_CASE("budget: every on-demand service needs a mem_limit") {
   p.services[1].mem_limit.reset();
   CHECK(check_budget(p) == "--memory-budget: on-demand service 'b' has no mem_limit (the budget counts each on-demand service's mem_limit)");
 }
+
+TEST_CASE("budget: every template needs a mem_limit too") {
+  Project p = three(64 * kMiB);
+  ServiceSpec t;
+  t.name = "viz";
+  t.is_template = true;
+  p.templates = {t};
+  CHECK(check_budget(p) == "--memory-budget: template 'viz' has no mem_limit (the budget counts each launched container's mem_limit)");
+  p.templates[0].mem_limit = 64 * kMiB;
+  CHECK(check_budget(p).empty());
+}

@@ -106,7 +106,15 @@ void add_launch_routes(AdminRoutes& routes, LaunchApiSources sources) {
       return response.error(request, 409, "a launch of '" + name + "' is still starting");
     Launched launched;
     try {
-      sources.starter.run_exclusive([&] { launched = sources.launcher.launch(launch); });
+      sources.starter.run_exclusive([&] {
+        // Counted by the starter as its template says (idle_timeout, mem_limit), room made first.
+        if (tmpl)
+          if (const std::string why = sources.starter.make_room(launched_spec(*tmpl, name, std::nullopt, ""));
+              !why.empty())
+            throw LaunchError(503, "launch '" + name + "' does not fit in --memory-budget: " + why);
+        launched = sources.launcher.launch(launch);
+        sources.starter.add_launched(launched_spec(*tmpl, launched.name, std::nullopt, ""));
+      });
     } catch (const LaunchError& e) {
       if (sources.log) sources.log("launch of " + name + " refused (" + std::to_string(e.status()) + "): " + e.what());
       return launch_failed(request, response, e);
@@ -134,6 +142,7 @@ void add_launch_routes(AdminRoutes& routes, LaunchApiSources sources) {
     } catch (const std::exception& e) {
       return response.error(request, 502, "removing '" + name + "' failed: " + e.what());
     }
+    sources.starter.forget_launched(name);
     if (sources.removed) sources.removed(name);
     if (sources.log) sources.log("removed " + name + " (template " + tmpl + ")");
     response.json(200, json{{"name", name}, {"template", tmpl}, {"removed", true}}.dump() + "\n");

@@ -9,7 +9,12 @@
 // object, an unknown field, a field of the wrong type, a bad name; 404 an unknown template
 // (or no such container); 409 a name taken, or a launch of that name still starting; 413
 // an input too large for its template's `input`; 502 the start failed (and "logs": the
-// tail of the failed container's output); 403 deleting a service's container.
+// tail of the failed container's output); 503 no room in --memory-budget (or no server of
+// its input); 403 deleting a service's container.
+//
+// A launched container is the starter's to stop from then on (add_launched): removed
+// past its template's idle_timeout, or evicted, least recently used, for a start or a
+// launch that needs room in --memory-budget.
 //
 // Launches and removals are Runtime operations: they run on the on-demand starter's thread
 // (OnDemandStarter::run_exclusive), one at a time with its starts and stops.

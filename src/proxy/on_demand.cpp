@@ -27,7 +27,11 @@ const char* demand_state_name(DemandState state) {
 }
 
 OnDemandStarter::OnDemandStarter(StartFn start, Timing timing, Lifecycle lifecycle)
-    : m_start(std::move(start)), m_timing(timing), m_life(std::move(lifecycle)), m_thread([this] { run(); }) {}
+    : m_start(std::move(start)),
+      m_timing(timing),
+      m_life(std::move(lifecycle)),
+      m_view(m_life.project ? *m_life.project : Project{}),
+      m_thread([this] { run(); }) {}
 
 OnDemandStarter::~OnDemandStarter() {
   {
@@ -124,11 +128,11 @@ void OnDemandStarter::run() {
     const auto wake = [&] {
       return m_stopping || !m_queue.empty() || !m_tasks.empty() || std::exchange(m_use_ended, false);
     };
-    const auto next = m_life.project ? next_idle_check(*m_life.project, m_uses, m_since) : UseClock::time_point::max();
+    const auto next = m_life.project ? next_idle_check(m_view, m_uses, m_since) : UseClock::time_point::max();
     if (next == UseClock::time_point::max()) m_wake.wait(lock, wake);
     else m_wake.wait_until(lock, next, wake);
     if (m_stopping) break;
-    if (m_life.project && UseClock::now() >= next_idle_check(*m_life.project, m_uses, m_since)) stop_idle(lock);
+    if (m_life.project && UseClock::now() >= next_idle_check(m_view, m_uses, m_since)) stop_idle(lock);
     if (m_stopping) break;
     if (!m_queue.empty()) start_queued(lock);
     if (m_stopping) break;
@@ -178,6 +182,42 @@ void OnDemandStarter::run_tasks(std::unique_lock<std::mutex>& lock) {
   }
 }
 
+void OnDemandStarter::add_launched(const ServiceSpec& spec) {
+  std::lock_guard lock(m_mutex);
+  std::erase_if(m_view.services, [&](const ServiceSpec& s) { return s.name == spec.name; });
+  m_view.services.push_back(spec);
+  m_view.services.back().on_demand = true;
+  m_uses[spec.name].last_used = UseClock::now();
+  m_use_ended = true;   // its idle deadline may be the next one: the starter's thread looks again
+  m_wake.notify_all();
+}
+
+void OnDemandStarter::forget_launched(const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  std::erase_if(m_view.services, [&](const ServiceSpec& s) { return s.name == name && s.labels.count(kLabelTemplate); });
+  m_uses.erase(name);
+}
+
+std::string OnDemandStarter::make_room(const ServiceSpec& spec) {
+  if (!m_life.project || !m_life.memory_budget) return "";
+  const auto running = running_now();
+  std::unique_lock lock(m_mutex);
+  if (!running) return "cannot tell what runs, so not what fits in --memory-budget";
+  Project view = m_view;
+  std::erase_if(view.services, [&](const ServiceSpec& s) { return s.name == spec.name; });
+  view.services.push_back(spec);
+  view.services.back().on_demand = true;
+  const BudgetPlan plan = plan_budget(view, *m_life.memory_budget, {spec.name}, *running, m_uses, m_since);
+  if (const auto it = plan.refused.find(spec.name); it != plan.refused.end()) return it->second;
+  if (!plan.evicted.empty()) {
+    if (m_life.log)
+      for (const auto& name : plan.evicted)
+        m_life.log("stopping " + name + ": least recently used, to make room in --memory-budget for " + spec.name);
+    stop_now(lock, plan.evicted);
+  }
+  return "";
+}
+
 std::optional<std::set<std::string>> OnDemandStarter::running_now() {
   try {
     return m_life.running();
@@ -191,7 +231,7 @@ void OnDemandStarter::stop_idle(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   const auto running = running_now();
   lock.lock();
-  const Project& project = *m_life.project;
+  const Project& project = m_view;  // not changed while the lock is held
   const auto now = UseClock::now();
   std::vector<std::string> victims;
   if (running) victims = idle_services(project, m_uses, *running, now, m_since);
@@ -243,6 +283,10 @@ void OnDemandStarter::stop_now(std::unique_lock<std::mutex>& lock, const std::ve
   if (m_life.stopped)
     for (const auto& name : services) m_life.stopped(name);
   lock.lock();
+  // A launched container's stop removed it.
+  std::erase_if(m_view.services, [&](const ServiceSpec& s) {
+    return s.labels.count(kLabelTemplate) && std::find(services.begin(), services.end(), s.name) != services.end();
+  });
   std::vector<std::function<void()>> done;
   for (const auto& name : services) {
     Entry& entry = m_entries[name];
@@ -270,7 +314,7 @@ void OnDemandStarter::start_queued(std::unique_lock<std::mutex>& lock) {
     lock.lock();
     BudgetPlan plan;
     if (running) {
-      plan = plan_budget(*m_life.project, *m_life.memory_budget, batch, *running, m_uses, m_since);
+      plan = plan_budget(m_view, *m_life.memory_budget, batch, *running, m_uses, m_since);
     } else {
       for (const auto& name : batch) plan.refused[name] = "cannot tell what runs, so not what fits in --memory-budget";
     }
@@ -323,7 +367,7 @@ void OnDemandStarter::start_queued(std::unique_lock<std::mutex>& lock) {
 
 bool OnDemandStarter::counted(const std::string& service) const {
   if (!m_life.project) return true;
-  const ServiceSpec* spec = m_life.project->find(service);
+  const ServiceSpec* spec = m_view.find(service);
   return spec && spec->on_demand;
 }
 
@@ -334,17 +378,17 @@ int OnDemandStarter::uses(const std::string& service) const {
 }
 
 void OnDemandStarter::begin_use(const std::string& service) {
-  if (!counted(service)) return;
   std::lock_guard lock(m_mutex);
+  if (!counted(service)) return;
   ServiceUse& use = m_uses[service];
   ++use.open;
   use.last_used = UseClock::now();
 }
 
 void OnDemandStarter::end_use(const std::string& service) {
-  if (!counted(service)) return;
   {
     std::lock_guard lock(m_mutex);
+    if (!counted(service)) return;
     ServiceUse& use = m_uses[service];
     --use.open;
     use.last_used = UseClock::now();

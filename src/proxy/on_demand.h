@@ -23,6 +23,13 @@
 //     began: one that comes while it stops waits, and starts it again.
 //   - A start the budget refuses fails with `over_budget` and is remembered only for
 //     `refused_for` (so a browser's refreshing page ends on it): then a request asks again.
+//   - run_exclusive() runs any other Runtime operation (a launch, a launched container's
+//     removal: launch_api.h) on the same thread, between starts and stops, so no two
+//     operations of the proxy's ever run at once.
+//   - Launched containers (core/launch.h) it is told of (add_launched) count as on-demand
+//     services of their own: their template's idle_timeout stops them (Lifecycle::stop
+//     removes them: a launch is never started again), and --memory-budget counts their
+//     template's mem_limit, a launch making room (make_room) as a start does.
 #pragma once
 
 #include <atomic>
@@ -137,6 +144,17 @@ class OnDemandStarter : public EventSink, public UseListener {
   // running it, once the starter is being destroyed.
   void run_exclusive(const std::function<void()>& task);
 
+  // Launched container `spec.name` (core/launch.h's launched_spec) runs: from now on it is
+  // counted and stopped like an on-demand service, its idle clock starting now.
+  void add_launched(const ServiceSpec& spec);
+  // It is gone (removed by someone else): no longer counted.
+  void forget_launched(const std::string& name);
+  // Under --memory-budget: stops the least recently used idle services and launched
+  // containers that `spec` (a launch about to start) needs room for; "" when it fits (or
+  // there is no budget), else why it cannot, one line, having stopped nothing. Only from
+  // a run_exclusive() task.
+  std::string make_room(const ServiceSpec& spec);
+
  private:
   struct Entry {
     DemandState state = DemandState::stopped;
@@ -166,12 +184,14 @@ class OnDemandStarter : public EventSink, public UseListener {
   // Calls `done` unless close() was called; close() waits for a call under way.
   void notify(const std::vector<std::function<void()>>& done);
   DemandStatus status_locked(const std::string& service) const;
-  // Whether begin_use/end_use count `service`: on demand, or any without a project.
+  // Whether begin_use/end_use count `service`: on demand (or launched), or any without a
+  // project. Called with m_mutex held.
   bool counted(const std::string& service) const;
 
   StartFn m_start;
   Timing m_timing;
   Lifecycle m_life;
+  Project m_view;  // Lifecycle::project and the launched containers added (under m_mutex)
   ServiceUses m_uses;
   const UseClock::time_point m_since = UseClock::now();
   mutable std::mutex m_mutex;

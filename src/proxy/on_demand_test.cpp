@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -261,4 +262,86 @@ TEST_CASE("on demand: run_exclusive runs on the starter's thread after the start
   CHECK(ran.load());
   CHECK_FALSE(ran_during_start.load());
   CHECK_THROWS_WITH(starter.run_exclusive([] { throw std::runtime_error("no room"); }), "no room");
+}
+
+TEST_CASE("on demand: launched containers added are counted, stopped idle and evicted least recently used") {
+  Project project;
+  project.name = "demo";
+  std::mutex mutex;
+  std::set<std::string> running;
+  std::vector<Names> stops;
+  OnDemandStarter::Lifecycle life;
+  life.project = &project;
+  life.memory_budget = 150 * 1024 * 1024;
+  life.running = [&] {
+    std::lock_guard lock(mutex);
+    return running;
+  };
+  life.stop = [&](const Names& services) {
+    std::lock_guard lock(mutex);
+    stops.push_back(services);
+    for (const auto& s : services) running.erase(s);
+    return CommandResult{};
+  };
+  OnDemandStarter starter([](const Names&) { return CommandResult{}; }, OnDemandStarter::Timing{}, std::move(life));
+  const auto launched = [](const std::string& name, std::optional<double> idle) {
+    ServiceSpec s;
+    s.name = name;
+    s.image = "img";
+    s.labels[kLabelTemplate] = "viz";
+    s.mem_limit = 64 * 1024 * 1024;
+    s.idle_timeout = idle;
+    return s;
+  };
+  // Counted only once added.
+  starter.begin_use("viz-a");
+  CHECK(starter.uses("viz-a") == 0);
+  starter.end_use("viz-a");
+  for (const char* name : {"viz-a", "viz-b"}) {
+    starter.add_launched(launched(name, std::nullopt));
+    std::lock_guard lock(mutex);
+    running.insert(name);
+  }
+  starter.begin_use("viz-a");  // viz-b is the least recently used
+  CHECK(starter.uses("viz-a") == 1);
+  starter.end_use("viz-a");
+  std::string why;
+  starter.run_exclusive([&] { why = starter.make_room(launched("viz-c", std::nullopt)); });
+  CHECK(why.empty());
+  {
+    std::lock_guard lock(mutex);
+    REQUIRE(stops.size() == 1);
+    CHECK(stops[0] == Names{"viz-b"});
+  }
+  // What is in use is never evicted: viz-a and viz-c busy, no room for viz-d.
+  starter.add_launched(launched("viz-c", std::nullopt));
+  {
+    std::lock_guard lock(mutex);
+    running.insert("viz-c");
+  }
+  starter.begin_use("viz-a");
+  starter.begin_use("viz-c");
+  starter.run_exclusive([&] { why = starter.make_room(launched("viz-d", std::nullopt)); });
+  CHECK_FALSE(why.empty());
+  {
+    std::lock_guard lock(mutex);
+    CHECK(stops.size() == 1);
+  }
+  starter.end_use("viz-a");
+  starter.end_use("viz-c");
+  // Past its idle_timeout, an added one is stopped (removed) by the starter itself.
+  starter.add_launched(launched("viz-f", 0.2));
+  {
+    std::lock_guard lock(mutex);
+    running.insert("viz-f");
+  }
+  const auto stopped_f = [&] {
+    std::lock_guard lock(mutex);
+    return std::any_of(stops.begin(), stops.end(), [](const Names& n) { return n == Names{"viz-f"}; });
+  };
+  for (int i = 0; i < 300 && !stopped_f(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(stopped_f());
+  starter.forget_launched("viz-a");
+  starter.begin_use("viz-a");
+  CHECK(starter.uses("viz-a") == 0);  // forgotten: no longer counted
 }

@@ -7,6 +7,8 @@
 # DELETE /_boss/containers/<name> (200, 404, 403 for a service's); input = "url": the
 # container fetching its input (busybox wget) from the proxy on the project network's
 # gateway, where only inputs answer, each with its token (403 without).
+# Launched containers under boss proxy's lifecycle: --memory-budget evicting the least
+# recently used one for a launch (503 for one that never fits), idle_timeout removing one.
 source "$(dirname "$0")/lib.sh" "$@"
 need_image "$BUSYBOX"
 curl() { command curl --max-time 60 "$@"; }
@@ -158,4 +160,56 @@ section "boss down removes launched containers"
 stop_proxy INT api
 expect_exit 0 boss down
 expect_eq "$(count_containers)" 0 "containers after boss down"
+
+new_project launchidle
+# lru: 64m each, no idle_timeout; brief: removed 2 s after its last request; huge: over
+# the whole budget.
+write_services <<'EOF'
+local boss = require "boss"
+local ping = function(self) return self:exec { "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/" } == 0 end
+local cmd = { "sh", "-c", "mkdir -p /www; echo up > /www/index.html; exec httpd -f -p 8080 -h /www" }
+boss.Service:extend { name = "lru", image = "@IMG@", kind = "template", http = { port = 8080 }, stop_signal = "SIGKILL",
+  mem_limit = "64m", cmd = cmd, ping = ping }
+boss.Service:extend { name = "brief", image = "@IMG@", kind = "template", http = { port = 8080 }, stop_signal = "SIGKILL",
+  mem_limit = "32m", idle_timeout = "2s", cmd = cmd, ping = ping }
+boss.Service:extend { name = "huge", image = "@IMG@", kind = "template", http = { port = 8080 }, mem_limit = "1g", cmd = cmd }
+EOF
+
+section "--memory-budget with a template without mem_limit: exit 2, one line"
+sed 's/, mem_limit = "1g"//' "$DIR/services.lua" >"$DIR/nolimit.lua"
+run "$BOSS_BIN" -f "$DIR/nolimit.lua" -p "$P" proxy --listen 127.0.0.1:0 --memory-budget 150m
+expect_eq "$RC" 2 "exit code"
+expect_contains "$ERR" "--memory-budget: template 'huge' has no mem_limit (the budget counts each launched container's mem_limit)"
+expect_one_line_stderr
+
+section "--memory-budget: the least recently used launched container gives way; one too big is 503"
+start_proxy budget --memory-budget 150m --timeout 10
+L=http://127.0.0.1:$PORT
+expect_contains "$(cat "$DIR/budget.err")" "template 'huge' needs 1g, more than --memory-budget 150m: it will never launch" "the warning"
+launch '{"template":"lru","name":"a"}'
+expect_eq "$CODE" 201 "lru-a"
+launch '{"template":"lru","name":"b"}'
+expect_eq "$CODE" 201 "lru-b"
+expect_eq "$(curl -s "$L/lru-a/")" up "a request to lru-a (so lru-b is the least recently used)"
+launch '{"template":"lru","name":"c"}'
+expect_eq "$CODE" 201 "lru-c, past the budget with a and b"
+expect_eq "$(ids lru-b | grep -c . || true)" 0 "lru-b's containers: evicted and removed"
+expect_eq "$(state lru-a)" running "lru-a"
+expect_eq "$(state lru-c)" running "lru-c"
+expect_contains "$(cat "$DIR/budget.out")" "stopping lru-b: least recently used, to make room in --memory-budget for lru-c" "the proxy says why"
+expect_refusal 503 '{"template":"huge","name":"h"}' "launch 'huge-h' does not fit in --memory-budget"
+expect_eq "$(ids huge-h | grep -c . || true)" 0 "nothing made for the 503"
+
+section "idle_timeout: a launched container idle past it is stopped and removed"
+for name in lru-a lru-c; do curl -s -o /dev/null -X DELETE "$L/_boss/containers/$name"; done
+launch '{"template":"brief","name":"x"}'
+expect_eq "$CODE" 201 "brief-x"
+# Requests keep it: one every half second for 3 s, longer than its idle_timeout.
+for _ in 1 2 3 4 5 6; do curl -s -o /dev/null "$L/brief-x/"; sleep 0.5; done
+expect_eq "$(state brief-x)" running "brief-x while it is used"
+gone() { [[ -z $(ids "$1") ]]; }
+if wait_for 20 gone brief-x; then pass "brief-x removed once idle"; else fail "brief-x should be removed within 20 s of its last request"; fi
+expect_contains "$(cat "$DIR/budget.out")" "stopping brief-x: no request for" "the proxy says why"
+stop_proxy INT budget
+expect_exit 0 boss down
 finish
