@@ -22,6 +22,7 @@
 #include "cli/init_command.h"
 #include "cli/interrupts.h"
 #include "cli/project_engines.h"
+#include "cli/launch_command.h"
 #include "cli/proxy_command.h"
 #include "cli/services_file.h"
 #include "cli/watch_command.h"
@@ -264,6 +265,7 @@ int dispatch(const Options& opt, const ProgressRequest& progress, Runtime& runti
              const std::optional<std::string>& compose_profiles, const std::function<void()>& check_file) {
   if (opt.command == "exec") return exec_command(opt, runtime.project(), attached.engine, attached.cancel);
   if (opt.command == "proxy") return proxy_command(opt, runtime, attached.engine, attached.runtime_events, attached.cancel);
+  if (opt.command == "launch") return launch_command(opt, runtime, wants_json(opt, progress));
   if (opt.command == "run")
     return run_command(opt, runtime, attached.engine, attached.context, attached.events, attached.end_progress,
                        attached.cancel);

@@ -62,6 +62,10 @@ struct Options {
   double wait_timeout = 60;               // --wait-timeout: seconds a request waits for an on_demand start
   std::optional<std::int64_t> memory_budget;  // --memory-budget: bytes of mem_limit the running on_demand services may sum to
 
+  // launch: the template is services[0]
+  std::string launch_name;   // --name: the launch's id ("": a random one)
+  std::string launch_input;  // --input: a JSON file, or - for stdin ("": none)
+
   std::string convert_file;  // convert: the compose file; "" = -f, else the one found
   std::string shell;         // completion: bash, zsh or fish
   std::string complete_what;  // __complete (what completion scripts ask): services

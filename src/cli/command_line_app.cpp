@@ -47,7 +47,7 @@ const std::vector<std::string>& visible_commands() {
   static const std::vector<std::string> commands = {"start", "run-jobs", "serve",   "stop",   "reload",  "watch",
                                                     "restart", "status", "history", "logs",   "exec",    "run",
                                                     "down",  "prune",    "push",    "deploy", "convert", "proxy",
-                                                    "init",  "completion"};
+                                                    "launch", "init", "completion"};
   return commands;
 }
 
@@ -262,6 +262,15 @@ std::unique_ptr<CommandLineApp> define_command_line() {
                     "(default: $BOSS_ADMIN_TOKEN; without either, /_boss/ answers loopback peers only)")
       ->type_name("TOKEN");
   examples(proxy, {"boss proxy                      # http://web.localhost:8000/", "boss proxy --listen 0.0.0.0:8080 --domain apps.example.test"});
+
+  auto* launch = app.add_subcommand("launch", "Launch a container of a template (kind = \"template\") and print its name");
+  launch->add_option("template", opt.services, "The template")->required()->expected(1)->type_name("TEMPLATE");
+  launch->add_option("--name", opt.launch_name, "The launch's id: <template>-<id> names it (default: six random hex digits)")
+      ->type_name("ID");
+  launch->add_option("--input", opt.launch_input, "Its input: a JSON file, or - for stdin (default: none)")->type_name("FILE");
+  launch->add_option("--timeout", texts.timeout_text, "How long it (and each dependency) may take to become ready (default 300 s)")
+      ->check(duration(false));
+  examples(launch, {"boss launch viz --name run7 --input run7.json", "echo '{\"n\": 3}' | boss launch viz --input -"});
 
   auto* init = app.add_subcommand("init", "Write a starter services.lua and a .luarc.json for editors (never over existing files)");
   examples(init, {"boss init && boss start", "boss -f app/services.lua init   # in another folder"});

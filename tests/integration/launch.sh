@@ -8,7 +8,8 @@
 # container fetching its input (busybox wget) from the proxy on the project network's
 # gateway, where only inputs answer, each with its token (403 without).
 # Launched containers under boss proxy's lifecycle: --memory-budget evicting the least
-# recently used one for a launch (503 for one that never fits), idle_timeout removing one.
+# recently used one for a launch (503 for one that never fits), idle_timeout removing one;
+# boss launch from the command line.
 source "$(dirname "$0")/lib.sh" "$@"
 need_image "$BUSYBOX"
 curl() { command curl --max-time 60 "$@"; }
@@ -155,6 +156,33 @@ expect_eq "$(code "$INPUT_URL")" 404 "its input once it is removed"
 answer=$(del broken-b1)
 expect_eq "${answer##*$'\n'}" 200 "the failed launch's container is removed too"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$L/_boss/launch")" 405 "PUT /_boss/launch"
+
+section "boss launch: the name printed, the input from a file or stdin; bad ones one line, exit 2"
+printf '{"from":"file"}' >"$DIR/in.json"
+expect_exit 0 boss_text launch viz --name cli1 --input "$DIR/in.json" --timeout 20
+expect_eq "$(tail -1 <<<"$OUT")" viz-cli1 "what it prints last"
+expect_eq "$(state viz-cli1)" running "its container"
+expect_eq "$(curl -s "$L/viz-cli1/input.json")" '{"from":"file"}' "its /input.json, routed by the proxy"
+run bash -c "echo '{\"from\":\"stdin\"}' | BOSS_TEST_PROGRESS=plain \"$BOSS_BIN\" -f \"$DIR/services.lua\" -p \"$P\" --progress plain launch envviz --name cli2 --input -"
+expect_eq "$RC" 0 "exit code with --input -"
+expect_eq "$(env_of envviz-cli2 INPUT_JSON)" '{"from":"stdin"}' "INPUT_JSON from stdin"
+bad_launch() {  # bad_launch MESSAGE ARGS...
+  local message=$1
+  shift
+  expect_exit 2 boss launch "$@"
+  expect_contains "$ERR" "$message"
+  expect_one_line_stderr
+}
+bad_launch "launch: unknown template 'vis' (did you mean 'viz'?)" vis
+bad_launch "launch: launched container 'viz-cli1' exists" viz --name cli1
+bad_launch "launch: name 'No' must start with a lowercase letter or a digit" viz --name No
+printf 'not json' >"$DIR/bad.json"
+bad_launch "--input: '$DIR/bad.json' is not JSON" viz --input "$DIR/bad.json"
+bad_launch "--input: cannot read '$DIR/missing.json'" viz --input "$DIR/missing.json"
+expect_exit 2 boss launch
+expect_one_line_stderr
+expect_exit 1 boss launch broken --name cli3
+expect_contains "$ERR" "launch 'broken-cli3' failed"
 
 section "boss down removes launched containers"
 stop_proxy INT api
