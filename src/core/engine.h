@@ -9,6 +9,7 @@
 //    is requested they throw boss::Interrupted (logs and events: return) within ~200 ms.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -140,6 +141,17 @@ struct ContainerSpec {
   bool open_stdin = false;
 };
 
+// One sample of a running container's resource use (GET /containers/{id}/stats, one shot).
+struct ContainerStats {
+  // Bytes of memory in use as `docker stats` counts them: the cgroup's usage less its
+  // inactive page cache (cgroup v1's total_inactive_file, v2's inactive_file), which the
+  // kernel takes back before it would kill for memory.
+  std::int64_t memory_usage = 0;
+  // The bytes it may use, as the engine reports them: its mem_limit, or the host's memory
+  // when it has none (the engine says no more). 0: not reported.
+  std::int64_t memory_limit = 0;
+};
+
 struct ExecResult {
   int exit_code = 0;
   std::string output;  // stdout and stderr interleaved
@@ -264,6 +276,9 @@ class Engine {
   // into the container's filesystem at `directory` (absolute, must exist in it), running
   // or not: PUT /containers/{id}/archive. A container that is gone: EngineError, 404.
   virtual void put_archive(const std::string& id, const std::string& directory, const std::string& tar) = 0;
+  // One sample of a running container's resource use, given up on after `timeout` (an
+  // EngineError). nullopt when it is gone or does not run (the engine has no sample).
+  virtual std::optional<ContainerStats> container_stats(const std::string& id, std::chrono::milliseconds timeout) = 0;
   // Runs argv inside a running container and waits for it to finish. Cancelled: throws
   // Interrupted (the command may go on inside the container).
   virtual ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) = 0;

@@ -218,6 +218,10 @@ void EngineSet::put_archive(const std::string& id, const std::string& directory,
   on(holder(id), [&](Engine& e) { e.put_archive(id, directory, tar); });
 }
 
+std::optional<ContainerStats> EngineSet::container_stats(const std::string& id, std::chrono::milliseconds timeout) {
+  return on(holder(id), [&](Engine& e) { return e.container_stats(id, timeout); });
+}
+
 ExecResult EngineSet::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) {
   return on(holder(id), [&](Engine& e) { return e.exec(id, argv, cancel); });
 }

@@ -68,6 +68,7 @@ class EngineSet final : public Engine {
   void follow_logs(const std::string& id, const LogRequest& request, const LogLineFn& on_line,
                    const Cancel& cancel) override;
   void put_archive(const std::string& id, const std::string& directory, const std::string& tar) override;
+  std::optional<ContainerStats> container_stats(const std::string& id, std::chrono::milliseconds timeout) override;
   ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) override;
   std::optional<ImageInfo> inspect_image(const std::string& ref) override;
   void pull_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,

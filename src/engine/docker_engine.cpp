@@ -426,6 +426,18 @@ void DockerEngine::put_archive(const std::string& id, const std::string& directo
   send_expecting("copy files into container " + id + " at " + directory, request);
 }
 
+std::optional<ContainerStats> DockerEngine::container_stats(const std::string& id, std::chrono::milliseconds timeout) {
+  const std::string what = "read the stats of container " + id;
+  // one-shot: the sample at hand, without the second one (a second later) that CPU
+  // percentages need; podman takes the same parameters.
+  HttpRequest request = get("/containers/" + url_encode(id) + "/stats?stream=false&one-shot=true");
+  request.timeout = timeout;
+  const HttpResponse response = send_expecting(what, request, {404, 409});
+  // 404: gone; 409: podman's answer for a container that does not run.
+  if (response.status == 404 || response.status == 409) return std::nullopt;
+  return parse_container_stats(parse_engine_json(response.body, what));
+}
+
 void DockerEngine::remove_image(const std::string& image) {
   send_expecting("remove image " + image, del("/images/" + path_encode(image)), {404});
 }

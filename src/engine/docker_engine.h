@@ -37,6 +37,7 @@ class DockerEngine : public Engine {
   void push_image(const std::string& ref, const RegistryAuth& auth, const ProgressFn& progress,
                   const Cancel& cancel) override;
   void put_archive(const std::string& id, const std::string& directory, const std::string& tar) override;
+  std::optional<ContainerStats> container_stats(const std::string& id, std::chrono::milliseconds timeout) override;
   void build_image(const BuildRequest& request, const ProgressFn& progress, const Cancel& cancel) override;
   void remove_image(const std::string& image) override;
   std::vector<ImageSummary> list_images(const Labels& filter) override;

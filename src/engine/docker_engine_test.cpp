@@ -389,4 +389,27 @@ TEST_CASE("engine: a stop the signal ended is not a kill, and costs no inspect")
   CHECK(requests[0].target == "/v1.41/containers/web/stop?t=1");
 }
 
+TEST_CASE("engine: container_stats asks for one sample; a missing container has none") {
+  HttpTestServer server([](const HttpTestServer::Request& request, HttpTestServer::Connection& connection) {
+    if (request.target == "/v1.41/containers/web/stats?stream=false&one-shot=true")
+      connection.send(http_response(200, R"({"memory_stats": {"usage": 3000, "limit": 9000, "stats": {"total_inactive_file": 1000}}})"));
+    else if (request.target == "/v1.41/containers/gone/stats?stream=false&one-shot=true")
+      connection.send(http_response(404, R"({"message":"No such container: gone"})"));
+    else
+      connection.send(http_response(500, R"({"message":"cgroup stats failed"})"));
+  });
+  DockerEngine engine = engine_for(server);
+  const auto stats = engine.container_stats("web", 1s);
+  REQUIRE(stats);
+  CHECK(stats->memory_usage == 2000);
+  CHECK(stats->memory_limit == 9000);
+  CHECK_FALSE(engine.container_stats("gone", 1s));
+  try {
+    engine.container_stats("broken", 1s);
+    FAIL("no error");
+  } catch (const EngineError& error) {
+    CHECK(std::string(error.what()) == "read the stats of container broken: cgroup stats failed");
+  }
+}
+
 }  // TEST_SUITE

@@ -281,4 +281,26 @@ std::vector<VolumeInfo> parse_volume_list(const json& body) {
   return out;
 }
 
+std::optional<ContainerStats> parse_container_stats(const json& stats) {
+  if (!stats.is_object() || !stats.contains("memory_stats")) return std::nullopt;
+  const json& memory = stats["memory_stats"];
+  if (!memory.is_object() || !memory.contains("usage") || !memory["usage"].is_number()) return std::nullopt;
+  const auto number = [](const json& object, const char* key) -> std::optional<std::int64_t> {
+    if (!object.is_object() || !object.contains(key) || !object[key].is_number()) return std::nullopt;
+    return object[key].get<std::int64_t>();
+  };
+  ContainerStats out;
+  out.memory_usage = *number(memory, "usage");
+  out.memory_limit = number(memory, "limit").value_or(0);
+  const json empty = json::object();
+  const json& detail = memory.contains("stats") ? memory["stats"] : empty;
+  // The docker CLI's order: cgroup v1's total_inactive_file, else v2's inactive_file;
+  // cache only from engines too old to report either. Never more than the usage.
+  std::optional<std::int64_t> page_cache = number(detail, "total_inactive_file");
+  if (!page_cache) page_cache = number(detail, "inactive_file");
+  if (!page_cache) page_cache = number(detail, "cache");
+  if (page_cache && *page_cache < out.memory_usage) out.memory_usage -= *page_cache;
+  return out;
+}
+
 }  // namespace boss

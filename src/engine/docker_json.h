@@ -63,4 +63,11 @@ std::vector<ImageSummary> parse_image_list(const nlohmann::json& list);
 // GET /volumes: {"Volumes": [{"Name": ..., "Labels": {...}}, ...]}.
 std::vector<VolumeInfo> parse_volume_list(const nlohmann::json& body);
 
+// GET /containers/{id}/stats?stream=false&one-shot=true: memory as the docker CLI counts
+// it (engine.h's ContainerStats). Docker's cgroup v1 answer has memory_stats.stats with
+// total_inactive_file (and cache), v2's with inactive_file; podman's has no stats, its
+// usage already without the page cache. nullopt when there is no memory sample (Docker
+// answers a container that does not run with an empty memory_stats).
+std::optional<ContainerStats> parse_container_stats(const nlohmann::json& stats);
+
 }  // namespace boss

@@ -365,3 +365,27 @@ TEST_CASE("engine: image names as podman lists them read as Docker's") {
   REQUIRE(images.size() == 1);
   CHECK(images[0].tags == std::vector<std::string>{"demo-app:dev", "demo-app:latest"});
 }
+
+TEST_CASE("engine: stats JSON to memory in use, less the inactive page cache as the docker CLI counts it") {
+  // Docker on cgroup v1: total_inactive_file (cache is bigger: it has active pages too).
+  const auto v1 = parse_container_stats(json::parse(R"({"memory_stats": {"usage": 10485760, "limit": 67108864,
+      "stats": {"cache": 4194304, "total_inactive_file": 1048576, "inactive_file": 999}}})"));
+  REQUIRE(v1);
+  CHECK(v1->memory_usage == 10485760 - 1048576);
+  CHECK(v1->memory_limit == 67108864);
+  // Docker on cgroup v2.
+  const auto v2 = parse_container_stats(
+      json::parse(R"({"memory_stats": {"usage": 5000000, "limit": 8000000000, "stats": {"inactive_file": 1000000}}})"));
+  REQUIRE(v2);
+  CHECK(v2->memory_usage == 4000000);
+  // podman: no stats, its usage already without the cache.
+  const auto podman = parse_container_stats(json::parse(R"({"memory_stats": {"usage": 2222, "max_usage": 3000, "limit": 9000}})"));
+  REQUIRE(podman);
+  CHECK(podman->memory_usage == 2222);
+  CHECK(podman->memory_limit == 9000);
+  // A page cache the engine counts larger than the usage is not taken off.
+  CHECK(parse_container_stats(json::parse(R"({"memory_stats": {"usage": 10, "stats": {"inactive_file": 20}}})"))->memory_usage == 10);
+  // A container that does not run: Docker's memory_stats is empty.
+  CHECK_FALSE(parse_container_stats(json::parse(R"({"read": "0001-01-01T00:00:00Z", "memory_stats": {}})")));
+  CHECK_FALSE(parse_container_stats(json::parse(R"([])")));
+}

@@ -145,6 +145,14 @@ void TracingEngine::put_archive(const std::string& id, const std::string& direct
       [&] { m_inner.put_archive(id, directory, tar); }, kOk);
 }
 
+std::optional<ContainerStats> TracingEngine::container_stats(const std::string& id, std::chrono::milliseconds timeout) {
+  return traced(
+      "container_stats", short_id(id), [&] { return m_inner.container_stats(id, timeout); },
+      [](const std::optional<ContainerStats>& stats) {
+        return stats ? "memory " + std::to_string(stats->memory_usage) + " bytes" : std::string("none");
+      });
+}
+
 ExecResult TracingEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) {
   return traced(
       "exec", short_id(id) + " " + join_argv(argv), [&] { return m_inner.exec(id, argv, cancel); },

@@ -11,6 +11,7 @@
 #include "core/instances.h"
 #include "core/one_off.h"
 #include "proxy/demand_page.h"
+#include "proxy/memory_use.h"
 
 namespace boss {
 namespace {
@@ -89,6 +90,15 @@ std::vector<AdminRow> admin_rows(const Project& project, const std::vector<Conta
   return rows;
 }
 
+void add_memory_use(std::vector<AdminRow>& rows, const std::map<std::string, std::int64_t>& usage) {
+  for (auto& row : rows) {
+    if (row.state != "running" || row.container.empty()) continue;
+    const auto it = usage.find(row.container);
+    if (it == usage.end()) row.mem_unknown = true;
+    else row.mem_usage = it->second;
+  }
+}
+
 std::string admin_rows_json(const std::string& project, const std::vector<AdminRow>& rows,
                             std::chrono::system_clock::time_point now) {
   json out{{"project", project}, {"time", utc_text(now)}, {"containers", json::array()}};
@@ -101,6 +111,7 @@ std::string admin_rows_json(const std::string& project, const std::vector<AdminR
            {"on_demand", row.on_demand},
            {"url", row.url.empty() ? json(nullptr) : json(row.url)},
            {"mem_limit", row.mem_limit ? json(*row.mem_limit) : json(nullptr)},
+           {"mem_usage", row.mem_usage ? json(*row.mem_usage) : row.mem_unknown ? json("unknown") : json(nullptr)},
            {"open_connections", row.seen.open},
            {"requests", row.seen.requests},
            {"last_request", row.seen.last ? json(utc_text(*row.seen.last)) : json(nullptr)}};
@@ -118,8 +129,10 @@ std::string admin_rows_html(const std::string& project, const std::vector<AdminR
       "td,th{padding:.3em .8em;text-align:left;border-bottom:1px solid #ddd}.running{color:#070}"
       ".none,.exited{color:#888}</style></head>\n<body><h1>" +
       html_escape(project) + "</h1>\n<table>\n<tr><th>name</th><th>kind</th><th>state</th><th>last request</th>"
-      "<th>open</th><th>requests</th><th>memory limit</th><th></th></tr>\n";
+      "<th>open</th><th>requests</th><th>memory (in use / limit)</th><th></th></tr>\n";
   for (const auto& row : rows) {
+    std::string memory = row.mem_usage ? byte_size_text(*row.mem_usage) : row.mem_unknown ? "unknown" : "-";
+    if (row.mem_limit) memory += " / " + byte_size_text(*row.mem_limit);
     std::string state = html_escape(row.state);
     if (!row.demand.empty()) state += " (on demand: " + html_escape(row.demand) + ")";
     const std::string name = row.url.empty() ? html_escape(row.name)
@@ -133,7 +146,7 @@ std::string admin_rows_html(const std::string& project, const std::vector<AdminR
            (row.seen.last ? "<span title=\"" + utc_text(*row.seen.last) + "\">" + ago_text(*row.seen.last, now) + "</span>"
                           : std::string("never")) +
            "</td><td>" + std::to_string(row.seen.open) + "</td><td>" + std::to_string(row.seen.requests) + "</td><td>" +
-           (row.mem_limit ? byte_size_text(*row.mem_limit) : std::string("-")) + "</td><td>" + links + "</td></tr>\n";
+           memory + "</td><td>" + links + "</td></tr>\n";
   }
   out += "</table>\n<p>As of " + utc_text(now) + ". JSON: <a href=\"?format=json\">?format=json</a>.</p>\n</body></html>\n";
   return out;
@@ -219,11 +232,15 @@ bool flag_param(const AdminRequest& request, const char* name) {
 void add_admin_pages(AdminRoutes& routes, const AdminSources& sources) {
   routes.add("GET", "/", [sources](const AdminRequest& request, AdminResponse& response) {
     const auto containers = sources.engine.list_containers({{kLabelProject, sources.project.name}});
-    const auto rows = admin_rows(
+    auto rows = admin_rows(
         sources.project, containers, [&](const std::string& s) { return sources.activity.seen(s); },
         [&](const std::string& s) {
           return sources.on_demand ? std::string(demand_state_name(sources.on_demand->status(s).state)) : std::string();
         });
+    std::vector<ContainerInfo> shown;  // one-offs have no row: their memory is not asked
+    for (const auto& c : containers)
+      if (!c.labels.count(kLabelOneOff)) shown.push_back(c);
+    add_memory_use(rows, memory_in_use(sources.engine, shown));
     const auto now = std::chrono::system_clock::now();
     if (request.wants_json()) response.json(200, admin_rows_json(sources.project.name, rows, now));
     else response.html(200, admin_rows_html(sources.project.name, rows, now));

@@ -4,7 +4,8 @@
 //
 //   GET /_boss/                the project's services and launched containers: state (the
 //                              engine's, and the starter's for on-demand ones), last request,
-//                              open connections, requests, memory limit
+//                              open connections, requests, memory in use (memory_use.h)
+//                              and its limit
 //   GET /_boss/history/<name>  the requests its container answered, oldest first (history.h):
 //                              time, method, path, status, duration; ?limit=N (default 1000)
 //   GET /_boss/logs/<name>     the container's log, its last ?tail=N lines (default 100,
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +41,10 @@ struct AdminRow {
   bool on_demand = false;
   std::string url;        // "/web/" when it has an http field; else ""
   std::optional<std::int64_t> mem_limit;
+  // Bytes its container uses (add_memory_use); nullopt when it does not run, or when the
+  // engine did not say in time (mem_unknown).
+  std::optional<std::int64_t> mem_usage;
+  bool mem_unknown = false;
   ServiceActivity::Seen seen;
 };
 
@@ -48,6 +54,10 @@ struct AdminRow {
 std::vector<AdminRow> admin_rows(const Project& project, const std::vector<ContainerInfo>& containers,
                                  const std::function<ServiceActivity::Seen(const std::string&)>& seen,
                                  const std::function<std::string(const std::string&)>& demand);
+
+// Each row's memory in use from `usage` (container name -> bytes, memory_use.h); a row
+// whose container runs and is not in it is unknown.
+void add_memory_use(std::vector<AdminRow>& rows, const std::map<std::string, std::int64_t>& usage);
 
 std::string admin_rows_json(const std::string& project, const std::vector<AdminRow>& rows,
                             std::chrono::system_clock::time_point now);

@@ -97,6 +97,29 @@ TEST_CASE("admin pages: the listing as JSON and HTML") {
   CHECK(html.find("<a href=\"logs/web-2\">logs</a>") != std::string::npos);
 }
 
+TEST_CASE("admin pages: memory in use, unknown when the engine did not say, none when it does not run") {
+  auto all = rows();
+  add_memory_use(all, {{"demo-web-1", 3 << 20}, {"demo-db", 5 << 20}});
+  CHECK(all[0].mem_usage == 3 << 20);
+  CHECK_FALSE(all[0].mem_unknown);
+  CHECK_FALSE(all[1].mem_usage);  // demo-web-2 runs, yet no answer came
+  CHECK(all[1].mem_unknown);
+  CHECK_FALSE(all[2].mem_usage);  // viz: no container
+  CHECK_FALSE(all[2].mem_unknown);
+  CHECK_FALSE(all[3].mem_usage);  // db exited: what a stale answer said does not count
+  CHECK_FALSE(all[3].mem_unknown);
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1765100000));
+  const auto j = nlohmann::json::parse(admin_rows_json("demo", all, now));
+  CHECK(j["containers"][0]["mem_usage"] == 3 << 20);
+  CHECK(j["containers"][1]["mem_usage"] == "unknown");
+  CHECK(j["containers"][3]["mem_usage"].is_null());
+  CHECK(j["containers"][3]["mem_limit"].is_null());
+  const std::string html = admin_rows_html("demo", all, now);
+  CHECK(html.find("<td>3m / 64m</td>") != std::string::npos);
+  CHECK(html.find("<td>unknown / 64m</td>") != std::string::npos);
+  CHECK(html.find("<td>-</td>") != std::string::npos);  // db: neither use nor limit
+}
+
 TEST_CASE("admin pages: a name is a row's or a container's") {
   const auto all = containers();
   const auto id = [&](const std::string& name) {

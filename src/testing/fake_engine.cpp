@@ -358,6 +358,20 @@ void FakeEngine::put_archive(const std::string& id, const std::string& directory
   archives.push_back(tar);
 }
 
+std::optional<ContainerStats> FakeEngine::container_stats(const std::string& id, std::chrono::milliseconds timeout) {
+  Container c;
+  {
+    std::lock_guard lock(m_mutex);
+    record("stats " + id, false);
+    if (unreachable) throw EngineError("cannot reach the docker engine at fake://engine: refused", 0);
+    const auto it = find_container(id);
+    if (it == m_containers.end() || !it->second.info.running()) return std::nullopt;
+    c = it->second;
+  }
+  if (stats_handler) return stats_handler(c, timeout);  // outside the lock: it may take its time
+  return ContainerStats{1024 * 1024, c.spec.mem_limit.value_or(0)};
+}
+
 ExecResult FakeEngine::exec(const std::string& id, const std::vector<std::string>& argv, const Cancel&) {
   Container c;
   {

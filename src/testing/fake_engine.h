@@ -60,6 +60,9 @@ class FakeEngine : public Engine {
   // itself (Docker) and run_health_check returns nullopt.
   std::function<std::string(Container&)> health_runner;
   std::function<ExecResult(const Container&, const std::vector<std::string>&)> exec_handler;
+  // What container_stats says of a running container (it may throw, or take its time; the
+  // timeout is the caller's). Unset: 1 MiB in use, its mem_limit (or 0) as the limit.
+  std::function<ContainerStats(const Container&, std::chrono::milliseconds timeout)> stats_handler;
   // The tars put_archive was given, in order.
   std::vector<std::string> archives;
   // Attached processes (exec with streams, a one-off's own process): what each does.
@@ -107,6 +110,8 @@ class FakeEngine : public Engine {
                    const Cancel& cancel) override;
   // Recorded as "put_archive ID DIRECTORY"; the tar is kept in `archives`.
   void put_archive(const std::string& id, const std::string& directory, const std::string& tar) override;
+  // Recorded as "stats ID"; nullopt for a container that is gone or does not run.
+  std::optional<ContainerStats> container_stats(const std::string& id, std::chrono::milliseconds timeout) override;
   ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const Cancel& cancel) override;
   std::optional<ImageInfo> inspect_image(const std::string& ref) override;
   // Recorded as "pull REF" ("pull REF as USER" with credentials); push likewise.

@@ -23,6 +23,9 @@ class StubEngine : public Engine {
     unexpected("follow_logs");
   }
   void put_archive(const std::string&, const std::string&, const std::string&) override { unexpected("put_archive"); }
+  std::optional<ContainerStats> container_stats(const std::string&, std::chrono::milliseconds) override {
+    unexpected("container_stats");
+  }
   ExecResult exec(const std::string&, const std::vector<std::string>&, const Cancel&) override { unexpected("exec"); }
   std::optional<ImageInfo> inspect_image(const std::string&) override { unexpected("inspect_image"); }
   void pull_image(const std::string&, const RegistryAuth&, const ProgressFn&, const Cancel&) override {

@@ -3,7 +3,8 @@
 # without a token; with --admin-token (or BOSS_ADMIN_TOKEN) only the token, from any peer
 # (401 without it, 403 with another); a peer that is not loopback refused without a token;
 # the routing around it (/_boss redirected, traversal refused, 404 and 405 with Allow,
-# 413 past 1 MiB); the listing as JSON and HTML; each container's request history; its
+# 413 past 1 MiB); the listing as JSON and HTML (with each running container's memory in
+# use); each container's request history; its
 # logs, their tail and a follow that ends when the client leaves.
 source "$(dirname "$0")/lib.sh" "$@"
 need_image "$BUSYBOX"
@@ -105,11 +106,20 @@ expect_eq "$(jq_ '[c for c in d["containers"] if c["name"]=="web"][0]["state"]')
 expect_eq "$(jq_ '[c for c in d["containers"] if c["name"]=="web"][0]["requests"]')" 1 "web's requests"
 expect_eq "$(jq_ '[c for c in d["containers"] if c["name"]=="web"][0]["mem_limit"]')" 67108864 "web's memory limit"
 expect_match "$(jq_ '[c for c in d["containers"] if c["name"]=="web"][0]["last_request"]')" '^20[0-9-]+T[0-9:.]+Z$'
+# What it uses (the engine's stats, less the page cache), not the limit: a positive number.
+WEB_MEM=$(jq_ '[c for c in d["containers"] if c["name"]=="web"][0]["mem_usage"]')
+if [[ $WEB_MEM =~ ^[0-9]+$ ]] && (( WEB_MEM > 0 && WEB_MEM < 67108864 )); then
+  pass "web's memory in use is a positive number under its limit ($WEB_MEM bytes)"
+else
+  fail "web's memory in use should be a positive number under its limit, got '$WEB_MEM'"
+fi
+expect_eq "$(jq_ '[c for c in d["containers"] if c["name"]=="lazy"][0]["mem_usage"]')" None "lazy runs no container: no memory"
 expect_eq "$(jq_ '[c for c in d["containers"] if c["name"]=="lazy"][0]["state"]')" none "lazy has no container"
 expect_eq "$(jq_ '[c for c in d["containers"] if c["name"]=="lazy"][0]["demand"]')" stopped "lazy's on-demand state"
 run curl -s -D - -H 'Accept: text/html' "$L/_boss/"
 expect_contains "$OUT" "Content-Type: text/html" "HTML for a browser"
 expect_contains "$OUT" '<a href="/web/">web</a>' "web's row links to it"
+expect_match "$OUT" '<td>[0-9.]+[bkmg] / 64m</td>' "web's memory in use and limit"
 
 section "history: each request the container answered, in a bounded file"
 expect_eq "$(curl -s "$L/web/index.html?x=1")" web "a second request"
@@ -149,6 +159,7 @@ if wait_for 10 grep -q "GET /_boss/logs/web?follow=1&tail=0 -> admin 200 .*until
 else
   fail "the proxy should end the stream once its client left"; grep _boss/logs "$DIR/list.out" | indent
 fi
+
 stop_proxy INT list
 
 finish
