@@ -347,6 +347,9 @@ class Connection {
     const ServiceActivity::Open open = m_server.activity.open(route.service);
     const ServiceSpec* spec = m_server.project.find(route.service);  // null: a launched container
     const bool on_demand = m_server.on_demand && spec && spec->on_demand;
+    // The proxy's own answers to it go in the history of the container it is for, as that
+    // container's answers do (answer_routed); `asked` is their record but for the outcome.
+    const RequestRecord asked{arrived, method, target, 0, 0};
 
     auto finding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
     FindResult found = co_await std::move(finding);
@@ -363,7 +366,8 @@ class Connection {
       auto starting = start_on_demand(route.service, accepts_html(text(req[http::field::accept])), pass > 0);
       if (auto reply = co_await std::move(starting)) {
         prepare(std::move(*reply), method, target);
-        co_return co_await answer(version, reusable, head);
+        const std::string container = m_server.upstreams.container_of(route.service);
+        co_return co_await answer_routed(container, asked, started, version, reusable, head);
       }
       m_server.upstreams.forget(route.service);  // it was started: ask the engine again
       auto refinding = find_upstream(m_server, route.service, co_await asio::this_coro::executor);
@@ -371,7 +375,8 @@ class Connection {
     }
     if (const auto* problem = std::get_if<std::string>(&found)) {
       prepare(ProxyReply{503, *problem}, method, target);
-      co_return co_await answer(version, reusable, head);
+      const std::string container = m_server.upstreams.container_of(route.service);
+      co_return co_await answer_routed(container, asked, started, version, reusable, head);
     }
     const Upstream& upstream = std::get<Upstream>(found);
 
@@ -405,7 +410,7 @@ class Connection {
           m_server.upstreams.forget(route.service);
           prepare(ProxyReply{502, "cannot reach service '" + route.service + "' (" + describe(upstream) + "): " + *failure},
                   method, target);
-          co_return co_await answer(version, reusable, head);
+          co_return co_await answer_routed(upstream.container, asked, started, version, reusable, head);
         }
         fresh = true;
       }
@@ -438,13 +443,13 @@ class Connection {
                              "service '" + route.service + "' (" + describe(upstream) + ") " +
                                  (timed_out ? "did not answer in time" : "gave no answer: " + failure->message())},
                   method, target);
-          co_return co_await answer(version, false, head);
+          co_return co_await answer_routed(upstream.container, asked, started, version, false, head);
         }
       } else if (fresh || !replayable) {
         m_link.close();
         prepare(ProxyReply{502, "cannot send the request to service '" + route.service + "' (" + describe(upstream) + ")"},
                 method, target);
-        co_return co_await answer(version, false, head);
+        co_return co_await answer_routed(upstream.container, asked, started, version, false, head);
       }
       m_link.close();  // stale: once more on a new connection
     }
@@ -453,7 +458,7 @@ class Connection {
     auto& res = m_response->get();
     const unsigned code = res.result_int();
     if (code == 101) {
-      auto switching = switch_protocols(route.service, upstream, !upgrade.empty(), method, target, started, arrived);
+      auto switching = switch_protocols(route.service, upstream, !upgrade.empty(), asked, started);
       co_return co_await std::move(switching);
     }
     const bool upstream_keeps = m_response->keep_alive();
@@ -674,19 +679,20 @@ class Connection {
 
   // The upstream switched protocols (101): its answer goes to the client with Connection
   // and Upgrade as sent, then the bytes both ways (tunnel.h) until both sides close. Only
-  // when the request asked to (`asked`); else a 502, the upstream's answer dropped.
+  // when the request asked to (`upgrading`); else a 502, the upstream's answer dropped.
   // Never leaves a connection that can carry another request.
-  awaitable<bool> switch_protocols(const std::string& service, const Upstream& upstream, bool asked,
-                                   const std::string& method, const std::string& target, Clock::time_point started,
-                                   std::chrono::system_clock::time_point arrived) {
+  awaitable<bool> switch_protocols(const std::string& service, const Upstream& upstream, bool upgrading,
+                                   const RequestRecord& asked, Clock::time_point started) {
+    const std::string& method = asked.method;
+    const std::string& target = asked.path;
     auto& res = m_response->get();
-    if (!asked) {
+    if (!upgrading) {
       m_response.reset();
       m_link.close();
       prepare(ProxyReply{502, "service '" + service + "' (" + describe(upstream) +
                                   ") switched protocols (101) for a request that asked no upgrade"},
               method, target);
-      co_return co_await answer(11, false, false);
+      co_return co_await answer_routed(upstream.container, asked, started, 11, false, false);
     }
     const std::string upgrade(text(res[http::field::upgrade]));
     drop_hop_by_hop(res);
@@ -709,7 +715,7 @@ class Connection {
     m_server.log(m_peer + " " + method + " " + target + " -> " + service + " tunnel closed after " + took + ", " +
                  std::to_string(relayed.to_upstream) + " bytes up, " + std::to_string(relayed.to_client) +
                  " bytes down");
-    m_server.activity.answered(upstream.container, RequestRecord{arrived, method, target, 101, seconds * 1000});
+    m_server.activity.answered(upstream.container, RequestRecord{asked.time, method, target, 101, seconds * 1000});
     co_return false;
   }
 
@@ -836,6 +842,21 @@ class Connection {
   // Sends the prepared reply; whether the connection serves another request.
   awaitable<bool> answer(unsigned version, bool keep_alive, bool head) {
     co_return co_await send_reply(m_client, m_reply, version < 10 ? 11 : version, keep_alive, head);
+  }
+
+  // answer() for a request routed to `container` that the proxy answers itself (the
+  // starting page, a failed start, a wait past --wait-timeout, a full budget, an upstream
+  // it cannot reach): the answer goes in that container's history, as the container's own
+  // do, with its status and how long it took from the request's arrival to its end.
+  awaitable<bool> answer_routed(const std::string& container, const RequestRecord& asked, Clock::time_point started,
+                                unsigned version, bool keep_alive, bool head) {
+    const bool kept = co_await send_reply(m_client, m_reply, version < 10 ? 11 : version, keep_alive, head);
+    RequestRecord record = asked;
+    record.status = m_reply.status;
+    record.duration_ms =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count() / 1000.0;
+    m_server.activity.answered(container, record);
+    co_return kept;
   }
 
   inline static const std::string kUnread = "-";  // a request whose header could not be read

@@ -31,10 +31,15 @@ UpstreamFinder::Known UpstreamFinder::look_up(const std::string& name, int port)
   known.at = std::chrono::steady_clock::now();
   std::vector<std::pair<int, Upstream>> found;
   bool any_running = false;
+  int first = 0;
   try {
     for (const auto& c : m_engine.list_containers({{kLabelProject, m_project.name}, {kLabelService, name}})) {
       if (c.labels.count(kLabelOneOff)) continue;
       any_running = any_running || c.running();
+      if (known.first.empty() || instance_of(c.labels) < first) {
+        known.first = c.name;
+        first = instance_of(c.labels);
+      }
       if (auto upstream = upstream_of(c, m_project.network_name(), port))
         found.emplace_back(instance_of(c.labels), std::move(*upstream));
     }
@@ -71,6 +76,17 @@ std::variant<Upstream, std::string> UpstreamFinder::find(const std::string& name
   Known& known = m_known[name] = std::move(fresh);
   if (known.upstreams.empty()) return known.problem;
   return known.upstreams[known.next++ % known.upstreams.size()];
+}
+
+std::string UpstreamFinder::container_of(const std::string& name) {
+  {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_known.find(name);
+    if (it != m_known.end() && !it->second.first.empty()) return it->second.first;
+  }
+  const ServiceSpec* service = m_project.find(name);
+  if (!service) service = template_of_launched(m_project, name);
+  return m_project.container_name(instance_host(name, service ? shown_instance(*service, 1) : 0));
 }
 
 void UpstreamFinder::forget(const std::string& service) {

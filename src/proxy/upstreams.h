@@ -42,11 +42,16 @@ class UpstreamFinder {
   // Forgets what is known of `service`: the next find() asks the engine again (after a
   // connection to it failed, or it was started).
   void forget(const std::string& service);
+  // Whose request history an answer of the proxy's own for `service` goes in (a starting
+  // page, a failed start): its first container as last listed, running or not, else the
+  // name boss gives the container it would make. No engine call.
+  std::string container_of(const std::string& service);
 
  private:
   struct Known {
     std::vector<Upstream> upstreams;
     std::string problem;  // why there are none
+    std::string first;    // its first instance's container, running or not; "" for none
     std::chrono::steady_clock::time_point at;
     std::size_t next = 0;
   };

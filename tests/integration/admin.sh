@@ -4,7 +4,7 @@
 # (401 without it, 403 with another); a peer that is not loopback refused without a token;
 # the routing around it (/_boss redirected, traversal refused, 404 and 405 with Allow,
 # 413 past 1 MiB); the listing as JSON and HTML (with each running container's memory in
-# use); each container's request history; its
+# use); each container's request history (the proxy's own answers for it too); its
 # logs, their tail and a follow that ends when the client leaves.
 source "$(dirname "$0")/lib.sh" "$@"
 need_image "$BUSYBOX"
@@ -160,6 +160,26 @@ else
   fail "the proxy should end the stream once its client left"; grep _boss/logs "$DIR/list.out" | indent
 fi
 
+section "history: the proxy's own answers for a container (its starting page, a 502) are in it too"
+# lazy is on demand and has no container: a browser gets the starting page at once.
+expect_eq "$(code -H 'Accept: text/html' "$L/lazy/first")" 503 "the starting page"
+lazy_runs() {
+  command curl -s "$L/_boss/" |
+    python3 -c 'import json,sys; sys.exit(0 if any(c["name"] == "lazy" and c["state"] == "running" and c.get("demand") == "up" for c in json.load(sys.stdin)["containers"]) else 1)'
+}
+if wait_for 30 lazy_runs; then
+  pass "lazy was started on demand"
+else
+  fail "lazy should run after its first request"; command curl -s "$L/_boss/" | indent
+fi
+# It runs, yet nothing listens on its http port: the proxy answers 502 itself.
+expect_eq "$(code "$L/lazy/second")" 502 "an answer of the proxy's own for a running container"
+run curl -s "$L/_boss/history/lazy"
+J=$OUT
+expect_eq "$(jq_ 'd["container"]')" "$P-lazy" "lazy's container"
+expect_eq "$(jq_ '[(r["method"], r["path"], r["status"]) for r in d["requests"]]')" \
+  "[('GET', '/lazy/first', 503), ('GET', '/lazy/second', 502)]" "both answers, in its history"
+expect_match "$(jq_ 'd["requests"][1]["duration_ms"]')" '^[0-9.]+$'
 stop_proxy INT list
 
 finish
