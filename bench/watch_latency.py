@@ -17,6 +17,13 @@ the background; each repetition saves a new index.html, then a new site/page.txt
 - sync: from the write to boss's `copied` line, which it emits once the engine's archive
   call has returned (the file is in the container) (target <= 100 ms).
 
+--trace runs boss watch with -v and breaks each rebuild into phases from the engine
+calls' trace lines (each names its call and its duration, stamped at its end): the
+debounce (the write to boss's `rebuilding` line), the build, then each engine call
+between the build's end and app's `up` (its milliseconds inside that span; what no call
+covers is boss's own time), the calls made after `up` (off the path), and how many list
+and inspect calls the path holds.
+
 Prints each repetition, then medians, min and max; --out writes them as JSON. Standard
 library only. Needs a Docker engine, the busybox image (tests/images/make-images.sh) and a
 built boss (--boss, default $BOSS, else build/boss).
@@ -27,6 +34,7 @@ import datetime
 import json
 import os
 import random
+import re
 import signal
 import statistics
 import string
@@ -74,6 +82,52 @@ class Log:
         sys.exit("timed out waiting in " + self.path)
 
 
+TRACE = re.compile(r"^engine: (\w+)(?: (.*?))? -> (.*) \((\d+) ms\)$")
+
+
+def calls_between(events, begin, end):
+    """The engine calls of the trace lines in `events` that overlap [begin, end] (epoch
+    seconds): (name, args, start, stop) each, in the order they ended."""
+    out = []
+    for e in events:
+        if e.get("type") != "trace":
+            continue
+        m = TRACE.match(e.get("text", ""))
+        if not m:
+            continue
+        stop = stamp(e["time"])
+        start = stop - int(m.group(4)) / 1000
+        if stop >= begin and start <= end:
+            out.append((m.group(1), m.group(2) or "", start, stop))
+    return out
+
+
+def phases(events, saved, began, build_end, up):
+    """The rebuild's time after the build, per engine call and boss's own; see --trace."""
+    on_path = calls_between(events, build_end, up)
+    by_call = {}
+    covered = []
+    for name, args, start, stop in on_path:
+        if name in ("build_image", "events"):
+            continue
+        clipped = (max(start, build_end), min(stop, up))
+        by_call[name] = by_call.get(name, 0) + (clipped[1] - clipped[0]) * 1000
+        covered.append(clipped)
+    covered.sort()
+    union = 0.0
+    reach = build_end
+    for a, b in covered:
+        if b > reach:
+            union += b - max(a, reach)
+            reach = b
+    after = [e for e in events if stamp(e["time"]) > up]
+    later = [(n, round((b - a) * 1000)) for n, _, a, b in calls_between(after, up, float("inf"))]
+    lookups = sum(1 for n, *_ in on_path if n.startswith("list_") or n.startswith("inspect_"))
+    return {"debounce_ms": (began - saved) * 1000, "calls_ms": by_call, "boss_ms": ((up - build_end) - union) * 1000,
+            "lookups": lookups, "order": [n for n, *_ in on_path if n not in ("build_image", "events")],
+            "after_up": later}
+
+
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
@@ -84,6 +138,7 @@ def main():
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--boss", default=os.environ.get("BOSS", "build/boss"))
     parser.add_argument("--out")
+    parser.add_argument("--trace", action="store_true", help="boss -v: the phases after the build (see above)")
     args = parser.parse_args()
     boss = os.path.abspath(args.boss)
     project = "bossb-watch-" + "".join(random.choice(string.ascii_lowercase) for _ in range(6))
@@ -107,7 +162,8 @@ boss.Service:extend {{
 ''')
     log_path = os.path.join(folder, "watch.log")
     out = open(log_path, "w")
-    watch = subprocess.Popen([boss, "-f", os.path.join(folder, "services.lua"), "-p", project, "--progress", "json",
+    verbose = ["-v"] if args.trace else []
+    watch = subprocess.Popen([boss] + verbose + ["-f", os.path.join(folder, "services.lua"), "-p", project, "--progress", "json",
                               "watch"], stdout=out, stderr=subprocess.STDOUT,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     log = Log(log_path)
@@ -137,6 +193,15 @@ boss.Service:extend {{
             rows.append(row)
             print(f"rep {rep:2}: total {row['total_ms']:7.1f} ms  build {row['build_ms']:7.1f} ms  "
                   f"overhead {row['overhead_ms']:6.1f} ms  sync {row['sync_ms']:5.1f} ms", flush=True)
+            if args.trace:
+                # The rebuild's saved time is the one written down before the index.html write.
+                row["phases"] = phases(log.events(), stamp(up["time"]) - total, stamp(began["time"]),
+                                       stamp(built[-1]["time"]), stamp(up["time"]))
+                p = row["phases"]
+                calls = "  ".join(f"{k} {v:.0f}" for k, v in p["calls_ms"].items())
+                print(f"        debounce {p['debounce_ms']:.0f}  after the build: {calls}  boss {p['boss_ms']:.0f}  "
+                      f"(lists+inspects {p['lookups']}; after up: "
+                      + ", ".join(f"{n} {ms}" for n, ms in p["after_up"]) + ")", flush=True)
     finally:
         watch.send_signal(signal.SIGINT)
         watch.wait(timeout=30)
@@ -151,6 +216,12 @@ boss.Service:extend {{
         summary[key] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
         print(f"{key:12} median {summary[key]['median']:7.1f}  min {summary[key]['min']:7.1f}  "
               f"max {summary[key]['max']:7.1f}")
+    if args.trace and rows:
+        names = sorted({k for r in rows for k in r["phases"]["calls_ms"]})
+        print("after the build, median ms per rep: " + "  ".join(
+            f"{k} {statistics.median(r['phases']['calls_ms'].get(k, 0) for r in rows):.0f}" for k in names)
+            + f"  boss {statistics.median(r['phases']['boss_ms'] for r in rows):.0f}"
+            + f"  debounce {statistics.median(r['phases']['debounce_ms'] for r in rows):.0f}")
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"reps": rows, "summary": summary}, f, indent=2)

@@ -21,8 +21,11 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-// How long a burst of changes must have been quiet before it is acted on.
-constexpr auto kQuiet = std::chrono::milliseconds(50);
+// How long a burst of changes must have been quiet before it is acted on. An editor's
+// save (write, rename, chmod) and a checkout's writes come microseconds to a few ms
+// apart, so 20 ms still takes each as one batch; every ms of it is on the way from a
+// save to ready (and a sync's 100 ms).
+constexpr auto kQuiet = std::chrono::milliseconds(20);
 // How often Ctrl-C is looked at while nothing happens.
 constexpr auto kIdle = std::chrono::milliseconds(200);
 
@@ -223,16 +226,13 @@ class Watch {
     request.profiles = m_start.profiles;
     request.timeout = m_start.timeout;
     request.parallel = m_start.parallel;
-    std::map<std::string, std::vector<std::string>> before;
-    for (const auto& name : services) before[name] = running_ids(m_engine, m_project, name);
+    // The reload tells which failures left the running container as it was: no list of
+    // the containers before and after on the way from a save to ready.
     const CommandResult result = m_runtime.reload(request);
     if (result.interrupted) return false;
     for (const auto& o : result.outcomes) {
       if (o.status != Phase::failed) continue;
-      const auto it = before.find(o.service);
-      const bool kept = it != before.end() && !it->second.empty() &&
-                        running_ids(m_engine, m_project, o.service) == it->second;
-      say(o.service, (kept ? "not replaced, the running container is left as it was: " : "failed: ") +
+      say(o.service, (o.left_running ? "not replaced, the running container is left as it was: " : "failed: ") +
                          first_line(o.reason));
     }
     return true;

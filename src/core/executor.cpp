@@ -176,6 +176,7 @@ class StartTask {
         drop_new_container();
         m_container.clear();
         outcome.reason = "interrupted before its replacement was ready; the running container was kept";
+        outcome.left_running = true;
       }
       m_progress.final(Phase::interrupted, outcome.reason);
     }
@@ -222,14 +223,30 @@ class StartTask {
     }
     std::string ready_note;
     for (const auto& step : steps_for(decision, m_spec)) {
+      if (m_start_first && !m_swapped && step.kind == StepKind::rename) {
+        // start_first: ready, so up now; the names and the old one's stop come after.
+        report_up(outcome, ready_note);
+        m_swapped = true;
+      }
+      if (m_swapped) {
+        swap_step(step, decision, outcome);
+        continue;
+      }
       const auto note = run_step(step, decision, image_id);
       if (step.kind == StepKind::wait_ready) ready_note = note;
     }
+    if (!m_swapped) report_up(outcome, ready_note);
+  }
+
+  // Ready: the journal forgets it and its final event says up, with what readiness said,
+  // the warnings so far and its ports.
+  void report_up(ServiceOutcome& outcome, const std::string& ready_note) {
     m_op.journal.clear(m_key);
     m_stage = Stage::done;
     outcome.status = Phase::up;
     if (!ready_note.empty()) outcome.reason = ready_note;
     if (!m_warning.empty()) outcome.reason += (outcome.reason.empty() ? "" : "; ") + m_warning;
+    m_warning.clear();
     if (m_job) {
       // Done: its exit code and runs are what the summary says of it; no ports to show.
       outcome.exit_code = m_job->exit_code;
@@ -240,6 +257,33 @@ class StartTask {
     }
     outcome.ports = current_ports();
     m_progress.final(Phase::up, outcome.reason, outcome.ports);
+  }
+
+  // start_first, after its final event (no more phases): the rename and the old one's
+  // stop. What goes wrong, Ctrl-C included, is a warning: the new one is up either way,
+  // and an old one left running is a stale container the next start removes.
+  void swap_step(const Step& step, const Decision& decision, ServiceOutcome& outcome) {
+    std::string problem;
+    try {
+      if (step.kind == StepKind::rename)
+        take_own_name(decision.container_id);
+      else
+        run_step(step, decision, "");
+    } catch (const ServiceFailure& f) {
+      problem = f.reason;
+    } catch (const EngineError& e) {
+      problem = e.what();
+    } catch (const Interrupted&) {
+      problem = "interrupted";
+    }
+    if (!problem.empty())
+      add_warning(step.kind == StepKind::rename
+                      ? "not renamed: " + problem
+                      : "its old container " + step.container_id.substr(0, 12) + " was not removed: " + problem);
+    if (m_warning.empty()) return;
+    m_op.warn("service '" + m_spec.name + "': " + m_warning);
+    outcome.reason += (outcome.reason.empty() ? "" : "; ") + m_warning;
+    m_warning.clear();
   }
 
   Decision decide_now(const std::string& image_id) {
@@ -270,11 +314,8 @@ class StartTask {
         run_hook(Hook::pre_start);
         return "";
       case StepKind::remove_old:
-        if (m_start_first && step.container_id == decision.container_id) {
-          // The new one is ready: from here on it stays, whatever becomes of the old one.
-          m_swapped = true;
-          m_progress.phase(Phase::removing, step.container_id.substr(0, 12) + ", its replacement is ready");
-        } else {
+        // After the swap the service is up already: no phase, its final event was said.
+        if (!m_swapped) {
           m_stage = Stage::replacing;
           m_progress.phase(Phase::removing, step.container_id.substr(0, 12));
         }
@@ -284,6 +325,7 @@ class StartTask {
           m_op.engine.stop_container(step.container_id, grace_for(m_options, &m_spec));
           m_op.engine.remove_container(step.container_id);
         });
+        if (m_rename_when_gone) rename_to_own_name();
         return "";
       case StepKind::create:
         m_stage = Stage::creating;
@@ -351,8 +393,7 @@ class StartTask {
         engine_step([&] { m_op.engine.stop_container(m_container, grace_for(m_options, &m_spec)); });
         return "";
       case StepKind::rename:
-        rename_to_own_name();
-        return "";
+        break;  // start_first's, after the swap (swap_step)
       case StepKind::remove:
         break;  // not part of a start
     }
@@ -411,8 +452,29 @@ class StartTask {
     }
   }
 
-  // start_first: the old container is gone; the new one takes the name it had. Names are
-  // for people only (boss finds containers by their labels): a failure is a warning.
+  // start_first, up: the old container `old_id`, running still, steps aside as
+  // `<name>-old` when it holds the name, and the new one takes the name at once; when it
+  // cannot step aside, the new one takes the name once the old one is gone.
+  void take_own_name(const std::string& old_id) {
+    const std::string name = container_name(m_op.project, m_spec.name, m_planned.instance);
+    const auto old = std::find_if(m_existing.begin(), m_existing.end(),
+                                  [&](const ContainerInfo& c) { return c.id == old_id; });
+    if (old != m_existing.end() && old->name == name) {
+      try {
+        const auto slot = m_gate.enter(m_op.cancel);
+        m_op.engine.rename_container(old_id, name + "-old");
+      } catch (const EngineError& e) {
+        m_op.trace("service '" + m_spec.name + "': the old container keeps its name until it is removed: " +
+                   e.what());
+        m_rename_when_gone = true;
+        return;
+      }
+    }
+    rename_to_own_name();
+  }
+
+  // start_first: the name is free; the new one takes it. Names are for people only (boss
+  // finds containers by their labels): a failure is a warning.
   void rename_to_own_name() {
     const std::string name = container_name(m_op.project, m_spec.name, m_planned.instance);
     try {
@@ -545,6 +607,7 @@ class StartTask {
       drop_new_container();
       m_container.clear();
       outcome.reason += "; the running container was kept";
+      outcome.left_running = true;
     }
     m_progress.final(Phase::failed, outcome.reason, {}, f.exit_code, f.attempts);
   }
@@ -592,7 +655,8 @@ class StartTask {
   std::optional<SidecarRun> m_sidecars;  // a job's run's sidecars, from its start to its end
   std::string m_warning;  // what went wrong on the way without failing it (pre_stop)
   bool m_start_first = false;  // the decision's: the new container is readied beside the old
-  bool m_swapped = false;      // start_first: the new one is ready and the old one going
+  bool m_swapped = false;      // start_first: the new one is up and the old one going
+  bool m_rename_when_gone = false;  // start_first: the old one kept its name; renamed after it
   Stage m_stage = Stage::waiting_turn;
 };
 

@@ -23,6 +23,9 @@ struct ServiceOutcome {
   std::vector<PublishedPort> ports;  // up and kept: where it can be reached
   std::optional<int> exit_code;  // when its container exited
   bool began = false;            // interrupted: work on it had begun (else never touched)
+  // failed or interrupted: the container that ran before is left running as it was (a
+  // failed build, a new-first replacement that never got ready: boss watch says so).
+  bool left_running = false;
   bool killed = false;           // stopped: it ignored its stop signal and was killed
   int attempts = 0;              // a job's: how many times it ran (0: not a job, or it never ran)
   bool job = false;              // a job's (kind = "job"): kept reads as done before

@@ -431,8 +431,10 @@ std::vector<Step> steps_for(const Decision& d, const ServiceSpec& spec) {
       steps.push_back({StepKind::wait_ready, ""});
       if (spec.has_post_start) steps.push_back({StepKind::post_start, ""});
       if (d.start_first) {
-        steps.push_back({StepKind::remove_old, d.container_id});
+        // Up once ready: the old one steps aside and the new one takes its name, then
+        // the old one goes (off the way to ready).
         steps.push_back({StepKind::rename, ""});
+        steps.push_back({StepKind::remove_old, d.container_id});
       }
       break;
     case ActionKind::restart:

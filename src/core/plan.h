@@ -42,8 +42,9 @@ struct Decision {
   // start: its container is created while its dependencies come up (create_ahead.h).
   bool create_ahead = false;
   // start (reload): the new container is made and readied beside the running one (as
-  // `<name>-next`), and only then does the old one go and the new one take its name; a
-  // failure before that leaves the old one running (can_start_first).
+  // `<name>-next`); once ready it is up, takes the name (the old one renamed aside), and
+  // only then does the old one go. A failure before it is ready leaves the old one
+  // running (can_start_first); one after (a rename, the old one's stop) is a warning.
   bool start_first = false;
   bool new_container() const { return kind == ActionKind::create || kind == ActionKind::recreate; }
 };
@@ -173,7 +174,8 @@ enum class StepKind {
   post_start,    // the post_start hook
   stop,          // stop `container_id` (restart: its pre_stop first)
   remove,        // remove `container_id`
-  rename,        // start_first: the new container takes the service's container name
+  rename,        // start_first, once it is up: the running one is renamed aside
+                 // (`<name>-old`) and the new one takes the service's container name
 };
 struct Step {
   StepKind kind;

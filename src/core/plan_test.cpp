@@ -479,13 +479,14 @@ TEST_CASE("plan: a reload of a running service that can start first is replaced 
   CHECK(d.start_first);
   CHECK(d.container_id == "live");
   CHECK(d.remove == std::vector<std::string>{"stale", "live"});
-  // The stale one goes first; the running one only once its replacement is ready.
+  // The stale one goes first; the running one only once its replacement is ready and
+  // has taken its name (the old one renamed aside).
   CHECK(steps_for(d, s) == std::vector<Step>{{StepKind::remove_old, "stale"},
                                              {StepKind::create, ""},
                                              {StepKind::start, ""},
                                              {StepKind::wait_ready, ""},
-                                             {StepKind::remove_old, "live"},
-                                             {StepKind::rename, ""}});
+                                             {StepKind::rename, ""},
+                                             {StepKind::remove_old, "live"}});
   // Nothing running: nothing to keep serving, so no new-first.
   DecideInput stopped{s, {container("c1", "exited", config)}, config, "", "reload", std::nullopt};
   stopped.new_first = true;

@@ -297,9 +297,11 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   Operation op(m_project, m_engine, m_hooks, m_context, m_journal, m_events, cancel);
   op.credentials = m_credentials;
 
-  // Build first: a failed build must leave the running services untouched.
-  const auto present = observe(m_engine, m_project).image_ids;
-  ImageProvider images(op, present, built_images(m_project, request.services));
+  // Build first: a failed build must leave the running services untouched. Observed
+  // once: the lock is held from here on, so nothing of boss's changes the project's
+  // containers during the build, and the built images' ids are what the build gave.
+  Observed observed = observe(m_engine, m_project);
+  ImageProvider images(op, observed.image_ids, built_images(m_project, request.services));
   for (const auto& name : request.services) {
     const ServiceSpec& spec = *m_project.find(name);
     if (spec.build_from_directory.empty()) continue;
@@ -312,7 +314,7 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
     outcome.action = ActionKind::recreate;
     outcome.began = true;
     try {
-      images.ensure(spec, progress);
+      observed.image_ids[spec.image] = images.ensure(spec, progress);
       continue;
     } catch (const Interrupted&) {
       outcome.status = Phase::interrupted;
@@ -322,6 +324,8 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
       outcome.status = Phase::failed;
       outcome.reason = e.what();
     }
+    const auto& had = observed.of(name);
+    outcome.left_running = std::any_of(had.begin(), had.end(), [](const ContainerInfo& c) { return c.running(); });
     progress.final(outcome.status, outcome.reason);
     failed.outcomes.push_back(outcome);
     return finish(std::move(failed));
@@ -354,8 +358,8 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   options.forced = targets;
   options.parallel = request.parallel;
   if (new_first) options.new_first = targets;
-  auto start_plan = [&](const std::vector<std::string>& services, const Observed& observed) {
-    return boss::plan_start({m_project, services, observed, m_context.text_snapshot(),
+  auto start_plan = [&](const std::vector<std::string>& services, const Observed& seen) {
+    return boss::plan_start({m_project, services, seen, m_context.text_snapshot(),
                              [&](const std::string& key) { return m_context.set_by(key); }, m_journal.snapshot(),
                              targets, {}, m_context.secret_keys(), {}, options.new_first});
   };
@@ -363,15 +367,14 @@ CommandResult Runtime::reload(const ReloadRequest& request) {
   result.command = "reload";
   result.project = m_project.name;
   if (!first.empty()) {
-    const auto observed = observe(m_engine, m_project);
     result = execute(op, start_plan(first, observed), observed, options).result;
     result.command = "reload";
     op.save_context();
     if (result.any_failed() || result.interrupted) return finish(std::move(result));
   }
   const auto resumed = resume_dependents(op, stops, rest, request, [&](const std::vector<std::string>& services,
-                                                                        const Observed& observed) {
-    return execute(op, start_plan(services, observed), observed, options).result;
+                                                                        const Observed& seen) {
+    return execute(op, start_plan(services, seen), seen, options).result;
   });
   result.outcomes.insert(result.outcomes.end(), resumed.outcomes.begin(), resumed.outcomes.end());
   result.interrupted = result.interrupted || resumed.interrupted;

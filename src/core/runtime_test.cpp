@@ -437,7 +437,7 @@ TEST_CASE("reload: rebuilds, replaces the service, restarts its dependents in or
   CHECK(std::count(m.begin(), m.end(), "remove_image " + old_image) == 1);
 }
 
-TEST_CASE("reload: new-first: the new container is ready before the old one goes, then takes its name") {
+TEST_CASE("reload: new-first: the new container is up once ready, takes its name, then the old one goes") {
   Fixture f;
   auto app = svc("app", {"db"}, "app:dev");
   app.build_from_directory = f.build_dir("app");
@@ -453,17 +453,26 @@ TEST_CASE("reload: new-first: the new container is ready before the old one goes
     CHECK(f.engine.container_named("demo-app")->info.running());
     return ping_value(true);
   });
+  // Its pre_stop, right before the old one's stop: the new one was said up already.
+  std::string phases_at_pre_stop;
+  f.hooks.on("app", Hook::pre_stop, [&](const std::string&) {
+    phases_at_pre_stop = f.events.phases("app");
+    return HookResult{};
+  });
   const auto before = f.engine.mutations().size();
   const auto r = f.reload({"app"});
   CHECK(r.exit_code() == 0);
   const auto m = f.engine.mutations();
   const std::vector<std::string> done(m.begin() + static_cast<std::ptrdiff_t>(before), m.end());
   CHECK(f.index_of(done, "create demo-app-next") < f.index_of(done, "start demo-app-next"));
-  CHECK(f.index_of(done, "start demo-app-next") < f.index_of(done, "stop demo-app"));
-  CHECK(f.index_of(done, "stop demo-app") < f.index_of(done, "remove demo-app"));
-  CHECK(f.index_of(done, "remove demo-app") < f.index_of(done, "rename demo-app-next demo-app"));
-  // Its dependent is restarted once the new one has its name; db is untouched.
-  CHECK(f.index_of(done, "rename demo-app-next demo-app") < f.index_of(done, "stop demo-web"));
+  // Ready: the old one steps aside and the new one takes the name while the old one runs.
+  CHECK(f.index_of(done, "start demo-app-next") < f.index_of(done, "rename demo-app demo-app-old"));
+  CHECK(f.index_of(done, "rename demo-app demo-app-old") < f.index_of(done, "rename demo-app-next demo-app"));
+  CHECK(f.index_of(done, "rename demo-app-next demo-app") < f.index_of(done, "stop demo-app-old"));
+  CHECK(f.index_of(done, "stop demo-app-old") < f.index_of(done, "remove demo-app-old"));
+  CHECK(phases_at_pre_stop.find(" up") != std::string::npos);
+  // Its dependent is restarted once the old one is gone; db is untouched.
+  CHECK(f.index_of(done, "remove demo-app-old") < f.index_of(done, "stop demo-web"));
   CHECK(f.index_of(done, "stop demo-web") < f.index_of(done, "start demo-web"));
   CHECK(std::count(done.begin(), done.end(), "stop demo-db") == 0);
   const auto now = f.engine.container_named("demo-app");
@@ -478,6 +487,32 @@ TEST_CASE("reload: new-first: the new container is ready before the old one goes
   CHECK(f.index_of(calls, "app.ping") < f.index_of(calls, "app.pre_stop"));
   CHECK(f.outcome(r, "app").status == Phase::up);
   CHECK(f.outcome(r, "web").status == Phase::up);
+}
+
+TEST_CASE("reload: new-first: when the old one cannot step aside, the new one takes the name once it is gone") {
+  Fixture f;
+  auto app = svc("app", {}, "app:dev");
+  app.build_from_directory = f.build_dir("app");
+  app.has_ping = true;
+  f.project.services = {app};
+  REQUIRE(f.start().exit_code() == 0);
+  ContainerSpec other;
+  other.name = "demo-app-old";  // another project's
+  other.image = "busybox";
+  other.labels = {{kLabelProject, "elsewhere"}, {kLabelService, "x"}};
+  f.engine.add_container(other, "running");
+  const auto before = f.engine.mutations().size();
+  const auto r = f.reload({"app"});
+  CHECK(r.exit_code() == 0);
+  CHECK(f.outcome(r, "app").status == Phase::up);
+  const auto m = f.engine.mutations();
+  const std::vector<std::string> done(m.begin() + static_cast<std::ptrdiff_t>(before), m.end());
+  CHECK(f.index_of(done, "rename demo-app demo-app-old") < f.index_of(done, "stop demo-app"));
+  CHECK(f.index_of(done, "stop demo-app") < f.index_of(done, "remove demo-app"));
+  CHECK(f.index_of(done, "remove demo-app") < f.index_of(done, "rename demo-app-next demo-app"));
+  REQUIRE(f.engine.container_named("demo-app"));
+  CHECK(f.engine.container_named("demo-app")->info.running());
+  CHECK(f.engine.container_named("demo-app-old")->spec.labels.at(kLabelProject) == "elsewhere");
 }
 
 TEST_CASE("reload: new-first: a replacement that fails leaves the running container, and its dependents, as they were") {
@@ -498,6 +533,7 @@ TEST_CASE("reload: new-first: a replacement that fails leaves the running contai
   CHECK(o.status == Phase::failed);
   CHECK(o.reason.find("seed failed") != std::string::npos);
   CHECK(o.reason.ends_with("; the running container was kept"));
+  CHECK(o.left_running);
   CHECK(f.engine.container_named("demo-app")->info.id == old_id);
   CHECK(f.engine.container_named("demo-app")->info.running());
   CHECK_FALSE(f.engine.container_named("demo-app-next"));  // the unready one is gone
@@ -548,6 +584,33 @@ TEST_CASE("reload: a failed build leaves the running services alone") {
   CHECK(r.exit_code() == 1);
   CHECK(f.engine.mutations().size() == before + 1);  // only the failed build
   CHECK(f.engine.container_named("demo-app")->info.running());
+  CHECK(f.outcome(r, "app").left_running);  // what boss watch says "left as it was" of
+}
+
+TEST_CASE("reload: a failed build of a service that was not running says so") {
+  Fixture f;
+  auto app = svc("app", {}, "app:dev");
+  app.build_from_directory = f.build_dir("app");
+  f.project.services = {app};
+  f.engine.fail_build.insert("app:dev");
+  const auto r = f.reload({"app"});
+  CHECK(r.exit_code() == 1);
+  CHECK(f.outcome(r, "app").status == Phase::failed);
+  CHECK_FALSE(f.outcome(r, "app").left_running);
+}
+
+TEST_CASE("reload: the project is observed once, before the build; its containers are not listed again") {
+  Fixture f;
+  auto app = svc("app", {}, "app:dev");
+  app.build_from_directory = f.build_dir("app");
+  app.has_ping = true;
+  f.project.services = {app, svc("web")};
+  REQUIRE(f.start().exit_code() == 0);
+  const auto before = f.engine.calls().size();
+  REQUIRE(f.reload({"app"}).exit_code() == 0);
+  const auto c = f.engine.calls();
+  const std::vector<std::string> done(c.begin() + static_cast<std::ptrdiff_t>(before), c.end());
+  CHECK(std::count(done.begin(), done.end(), std::string("list_containers")) == 1);
 }
 
 TEST_CASE("start: a failed build fails the service and its dependents, and does not hang") {

@@ -89,14 +89,24 @@ expect_exit 0 boss start
 expect_not_contains "$(hook_output)" "hook post_start" "start after reload is a no-op"
 
 section "reload of a dependent only: its dependency is left alone"
-app_id=$(cid app)
+app_id=$(cid app) client_old=$(cid client) since=$(date +%s)
 expect_exit 0 boss reload client
 expect_eq "$(cid app)" "$app_id" "app's container after reload client"
 expect_contains "$(hook_output)" "hook post_start client version-2" "reload client output"
 
-section "reload is new-first: the new app is ready before the old one goes, and takes its name"
+section "reload is new-first: the new one is up once ready, takes its name, and only then does the old one go"
 expect_contains "$OUT" '"state":"creating","action":"recreate","reason":"reload; beside the running one"' "reload output"
-expect_contains "$OUT" "its replacement is ready" "reload output (the old one goes after)"
+old_events() {  # old_events EVENT FORMAT: what the engine told of client's old container
+  docker events --since "$since" --until "$(date +%s.%N)" --filter "container=$client_old" --filter "event=$1" \
+    --format "$2" | head -1
+}
+client_up=$(jq -r 'select(.type == "service" and .service == "client" and .state == "up") | .time' <<<"$OUT" | head -1)
+expect_eq "$(old_events rename '{{index .Actor.Attributes "name"}}')" "$P-client-old" "the old client's name once stepped aside"
+old_died=$(old_events die '{{.TimeNano}}')
+expect_true "client said up ($client_up) before its old container stopped ($old_died)" \
+  test "$(to_ns "$client_up")" -lt "${old_died:-0}"
+expect_eq "$(inspect client '{{.Name}}')" "/$P-client" "client's container name"
+expect_eq "$(docker ps -aq --filter "name=^$P-client-old\$" | wc -l)" "0" "containers named $P-client-old"
 expect_eq "$(ids app | wc -l)" "1" "app's containers after reload"
 expect_eq "$(inspect app '{{.Name}}')" "/$P-app" "app's container name"
 expect_eq "$(docker ps -aq --filter "name=^$P-app-next\$" | wc -l)" "0" "containers named $P-app-next"
