@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where a no-op start goes: boss's start-up, the engine's calls, boss after them.
 
-    bench/noop_split.py [--scenario wide-500] [--reps 10] [--boss build/boss] [--out FILE]
+    bench/noop_split.py [--scenario wide-500] [--reps 10] [--boss build/boss] [--against OTHER] [--out FILE]
 
 Starts the scenario (run.py's: wide-N, layers-LxW, chain-N) once (not measured), then runs `boss -v --progress json start` --reps times
 with everything running and unchanged, and splits each run's wall time (from before the
@@ -12,7 +12,8 @@ calls (each line's time is the call's return; less its whole ms, its sending):
   containers, the networks, the image; they overlap);
 - after: last call returned -> exit (boss's own work on what the engine said: decide,
   the walk, N `kept` events, the summary).
-Also the list of containers' own duration. Prints medians; removes the project at the end.
+Also the list of containers' own duration. --against: a second boss binary (an older
+build), run after the first in each repetition on the same containers, reported the same. Prints medians; removes the project at the end.
 Standard library only; reuses run.py's scenario files and API client.
 """
 
@@ -37,6 +38,7 @@ def main(argv=None):
     p.add_argument("--scenario", default="wide-500")
     p.add_argument("--reps", type=int, default=10)
     p.add_argument("--work", default=os.path.join(HERE, "results", "work"))
+    p.add_argument("--against", help="a second boss binary, interleaved with --boss")
     p.add_argument("--out")
     args = p.parse_args(argv)
     docker = run.Docker()
@@ -51,14 +53,16 @@ def main(argv=None):
         for n in docker.networks(label):
             docker.call("DELETE", "/networks/" + n["Id"], ok=(200, 204, 403, 404))
 
-    parts = {"wall": [], "before": [], "engine": [], "after": [], "list_containers": []}
+    binaries = [args.boss] + ([args.against] if args.against else [])
+    results = {b: {"wall": [], "before": [], "engine": [], "after": [], "list_containers": []} for b in binaries}
     clean()
     try:
         run.run_cmd([args.boss, "-f", path, "start"], cwd=directory, timeout=1800)
-        for rep in range(args.reps):
+        for rep, boss in [(r, b) for r in range(args.reps) for b in binaries]:
+            parts = results[boss]
             time.sleep(0.5)
             t0 = time.time_ns()
-            proc = subprocess.run([args.boss, "-f", path, "-v", "--progress", "json", "start"], cwd=directory,
+            proc = subprocess.run([boss, "-f", path, "-v", "--progress", "json", "start"], cwd=directory,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             t1 = time.time_ns()
             if proc.returncode != 0:
@@ -84,22 +88,24 @@ def main(argv=None):
             parts["engine"].append((returned - sent) / 1e6)
             parts["after"].append((t1 - returned) / 1e6)
             parts["list_containers"].append(float(max((c[2] for c in calls if "list_containers" in c[3]), default=0)))
-            print("rep %2d/%d: wall %.1f ms = before %.1f + engine %.1f + after %.1f (list_containers %d ms; %d calls)"
-                  % (rep + 1, args.reps, parts["wall"][-1], parts["before"][-1], parts["engine"][-1],
+            print("%s rep %2d/%d: wall %.1f ms = before %.1f + engine %.1f + after %.1f (list_containers %d ms; %d calls)"
+                  % (boss, rep + 1, args.reps, parts["wall"][-1], parts["before"][-1], parts["engine"][-1],
                      parts["after"][-1], parts["list_containers"][-1], len(calls)), flush=True)
     finally:
         subprocess.run([args.boss, "-f", path, "stop", "--remove", "--timeout", "0"], cwd=directory,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         clean()
-    result = {k: statistics.median(v) for k, v in parts.items()}
-    result["samples_ms"] = parts
-    result["loadavg"] = list(os.getloadavg())
-    print("%s no-op start, median of %d: wall %.1f ms = before %.1f + engine %.1f + after %.1f;"
-          " list_containers %.0f ms" % (args.scenario, args.reps, result["wall"], result["before"], result["engine"],
-                                        result["after"], result["list_containers"]))
+    out = {"loadavg_end": list(os.getloadavg())}
+    for boss, parts in results.items():
+        result = {k: statistics.median(v) for k, v in parts.items()}
+        result["samples_ms"] = parts
+        out[boss] = result
+        print("%s: %s no-op start, median of %d: wall %.1f ms = before %.1f + engine %.1f + after %.1f;"
+              " list_containers %.0f ms" % (boss, args.scenario, args.reps, result["wall"], result["before"],
+                                            result["engine"], result["after"], result["list_containers"]))
     if args.out:
         with open(args.out, "w") as f:
-            json.dump(result, f, indent=2)
+            json.dump(out, f, indent=2)
     return 0
 
 

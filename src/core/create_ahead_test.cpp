@@ -107,6 +107,28 @@ TEST_CASE("create ahead: the plan marks what waits for work, --dry-run's JSON sa
   CHECK(decision_of(plan, "db").kind == ActionKind::keep);
   CHECK(decision_of(plan, "web").kind == ActionKind::create);
   CHECK_FALSE(decision_of(plan, "web").create_ahead);
+
+  // db made again: web waits on it through app, which is kept.
+  f.engine.remove_container(id_of(f, "demo-db"));
+  plan = f.runtime().plan_start({});
+  REQUIRE(decision_of(plan, "db").kind == ActionKind::create);
+  REQUIRE(decision_of(plan, "app").kind == ActionKind::keep);
+  CHECK(decision_of(plan, "web").create_ahead);
+}
+
+TEST_CASE("create ahead: a layered project's plan marks every layer above the first") {
+  Fixture f;
+  std::vector<std::string> below;
+  for (int layer = 0; layer < 6; ++layer) {
+    std::vector<std::string> here;
+    for (int i = 0; i < 6; ++i) {
+      here.push_back("l" + std::to_string(layer) + "s" + std::to_string(i));
+      f.project.services.push_back(svc(here.back(), below));
+    }
+    below = here;
+  }
+  const auto plan = f.runtime().plan_start({});
+  for (const auto& d : plan.services) CHECK(d.create_ahead == (d.service.rfind("l0", 0) != 0));
 }
 
 TEST_CASE("create ahead: a job's dependents are created only once it succeeded") {
