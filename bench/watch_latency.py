@@ -108,7 +108,7 @@ def phases(events, saved, began, build_end, up):
     by_call = {}
     covered = []
     for name, args, start, stop in on_path:
-        if name in ("build_image", "events"):
+        if name in ("build_image", "watch_events"):  # the build itself; the event stream, open throughout
             continue
         clipped = (max(start, build_end), min(stop, up))
         by_call[name] = by_call.get(name, 0) + (clipped[1] - clipped[0]) * 1000
@@ -124,7 +124,7 @@ def phases(events, saved, began, build_end, up):
     later = [(n, round((b - a) * 1000)) for n, _, a, b in calls_between(after, up, float("inf"))]
     lookups = sum(1 for n, *_ in on_path if n.startswith("list_") or n.startswith("inspect_"))
     return {"debounce_ms": (began - saved) * 1000, "calls_ms": by_call, "boss_ms": ((up - build_end) - union) * 1000,
-            "lookups": lookups, "order": [n for n, *_ in on_path if n not in ("build_image", "events")],
+            "lookups": lookups, "order": [n for n, *_ in on_path if n not in ("build_image", "watch_events")],
             "after_up": later}
 
 
