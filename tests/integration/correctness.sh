@@ -68,7 +68,7 @@ expect_contains "$OUT" "fatal" "the crash's log tail in the summary"
 
 section "commands and options that do not exist, contradictions"
 expect_exit 2 boss stat
-expect_eq "$ERR" "boss: unknown command 'stat' (did you mean 'status'?); commands: start, run-jobs, serve, stop, reload, watch, restart, status, history, logs, exec, run, down, prune, push, deploy, convert, proxy, init, completion" "stderr"
+expect_eq "$ERR" "boss: unknown command 'stat' (did you mean 'status'?); commands: start, run-jobs, serve, stop, reload, watch, restart, status, history, logs, exec, run, down, prune, push, deploy, convert, proxy, launch, init, completion" "stderr"
 expect_exit 2 boss logz
 expect_contains "$ERR" "did you mean 'logs'?" "stderr"
 expect_exit 2 boss up
